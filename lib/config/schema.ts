@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/** MediaLive allows at most 10 CIDR rules per input security group. */
+export const MAX_INPUT_CIDRS = 10;
+
+/**
+ * CloudFront's default quotas: 25 cache behaviors and 25 origins per distribution.
+ * Each channel uses 3 behaviors (hls, dash, cmaf) and 1 origin; the deployment reserves
+ * behaviors for /api/playback/*, /player/* and /archive/* and origins for the archive and
+ * player buckets and the control API.
+ */
+export const CLOUDFRONT_MAX_BEHAVIORS = 25;
+export const CLOUDFRONT_MAX_ORIGINS = 25;
+export const RESERVED_BEHAVIORS = 4;
+export const RESERVED_ORIGINS = 3;
+export const BEHAVIORS_PER_CHANNEL = 3;
+export const MAX_CHANNELS = Math.min(
+  Math.floor((CLOUDFRONT_MAX_BEHAVIORS - RESERVED_BEHAVIORS) / BEHAVIORS_PER_CHANNEL),
+  CLOUDFRONT_MAX_ORIGINS - RESERVED_ORIGINS,
+);
+
+const slug = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+    'expected a slug: 2-32 characters, a-z 0-9 and "-", starting with a letter',
+  );
+
+const ipv4Cidr = z
+  .string()
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
+    'expected an IPv4 CIDR such as "203.0.113.0/24"',
+  );
+
+export const rendition = z.strictObject({
+  /** Output name suffix, e.g. "720p". */
+  name: z.string().regex(/^[a-z0-9_-]{1,16}$/, 'expected 1-16 characters a-z 0-9 _ -'),
+  width: z.number().int().min(64).max(3840).multipleOf(2),
+  height: z.number().int().min(64).max(2160).multipleOf(2),
+  /** QVBR maximum bitrate in kbit/s. */
+  maxBitrateKbps: z.number().int().min(100).max(20000),
+  /** QVBR quality level, 1-10. */
+  qvbrQuality: z.number().int().min(1).max(10).optional(),
+});
+
+export const ladderPreset = z.enum(['1080p', '720p', '540p']);
+
+export const channelConfig = z.strictObject({
+  id: slug,
+  description: z.string().max(200).default(''),
+  channelClass: z.enum(['SINGLE_PIPELINE', 'STANDARD']).default('SINGLE_PIPELINE'),
+  input: z.strictObject({
+    type: z.literal('RTMP_PUSH'),
+    allowedCidrs: z.array(ipv4Cidr).min(1).max(MAX_INPUT_CIDRS),
+    /** Input resolution class MediaLive bills and provisions for; derived from the ladder when absent. */
+    resolution: z.enum(['SD', 'HD', 'UHD']).optional(),
+    /** Maximum input bitrate class; derived from the ladder when absent. */
+    maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).optional(),
+  }),
+  ladder: z.union([ladderPreset, z.array(rendition).min(1).max(8)]).default('720p'),
+  /** Output frame rate; follows the source when absent. */
+  framerate: z.union([z.literal(24), z.literal(25), z.literal(30), z.literal(50), z.literal(60)]).optional(),
+  latency: z.enum(['standard', 'low']).default('standard'),
+  archive: z.boolean().default(true),
+  autoStart: z.boolean().default(false),
+});
+
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as "DE"');
+
+export const deliveryConfig = z.strictObject({
+  priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  geoRestriction: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('none') }),
+      z.strictObject({ type: z.literal('allow'), countries: z.array(countryCode).min(1) }),
+      z.strictObject({ type: z.literal('deny'), countries: z.array(countryCode).min(1) }),
+    ])
+    .default({ type: 'none' }),
+  customDomain: z
+    .strictObject({
+      domainName: z
+        .string()
+        .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'expected a lower-case DNS name'),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+          'expected an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)',
+        ),
+    })
+    .optional(),
+  corsAllowedOrigins: z
+    .array(z.union([z.literal('*'), z.url({ protocol: /^https$/ })]))
+    .min(1)
+    .default(['*']),
+});
+
+export const packagingConfig = z.strictObject({
+  /** How far back viewers (and clips) can seek into a live stream. */
+  startoverWindowHours: z.number().int().min(0).max(336).default(24),
+});
+
+export const archiveConfig = z.strictObject({
+  /** Days before archived objects move to S3 Glacier Instant Retrieval. */
+  glacierInstantRetrievalAfterDays: z.number().int().min(1).max(3650).default(30),
+  /** Days before archived objects are deleted; never when absent. */
+  expireAfterDays: z.number().int().min(1).max(36500).optional(),
+  /** Seconds of recording per archive file. */
+  rolloverSeconds: z.number().int().min(60).max(3600).default(300),
+});
+
+export const alarmsConfig = z.strictObject({
+  emails: z.array(z.email()).max(20).default([]),
+});
+
+export const onAirConfig = z
+  .strictObject({
+    stage: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,15}$/, 'expected 1-16 letters and digits, starting with a letter'),
+    channels: z.array(channelConfig).min(1),
+    packaging: packagingConfig.default({ startoverWindowHours: 24 }),
+    delivery: deliveryConfig.default({
+      priceClass: 'PriceClass_100',
+      geoRestriction: { type: 'none' },
+      corsAllowedOrigins: ['*'],
+    }),
+    archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 }),
+    alarms: alarmsConfig.default({ emails: [] }),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.channels.forEach((ch, i) => {
+      const first = seen.get(ch.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'id'],
+          message: `duplicate channel id (also channels[${first}].id); ids must be unique`,
+        });
+      } else {
+        seen.set(ch.id, i);
+      }
+    });
+    if (cfg.channels.length > MAX_CHANNELS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channels'],
+        message:
+          `${cfg.channels.length} channels exceed what one CloudFront distribution serves with its default quotas ` +
+          `(${CLOUDFRONT_MAX_BEHAVIORS} behaviors, ${CLOUDFRONT_MAX_ORIGINS} origins): at most ${MAX_CHANNELS}; ` +
+          'split the channels across stages',
+      });
+    }
+    if (
+      cfg.archive.expireAfterDays !== undefined &&
+      cfg.archive.expireAfterDays <= cfg.archive.glacierInstantRetrievalAfterDays
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['archive', 'expireAfterDays'],
+        message: 'must be greater than archive.glacierInstantRetrievalAfterDays',
+      });
+    }
+  });
+
+export type OnAirConfig = z.infer<typeof onAirConfig>;
+export type ChannelConfig = z.infer<typeof channelConfig>;
+export type RenditionConfig = z.infer<typeof rendition>;
+export type LadderPreset = z.infer<typeof ladderPreset>;
+export type DeliveryConfig = z.infer<typeof deliveryConfig>;
+export type ArchiveConfig = z.infer<typeof archiveConfig>;

@@ -1,0 +1,228 @@
+import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from './cdn-authorization';
+import { liveRouterSource } from './functions/live-router';
+import { type Packaging, PackagingFormat } from './packaging';
+
+/** A channel the distribution serves under `/live/<channelId>/<hls|dash|cmaf>/…`. */
+export interface DeliveryChannel {
+  readonly channelId: string;
+  readonly packaging: Packaging;
+}
+
+export type GeoRestrictionConfig =
+  | { readonly type: 'none' }
+  | { readonly type: 'allow' | 'deny'; readonly countries: readonly string[] };
+
+/** Props for {@link Delivery}. */
+export interface DeliveryProps {
+  readonly channels: readonly DeliveryChannel[];
+  readonly cdnAuthorization: CdnAuthorization;
+  /** Receives CloudFront standard logs (needs ACLs enabled). */
+  readonly logBucket: s3.IBucket;
+  /**
+   * @default - PriceClass_100 (North America and Europe edges)
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * @default - no geographic restriction
+   */
+  readonly geoRestriction?: GeoRestrictionConfig;
+  /**
+   * Custom domain and its ACM certificate (us-east-1).
+   * @default - the distribution's *.cloudfront.net name
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * Origins allowed to play from a browser (CORS).
+   * @default - any origin
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * Key groups whose signatures the media behaviors require.
+   * @default - media plays unsigned
+   */
+  readonly trustedKeyGroups?: readonly cloudfront.IKeyGroup[];
+}
+
+/** MediaPackage v1 query parameters that change the response (time-shift, manifest filter). */
+const MEDIAPACKAGE_QUERY_PARAMS = ['start', 'end', 'time_delay', 'aws.manifestfilter', 'm'];
+
+/**
+ * The deployment's one CloudFront distribution. Each channel has one origin (its MediaPackage
+ * endpoints share a host) and one behavior `/live/<channelId>/*`; a viewer-request function
+ * maps `/live/<channelId>/<format>/<file>` onto the endpoint's generated `/out/v1/<id>/<file>`
+ * and answers 404 for anything else.
+ */
+export class Delivery extends Construct {
+  public readonly distribution: cloudfront.Distribution;
+  public readonly router: cloudfront.Function;
+  public readonly mediaCachePolicy: cloudfront.CachePolicy;
+  public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
+  /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
+  public readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: DeliveryProps) {
+    super(scope, id);
+    if (props.channels.length === 0) throw new Error('delivery needs at least one channel');
+    const ids = props.channels.map((c) => c.channelId);
+    const dup = ids.find((c, i) => ids.indexOf(c) !== i);
+    if (dup !== undefined) throw new Error(`channel id "${dup}" is listed twice; channel ids must be unique`);
+
+    const routes: Record<string, string> = {};
+    for (const ch of props.channels) {
+      for (const format of Object.values(PackagingFormat)) {
+        routes[`${ch.channelId}/${format}`] = ch.packaging.endpointPathPrefix(format);
+      }
+    }
+    this.router = new cloudfront.Function(this, 'Router', {
+      comment: 'OnAir: /live/<channel>/<format>/<file> -> MediaPackage /out/v1/<id>/<file>',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(liveRouterSource(routes)),
+    });
+
+    // Manifests carry a short max-age from MediaPackage and segments a long one: honouring the
+    // origin's Cache-Control serves both from one policy. The signing parameters (Policy,
+    // Signature, Key-Pair-Id, Expires) are deliberately not in the key: one cached copy
+    // serves every viewer.
+    this.mediaCachePolicy = new cloudfront.CachePolicy(this, 'MediaCachePolicy', {
+      comment: 'OnAir live media: honour MediaPackage Cache-Control; MediaPackage query parameters only',
+      minTtl: Duration.seconds(1),
+      defaultTtl: Duration.seconds(2),
+      maxTtl: Duration.days(365),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...MEDIAPACKAGE_QUERY_PARAMS),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const allowed = props.corsAllowedOrigins ?? ['*'];
+    // CORS answered at the edge from config, so Origin need not enter the cache key.
+    this.corsPolicy = new cloudfront.ResponseHeadersPolicy(this, 'CorsPolicy', {
+      comment: 'OnAir media: CORS for browser players, security headers',
+      corsBehavior: {
+        accessControlAllowOrigins: [...allowed],
+        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        accessControlAllowHeaders: ['*'],
+        accessControlExposeHeaders: ['Content-Length', 'Content-Range', 'Date'],
+        // Cookie-authenticated players (withCredentials) need credentials allowed, which the
+        // CORS spec forbids together with a wildcard origin.
+        accessControlAllowCredentials: !allowed.includes('*'),
+        accessControlMaxAge: Duration.minutes(10),
+        originOverride: true,
+      },
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: false,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+      },
+    });
+
+    const cdnHeader = props.cdnAuthorization.headerValue();
+    const originOf = (ch: DeliveryChannel) =>
+      new origins.HttpOrigin(ch.packaging.originDomainName, {
+        originId: `mediapackage-${ch.channelId}`,
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        customHeaders: { [CDN_IDENTIFIER_HEADER]: cdnHeader },
+        connectionAttempts: 3,
+        connectionTimeout: Duration.seconds(5),
+        readTimeout: Duration.seconds(10),
+      });
+    const behaviorFor = (origin: cloudfront.IOrigin): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy: this.mediaCachePolicy,
+      responseHeadersPolicy: this.corsPolicy,
+      compress: true,
+      functionAssociations: [
+        { function: this.router, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
+      trustedKeyGroups: props.trustedKeyGroups ? [...props.trustedKeyGroups] : undefined,
+    });
+
+    const channelOrigins = props.channels.map((ch) => ({ ch, origin: originOf(ch) }));
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    for (const { ch, origin } of channelOrigins)
+      additionalBehaviors[`/live/${ch.channelId}/*`] = behaviorFor(origin);
+
+    const geo = props.geoRestriction ?? { type: 'none' };
+    const geoRestriction =
+      geo.type === 'allow'
+        ? cloudfront.GeoRestriction.allowlist(...geo.countries)
+        : geo.type === 'deny'
+          ? cloudfront.GeoRestriction.denylist(...geo.countries)
+          : undefined;
+
+    const first = channelOrigins[0];
+    if (first === undefined) throw new Error('delivery needs at least one channel');
+    this.distribution = new cloudfront.Distribution(this, 'Resource', {
+      comment: `OnAir ${Stack.of(this).stackName}`,
+      // The router answers 404 for every path outside /live/<channel>/…, so the default
+      // behavior never reaches an origin.
+      defaultBehavior: behaviorFor(first.origin),
+      additionalBehaviors,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      geoRestriction,
+      domainNames: props.customDomain ? [props.customDomain.domainName] : undefined,
+      certificate: props.customDomain
+        ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn)
+        : undefined,
+      minimumProtocolVersion: props.customDomain
+        ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
+        : undefined,
+      enableIpv6: true,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      errorResponses: [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504].map((httpStatus) => ({
+        httpStatus,
+        ttl: Duration.seconds(1),
+      })),
+    });
+    this.domainName = props.customDomain?.domainName ?? this.distribution.distributionDomainName;
+
+    if (props.customDomain === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'without a custom domain CloudFront serves *.cloudfront.net with its default certificate, whose policy CloudFront fixes; set delivery.customDomain to enforce TLSv1.2_2021',
+      });
+    }
+    if (geo.type === 'none') {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'geo restriction is a per-deployment business choice (delivery.geoRestriction); the default serves everywhere',
+      });
+    }
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'live media requires CloudFront-signed requests; WAF rate rules add cost per request and are left to the operator',
+    });
+  }
+
+  /** The public manifest URL of a channel's format. */
+  public playbackUrl(channelId: string, format: PackagingFormat): string {
+    return Fn.join('', [
+      'https://',
+      this.domainName,
+      `/live/${channelId}/${format}/${this.manifestFile(format)}`,
+    ]);
+  }
+
+  private manifestFile(format: PackagingFormat): string {
+    return format === PackagingFormat.DASH ? 'index.mpd' : 'index.m3u8';
+  }
+}

@@ -1,0 +1,83 @@
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import * as medialive from 'aws-cdk-lib/aws-medialive';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** MediaLive accepts at most 10 CIDR rules per input security group. */
+export const MAX_ALLOWED_CIDRS = 10;
+
+export enum PipelineCount {
+  SINGLE = 1,
+  STANDARD = 2,
+}
+
+/** Props for {@link Ingest}. */
+export interface IngestProps {
+  /** Channel id (slug); the RTMP application name streamers push to. */
+  readonly channelId: string;
+  /** IPv4 CIDRs allowed to push; 0.0.0.0/0 is legal but warned about. */
+  readonly allowedCidrs: readonly string[];
+  /** One RTMP endpoint per pipeline: 1 for SINGLE_PIPELINE, 2 for STANDARD. */
+  readonly pipelines: PipelineCount;
+}
+
+/**
+ * RTMP push ingest for one channel: an input security group, a per-channel stream key in
+ * Secrets Manager, and the MediaLive input whose stream names carry that key. The key reaches
+ * the input only through a `{{resolve:secretsmanager:…}}` dynamic reference, so it never
+ * appears in a template or output.
+ */
+export class Ingest extends Construct {
+  public readonly input: medialive.CfnInput;
+  public readonly securityGroup: medialive.CfnInputSecurityGroup;
+  /** The stream key; its SecretString is the key itself (URL-safe, 32 alphanumerics ≈ 190 bits). */
+  public readonly streamKey: secretsmanager.Secret;
+  /** RTMP application name: OBS "Server" is rtmp://<endpoint>:1935/<applicationName>. */
+  public readonly applicationName: string;
+
+  constructor(scope: Construct, id: string, props: IngestProps) {
+    super(scope, id);
+    if (props.allowedCidrs.length === 0 || props.allowedCidrs.length > MAX_ALLOWED_CIDRS) {
+      throw new Error(
+        `allowedCidrs must list 1 to ${MAX_ALLOWED_CIDRS} CIDRs (MediaLive's limit per input security group), got ${props.allowedCidrs.length}`,
+      );
+    }
+    if (props.allowedCidrs.includes('0.0.0.0/0')) {
+      Annotations.of(this).addWarningV2(
+        'onair:open-ingest',
+        `channel "${props.channelId}": RTMP ingest accepts pushes from any address (0.0.0.0/0); only the stream key protects it. List your encoders' CIDRs in input.allowedCidrs.`,
+      );
+    }
+
+    this.applicationName = props.channelId;
+    this.streamKey = new secretsmanager.Secret(this, 'StreamKey', {
+      description: `OnAir RTMP stream key for channel ${props.channelId}`,
+      generateSecretString: {
+        passwordLength: 32,
+        excludePunctuation: true,
+        includeSpace: false,
+        requireEachIncludedType: false,
+      },
+    });
+
+    Validations.of(this.streamKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'a stream key may change only while its channel is idle (MediaLive edits inputs only then); rotation is operator-driven through the control API and opt-in on a schedule',
+    });
+
+    this.securityGroup = new medialive.CfnInputSecurityGroup(this, 'SecurityGroup', {
+      whitelistRules: props.allowedCidrs.map((cidr) => ({ cidr })),
+    });
+
+    const key = this.streamKey.secretValue.unsafeUnwrap();
+    this.input = new medialive.CfnInput(this, 'Resource', {
+      name: `${Stack.of(this).stackName}-${props.channelId}`,
+      type: 'RTMP_PUSH',
+      inputSecurityGroups: [this.securityGroup.ref],
+      destinations: Array.from({ length: props.pipelines }, () => ({
+        streamName: `${this.applicationName}/${key}`,
+      })),
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
+import { Construct } from 'constructs';
+import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
+import type { CdnAuthorization } from './cdn-authorization';
+
+/** Packaging formats, one MediaPackage origin endpoint each. */
+export enum PackagingFormat {
+  HLS = 'hls',
+  DASH = 'dash',
+  CMAF = 'cmaf',
+}
+
+export const MANIFEST_NAME = 'index';
+
+/** Props for {@link Packaging}. */
+export interface PackagingProps {
+  /** Channel id (slug). */
+  readonly channelId: string;
+  readonly latency: LatencyMode;
+  /** Seconds viewers (and clips) can reach back into the live stream; 0 disables startover. */
+  readonly startoverWindowSeconds: number;
+  /** CDN authorization every endpoint enforces. */
+  readonly cdnAuthorization: CdnAuthorization;
+}
+
+/**
+ * MediaPackage v1 channel of one live channel and its HLS-TS, DASH and CMAF origin endpoints.
+ * Every endpoint requires the CDN identifier, so only the deployment's CloudFront reaches it.
+ */
+export class Packaging extends Construct {
+  public readonly channel: mediapackage.CfnChannel;
+  public readonly endpoints: Readonly<Record<PackagingFormat, mediapackage.CfnOriginEndpoint>>;
+
+  constructor(scope: Construct, id: string, props: PackagingProps) {
+    super(scope, id);
+    const maxStartover = 1_209_600; // 14 days, MediaPackage v1's limit
+    if (props.startoverWindowSeconds < 0 || props.startoverWindowSeconds > maxStartover) {
+      throw new Error(
+        `startoverWindowSeconds must be 0 to ${maxStartover}, got ${props.startoverWindowSeconds}`,
+      );
+    }
+    const p = LATENCY_PROFILES[props.latency];
+    const channelName = `${Stack.of(this).stackName}-${props.channelId}`;
+
+    this.channel = new mediapackage.CfnChannel(this, 'Resource', {
+      id: channelName,
+      description: `OnAir channel ${props.channelId}`,
+    });
+
+    const common = (format: PackagingFormat) => ({
+      channelId: this.channel.ref,
+      id: `${channelName}-${format}`,
+      description: `OnAir ${props.channelId} ${format}`,
+      manifestName: MANIFEST_NAME,
+      origination: 'ALLOW',
+      startoverWindowSeconds: props.startoverWindowSeconds > 0 ? props.startoverWindowSeconds : undefined,
+      authorization: {
+        cdnIdentifierSecret: props.cdnAuthorization.secret.secretArn,
+        secretsRoleArn: props.cdnAuthorization.role.roleArn,
+      },
+    });
+
+    const hls = new mediapackage.CfnOriginEndpoint(this, 'Hls', {
+      ...common(PackagingFormat.HLS),
+      hlsPackage: {
+        segmentDurationSeconds: p.segmentSeconds,
+        playlistWindowSeconds: p.manifestWindowSeconds,
+        playlistType: 'NONE',
+        programDateTimeIntervalSeconds: p.segmentSeconds,
+        adMarkers: 'NONE',
+        includeIframeOnlyStream: false,
+        useAudioRenditionGroup: false,
+        streamSelection: { streamOrder: 'VIDEO_BITRATE_DESCENDING' },
+      },
+    });
+    const dash = new mediapackage.CfnOriginEndpoint(this, 'Dash', {
+      ...common(PackagingFormat.DASH),
+      dashPackage: {
+        segmentDurationSeconds: p.segmentSeconds,
+        manifestWindowSeconds: p.manifestWindowSeconds,
+        minBufferTimeSeconds: p.dashMinBufferSeconds,
+        minUpdatePeriodSeconds: p.segmentSeconds,
+        suggestedPresentationDelaySeconds: p.dashPresentationDelaySeconds,
+        profile: 'NONE',
+        manifestLayout: 'FULL',
+        segmentTemplateFormat: 'NUMBER_WITH_TIMELINE',
+        periodTriggers: [],
+        streamSelection: { streamOrder: 'VIDEO_BITRATE_DESCENDING' },
+      },
+    });
+    const cmaf = new mediapackage.CfnOriginEndpoint(this, 'Cmaf', {
+      ...common(PackagingFormat.CMAF),
+      cmafPackage: {
+        segmentDurationSeconds: p.segmentSeconds,
+        streamSelection: { streamOrder: 'VIDEO_BITRATE_DESCENDING' },
+        hlsManifests: [
+          {
+            id: `${channelName}-cmaf-hls`,
+            manifestName: MANIFEST_NAME,
+            playlistWindowSeconds: p.manifestWindowSeconds,
+            programDateTimeIntervalSeconds: p.segmentSeconds,
+            playlistType: 'NONE',
+            adMarkers: 'NONE',
+            includeIframeOnlyStream: false,
+          },
+        ],
+      },
+    });
+    this.endpoints = {
+      [PackagingFormat.HLS]: hls,
+      [PackagingFormat.DASH]: dash,
+      [PackagingFormat.CMAF]: cmaf,
+    };
+  }
+
+  /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */
+  public get originDomainName(): string {
+    return Fn.select(2, Fn.split('/', this.endpoints[PackagingFormat.HLS].attrUrl));
+  }
+
+  /** The path prefix MediaPackage generated for an endpoint: `/out/v1/<id>`. */
+  public endpointPathPrefix(format: PackagingFormat): string {
+    const afterOut = Fn.select(1, Fn.split('/out/v1/', this.endpoints[format].attrUrl));
+    return Fn.join('', ['/out/v1/', Fn.select(0, Fn.split('/', afterOut))]);
+  }
+
+  /** The manifest file name an endpoint serves (HLS and CMAF: .m3u8, DASH: .mpd). */
+  public static manifestFile(format: PackagingFormat): string {
+    return `${MANIFEST_NAME}.${format === PackagingFormat.DASH ? 'mpd' : 'm3u8'}`;
+  }
+}

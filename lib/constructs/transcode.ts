@@ -1,0 +1,182 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as medialive from 'aws-cdk-lib/aws-medialive';
+import { Construct } from 'constructs';
+import {
+  ARCHIVE_DESTINATION_ID,
+  AUDIO_SELECTOR_NAME,
+  buildEncoderSettings,
+  buildInputSpecification,
+  MEDIAPACKAGE_DESTINATION_ID,
+} from '../media/encoder-settings';
+import type { Rendition } from '../media/ladders';
+import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
+import { checkEncoderSettings } from '../media/validate';
+import type { Archive } from './archive';
+import type { Ingest } from './ingest';
+import { acknowledgeWildcardResources } from './nag';
+import type { Packaging } from './packaging';
+
+export enum ChannelClass {
+  SINGLE_PIPELINE = 'SINGLE_PIPELINE',
+  STANDARD = 'STANDARD',
+}
+
+/** Props for {@link Transcode}. */
+export interface TranscodeProps {
+  readonly channelId: string;
+  readonly channelClass: ChannelClass;
+  /** ABR ladder, highest rung first. */
+  readonly renditions: readonly Rendition[];
+  readonly latency: LatencyMode;
+  /**
+   * Output frame rate.
+   * @default - follows the source
+   */
+  readonly framerate?: number;
+  /**
+   * Input resolution class.
+   * @default - the smallest class that carries the top rung
+   */
+  readonly inputResolution?: 'SD' | 'HD' | 'UHD';
+  /**
+   * Input bitrate class.
+   * @default - room for a contribution stream of twice the top rung's ceiling
+   */
+  readonly inputMaximumBitrate?: 'MAX_10_MBPS' | 'MAX_20_MBPS' | 'MAX_50_MBPS';
+  readonly ingest: Ingest;
+  readonly packaging: Packaging;
+  /**
+   * Where sessions are recorded.
+   * @default - not recorded
+   */
+  readonly archive?: Archive;
+  /**
+   * Seconds per archive file.
+   * @default - 300
+   */
+  readonly archiveRolloverSeconds?: number;
+}
+
+/**
+ * The MediaLive channel of one live channel: RTMP input in, an ABR ladder out to MediaPackage
+ * and, optionally, a recording of the top rung to the archive bucket. Channels are created
+ * IDLE; nothing here starts one.
+ */
+export class Transcode extends Construct {
+  public readonly channel: medialive.CfnChannel;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TranscodeProps) {
+    super(scope, id);
+    if (props.renditions.length === 0)
+      throw new Error(`channel "${props.channelId}": the ladder has no renditions`);
+    const pipelines = props.channelClass === ChannelClass.STANDARD ? ['a', 'b'] : ['a'];
+    const rollover = props.archive === undefined ? undefined : (props.archiveRolloverSeconds ?? 300);
+
+    const settings = buildEncoderSettings({
+      renditions: props.renditions,
+      latency: props.latency,
+      framerate: props.framerate,
+      archiveRolloverSeconds: rollover,
+    });
+    const inputSpecification = buildInputSpecification(props.renditions, {
+      resolution: props.inputResolution,
+      maximumBitrate: props.inputMaximumBitrate,
+    });
+    const destinationIds = [MEDIAPACKAGE_DESTINATION_ID, ...(props.archive ? [ARCHIVE_DESTINATION_ID] : [])];
+    const segmentSeconds: Record<string, number> = {
+      packaging: LATENCY_PROFILES[props.latency].segmentSeconds,
+    };
+    if (rollover !== undefined) segmentSeconds.archive = rollover;
+    const problems = checkEncoderSettings(settings, {
+      segmentSeconds,
+      inputResolution: inputSpecification.Resolution ?? 'HD',
+      destinationIds,
+    });
+    if (problems.length > 0) {
+      throw new Error(
+        `channel "${props.channelId}": invalid encoder settings:\n  - ${problems.join('\n  - ')}`,
+      );
+    }
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
+      description: `MediaLive channel ${props.channelId}: send to MediaPackage, record to the archive, write logs`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['mediapackage:DescribeChannel'],
+        resources: [props.packaging.channel.attrArn],
+      }),
+    );
+    const stack = Stack.of(this);
+    const logGroup = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: 'ElementalMediaLive',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogStreams',
+        ],
+        resources: [logGroup, `${logGroup}:*`],
+      }),
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      [`${logGroup}:*`],
+      'MediaLive writes channel logs to log streams it names at run time inside its fixed ElementalMediaLive log group',
+    );
+    if (props.archive) {
+      props.archive.grantRecord(this.role, props.channelId);
+      acknowledgeWildcardResources(
+        this.role,
+        [props.archive.recordingsArn(props.channelId)],
+        "MediaLive names archive objects at run time; the grant is limited to this channel's own key prefix",
+      );
+    }
+
+    const destinations: medialive.CfnChannel.OutputDestinationProperty[] = [
+      { id: MEDIAPACKAGE_DESTINATION_ID, mediaPackageSettings: [{ channelId: props.packaging.channel.ref }] },
+    ];
+    if (props.archive) {
+      destinations.push({
+        id: ARCHIVE_DESTINATION_ID,
+        settings: pipelines.map((p) => ({ url: props.archive?.medialiveDestination(props.channelId, p) })),
+      });
+    }
+
+    this.channel = new medialive.CfnChannel(this, 'Resource', {
+      name: `${stack.stackName}-${props.channelId}`,
+      channelClass: props.channelClass,
+      roleArn: this.role.roleArn,
+      logLevel: 'WARNING',
+      inputSpecification: {
+        codec: inputSpecification.Codec,
+        resolution: inputSpecification.Resolution,
+        maximumBitrate: inputSpecification.MaximumBitrate,
+      },
+      inputAttachments: [
+        {
+          inputId: props.ingest.input.ref,
+          inputAttachmentName: `${props.channelId}-rtmp`,
+          inputSettings: { audioSelectors: [{ name: AUDIO_SELECTOR_NAME }] },
+        },
+      ],
+      destinations,
+    });
+    // EncoderSettings is built with the MediaLive SDK's own shapes and enums (so tsc checks
+    // every value); those shapes use CloudFormation's PascalCase names, hence a raw override.
+    this.channel.addPropertyOverride('EncoderSettings', settings);
+    // The role's policy must exist before MediaLive validates the channel's destinations.
+    this.channel.node.addDependency(this.role);
+  }
+
+  /** Number of pipelines (and RTMP endpoints): 2 for STANDARD, 1 for SINGLE_PIPELINE. */
+}
