@@ -5,19 +5,25 @@ export const MAX_INPUT_CIDRS = 10;
 
 /**
  * CloudFront's default quotas: 25 cache behaviors and 25 origins per distribution.
- * Each channel uses 3 behaviors (hls, dash, cmaf) and 1 origin; the deployment reserves
- * behaviors for /api/playback/*, /player/* and /archive/* and origins for the archive and
- * player buckets and the control API.
+ * Each channel uses 1 behavior (/live/<id>/*, all three formats) and 1 origin; the deployment
+ * reserves behaviors for /api/playback/*, /player/* and /archive/* (the default behavior is
+ * not counted) and origins for the archive and player buckets and the control API.
  */
 export const CLOUDFRONT_MAX_BEHAVIORS = 25;
 export const CLOUDFRONT_MAX_ORIGINS = 25;
-export const RESERVED_BEHAVIORS = 4;
+export const RESERVED_BEHAVIORS = 3;
 export const RESERVED_ORIGINS = 3;
-export const BEHAVIORS_PER_CHANNEL = 3;
-export const MAX_CHANNELS = Math.min(
+export const BEHAVIORS_PER_CHANNEL = 1;
+export const MAX_CHANNELS_CLOUDFRONT = Math.min(
   Math.floor((CLOUDFRONT_MAX_BEHAVIORS - RESERVED_BEHAVIORS) / BEHAVIORS_PER_CHANNEL),
   CLOUDFRONT_MAX_ORIGINS - RESERVED_ORIGINS,
 );
+/**
+ * Control functions receive the channel registry in a Lambda environment variable (4 KiB for
+ * all variables together), which holds about 16 channels.
+ */
+export const MAX_CHANNELS_REGISTRY = 16;
+export const MAX_CHANNELS = Math.min(MAX_CHANNELS_CLOUDFRONT, MAX_CHANNELS_REGISTRY);
 
 const slug = z
   .string()
@@ -64,6 +70,14 @@ export const channelConfig = z.strictObject({
   latency: z.enum(['standard', 'low']).default('standard'),
   archive: z.boolean().default(true),
   autoStart: z.boolean().default(false),
+  /** Who may obtain a playback session (media always needs one): anyone, a JWT holder, or an IAM caller. */
+  playback: z
+    .strictObject({ auth: z.enum(['public', 'jwt', 'iam']).default('public') })
+    .default({ auth: 'public' }),
+  /** Stop the channel after this many minutes RUNNING without input; 0 never stops it. */
+  autoStopIdleMinutes: z.number().int().min(0).max(1440).default(30),
+  /** Restart failed pipelines automatically (at most once per 15 minutes). */
+  autoRestart: z.boolean().default(false),
 });
 
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as "DE"');
@@ -110,6 +124,27 @@ export const archiveConfig = z.strictObject({
   rolloverSeconds: z.number().int().min(60).max(3600).default(300),
 });
 
+export const playbackConfig = z.strictObject({
+  /** Lifetime of a playback session. */
+  sessionTtlMinutes: z.number().int().min(5).max(1440).default(120),
+  /** Bind sessions to the viewer's source IP. */
+  bindSourceIp: z.boolean().default(false),
+  /** Bump to rotate the CloudFront signing key. */
+  signingKeyVersion: z.number().int().min(1).default(1),
+  /** JWT issuer and audience for channels whose playback.auth is "jwt". */
+  jwt: z
+    .strictObject({
+      issuer: z.url({ protocol: /^https$/ }),
+      audience: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
+});
+
+export const streamKeyConfig = z.strictObject({
+  /** Rotate every channel's stream key on this schedule (only while the channel is idle); off when absent. */
+  rotateEveryDays: z.number().int().min(1).max(365).optional(),
+});
+
 export const alarmsConfig = z.strictObject({
   emails: z.array(z.email()).max(20).default([]),
 });
@@ -128,6 +163,8 @@ export const onAirConfig = z
     }),
     archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 }),
     alarms: alarmsConfig.default({ emails: [] }),
+    playback: playbackConfig.default({ sessionTtlMinutes: 120, bindSourceIp: false, signingKeyVersion: 1 }),
+    streamKey: streamKeyConfig.default({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();
@@ -148,8 +185,9 @@ export const onAirConfig = z
         code: 'custom',
         path: ['channels'],
         message:
-          `${cfg.channels.length} channels exceed what one CloudFront distribution serves with its default quotas ` +
-          `(${CLOUDFRONT_MAX_BEHAVIORS} behaviors, ${CLOUDFRONT_MAX_ORIGINS} origins): at most ${MAX_CHANNELS}; ` +
+          `${cfg.channels.length} channels exceed what one deployment serves: at most ${MAX_CHANNELS} ` +
+          `(CloudFront's default quotas of ${CLOUDFRONT_MAX_BEHAVIORS} behaviors and ${CLOUDFRONT_MAX_ORIGINS} origins allow ` +
+          `${MAX_CHANNELS_CLOUDFRONT}; the control functions' channel registry holds ${MAX_CHANNELS_REGISTRY}); ` +
           'split the channels across stages',
       });
     }
@@ -171,3 +209,4 @@ export type RenditionConfig = z.infer<typeof rendition>;
 export type LadderPreset = z.infer<typeof ladderPreset>;
 export type DeliveryConfig = z.infer<typeof deliveryConfig>;
 export type ArchiveConfig = z.infer<typeof archiveConfig>;
+export type PlaybackConfig = z.infer<typeof playbackConfig>;

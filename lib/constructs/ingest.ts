@@ -34,6 +34,8 @@ export class Ingest extends Construct {
   public readonly streamKey: secretsmanager.Secret;
   /** RTMP application name: OBS "Server" is rtmp://<endpoint>:1935/<applicationName>. */
   public readonly applicationName: string;
+  /** RTMP endpoints (one per pipeline). */
+  public readonly pipelines: PipelineCount;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
@@ -50,6 +52,7 @@ export class Ingest extends Construct {
     }
 
     this.applicationName = props.channelId;
+    this.pipelines = props.pipelines;
     this.streamKey = new secretsmanager.Secret(this, 'StreamKey', {
       description: `OnAir RTMP stream key for channel ${props.channelId}`,
       generateSecretString: {

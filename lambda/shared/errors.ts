@@ -1,0 +1,80 @@
+/** Errors a handler raises on purpose; each maps to one HTTP status in {@link toHttpResponse}. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(400, 'BadRequest', message, details);
+  }
+}
+
+export class Unauthorized extends HttpError {
+  constructor(message = 'authentication required') {
+    super(401, 'Unauthorized', message);
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(404, 'NotFound', message, details);
+  }
+}
+
+export class Conflict extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}, retryAfterSeconds?: number) {
+    super(409, 'Conflict', message, details, retryAfterSeconds);
+  }
+}
+
+export class ServiceUnavailable extends HttpError {
+  constructor(message: string, retryAfterSeconds = 5, details: Record<string, unknown> = {}) {
+    super(503, 'ServiceUnavailable', message, details, retryAfterSeconds);
+  }
+}
+
+/** Error names the AWS SDK uses for throttling across the services OnAir calls. */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Translates an AWS SDK error (after the SDK's own retries) into an HttpError: throttling and
+ * AWS-side faults become 503 with Retry-After, conflicts 409. Returns undefined for errors that
+ * are not recognisably AWS's, which the caller treats as internal.
+ */
+export function fromAwsError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as SdkErrorShape;
+  const name = e.name ?? '';
+  if (THROTTLING.has(name))
+    return new ServiceUnavailable('AWS is throttling requests; retry later', 5, { awsError: name });
+  if (name === 'ConflictException')
+    return new Conflict('the resource is changing state; retry shortly', { awsError: name }, 10);
+  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new ServiceUnavailable('AWS returned a server error; retry later', 5, { awsError: name });
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { BadRequest, fromAwsError, HttpError } from './errors';
+
+type Logger = { error(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  cookies?: string[],
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+    ...(cookies ? { cookies } : {}),
+  };
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`).join('; ');
+}
+
+/** Parses a value with a zod schema; a failure is a 400 naming each problem. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new BadRequest(`invalid ${what}: ${describeIssues(r.error.issues)}`);
+  return r.data;
+}
+
+/** The JSON body of a request (empty body → `{}`); malformed JSON is a 400. */
+export function jsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest('request body is not valid JSON');
+  }
+}
+
+/** Maps any error to a JSON response: HttpErrors and AWS faults keep their meaning; anything else is a 500 without internals. */
+export function errorResponse(
+  err: unknown,
+  logger: Logger,
+  requestId?: string,
+): APIGatewayProxyStructuredResultV2 {
+  const mapped = err instanceof HttpError ? err : fromAwsError(err);
+  if (mapped) {
+    if (mapped.statusCode >= 500)
+      logger.warn('request failed on an AWS fault', { code: mapped.code, details: mapped.details });
+    const headers: Record<string, string> =
+      mapped.retryAfterSeconds !== undefined ? { 'retry-after': String(mapped.retryAfterSeconds) } : {};
+    return json(
+      mapped.statusCode,
+      { error: mapped.code, message: mapped.message, ...mapped.details },
+      headers,
+    );
+  }
+  const e = err as Error;
+  logger.error('unexpected error', { errorName: e?.name, errorMessage: e?.message });
+  return json(500, { error: 'InternalError', message: 'internal error', requestId });
+}
+
+/** Wraps an HTTP API handler so every failure becomes a JSON error response. */
+export function httpHandler(
+  logger: Logger,
+  fn: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,
+): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+  return async (event) => {
+    try {
+      return await fn(event);
+    } catch (err) {
+      return errorResponse(err, logger, event.requestContext?.requestId);
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addOnAir, type OnAirStacks } from '../lib/app';
+import { parseConfig } from '../lib/config/load';
+import type { OnAirConfig } from '../lib/config/schema';
+
+/**
+ * An App for unit tests: no asset bundling (about 1 s per function per synth) and no built-in
+ * CloudFormation schema validation (about 5 s and 300 MB per synth); one test in
+ * test/app.test.ts synthesizes the default app with validation on.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+  });
+}
+
+/** A minimal valid config (one SINGLE_PIPELINE 720p channel), with overrides merged at top level. */
+export function testConfig(overrides: Record<string, unknown> = {}): OnAirConfig {
+  return parseConfig({
+    stage: 'test',
+    channels: [{ id: 'main', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } }],
+    ...overrides,
+  });
+}
+
+/** Builds the app for a config (nag off unless asked) and returns its stacks and templates. */
+export function synthOnAir(
+  config: OnAirConfig = testConfig(),
+  opts: { nag?: boolean } = {},
+): OnAirStacks & { app: App; template: Template } {
+  const app = testApp();
+  const stacks = addOnAir(app, config, { nag: opts.nag ?? false });
+  return { app, ...stacks, template: Template.fromStack(stacks.platform) };
+}
