@@ -5,6 +5,8 @@ import type { OnAirConfig } from '../config/schema';
 import { AccessLogs } from '../constructs/access-logs';
 import { Archive } from '../constructs/archive';
 import { CdnAuthorization } from '../constructs/cdn-authorization';
+import { channelRegistryJson } from '../constructs/channel-registry';
+import { ControlApi } from '../constructs/control-api';
 import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
 import { PackagingFormat } from '../constructs/packaging';
@@ -22,6 +24,9 @@ export class PlatformStack extends Stack {
   public readonly cdnAuthorization: CdnAuthorization;
   public readonly channels: readonly LiveChannel[];
   public readonly delivery: Delivery;
+  public readonly controlApi: ControlApi;
+  /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
+  public readonly channelRegistry: string;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -58,6 +63,10 @@ export class PlatformStack extends Stack {
       corsAllowedOrigins: cfg.delivery.corsAllowedOrigins,
     });
 
+    this.channelRegistry = channelRegistryJson(this.channels);
+    this.controlApi = new ControlApi(this, 'ControlApi');
+
+    new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
     new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
     for (const ch of this.channels) {
