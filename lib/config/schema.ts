@@ -191,6 +191,15 @@ export const onAirConfig = z
           'split the channels across stages',
       });
     }
+    cfg.channels.forEach((ch, i) => {
+      if (ch.playback.auth === 'jwt' && cfg.playback.jwt === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'playback', 'auth'],
+          message: 'channels with auth "jwt" need playback.jwt (issuer and audience); add it or choose "public" or "iam"',
+        });
+      }
+    });
     if (
       cfg.archive.expireAfterDays !== undefined &&
       cfg.archive.expireAfterDays <= cfg.archive.glacierInstantRetrievalAfterDays
