@@ -196,7 +196,8 @@ export const onAirConfig = z
         ctx.addIssue({
           code: 'custom',
           path: ['channels', i, 'playback', 'auth'],
-          message: 'channels with auth "jwt" need playback.jwt (issuer and audience); add it or choose "public" or "iam"',
+          message:
+            'channels with auth "jwt" need playback.jwt (issuer and audience); add it or choose "public" or "iam"',
         });
       }
     });
