@@ -112,6 +112,10 @@ export class Packaging extends Construct {
       [PackagingFormat.DASH]: dash,
       [PackagingFormat.CMAF]: cmaf,
     };
+    // MediaPackage checks that it can read the CDN secret when an endpoint is created: the
+    // role's policy (a separate resource) must exist first.
+    for (const endpoint of Object.values(this.endpoints))
+      endpoint.node.addDependency(props.cdnAuthorization.role);
   }
 
   /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */

@@ -130,3 +130,10 @@ test('MediaPackage can read only the CDN identifier secret', () => {
     },
   });
 });
+
+test('endpoints wait for the role policy that lets MediaPackage read the CDN secret', () => {
+  const { template } = packaging(LatencyMode.STANDARD);
+  const endpoints = Object.values(template.findResources('AWS::MediaPackage::OriginEndpoint'));
+  for (const e of endpoints)
+    expect(e.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^CdnRoleDefaultPolicy/)]));
+});
