@@ -4,13 +4,14 @@ import { z } from 'zod';
 export const MAX_INPUT_CIDRS = 10;
 
 /**
- * CloudFront's default quotas: 25 cache behaviors and 25 origins per distribution.
+ * CloudFront's default quotas: 75 cache behaviors and 100 origins per distribution (CloudFront
+ * developer guide, "Quotas"; older accounts' documents say 25 and 25).
  * Each channel uses 1 behavior (/live/<id>/*, all three formats) and 1 origin; the deployment
  * reserves behaviors for /api/playback/*, /player/* and /archive/* (the default behavior is
  * not counted) and origins for the archive and player buckets and the control API.
  */
-export const CLOUDFRONT_MAX_BEHAVIORS = 25;
-export const CLOUDFRONT_MAX_ORIGINS = 25;
+export const CLOUDFRONT_MAX_BEHAVIORS = 75;
+export const CLOUDFRONT_MAX_ORIGINS = 100;
 export const RESERVED_BEHAVIORS = 3;
 export const RESERVED_ORIGINS = 3;
 export const BEHAVIORS_PER_CHANNEL = 1;
@@ -65,8 +66,11 @@ export const channelConfig = z.strictObject({
     maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).optional(),
   }),
   ladder: z.union([ladderPreset, z.array(rendition).min(1).max(8)]).default('720p'),
-  /** Output frame rate; follows the source when absent. */
-  framerate: z.union([z.literal(24), z.literal(25), z.literal(30), z.literal(50), z.literal(60)]).optional(),
+  /**
+   * Output frame rate. MediaLive's MediaPackage output group requires a specified frame rate
+   * (it cannot follow the source), so set the encoder's frame rate here.
+   */
+  framerate: z.union([z.literal(24), z.literal(25), z.literal(30), z.literal(50), z.literal(60)]).default(30),
   latency: z.enum(['standard', 'low']).default('standard'),
   archive: z.boolean().default(true),
   autoStart: z.boolean().default(false),

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from './nag';
 
 /** The JSON key MediaPackage v1 reads the CDN identifier from. */
 export const CDN_IDENTIFIER_KEY = 'MediaPackageCDNIdentifier';
@@ -47,6 +48,20 @@ export class CdnAuthorization extends Construct {
         ],
         resources: [this.secret.secretArn],
       }),
+    );
+    // The MediaPackage user guide's CDN-authorization policy also grants ListSecrets (which has
+    // no resource-level permissions) and iam:GetRole/PassRole; the IAM actions are scoped here
+    // to this role itself.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['iam:GetRole', 'iam:PassRole'], resources: [this.role.roleArn] }),
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      ['*'],
+      'secretsmanager:ListSecrets supports no resource-level permissions (Secrets Manager service authorization reference); it reveals names, not values',
     );
   }
 

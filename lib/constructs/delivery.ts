@@ -65,10 +65,12 @@ export class Delivery extends Construct {
   public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
   /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
   public readonly domainName: string;
+  private readonly channels: readonly DeliveryChannel[];
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
     if (props.channels.length === 0) throw new Error('delivery needs at least one channel');
+    this.channels = props.channels;
     const ids = props.channels.map((c) => c.channelId);
     const dup = ids.find((c, i) => ids.indexOf(c) !== i);
     if (dup !== undefined) throw new Error(`channel id "${dup}" is listed twice; channel ids must be unique`);
@@ -215,14 +217,13 @@ export class Delivery extends Construct {
 
   /** The public manifest URL of a channel's format. */
   public playbackUrl(channelId: string, format: PackagingFormat): string {
-    return Fn.join('', [
-      'https://',
-      this.domainName,
-      `/live/${channelId}/${format}/${this.manifestFile(format)}`,
-    ]);
+    return Fn.join('', ['https://', this.domainName, this.playbackPath(channelId, format)]);
   }
 
-  private manifestFile(format: PackagingFormat): string {
-    return format === PackagingFormat.DASH ? 'index.mpd' : 'index.m3u8';
+  /** The viewer-facing path of a channel's manifest: `/live/<channel>/<format>/<manifest>`. */
+  public playbackPath(channelId: string, format: PackagingFormat): string {
+    const ch = this.channels.find((c) => c.channelId === channelId);
+    if (ch === undefined) throw new Error(`unknown channel "${channelId}"`);
+    return `/live/${channelId}/${format}/${ch.packaging.manifestPath(format)}`;
   }
 }

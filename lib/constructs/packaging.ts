@@ -31,6 +31,11 @@ export interface PackagingProps {
 export class Packaging extends Construct {
   public readonly channel: mediapackage.CfnChannel;
   public readonly endpoints: Readonly<Record<PackagingFormat, mediapackage.CfnOriginEndpoint>>;
+  /**
+   * Id of the CMAF endpoint's HLS manifest. A CMAF endpoint serves its manifest under
+   * `/out/v1/<id>/<manifest id>/index.m3u8`, so the id is part of the playback path.
+   */
+  public readonly cmafManifestId = 'hls';
 
   constructor(scope: Construct, id: string, props: PackagingProps) {
     super(scope, id);
@@ -96,7 +101,7 @@ export class Packaging extends Construct {
         streamSelection: { streamOrder: 'VIDEO_BITRATE_DESCENDING' },
         hlsManifests: [
           {
-            id: `${channelName}-cmaf-hls`,
+            id: this.cmafManifestId,
             manifestName: MANIFEST_NAME,
             playlistWindowSeconds: p.manifestWindowSeconds,
             programDateTimeIntervalSeconds: p.segmentSeconds,
@@ -129,8 +134,13 @@ export class Packaging extends Construct {
     return Fn.join('', ['/out/v1/', Fn.select(0, Fn.split('/', afterOut))]);
   }
 
-  /** The manifest file name an endpoint serves (HLS and CMAF: .m3u8, DASH: .mpd). */
-  public static manifestFile(format: PackagingFormat): string {
-    return `${MANIFEST_NAME}.${format === PackagingFormat.DASH ? 'mpd' : 'm3u8'}`;
+  /**
+   * The manifest's path below the endpoint's `/out/v1/<id>/` (HLS: index.m3u8, DASH: index.mpd,
+   * CMAF: <manifest id>/index.m3u8).
+   */
+  public manifestPath(format: PackagingFormat): string {
+    if (format === PackagingFormat.DASH) return `${MANIFEST_NAME}.mpd`;
+    if (format === PackagingFormat.CMAF) return `${this.cmafManifestId}/${MANIFEST_NAME}.m3u8`;
+    return `${MANIFEST_NAME}.m3u8`;
   }
 }

@@ -30,8 +30,8 @@ export interface TranscodeProps {
   readonly renditions: readonly Rendition[];
   readonly latency: LatencyMode;
   /**
-   * Output frame rate.
-   * @default - follows the source
+   * Output frame rate (MediaPackage output groups need it specified).
+   * @default - 30
    */
   readonly framerate?: number;
   /**
@@ -77,7 +77,7 @@ export class Transcode extends Construct {
     const settings = buildEncoderSettings({
       renditions: props.renditions,
       latency: props.latency,
-      framerate: props.framerate,
+      framerate: props.framerate ?? 30,
       archiveRolloverSeconds: rollover,
     });
     const inputSpecification = buildInputSpecification(props.renditions, {

@@ -51,8 +51,8 @@ export interface EncoderSettingsOptions {
   /** Renditions, highest first. */
   readonly renditions: readonly Rendition[];
   readonly latency: LatencyMode;
-  /** Output frame rate; follows the source when absent. */
-  readonly framerate?: number;
+  /** Output frame rate (frames per second). MediaPackage output groups need it specified. */
+  readonly framerate: number;
   /** Seconds per archive file; no archive output group when absent. */
   readonly archiveRolloverSeconds?: number;
 }
@@ -61,7 +61,7 @@ function videoDescription(
   r: Rendition,
   gopSeconds: number,
   lookAhead: 'LOW' | 'MEDIUM',
-  framerate?: number,
+  framerate: number,
 ): VideoDescription {
   return {
     Name: `video_${r.name}`,
@@ -97,13 +97,10 @@ function videoDescription(
         ParNumerator: 1,
         ParDenominator: 1,
         TimecodeInsertion: H264TimecodeInsertionBehavior.DISABLED,
-        ...(framerate === undefined
-          ? { FramerateControl: H264FramerateControl.INITIALIZE_FROM_SOURCE }
-          : {
-              FramerateControl: H264FramerateControl.SPECIFIED,
-              FramerateNumerator: framerate,
-              FramerateDenominator: 1,
-            }),
+        // MediaPackage output groups accept only a specified frame rate and pixel aspect ratio.
+        FramerateControl: H264FramerateControl.SPECIFIED,
+        FramerateNumerator: framerate,
+        FramerateDenominator: 1,
       },
     },
   };

@@ -10,7 +10,10 @@ type FramerateClass = 'UP_TO_30' | 'ABOVE_30';
 
 export interface PriceTable {
   readonly source: string;
-  readonly retrieved: string;
+  /** When the table was compiled. */
+  readonly compiled: string;
+  /** Whether the rates were checked against the live price list. */
+  readonly verified: boolean;
   readonly region: string;
   readonly currency: string;
   readonly notes: readonly string[];
@@ -23,7 +26,7 @@ export interface PriceTable {
       Record<Resolution, Record<Exclude<BitrateClass, 'MAX_50_MBPS'>, Record<FramerateClass, number>>>
     >;
   };
-  readonly mediapackage: { readonly ingestUsdPerGb: number };
+  readonly mediapackage: { readonly ingestUsdPerGb: number; readonly originationUsdPerGb: number };
 }
 
 export const PRICES: PriceTable = prices as PriceTable;
@@ -56,7 +59,7 @@ export function estimateChannelCost(ch: ChannelConfig, table: PriceTable = PRICE
   });
   const input =
     table.medialive.input[klass][spec.Resolution as Resolution][spec.MaximumBitrate as BitrateClass];
-  const fr: FramerateClass = (ch.framerate ?? 30) > 30 ? 'ABOVE_30' : 'UP_TO_30';
+  const fr: FramerateClass = ch.framerate > 30 ? 'ABOVE_30' : 'UP_TO_30';
   let outputs = 0;
   for (const r of renditions) {
     const bitrate = r.maxBitrateKbps <= 10000 ? 'MAX_10_MBPS' : 'MAX_20_MBPS';

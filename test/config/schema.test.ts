@@ -30,6 +30,7 @@ describe('config defaults', () => {
       latency: 'standard',
       archive: true,
       autoStart: false,
+      framerate: 30,
       autoStopIdleMinutes: 30,
       autoRestart: false,
       playback: { auth: 'public' },

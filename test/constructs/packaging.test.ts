@@ -92,8 +92,9 @@ test('the origin host and endpoint paths are derived from the endpoint URL at de
     'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [hls, 'Url'] }] }],
   });
   expect(JSON.stringify(stack.resolve(p.endpointPathPrefix(PackagingFormat.DASH)))).toContain('/out/v1/');
-  expect(Packaging.manifestFile(PackagingFormat.DASH)).toBe('index.mpd');
-  expect(Packaging.manifestFile(PackagingFormat.CMAF)).toBe('index.m3u8');
+  expect(p.manifestPath(PackagingFormat.HLS)).toBe('index.m3u8');
+  expect(p.manifestPath(PackagingFormat.DASH)).toBe('index.mpd');
+  expect(p.manifestPath(PackagingFormat.CMAF)).toBe('hls/index.m3u8');
 });
 
 test('the platform passes the configured startover hours', () => {
@@ -101,7 +102,7 @@ test('the platform passes the configured startover hours', () => {
   template.allResourcesProperties('AWS::MediaPackage::OriginEndpoint', { StartoverWindowSeconds: 21600 });
 });
 
-test('MediaPackage can read only the CDN identifier secret', () => {
+test('MediaPackage can read the CDN identifier secret, list secret names and get its own role', () => {
   const { template } = packaging(LatencyMode.STANDARD);
   template.hasResourceProperties('AWS::SecretsManager::Secret', {
     GenerateSecretString: Match.objectLike({
@@ -125,6 +126,12 @@ test('MediaPackage can read only the CDN identifier secret', () => {
             'secretsmanager:ListSecretVersionIds',
           ],
           Resource: { Ref: Match.stringLikeRegexp('CdnSecret') },
+        },
+        { Effect: 'Allow', Action: 'secretsmanager:ListSecrets', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['iam:GetRole', 'iam:PassRole'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('CdnRole'), 'Arn'] },
         },
       ],
     },

@@ -50,7 +50,7 @@ describe('encoder settings', () => {
   const ladder = resolveLadder('720p');
 
   test('one QVBR video description per rung with closed GOPs of the latency mode', () => {
-    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD });
+    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD, framerate: 30 });
     expect(s.VideoDescriptions?.map((v) => [v.Name, v.Width, v.Height])).toEqual([
       ['video_720p', 1280, 720],
       ['video_540p', 960, 540],
@@ -66,7 +66,8 @@ describe('encoder settings', () => {
       GopSizeUnits: H264GopSizeUnits.SECONDS,
       GopClosedCadence: 1,
       SceneChangeDetect: 'DISABLED',
-      FramerateControl: H264FramerateControl.INITIALIZE_FROM_SOURCE,
+      FramerateControl: H264FramerateControl.SPECIFIED,
+      FramerateNumerator: 30,
       LookAheadRateControl: 'MEDIUM',
     });
     // QVBR takes a ceiling, never a target bitrate.
@@ -74,13 +75,13 @@ describe('encoder settings', () => {
   });
 
   test('low latency uses 1 s GOPs and a low look-ahead', () => {
-    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.LOW });
+    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.LOW, framerate: 30 });
     for (const v of s.VideoDescriptions ?? []) {
       expect(v.CodecSettings?.H264Settings).toMatchObject({ GopSize: 1, LookAheadRateControl: 'LOW' });
     }
   });
 
-  test('a fixed frame rate is specified as numerator/denominator', () => {
+  test('the configured frame rate is specified as numerator/denominator (MediaPackage groups require it)', () => {
     const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD, framerate: 50 });
     expect(s.VideoDescriptions?.[0]?.CodecSettings?.H264Settings).toMatchObject({
       FramerateControl: H264FramerateControl.SPECIFIED,
@@ -90,7 +91,7 @@ describe('encoder settings', () => {
   });
 
   test('the MediaPackage group has one output per rung, all sharing the AAC stereo audio', () => {
-    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD });
+    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD, framerate: 30 });
     expect(s.OutputGroups).toHaveLength(1);
     const group = s.OutputGroups?.[0];
     expect(group?.OutputGroupSettings?.MediaPackageGroupSettings?.Destination?.DestinationRefId).toBe(
@@ -113,6 +114,7 @@ describe('encoder settings', () => {
     const s = buildEncoderSettings({
       renditions: ladder,
       latency: LatencyMode.STANDARD,
+      framerate: 30,
       archiveRolloverSeconds: 300,
     });
     const archive = s.OutputGroups?.find((g) => g.Name === 'archive');
@@ -132,7 +134,7 @@ describe('encoder settings', () => {
   });
 
   test('input loss never ends the channel and timecode comes from the system clock', () => {
-    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD });
+    const s = buildEncoderSettings({ renditions: ladder, latency: LatencyMode.STANDARD, framerate: 30 });
     expect(s.GlobalConfiguration?.InputEndAction).toBe('NONE');
     expect(s.TimecodeConfig).toEqual({ Source: 'SYSTEMCLOCK' });
   });

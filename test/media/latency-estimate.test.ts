@@ -57,6 +57,7 @@ describe('cost estimate', () => {
 
   test('the price table names its source and date', () => {
     expect(PRICES.source).toMatch(/^https:\/\//);
-    expect(PRICES.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(PRICES.compiled).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(typeof PRICES.verified).toBe('boolean');
   });
 });

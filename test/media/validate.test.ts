@@ -13,6 +13,7 @@ const sound = () =>
   buildEncoderSettings({
     renditions: resolveLadder('720p'),
     latency: LatencyMode.STANDARD,
+    framerate: 30,
     archiveRolloverSeconds: 300,
   });
 
@@ -22,6 +23,7 @@ test('generated settings for every preset and latency mode pass', () => {
       const s = buildEncoderSettings({
         renditions: resolveLadder(preset),
         latency,
+        framerate: 30,
         archiveRolloverSeconds: 300,
       });
       expect(
@@ -79,6 +81,7 @@ describe('each check fails with its message', () => {
         { name: 'lo', width: 640, height: 360, maxBitrateKbps: 1500 },
       ]),
       latency: LatencyMode.STANDARD,
+      framerate: 30,
     });
     expect(checkEncoderSettings(s, ctx)).toContain(
       'bitrates must rise with resolution: "video_hi" (720 lines, 1000000 bit/s) is not above "video_lo" (360 lines, 1500000 bit/s)',
