@@ -172,8 +172,7 @@ export class StreamKeys extends Construct {
           // A deploy must not rotate keys (a channel may be live); the schedule starts the clock.
           rotateImmediatelyOnUpdate: false,
         });
-        schedule.addDependency(invoke);
-        schedule.node.addDependency(fn.role);
+        schedule.node.addDependency(invoke, fn.role);
         this.rotationSchedules.push(schedule);
       }
     }
