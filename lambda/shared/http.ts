@@ -2,7 +2,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { z } from 'zod';
 import { BadRequest, fromAwsError, HttpError } from './errors';
 
-type Logger = { error(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+/** The Powertools Logger's shape (its extra arguments are a rest parameter, so `extra?: object` would not accept it). */
+type Logger = {
+  error(msg: string, ...extra: Record<string, unknown>[]): void;
+  warn(msg: string, ...extra: Record<string, unknown>[]): void;
+};
 
 export function json(
   statusCode: number,

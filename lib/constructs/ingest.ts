@@ -19,6 +19,11 @@ export interface IngestProps {
   readonly allowedCidrs: readonly string[];
   /** One RTMP endpoint per pipeline: 1 for SINGLE_PIPELINE, 2 for STANDARD. */
   readonly pipelines: PipelineCount;
+  /**
+   * The key has a Secrets Manager rotation schedule (added by the StreamKeys construct).
+   * @default - false: rotation is operator-driven only (AwsSolutions-SMG4 acknowledged)
+   */
+  readonly rotationScheduled?: boolean;
 }
 
 /**
@@ -63,11 +68,13 @@ export class Ingest extends Construct {
       },
     });
 
-    Validations.of(this.streamKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'a stream key may change only while its channel is idle (MediaLive edits inputs only then); rotation is operator-driven through the control API and opt-in on a schedule',
-    });
+    if (!props.rotationScheduled) {
+      Validations.of(this.streamKey).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'a stream key may change only while its channel is idle (MediaLive edits inputs only then); rotation is operator-driven through the control API and opt-in on a schedule (streamKey.rotateEveryDays)',
+      });
+    }
 
     this.securityGroup = new medialive.CfnInputSecurityGroup(this, 'SecurityGroup', {
       whitelistRules: props.allowedCidrs.map((cidr) => ({ cidr })),

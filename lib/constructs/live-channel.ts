@@ -25,6 +25,11 @@ export interface LiveChannelProps {
    * @default - 300
    */
   readonly archiveRolloverSeconds?: number;
+  /**
+   * The stream key gets a Secrets Manager rotation schedule.
+   * @default - false
+   */
+  readonly streamKeyRotationScheduled?: boolean;
 }
 
 /** One live channel end to end: RTMP ingest → MediaLive → MediaPackage. */
@@ -45,6 +50,7 @@ export class LiveChannel extends Construct {
       channelId: cfg.id,
       allowedCidrs: cfg.input.allowedCidrs,
       pipelines: channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
+      rotationScheduled: props.streamKeyRotationScheduled,
     });
     this.packaging = new Packaging(this, 'Packaging', {
       channelId: cfg.id,

@@ -10,6 +10,7 @@ import { ControlApi } from '../constructs/control-api';
 import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
 import { PackagingFormat } from '../constructs/packaging';
+import { StreamKeys } from '../constructs/stream-keys';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -27,6 +28,7 @@ export class PlatformStack extends Stack {
   public readonly controlApi: ControlApi;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
+  public readonly streamKeys: StreamKeys;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -50,6 +52,7 @@ export class PlatformStack extends Stack {
           startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
           archive: this.archive,
           archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+          streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
         }),
     );
 
@@ -65,6 +68,12 @@ export class PlatformStack extends Stack {
 
     this.channelRegistry = channelRegistryJson(this.channels);
     this.controlApi = new ControlApi(this, 'ControlApi');
+    this.streamKeys = new StreamKeys(this, 'StreamKeys', {
+      channels: this.channels,
+      channelRegistry: this.channelRegistry,
+      controlApi: this.controlApi,
+      rotateEveryDays: cfg.streamKey.rotateEveryDays,
+    });
 
     new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
     new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });

@@ -1,0 +1,23 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { httpHandler, json, parseWith } from '../shared/http';
+import { channelPath } from '../shared/params';
+import { logger } from '../shared/powertools';
+import { channelOf, loadRegistry, type Registry } from '../shared/registry';
+import { ingestDetails } from '../shared/stream-key';
+
+const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
+let registry: Registry | undefined;
+
+/** GET /channels/{id}/ingest → what OBS needs: RTMP server URL(s) and the stream key. */
+export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2) => {
+  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
+  registry ??= loadRegistry();
+  const details = await ingestDetails(clients, id, channelOf(registry, id));
+  logger.info('ingest details served', {
+    channelId: id,
+    state: details.state,
+    endpoints: details.endpoints.length,
+  });
+  return json(200, details);
+});

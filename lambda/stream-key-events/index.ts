@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { logger } from '../shared/powertools';
+import { loadRegistry, type Registry } from '../shared/registry';
+import { applyPendingRotation } from '../shared/stream-key';
+
+const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
+let registry: Registry | undefined;
+
+/** The part of a "MediaLive Channel State Change" event this function reads. */
+export const stateChangeEvent = z.object({
+  'detail-type': z.literal('MediaLive Channel State Change'),
+  source: z.literal('aws.medialive'),
+  detail: z.object({
+    channel_arn: z.string().regex(/:channel:[^:/]+$/, 'expected a MediaLive channel ARN'),
+    state: z.string(),
+  }),
+});
+
+/** Registry channel id of a MediaLive channel ARN (`arn:<partition>:medialive:<region>:<account>:channel:<id>`). */
+export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
+  const mlId = arn.slice(arn.lastIndexOf(':') + 1);
+  return Object.keys(reg).find((id) => reg[id]?.ml === mlId);
+}
+
+/**
+ * Applies a pending stream-key rotation when a channel of this deployment reaches IDLE. The
+ * event's state is informational (MediaLive reports a stop as "STOPPED"); the channel's state
+ * is read from DescribeChannel before anything changes. Errors are thrown so Lambda's
+ * asynchronous retries try again.
+ */
+export async function handler(event: unknown): Promise<{ channelId?: string; result: string }> {
+  const parsed = stateChangeEvent.safeParse(event);
+  if (!parsed.success) {
+    logger.warn('ignoring an event that is not a MediaLive channel state change');
+    return { result: 'ignored' };
+  }
+  registry ??= loadRegistry();
+  const channelId = channelIdOfArn(registry, parsed.data.detail.channel_arn);
+  const entry = channelId === undefined ? undefined : registry[channelId];
+  if (channelId === undefined || entry === undefined) {
+    logger.warn('state change of a channel outside this deployment', { arn: parsed.data.detail.channel_arn });
+    return { result: 'unknown-channel' };
+  }
+  const result = await applyPendingRotation(clients, channelId, entry, { logger });
+  logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
+  return { channelId, result };
+}

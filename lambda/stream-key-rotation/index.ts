@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { logger } from '../shared/powertools';
+import { loadRegistry, type Registry } from '../shared/registry';
+import { RotationRefused, RotationStep, runStep } from './steps';
+
+const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
+let registry: Registry | undefined;
+
+/** What Secrets Manager sends a rotation function. */
+export const rotationEvent = z.object({
+  Step: z.enum(RotationStep),
+  SecretId: z.string().min(1),
+  ClientRequestToken: z.string().min(32).max(64),
+});
+
+/**
+ * Secrets Manager rotation function for stream keys (createSecret, setSecret, testSecret,
+ * finishSecret). The channel is found from the secret ARN in the registry. A refused step
+ * throws: Secrets Manager marks the attempt failed and retries.
+ */
+export async function handler(event: unknown): Promise<void> {
+  const parsed = rotationEvent.safeParse(event);
+  if (!parsed.success) {
+    logger.error('not a Secrets Manager rotation request', {
+      issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+    throw new RotationRefused('not a Secrets Manager rotation request');
+  }
+  const { Step, SecretId, ClientRequestToken } = parsed.data;
+  registry ??= loadRegistry();
+  const reg = registry;
+  const channelId = Object.keys(reg).find((id) => reg[id]?.key === SecretId);
+  const entry = channelId === undefined ? undefined : reg[channelId];
+  if (channelId === undefined || entry === undefined) {
+    logger.error('secret is not the stream key of any channel of this deployment', { secretId: SecretId });
+    throw new RotationRefused('secret is not a stream key of this deployment');
+  }
+  logger.info('rotation step', { channelId, step: Step, versionId: ClientRequestToken });
+  await runStep({ clients, logger }, Step, { channelId, entry, token: ClientRequestToken });
+}

@@ -1,0 +1,200 @@
+import { ChannelState, DescribeInputCommand } from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { ChannelEntry } from '../shared/registry';
+import {
+  AWSCURRENT,
+  AWSPENDING,
+  channelState,
+  clearPending,
+  generateStreamKey,
+  type KeyLogger,
+  PENDING_TAG,
+  type StreamKeyClients,
+  updateInputKey,
+} from '../shared/stream-key';
+
+export enum RotationStep {
+  CREATE = 'createSecret',
+  SET = 'setSecret',
+  TEST = 'testSecret',
+  FINISH = 'finishSecret',
+}
+
+export interface RotationRequest {
+  readonly channelId: string;
+  readonly entry: ChannelEntry;
+  /** The version Secrets Manager is rotating to (its ClientRequestToken). */
+  readonly token: string;
+}
+
+export interface StepContext {
+  readonly clients: StreamKeyClients;
+  readonly logger: KeyLogger;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Thrown when a step must not proceed; Secrets Manager records the failure and retries the rotation. */
+export class RotationRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RotationRefused';
+  }
+}
+
+interface SecretStages {
+  readonly stagesOfToken: string[] | undefined;
+  readonly currentVersion: string | undefined;
+  readonly pendingTag: boolean;
+}
+
+async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretStages> {
+  const out = await ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: req.entry.key }));
+  if (out.RotationEnabled === false) {
+    throw new RotationRefused(`stream-key secret of channel "${req.channelId}" is not enabled for rotation`);
+  }
+  const map = out.VersionIdsToStages ?? {};
+  const currentVersion = Object.keys(map).find((v) => map[v]?.includes(AWSCURRENT));
+  return {
+    stagesOfToken: map[req.token],
+    currentVersion,
+    pendingTag: (out.Tags ?? []).some((t) => t.Key === PENDING_TAG),
+  };
+}
+
+async function pendingKey(ctx: StepContext, req: RotationRequest): Promise<string | undefined> {
+  try {
+    const out = await ctx.clients.secrets.send(
+      new GetSecretValueCommand({ SecretId: req.entry.key, VersionId: req.token, VersionStage: AWSPENDING }),
+    );
+    return out.SecretString;
+  } catch (err) {
+    if ((err as Error)?.name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+/** createSecret: stage a new key as AWSPENDING under Secrets Manager's token (idempotent). */
+export async function createSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
+  if ((await pendingKey(ctx, req)) !== undefined) {
+    ctx.logger.info('createSecret: key already staged', { channelId: req.channelId, versionId: req.token });
+    return;
+  }
+  await ctx.clients.secrets.send(
+    new PutSecretValueCommand({
+      SecretId: req.entry.key,
+      ClientRequestToken: req.token,
+      SecretString: generateStreamKey(),
+      VersionStages: [AWSPENDING],
+    }),
+  );
+  ctx.logger.info('createSecret: new key staged as AWSPENDING', {
+    channelId: req.channelId,
+    versionId: req.token,
+  });
+}
+
+/** setSecret: point the input at the staged key, only while the channel is IDLE. */
+export async function setSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
+  const state = await channelState(ctx.clients.medialive, req.entry);
+  if (state !== ChannelState.IDLE) {
+    const message = `channel "${req.channelId}" is ${state}: MediaLive edits an input only while its channel is idle, so the stream key stays unchanged; Secrets Manager retries the rotation, and the staged key is applied when the channel next reaches IDLE`;
+    ctx.logger.error('setSecret refused: channel is not idle', { channelId: req.channelId, state });
+    throw new RotationRefused(message);
+  }
+  const key = await pendingKey(ctx, req);
+  if (key === undefined) {
+    throw new RotationRefused(`no AWSPENDING key for version ${req.token} of channel "${req.channelId}"`);
+  }
+  await updateInputKey(ctx.clients.medialive, req.entry, key, ctx.sleep);
+  ctx.logger.info('setSecret: input destinations updated', {
+    channelId: req.channelId,
+    versionId: req.token,
+  });
+}
+
+/** testSecret: the input's every endpoint serves <app>/<staged key>. */
+export async function testSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
+  const key = await pendingKey(ctx, req);
+  if (key === undefined) {
+    throw new RotationRefused(`no AWSPENDING key for version ${req.token} of channel "${req.channelId}"`);
+  }
+  const input = await ctx.clients.medialive.send(new DescribeInputCommand({ InputId: req.entry.in }));
+  const destinations = input.Destinations ?? [];
+  const expected = `/${req.entry.app}/${key}`;
+  const matching = destinations.filter((d) => d.Url !== undefined && new URL(d.Url).pathname === expected);
+  if (destinations.length !== req.entry.p || matching.length !== destinations.length) {
+    // Counts only: the URLs carry keys.
+    ctx.logger.error('testSecret: input does not serve the staged key', {
+      channelId: req.channelId,
+      destinations: destinations.length,
+      matching: matching.length,
+    });
+    throw new RotationRefused(`the input of channel "${req.channelId}" does not serve the staged key`);
+  }
+  ctx.logger.info('testSecret: input serves the staged key', { channelId: req.channelId });
+}
+
+/** finishSecret: move AWSCURRENT to the token's version (compare-and-swap on the current one). */
+export async function finishSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
+  const s = await stages(ctx, req);
+  if (s.currentVersion === req.token) {
+    ctx.logger.info('finishSecret: version already AWSCURRENT', {
+      channelId: req.channelId,
+      versionId: req.token,
+    });
+  } else {
+    await ctx.clients.secrets.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: req.entry.key,
+        VersionStage: AWSCURRENT,
+        MoveToVersionId: req.token,
+        RemoveFromVersionId: s.currentVersion,
+      }),
+    );
+    ctx.logger.info('finishSecret: stream key rotated', {
+      channelId: req.channelId,
+      versionId: req.token,
+      previousVersionId: s.currentVersion,
+    });
+  }
+  // A scheduled rotation also satisfies an operator's pending request.
+  if (s.pendingTag) await clearPending(ctx.clients.secrets, req.entry.key);
+}
+
+/**
+ * Runs one step after Secrets Manager's preconditions: the token must be a version of the
+ * secret staged AWSPENDING (an operator rotation that superseded it moved the label away), and
+ * a version that is already AWSCURRENT needs nothing more.
+ */
+export async function runStep(ctx: StepContext, step: RotationStep, req: RotationRequest): Promise<void> {
+  const s = await stages(ctx, req);
+  if (s.stagesOfToken === undefined) {
+    throw new RotationRefused(
+      `version ${req.token} is not a version of the stream-key secret of "${req.channelId}"`,
+    );
+  }
+  if (s.stagesOfToken.includes(AWSCURRENT)) {
+    ctx.logger.info('rotation step skipped: version already AWSCURRENT', { channelId: req.channelId, step });
+    return;
+  }
+  if (!s.stagesOfToken.includes(AWSPENDING)) {
+    throw new RotationRefused(
+      `version ${req.token} of the stream-key secret of "${req.channelId}" is not AWSPENDING (superseded by another rotation)`,
+    );
+  }
+  switch (step) {
+    case RotationStep.CREATE:
+      return createSecret(ctx, req);
+    case RotationStep.SET:
+      return setSecret(ctx, req);
+    case RotationStep.TEST:
+      return testSecret(ctx, req);
+    case RotationStep.FINISH:
+      return finishSecret(ctx, req);
+  }
+}

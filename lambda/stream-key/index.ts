@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
+import { channelPath } from '../shared/params';
+import { logger } from '../shared/powertools';
+import { channelOf, loadRegistry, type Registry } from '../shared/registry';
+import { pendingConflict, requestRotation } from '../shared/stream-key';
+
+const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
+let registry: Registry | undefined;
+
+/** The request takes no options; an empty body or `{}`. */
+const body = z.strictObject({});
+
+/**
+ * POST /channels/{id}/stream-key → rotates now when the channel is IDLE (200 + new ingest
+ * details); otherwise 409 `{ pending: true, state }` and the rotation runs at the next IDLE.
+ */
+export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2) => {
+  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
+  parseWith(body, jsonBody(event), 'request body');
+  registry ??= loadRegistry();
+  const outcome = await requestRotation(clients, id, channelOf(registry, id), { logger });
+  if (!outcome.rotated) throw pendingConflict(id, outcome.state);
+  return json(200, outcome.details);
+});

@@ -1,0 +1,184 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { AppFunction } from './app-function';
+import type { ControlApi } from './control-api';
+import type { LiveChannel } from './live-channel';
+
+/** Secrets Manager allows rotation every 1 to 1000 days; the config allows up to a year. */
+export const MAX_ROTATE_EVERY_DAYS = 365;
+
+/** Props for {@link StreamKeys}. */
+export interface StreamKeysProps {
+  /** The deployment's channels (their inputs, MediaLive channels and stream-key secrets). */
+  readonly channels: readonly LiveChannel[];
+  /** ONAIR_CHANNELS (see lambda/shared/registry.ts). */
+  readonly channelRegistry: string;
+  /** The control API the operator routes are added to. */
+  readonly controlApi: ControlApi;
+  /**
+   * Rotate every channel's key on this schedule (a rotation function that refuses while the
+   * channel is not idle).
+   * @default - no scheduled rotation; keys change only when an operator rotates them
+   */
+  readonly rotateEveryDays?: number;
+}
+
+/**
+ * Stream-key operations: `GET /channels/{id}/ingest` (OBS server URL + key), `POST
+ * /channels/{id}/stream-key` (rotate now if idle, else pending), the EventBridge rule that
+ * applies a pending rotation when a channel reaches IDLE, and the optional scheduled rotation.
+ * Each function's policy names the inputs, channels and secrets of this deployment only.
+ * The secrets use the aws/secretsmanager key and have no resource policy, so identity policies
+ * alone grant access (no KMS grant is needed for the AWS managed key).
+ */
+export class StreamKeys extends Construct {
+  public readonly ingestFunction: AppFunction;
+  public readonly rotateFunction: AppFunction;
+  public readonly stateChangeFunction: AppFunction;
+  public readonly stateChangeRule: events.Rule;
+  /** @default - undefined unless rotateEveryDays is set */
+  public readonly rotationFunction?: AppFunction;
+  public readonly rotationSchedules: secretsmanager.CfnRotationSchedule[] = [];
+
+  constructor(scope: Construct, id: string, props: StreamKeysProps) {
+    super(scope, id);
+    const days = props.rotateEveryDays;
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_ROTATE_EVERY_DAYS)) {
+      throw new Error(
+        `rotateEveryDays must be a whole number of days from 1 to ${MAX_ROTATE_EVERY_DAYS}, got ${days}`,
+      );
+    }
+    if (props.channels.length === 0) throw new Error('stream keys need at least one channel');
+
+    const environment = { ONAIR_CHANNELS: props.channelRegistry };
+    const inputArns = props.channels.map((c) => c.ingest.input.attrArn);
+    const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
+    const secretArns = props.channels.map((c) => c.ingest.streamKey.secretArn);
+
+    this.ingestFunction = new AppFunction(this, 'IngestFn', {
+      entry: 'ingest',
+      description: 'OnAir: RTMP ingest details (server URL and stream key) of a channel',
+      environment,
+    });
+    grant(this.ingestFunction, ['medialive:DescribeInput'], inputArns);
+    grant(this.ingestFunction, ['medialive:DescribeChannel'], channelArns);
+    grant(
+      this.ingestFunction,
+      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      secretArns,
+    );
+
+    const rotationSecretActions = [
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:ListSecretVersionIds',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:UntagResource',
+    ];
+
+    this.rotateFunction = new AppFunction(this, 'RotateFn', {
+      entry: 'stream-key',
+      description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
+      environment,
+      timeout: Duration.seconds(30),
+    });
+    grant(this.rotateFunction, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
+    grant(this.rotateFunction, ['medialive:DescribeChannel'], channelArns);
+    grant(this.rotateFunction, [...rotationSecretActions, 'secretsmanager:TagResource'], secretArns);
+
+    this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
+      entry: 'stream-key-events',
+      description: 'OnAir: apply a pending stream-key rotation when a channel reaches IDLE',
+      environment,
+      timeout: Duration.seconds(60),
+    });
+    grant(this.stateChangeFunction, ['medialive:UpdateInput'], inputArns);
+    grant(this.stateChangeFunction, ['medialive:DescribeChannel'], channelArns);
+    grant(this.stateChangeFunction, rotationSecretActions, secretArns);
+
+    // Every state change of this deployment's channels: MediaLive reports a stop as "STOPPED"
+    // (the channel's API state is then IDLE), so the function checks DescribeChannel itself.
+    this.stateChangeRule = new events.Rule(this, 'ChannelStateRule', {
+      description:
+        'OnAir: MediaLive state changes of this deployment channels (pending stream-key rotations)',
+      eventPattern: {
+        source: ['aws.medialive'],
+        detailType: ['MediaLive Channel State Change'],
+        detail: { channel_arn: channelArns },
+      },
+      targets: [
+        new targets.LambdaFunction(this.stateChangeFunction.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    props.controlApi.addOperatorRoute(
+      'GetIngest',
+      apigw.HttpMethod.GET,
+      '/channels/{id}/ingest',
+      this.ingestFunction.function,
+    );
+    props.controlApi.addOperatorRoute(
+      'RotateStreamKey',
+      apigw.HttpMethod.POST,
+      '/channels/{id}/stream-key',
+      this.rotateFunction.function,
+    );
+
+    if (days !== undefined) {
+      const fn = new AppFunction(this, 'RotationFn', {
+        entry: 'stream-key-rotation',
+        description: 'OnAir: Secrets Manager rotation of stream keys (refuses while the channel is not idle)',
+        environment,
+        timeout: Duration.seconds(60),
+      });
+      this.rotationFunction = fn;
+      grant(fn, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
+      grant(fn, ['medialive:DescribeChannel'], channelArns);
+      grant(
+        fn,
+        [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+          'secretsmanager:UntagResource',
+        ],
+        secretArns,
+      );
+      // Secrets Manager checks it may invoke the function when the schedule is created.
+      const invoke = new lambda.CfnPermission(this, 'RotationInvoke', {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.function.functionArn,
+        principal: 'secretsmanager.amazonaws.com',
+        sourceAccount: Aws.ACCOUNT_ID,
+      });
+      for (const ch of props.channels) {
+        // Not Secret.addRotationSchedule: it grants secretsmanager:GetRandomPassword on "*" (keys
+        // are generated in the function) and adds a resource policy to the secret.
+        const schedule = new secretsmanager.CfnRotationSchedule(this, `Rotation-${ch.channelId}`, {
+          secretId: ch.ingest.streamKey.secretArn,
+          rotationLambdaArn: fn.function.functionArn,
+          rotationRules: { automaticallyAfterDays: days },
+          // A deploy must not rotate keys (a channel may be live); the schedule starts the clock.
+          rotateImmediatelyOnUpdate: false,
+        });
+        schedule.node.addDependency(invoke, fn.role);
+        this.rotationSchedules.push(schedule);
+      }
+    }
+  }
+}
+
+function grant(fn: AppFunction, actions: string[], resources: string[]): void {
+  fn.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+}

@@ -1,0 +1,84 @@
+import 'aws-sdk-client-mock-jest';
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+} from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../lambda/ingest/index';
+import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { awsError, captureLogs, httpEvent, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const sm = mockClient(SecretsManagerClient);
+const KEY = 'CurrentKeyCurrentKeyCurrentKey12';
+
+beforeAll(useRegistry);
+beforeEach(() => {
+  ml.reset();
+  sm.reset();
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${KEY}` },
+      { Ip: '198.51.100.20', Port: '1935', Url: `rtmp://198.51.100.20:1935/main/${KEY}` },
+    ],
+  });
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.RUNNING });
+  sm.on(GetSecretValueCommand).resolves({ SecretString: KEY });
+  sm.on(DescribeSecretCommand).resolves({ Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }] });
+});
+
+test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCURRENT key', async () => {
+  const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+
+  expect(res.statusCode).toBe(200);
+  expect(res.headers?.['cache-control']).toBe('no-store');
+  expect(JSON.parse(res.body as string)).toEqual({
+    channelId: 'main',
+    state: 'RUNNING',
+    rotationPending: true,
+    endpoints: [
+      { server: 'rtmp://198.51.100.10:1935/main', streamKey: KEY },
+      { server: 'rtmp://198.51.100.20:1935/main', streamKey: KEY },
+    ],
+  });
+  expect(ml).toHaveReceivedCommandWith(DescribeInputCommand, { InputId: '7654321' });
+  expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
+  expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, {
+    SecretId: SECRET_ARN,
+    VersionStage: 'AWSCURRENT',
+  });
+  expect(logs).toContain('ingest details served');
+  expect(logs).not.toContain(KEY);
+});
+
+test('unknown channel → 404, nothing read', async () => {
+  const res = await handler(httpEvent('other'));
+  expect(res.statusCode).toBe(404);
+  expect(ml).not.toHaveReceivedAnyCommand();
+  expect(sm).not.toHaveReceivedAnyCommand();
+});
+
+test('malformed channel id → 400', async () => {
+  const res = await handler(httpEvent('-bad'));
+  expect(res.statusCode).toBe(400);
+});
+
+test('DescribeInput throttled → 503 with Retry-After', async () => {
+  ml.on(DescribeInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
+  const res = await handler(httpEvent('main'));
+  expect(res.statusCode).toBe(503);
+  expect(res.headers?.['retry-after']).toBe('5');
+});
+
+test('Secrets Manager 5xx → 503', async () => {
+  sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
+  const res = await handler(httpEvent('main'));
+  expect(res.statusCode).toBe(503);
+});

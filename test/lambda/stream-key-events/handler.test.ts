@@ -1,0 +1,155 @@
+import 'aws-sdk-client-mock-jest';
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+  UpdateInputCommand,
+} from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UntagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { handler } from '../../../lambda/stream-key-events/index';
+import { awsError, CHANNEL_ARN, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const sm = mockClient(SecretsManagerClient);
+
+/** The documented event shape (MediaLive user guide, "JSON for a state change event"); a stop reports "STOPPED". */
+function stateChange(state: string, arn = CHANNEL_ARN): unknown {
+  return {
+    version: '0',
+    id: 'fbcbbbe3-2541-d4a3-d819-x39f522a8ce',
+    'detail-type': 'MediaLive Channel State Change',
+    source: 'aws.medialive',
+    account: '111122223333',
+    time: '2026-11-25T18:40:59Z',
+    region: 'eu-west-1',
+    resources: [arn],
+    detail: { channel_arn: arn, state, message: 'Stopped channel', pipelines_running_count: 0 },
+  };
+}
+
+function pendingTag(tagged: boolean): void {
+  sm.on(DescribeSecretCommand).resolves({
+    Tags: tagged ? [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }] : [],
+  });
+}
+
+beforeAll(useRegistry);
+beforeEach(() => {
+  ml.reset();
+  sm.reset();
+  sm.on(ListSecretVersionIdsCommand).resolves({
+    Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }],
+  });
+  sm.on(PutSecretValueCommand).resolves({});
+  sm.on(UpdateSecretVersionStageCommand).resolves({});
+  sm.on(UntagResourceCommand).resolves({});
+  sm.on(GetSecretValueCommand).resolves({ SecretString: 'x' });
+  ml.on(UpdateInputCommand).resolves({});
+  ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+});
+
+test('a pending rotation is applied when the channel stops and DescribeChannel says IDLE', async () => {
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+
+  const out = await handler(stateChange('STOPPED'));
+
+  expect(out).toEqual({ channelId: 'main', result: 'rotated' });
+  expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
+  const put = sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
+  expect(put?.VersionStages).toEqual(['AWSPENDING']);
+  expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+    InputId: '7654321',
+    Destinations: [{ StreamName: `main/${put?.SecretString}` }, { StreamName: `main/${put?.SecretString}` }],
+  });
+  expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+    VersionStage: 'AWSCURRENT',
+    RemoveFromVersionId: 'v-old',
+  });
+  expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
+    SecretId: SECRET_ARN,
+    TagKeys: [PENDING_TAG],
+  });
+});
+
+test('a scheduled rotation refused while live (staged AWSPENDING) is finished at IDLE', async () => {
+  pendingTag(false);
+  sm.on(ListSecretVersionIdsCommand).resolves({
+    Versions: [
+      { VersionId: 'v-old', VersionStages: ['AWSCURRENT'] },
+      { VersionId: 'v-sched', VersionStages: ['AWSPENDING'] },
+    ],
+  });
+  sm.on(GetSecretValueCommand, { VersionId: 'v-sched' }).resolves({
+    SecretString: 'ScheduledKeyScheduledKey12345678',
+  });
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+
+  const out = await handler(stateChange('STOPPED'));
+
+  expect(out.result).toBe('rotated');
+  expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+  expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+    Destinations: [
+      { StreamName: 'main/ScheduledKeyScheduledKey12345678' },
+      { StreamName: 'main/ScheduledKeyScheduledKey12345678' },
+    ],
+  });
+  expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+});
+
+test('nothing pending → no MediaLive call at all', async () => {
+  pendingTag(false);
+  const out = await handler(stateChange('STOPPED'));
+  expect(out.result).toBe('nothing-pending');
+  expect(ml).not.toHaveReceivedAnyCommand();
+});
+
+test.each([ChannelState.STARTING, ChannelState.RUNNING, ChannelState.STOPPING])(
+  'pending but the channel is %s → waits, no UpdateInput',
+  async (state) => {
+    pendingTag(true);
+    ml.on(DescribeChannelCommand).resolves({ State: state });
+    const out = await handler(stateChange('RUNNING'));
+    expect(out.result).toBe('not-idle');
+    expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+    expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+  },
+);
+
+test('a channel outside this deployment is ignored', async () => {
+  const out = await handler(stateChange('STOPPED', 'arn:aws:medialive:eu-west-1:111122223333:channel:999'));
+  expect(out.result).toBe('unknown-channel');
+  expect(sm).not.toHaveReceivedAnyCommand();
+});
+
+test('an event of another shape is ignored', async () => {
+  const out = await handler({
+    'detail-type': 'MediaLive Channel Alert',
+    source: 'aws.medialive',
+    detail: {},
+  });
+  expect(out.result).toBe('ignored');
+  expect(sm).not.toHaveReceivedAnyCommand();
+});
+
+test('AWS failures propagate so Lambda retries the event; the tag stays', async () => {
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+  ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
+
+  await expect(handler(stateChange('STOPPED'))).rejects.toThrow('InternalServerErrorException');
+  expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+});

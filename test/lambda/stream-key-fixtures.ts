@@ -1,0 +1,62 @@
+import type { Registry } from '../../lambda/shared/registry';
+
+export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:OnAirStreamKey-AbCdEf';
+export const CHANNEL_ARN = 'arn:aws:medialive:eu-west-1:111122223333:channel:1234567';
+
+/** Two channels: "main" (STANDARD, 2 endpoints) and "side" (SINGLE_PIPELINE). */
+export const REGISTRY: Registry = {
+  main: { ml: '1234567', in: '7654321', key: SECRET_ARN, mp: 'mp-main', app: 'main', p: 2 },
+  side: {
+    ml: '2222222',
+    in: '3333333',
+    key: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:OnAirSide-XyZxYz',
+    mp: 'mp-side',
+    app: 'side',
+    p: 1,
+  },
+};
+
+export function useRegistry(): void {
+  process.env.ONAIR_CHANNELS = JSON.stringify(REGISTRY);
+}
+
+/** An SDK-shaped error as the client throws it after its retries. */
+export function awsError(name: string, fault: 'client' | 'server' = 'client', status = 400): Error {
+  return Object.assign(new Error(`${name} (test)`), {
+    name,
+    $fault: fault,
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+/** Captures everything written to stdout/stderr (Powertools logs) while `fn` runs. */
+export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: string }> {
+  const chunks: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  });
+  try {
+    const result = await fn();
+    return { result, logs: chunks.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+export function httpEvent(id: string, body?: string): never {
+  return {
+    version: '2.0',
+    routeKey: 'POST /channels/{id}/stream-key',
+    rawPath: `/channels/${id}/stream-key`,
+    pathParameters: { id },
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-1' },
+  } as never;
+}

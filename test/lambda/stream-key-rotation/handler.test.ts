@@ -1,0 +1,204 @@
+import 'aws-sdk-client-mock-jest';
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+  UpdateInputCommand,
+} from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UntagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { handler } from '../../../lambda/stream-key-rotation/index';
+import { awsError, captureLogs, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const sm = mockClient(SecretsManagerClient);
+const TOKEN = '3f1c2b9a-0d4e-4c4f-9a51-6c2d8e7f1a20';
+const PENDING_KEY = 'PendingKeyPendingKeyPendingKey12';
+
+function rotationEvent(Step: string, SecretId = SECRET_ARN): unknown {
+  return { Step, SecretId, ClientRequestToken: TOKEN };
+}
+
+function describe_(stagesOfToken: string[] | undefined, tags: { Key: string; Value: string }[] = []): void {
+  sm.on(DescribeSecretCommand).resolves({
+    RotationEnabled: true,
+    VersionIdsToStages: { 'v-old': ['AWSCURRENT'], ...(stagesOfToken ? { [TOKEN]: stagesOfToken } : {}) },
+    Tags: tags,
+  });
+}
+
+beforeAll(useRegistry);
+beforeEach(() => {
+  ml.reset();
+  sm.reset();
+  describe_(['AWSPENDING']);
+  sm.on(GetSecretValueCommand, {
+    SecretId: SECRET_ARN,
+    VersionId: TOKEN,
+    VersionStage: 'AWSPENDING',
+  }).resolves({
+    SecretString: PENDING_KEY,
+  });
+});
+
+describe('createSecret', () => {
+  test("stages a new key under Secrets Manager's token as AWSPENDING", async () => {
+    sm.on(GetSecretValueCommand, { VersionId: TOKEN }).rejects(awsError('ResourceNotFoundException'));
+    sm.on(PutSecretValueCommand).resolves({});
+
+    const { logs } = await captureLogs(() => handler(rotationEvent('createSecret')));
+
+    expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: SECRET_ARN,
+      ClientRequestToken: TOKEN,
+      VersionStages: ['AWSPENDING'],
+      SecretString: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+    });
+    const key = sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString as string;
+    expect(logs).not.toContain(key);
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('is idempotent: a key already staged is kept', async () => {
+    await handler(rotationEvent('createSecret'));
+    expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+  });
+});
+
+describe('setSecret', () => {
+  test('IDLE → the input gets the staged key on every pipeline', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+
+    await handler(rotationEvent('setSecret'));
+
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+      InputId: '7654321',
+      Destinations: [{ StreamName: `main/${PENDING_KEY}` }, { StreamName: `main/${PENDING_KEY}` }],
+    });
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
+  test.each(Object.values(ChannelState).filter((s) => s !== ChannelState.IDLE))(
+    '%s → refused with a clear log line, input unchanged',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+
+      const { result, logs } = await captureLogs(() =>
+        handler(rotationEvent('setSecret')).then(
+          () => 'resolved',
+          (e: Error) => e.message,
+        ),
+      );
+
+      expect(result).toContain(`channel "main" is ${state}`);
+      expect(result).toContain('only while its channel is idle');
+      expect(logs).toContain('setSecret refused: channel is not idle');
+      expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+    },
+  );
+});
+
+describe('testSecret', () => {
+  test('passes when every endpoint serves <app>/<staged key>', async () => {
+    ml.on(DescribeInputCommand).resolves({
+      Destinations: [
+        { Url: `rtmp://198.51.100.10:1935/main/${PENDING_KEY}` },
+        { Url: `rtmp://198.51.100.20:1935/main/${PENDING_KEY}` },
+      ],
+    });
+    await expect(handler(rotationEvent('testSecret'))).resolves.toBeUndefined();
+  });
+
+  test('fails when an endpoint still serves another key (and logs no key)', async () => {
+    ml.on(DescribeInputCommand).resolves({
+      Destinations: [
+        { Url: `rtmp://198.51.100.10:1935/main/${PENDING_KEY}` },
+        { Url: 'rtmp://198.51.100.20:1935/main/OldKeyOldKeyOldKeyOldKeyOldKey12' },
+      ],
+    });
+    const { result, logs } = await captureLogs(() =>
+      handler(rotationEvent('testSecret')).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(result).toBe('the input of channel "main" does not serve the staged key');
+    expect(logs).not.toContain(PENDING_KEY);
+    expect(logs).not.toContain('OldKeyOldKey');
+  });
+});
+
+describe('finishSecret', () => {
+  test('moves AWSCURRENT from the current version (compare-and-swap) and clears a pending request', async () => {
+    describe_(['AWSPENDING'], [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }]);
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    sm.on(UntagResourceCommand).resolves({});
+
+    await handler(rotationEvent('finishSecret'));
+
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: TOKEN,
+      RemoveFromVersionId: 'v-old',
+    });
+    expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
+      SecretId: SECRET_ARN,
+      TagKeys: [PENDING_TAG],
+    });
+  });
+
+  test('a version already AWSCURRENT needs nothing', async () => {
+    describe_(['AWSCURRENT', 'AWSPENDING']);
+    await handler(rotationEvent('finishSecret'));
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+});
+
+describe('preconditions', () => {
+  test('a token that is no longer AWSPENDING (superseded by an operator rotation) is refused', async () => {
+    describe_([]);
+    await expect(handler(rotationEvent('setSecret'))).rejects.toThrow('superseded by another rotation');
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a token that is not a version of the secret is refused', async () => {
+    describe_(undefined);
+    await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('is not a version');
+  });
+
+  test('rotation disabled on the secret is refused', async () => {
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: {} });
+    await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('not enabled for rotation');
+  });
+
+  test('a secret that is not a stream key of this deployment is refused', async () => {
+    await expect(
+      handler(
+        rotationEvent('createSecret', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:Other-AbCdEf'),
+      ),
+    ).rejects.toThrow('not a stream key of this deployment');
+    expect(sm).not.toHaveReceivedAnyCommand();
+  });
+
+  test('an unknown step is refused', async () => {
+    await expect(handler(rotationEvent('dropSecret'))).rejects.toThrow(
+      'not a Secrets Manager rotation request',
+    );
+  });
+
+  test('throttling surfaces as an error so Secrets Manager retries', async () => {
+    sm.on(DescribeSecretCommand).rejects(awsError('ThrottlingException'));
+    await expect(handler(rotationEvent('finishSecret'))).rejects.toThrow('ThrottlingException');
+  });
+});

@@ -1,0 +1,345 @@
+import 'aws-sdk-client-mock-jest';
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+  UpdateInputCommand,
+} from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PENDING_TAG, rotationToken } from '../../../lambda/shared/stream-key';
+import { handler } from '../../../lambda/stream-key/index';
+import { awsError, captureLogs, httpEvent, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const sm = mockClient(SecretsManagerClient);
+const OLD_KEY = 'OldKey0123456789OldKey0123456789';
+const TOKEN = rotationToken('v-old');
+
+/** A Secrets Manager fake with one AWSCURRENT version; PutSecretValue/stage moves are recorded. */
+function secretsWithCurrent(): { staged: () => string | undefined } {
+  let staged: string | undefined;
+  let current = OLD_KEY;
+  sm.on(ListSecretVersionIdsCommand).resolves({
+    Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }],
+  });
+  sm.on(PutSecretValueCommand).callsFake((input) => {
+    staged = input.SecretString;
+    return { VersionId: input.ClientRequestToken };
+  });
+  sm.on(UpdateSecretVersionStageCommand).callsFake((input) => {
+    if (input.VersionStage === 'AWSCURRENT' && staged !== undefined) current = staged;
+    return {};
+  });
+  sm.on(GetSecretValueCommand).callsFake(() => ({ SecretString: current }));
+  sm.on(DescribeSecretCommand).resolves({ Tags: [] });
+  sm.on(UntagResourceCommand).resolves({});
+  sm.on(TagResourceCommand).resolves({});
+  return { staged: () => staged };
+}
+
+beforeAll(useRegistry);
+beforeEach(() => {
+  ml.reset();
+  sm.reset();
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Ip: '198.51.100.10', Port: '1935', Url: 'rtmp://198.51.100.10:1935/main/x' },
+      { Ip: '198.51.100.20', Port: '1935', Url: 'rtmp://198.51.100.20:1935/main/x' },
+    ],
+  });
+});
+
+describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
+  test('stages AWSPENDING, updates both destinations, then moves AWSCURRENT; returns the new ingest details', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+    const fake = secretsWithCurrent();
+
+    const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+    const key = fake.staged() as string;
+
+    expect(res.statusCode).toBe(200);
+    expect(key).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(key).not.toBe(OLD_KEY);
+    expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: SECRET_ARN,
+      ClientRequestToken: TOKEN,
+      SecretString: key,
+      VersionStages: ['AWSPENDING'],
+    });
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+      InputId: '7654321',
+      Destinations: [{ StreamName: `main/${key}` }, { StreamName: `main/${key}` }],
+    });
+    expect(sm).toHaveReceivedNthSpecificCommandWith(1, UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: TOKEN,
+      RemoveFromVersionId: 'v-old',
+    });
+    expect(sm).toHaveReceivedNthSpecificCommandWith(2, UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: TOKEN,
+    });
+    // Order: secret staged → input updated → AWSCURRENT moved.
+    const put = sm.commandCalls(PutSecretValueCommand)[0];
+    const update = ml.commandCalls(UpdateInputCommand)[0];
+    const promote = sm.commandCalls(UpdateSecretVersionStageCommand)[0];
+    expect(put && update && put.calledBefore(update)).toBe(true);
+    expect(update && promote && update.calledBefore(promote)).toBe(true);
+
+    expect(JSON.parse(res.body as string)).toEqual({
+      channelId: 'main',
+      state: 'IDLE',
+      rotationPending: false,
+      endpoints: [
+        { server: 'rtmp://198.51.100.10:1935/main', streamKey: key },
+        { server: 'rtmp://198.51.100.20:1935/main', streamKey: key },
+      ],
+    });
+    expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
+      SecretId: SECRET_ARN,
+      TagKeys: [PENDING_TAG],
+    });
+    expect(logs).toContain('stream key rotated');
+    expect(logs).not.toContain(key);
+    expect(logs).not.toContain(OLD_KEY);
+  });
+
+  test('finishes a staged AWSPENDING version (an unfinished rotation) instead of generating another key', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+    secretsWithCurrent();
+    sm.on(ListSecretVersionIdsCommand).resolves({
+      Versions: [
+        { VersionId: 'v-old', VersionStages: ['AWSCURRENT'] },
+        { VersionId: 'v-staged', VersionStages: ['AWSPENDING'] },
+      ],
+    });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-staged' }).resolves({
+      SecretString: 'StagedKeyStagedKeyStagedKey12345',
+    });
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(200);
+    expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+      InputId: '7654321',
+      Destinations: [
+        { StreamName: 'main/StagedKeyStagedKeyStagedKey12345' },
+        { StreamName: 'main/StagedKeyStagedKeyStagedKey12345' },
+      ],
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: 'v-staged',
+      RemoveFromVersionId: 'v-old',
+    });
+  });
+
+  test('a staged AWSPENDING without a value (Secrets Manager created it) is replaced by a new key', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+    const fake = secretsWithCurrent();
+    sm.on(ListSecretVersionIdsCommand).resolves({
+      Versions: [
+        { VersionId: 'v-old', VersionStages: ['AWSCURRENT'] },
+        { VersionId: 'v-empty', VersionStages: ['AWSPENDING'] },
+      ],
+    });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-empty' }).rejects(
+      awsError('ResourceNotFoundException'),
+    );
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(200);
+    expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, { ClientRequestToken: TOKEN });
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+      Destinations: [{ StreamName: `main/${fake.staged()}` }, { StreamName: `main/${fake.staged()}` }],
+    });
+  });
+
+  test('a racing rotation from the same version staged first: its key is adopted, not overwritten', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+    secretsWithCurrent();
+    sm.on(PutSecretValueCommand).rejects(awsError('ResourceExistsException'));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: TOKEN }).resolves({
+      SecretString: 'RacerKeyRacerKeyRacerKeyRacer123',
+    });
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(200);
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
+      Destinations: [
+        { StreamName: 'main/RacerKeyRacerKeyRacerKeyRacer123' },
+        { StreamName: 'main/RacerKeyRacerKeyRacerKeyRacer123' },
+      ],
+    });
+  });
+
+  test('a concurrent promotion of the same version counts as success', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(UpdateInputCommand).resolves({});
+    secretsWithCurrent();
+    sm.on(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' }).rejects(
+      awsError('InvalidParameterException'),
+    );
+    sm.on(ListSecretVersionIdsCommand)
+      .resolvesOnce({ Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }] })
+      .resolves({ Versions: [{ VersionId: TOKEN, VersionStages: ['AWSCURRENT'] }] });
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(200);
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
+  });
+});
+
+describe('failure matrix', () => {
+  beforeEach(() => ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE }));
+
+  test('UpdateInput fails → AWSCURRENT is not moved and the old key stays current (503 + Retry-After)', async () => {
+    secretsWithCurrent();
+    ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('5');
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('UpdateInput throttled → 503, AWSCURRENT unchanged', async () => {
+    secretsWithCurrent();
+    ml.on(UpdateInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(503);
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
+  test('PutSecretValue fails → the input is never touched (503)', async () => {
+    secretsWithCurrent();
+    sm.on(PutSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(503);
+    expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
+  test('promotion fails → the input is restored to the current key (503)', async () => {
+    const fake = secretsWithCurrent();
+    ml.on(UpdateInputCommand).resolves({});
+    sm.on(UpdateSecretVersionStageCommand).rejects(awsError('InternalServiceError', 'server', 500));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(503);
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 2);
+    expect(ml).toHaveReceivedNthSpecificCommandWith(1, UpdateInputCommand, {
+      Destinations: [{ StreamName: `main/${fake.staged()}` }, { StreamName: `main/${fake.staged()}` }],
+    });
+    expect(ml).toHaveReceivedNthSpecificCommandWith(2, UpdateInputCommand, {
+      InputId: '7654321',
+      Destinations: [{ StreamName: `main/${OLD_KEY}` }, { StreamName: `main/${OLD_KEY}` }],
+    });
+  });
+
+  test('DescribeChannel throttled → 503 with Retry-After, nothing changed', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('5');
+    expect(sm).not.toHaveReceivedAnyCommand();
+    expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+  });
+
+  test('Secrets Manager secret missing → 500 without internals', async () => {
+    sm.on(ListSecretVersionIdsCommand).rejects(awsError('ResourceNotFoundException'));
+
+    const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body as string)).toEqual({
+      error: 'InternalError',
+      message: 'internal error',
+      requestId: 'req-1',
+    });
+    expect(logs).toContain('ResourceNotFoundException');
+    expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+  });
+});
+
+describe('a channel that is not IDLE', () => {
+  const notIdle = Object.values(ChannelState).filter((s) => s !== ChannelState.IDLE);
+
+  test.each(notIdle)(
+    '%s → 409 { pending: true, state }, rotation recorded, no UpdateInput',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+      sm.on(TagResourceCommand).resolves({});
+
+      const res = await handler(httpEvent('main'));
+
+      expect(res.statusCode).toBe(409);
+      expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state, channelId: 'main' });
+      expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+      expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+      expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+      expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
+        SecretId: SECRET_ARN,
+        Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],
+      });
+    },
+  );
+});
+
+describe('requests', () => {
+  test('unknown channel → 404', async () => {
+    const res = await handler(httpEvent('nope'));
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body as string)).toMatchObject({ error: 'NotFound', channelId: 'nope' });
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('malformed channel id → 400', async () => {
+    const res = await handler(httpEvent('Main!'));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body as string).message).toContain('invalid path: id: expected a channel id');
+  });
+
+  test('unknown body field → 400', async () => {
+    const res = await handler(httpEvent('main', '{"key":"mine"}'));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body as string).message).toContain('invalid request body');
+  });
+
+  test('body that is not JSON → 400', async () => {
+    const res = await handler(httpEvent('main', '{'));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body as string).message).toBe('request body is not valid JSON');
+  });
+});
