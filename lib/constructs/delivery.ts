@@ -107,7 +107,7 @@ export class Delivery extends Construct {
       corsBehavior: {
         accessControlAllowOrigins: [...allowed],
         accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['*'],
+        accessControlAllowHeaders: ['Range', 'Origin', 'Accept', 'Content-Type'],
         accessControlExposeHeaders: ['Content-Length', 'Content-Range', 'Date'],
         // Cookie-authenticated players (withCredentials) need credentials allowed, which the
         // CORS spec forbids together with a wildcard origin.

@@ -9,6 +9,7 @@ import { channelRegistryJson } from '../constructs/channel-registry';
 import { ControlApi } from '../constructs/control-api';
 import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
+import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
 
 /** Props for {@link PlatformStack}. */
@@ -27,6 +28,8 @@ export class PlatformStack extends Stack {
   public readonly controlApi: ControlApi;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
+  /** Alerts, health, channel control, alarms, dashboard (issue 5). */
+  public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -65,6 +68,13 @@ export class PlatformStack extends Stack {
 
     this.channelRegistry = channelRegistryJson(this.channels);
     this.controlApi = new ControlApi(this, 'ControlApi');
+    this.operations = new Operations(this, 'Operations', {
+      config: cfg,
+      channels: this.channels,
+      channelRegistry: this.channelRegistry,
+      controlApi: this.controlApi,
+      delivery: this.delivery,
+    });
 
     new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
     new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });
