@@ -20,6 +20,17 @@ const { template, edge, platform } = synthOnAir(
 );
 const edgeTemplate = Template.fromStack(edge);
 
+/** A metric-math alarm's Metrics entry as synthesized. */
+interface MetricQuery {
+  Id: string;
+  Expression?: string;
+  MetricStat?: {
+    Stat: string;
+    Period: number;
+    Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] };
+  };
+}
+
 function alarmsOf(t: Template, scope: string) {
   return Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
     String(a.Properties.AlarmDescription).startsWith(`[onair:${scope}]`),
@@ -104,16 +115,11 @@ describe('alarms', () => {
       TreatMissingData: 'notBreaching',
       EvaluationPeriods: 3,
     });
-    const metrics = alarm?.Properties.Metrics as {
-      Id: string;
-      Expression?: string;
-      MetricStat?: any;
-      ReturnData?: boolean;
-    }[];
+    const metrics = alarm?.Properties.Metrics as MetricQuery[];
     const expr = metrics.find((m) => m.Expression);
     expect(expr?.Expression).toBe('FILL(e40, 0) + FILL(e50, 0) + FILL(e41, 0) + FILL(e51, 0)');
     const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat);
-    expect(stats.map((s) => [s.Metric.MetricName, s.Stat, s.Period, s.Metric.Dimensions[1]])).toEqual([
+    expect(stats.map((s) => [s?.Metric.MetricName, s?.Stat, s?.Period, s?.Metric.Dimensions[1]])).toEqual([
       ['Output4xxErrors', 'Sum', 60, { Name: 'OutputGroupName', Value: 'mediapackage' }],
       ['Output5xxErrors', 'Sum', 60, { Name: 'OutputGroupName', Value: 'mediapackage' }],
       ['Output4xxErrors', 'Sum', 60, { Name: 'OutputGroupName', Value: 'archive' }],
@@ -139,20 +145,20 @@ describe('alarms', () => {
       TreatMissingData: 'notBreaching',
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    const metrics = alarm?.Properties.Metrics as any[];
-    expect(metrics.find((m) => m.Expression).Expression).toBe(
+    const metrics = alarm?.Properties.Metrics as MetricQuery[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
       'IF(running >= 0 AND FILL(ingress, 0) <= 0, 1, 0)',
     );
-    const ingress = metrics.find((m) => m.Id === 'ingress').MetricStat;
+    const ingress = metrics.find((m) => m.Id === 'ingress')?.MetricStat;
     expect(ingress).toMatchObject({
       Stat: 'Sum',
       Period: 60,
       Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
     });
-    expect(ingress.Metric.Dimensions).toEqual([
+    expect(ingress?.Metric.Dimensions).toEqual([
       { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
     ]);
-    const running = metrics.find((m) => m.Id === 'running').MetricStat;
+    const running = metrics.find((m) => m.Id === 'running')?.MetricStat;
     expect(running).toMatchObject({
       Stat: 'Maximum',
       Metric: { Namespace: 'AWS/MediaLive', MetricName: 'ActiveAlerts' },
