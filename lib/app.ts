@@ -2,6 +2,7 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from './config/load';
 import type { OnAirConfig } from './config/schema';
+import { EdgeStack } from './stacks/edge-stack';
 import { PlatformStack } from './stacks/platform-stack';
 
 export const DEFAULT_CONFIG_PATH = 'config/default.json';
@@ -9,6 +10,8 @@ export const DEFAULT_CONFIG_PATH = 'config/default.json';
 export interface OnAirStacks {
   readonly config: OnAirConfig;
   readonly platform: PlatformStack;
+  /** us-east-1: CDN alarms (CloudFront metrics exist only there). */
+  readonly edge: EdgeStack;
 }
 
 /**
@@ -22,8 +25,16 @@ export function addOnAir(app: App, config: OnAirConfig, opts: { nag?: boolean } 
     env,
     description: `OnAir live streaming platform (${config.stage}): ingest, transcode, package, deliver, archive`,
   });
+  // Region fixed, account from the environment (or agnostic): it reads the distribution id
+  // from an SSM parameter the platform stack writes in us-east-1, so no cross-region reference.
+  const edge = new EdgeStack(app, `OnAir-${config.stage}-edge`, {
+    config,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+    description: `OnAir (${config.stage}) us-east-1: CloudFront alarms`,
+  });
+  edge.addStackDependency(platform, 'reads the distribution id the platform stack publishes');
   if (opts.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { config, platform };
+  return { config, platform, edge };
 }
 
 /** Creates the app from `-c config=<path>` (default config/default.json). */

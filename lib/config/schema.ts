@@ -149,8 +149,38 @@ export const streamKeyConfig = z.strictObject({
   rotateEveryDays: z.number().int().min(1).max(365).optional(),
 });
 
+/**
+ * Health-alarm thresholds. Every alarm evaluates 1-minute periods and fires when
+ * `evaluationMinutes` consecutive minutes breach; missing data (an idle channel) never alarms.
+ */
+export const alarmThresholds = z.strictObject({
+  /** Consecutive breaching minutes before an alarm fires. */
+  evaluationMinutes: z.number().int().min(1).max(60).default(3),
+  /** MediaLive ActiveAlerts (maximum per pipeline) at or above this alarms. */
+  activeAlerts: z.number().int().min(1).max(100).default(1),
+  /** Seconds of input loss per minute (per pipeline) at or above this alarms. */
+  inputLossSecondsPerMinute: z.number().int().min(1).max(60).default(10),
+  /** Input video frame rate (average per pipeline) below this alarms. */
+  minInputFrameRate: z.number().min(1).max(120).default(15),
+  /** Frames MediaLive dropped per minute (per pipeline) at or above this alarms. */
+  droppedFramesPerMinute: z.number().int().min(1).max(100000).default(30),
+  /** MediaLive output 4xx + 5xx errors per minute (per pipeline) at or above this alarms. */
+  outputErrorsPerMinute: z.number().int().min(1).max(100000).default(5),
+  /** MediaPackage ingress bytes per minute at or below this, while the channel runs, alarms. */
+  ingressBytesPerMinute: z.number().int().min(0).max(1_000_000_000).default(0),
+  /** MediaPackage egress 5xx responses per minute at or above this alarms. */
+  egress5xxPerMinute: z.number().int().min(1).max(1_000_000).default(10),
+  /** CloudFront 5xx error rate (percent of requests) at or above this alarms. */
+  cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
+  /** CloudFront origin latency (p90, milliseconds) at or above this alarms. */
+  cdnOriginLatencyMs: z.number().int().min(10).max(60000).default(3000),
+});
+
 export const alarmsConfig = z.strictObject({
   emails: z.array(z.email()).max(20).default([]),
+  /** Also post every notification to a Slack-compatible webhook (URL kept in Secrets Manager). */
+  webhook: z.boolean().default(false),
+  thresholds: alarmThresholds.default(() => alarmThresholds.parse({})),
 });
 
 export const onAirConfig = z
@@ -166,7 +196,7 @@ export const onAirConfig = z
       corsAllowedOrigins: ['*'],
     }),
     archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 }),
-    alarms: alarmsConfig.default({ emails: [] }),
+    alarms: alarmsConfig.default(() => alarmsConfig.parse({})),
     playback: playbackConfig.default({ sessionTtlMinutes: 120, bindSourceIp: false, signingKeyVersion: 1 }),
     streamKey: streamKeyConfig.default({}),
   })
@@ -224,3 +254,5 @@ export type LadderPreset = z.infer<typeof ladderPreset>;
 export type DeliveryConfig = z.infer<typeof deliveryConfig>;
 export type ArchiveConfig = z.infer<typeof archiveConfig>;
 export type PlaybackConfig = z.infer<typeof playbackConfig>;
+export type AlarmsConfig = z.infer<typeof alarmsConfig>;
+export type AlarmThresholds = z.infer<typeof alarmThresholds>;

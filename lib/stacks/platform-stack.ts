@@ -9,6 +9,7 @@ import { channelRegistryJson } from '../constructs/channel-registry';
 import { ControlApi } from '../constructs/control-api';
 import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
+import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
 import { StreamKeys } from '../constructs/stream-keys';
 
@@ -29,6 +30,8 @@ export class PlatformStack extends Stack {
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
   public readonly streamKeys: StreamKeys;
+  /** Alerts, health, channel control, alarms, dashboard. */
+  public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -73,6 +76,13 @@ export class PlatformStack extends Stack {
       channelRegistry: this.channelRegistry,
       controlApi: this.controlApi,
       rotateEveryDays: cfg.streamKey.rotateEveryDays,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      config: cfg,
+      channels: this.channels,
+      channelRegistry: this.channelRegistry,
+      controlApi: this.controlApi,
+      delivery: this.delivery,
     });
 
     new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });

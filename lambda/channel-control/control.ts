@@ -1,0 +1,178 @@
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  type DescribeChannelCommandOutput,
+  DescribeInputCommand,
+  type MediaLiveClient,
+  StartChannelCommand,
+  StopChannelCommand,
+} from '@aws-sdk/client-medialive';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TRANSITIONAL_STATES } from '../shared/channel-state';
+import { Conflict, NotFound } from '../shared/errors';
+import { type ChannelEntry, channelOf, type Registry } from '../shared/registry';
+import { isInputAlert, type OpenAlert, readStatuses, type StatusRecord } from '../shared/status';
+
+export interface ControlDeps {
+  readonly medialive: MediaLiveClient;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly registry: Registry;
+  readonly statusTable: string;
+  /** Host name viewers use (CloudFront or the custom domain). */
+  readonly playbackDomain: string;
+}
+
+export interface Rung {
+  readonly name: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly maxBitrateKbps?: number;
+}
+
+export interface ChannelView {
+  readonly channelId: string;
+  readonly state: string;
+  readonly channelClass?: string;
+  readonly pipelinesRunning: number;
+  readonly ladder: readonly Rung[];
+  /** RTMP "Server" URLs (one per pipeline); the stream key is never included. */
+  readonly ingestEndpoints: readonly string[];
+  readonly playbackUrls: { readonly hls: string; readonly dash: string; readonly cmaf: string };
+  /** RUNNING with no open input alert. */
+  readonly live: boolean;
+  readonly liveSince?: string;
+  readonly lastAlert?: StatusRecord['lastAlert'];
+  readonly openAlerts: readonly (OpenAlert & { readonly id: string })[];
+}
+
+export interface ActionResult {
+  readonly statusCode: 200 | 202;
+  readonly body: {
+    readonly channelId: string;
+    readonly state: string;
+    readonly previousState: string;
+    readonly changed: boolean;
+  };
+}
+
+async function describe(medialive: MediaLiveClient, channelId: string, entry: ChannelEntry) {
+  try {
+    return await medialive.send(new DescribeChannelCommand({ ChannelId: entry.ml }));
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundException')
+      throw new NotFound(`channel "${channelId}" does not exist in MediaLive`, { channelId });
+    throw err;
+  }
+}
+
+function ladderOf(ch: DescribeChannelCommandOutput): Rung[] {
+  return (ch.EncoderSettings?.VideoDescriptions ?? []).map((v) => {
+    const max = v.CodecSettings?.H264Settings?.MaxBitrate;
+    return {
+      name: (v.Name ?? '').replace(/^video_/, ''),
+      width: v.Width,
+      height: v.Height,
+      maxBitrateKbps: max === undefined ? undefined : Math.round(max / 1000),
+    };
+  });
+}
+
+/** `rtmp://host:1935/<app>/<key>` → `rtmp://host:1935/<app>`: the key never leaves Secrets Manager through this API. */
+export function ingestServerUrl(destinationUrl: string, app: string): string | undefined {
+  const m = /^(rtmps?:\/\/[^/]+)\//i.exec(destinationUrl);
+  return m ? `${m[1]}/${app}` : undefined;
+}
+
+function playbackUrls(domain: string, channelId: string): ChannelView['playbackUrls'] {
+  const base = `https://${domain}/live/${channelId}`;
+  return { hls: `${base}/hls/index.m3u8`, dash: `${base}/dash/index.mpd`, cmaf: `${base}/cmaf/index.m3u8` };
+}
+
+async function viewOf(
+  deps: ControlDeps,
+  channelId: string,
+  entry: ChannelEntry,
+  status: StatusRecord | undefined,
+): Promise<ChannelView> {
+  const [ch, input] = await Promise.all([
+    describe(deps.medialive, channelId, entry),
+    deps.medialive.send(new DescribeInputCommand({ InputId: entry.in })),
+  ]);
+  const state = ch.State ?? 'UNKNOWN';
+  const openAlerts = Object.entries(status?.openAlerts ?? {}).map(([id, a]) => ({ id, ...a }));
+  const running = state === ChannelState.RUNNING;
+  return {
+    channelId,
+    state,
+    channelClass: ch.ChannelClass,
+    pipelinesRunning: ch.PipelinesRunningCount ?? 0,
+    ladder: ladderOf(ch),
+    ingestEndpoints: (input.Destinations ?? [])
+      .map((d) => (d.Url ? ingestServerUrl(d.Url, entry.app) : undefined))
+      .filter((u): u is string => u !== undefined),
+    playbackUrls: playbackUrls(deps.playbackDomain, channelId),
+    live: running && !openAlerts.some((a) => isInputAlert(a.type)),
+    liveSince: running ? status?.liveSince : undefined,
+    lastAlert: status?.lastAlert,
+    openAlerts,
+  };
+}
+
+/** GET /channels: every channel of the deployment. */
+export async function listChannels(deps: ControlDeps): Promise<ChannelView[]> {
+  const ids = Object.keys(deps.registry).sort();
+  const statuses = await readStatuses(deps.ddb, deps.statusTable, ids);
+  return Promise.all(ids.map((id) => viewOf(deps, id, channelOf(deps.registry, id), statuses.get(id))));
+}
+
+/** GET /channels/{id}/status. */
+export async function channelStatus(deps: ControlDeps, channelId: string): Promise<ChannelView> {
+  const entry = channelOf(deps.registry, channelId);
+  const statuses = await readStatuses(deps.ddb, deps.statusTable, [channelId]);
+  return viewOf(deps, channelId, entry, statuses.get(channelId));
+}
+
+function conflict(channelId: string, action: 'start' | 'stop', state: string): Conflict {
+  const why = TRANSITIONAL_STATES.has(state)
+    ? `the channel is ${state}; retry when it is ${action === 'start' ? 'IDLE or RUNNING' : 'RUNNING or IDLE'}`
+    : `a channel in state ${state} cannot be ${action === 'start' ? 'started' : 'stopped'}`;
+  return new Conflict(`cannot ${action} channel "${channelId}": ${why}`, { channelId, state }, 10);
+}
+
+/**
+ * POST /channels/{id}/start. Idempotent: RUNNING is 200 without a call; IDLE starts (202);
+ * any other state is 409 with the state.
+ */
+export async function startChannel(deps: ControlDeps, channelId: string): Promise<ActionResult> {
+  const entry = channelOf(deps.registry, channelId);
+  const ch = await describe(deps.medialive, channelId, entry);
+  const state = ch.State ?? 'UNKNOWN';
+  if (state === ChannelState.RUNNING)
+    return { statusCode: 200, body: { channelId, state, previousState: state, changed: false } };
+  if (state !== ChannelState.IDLE) throw conflict(channelId, 'start', state);
+  const res = await deps.medialive.send(new StartChannelCommand({ ChannelId: entry.ml }));
+  return {
+    statusCode: 202,
+    body: { channelId, state: res.State ?? ChannelState.STARTING, previousState: state, changed: true },
+  };
+}
+
+/**
+ * POST /channels/{id}/stop (an operator's explicit request, so it stops a channel with input).
+ * Idempotent: IDLE is 200 without a call; RUNNING or RECOVERING stops (202); any other state is
+ * 409 with the state.
+ */
+export async function stopChannel(deps: ControlDeps, channelId: string): Promise<ActionResult> {
+  const entry = channelOf(deps.registry, channelId);
+  const ch = await describe(deps.medialive, channelId, entry);
+  const state = ch.State ?? 'UNKNOWN';
+  if (state === ChannelState.IDLE)
+    return { statusCode: 200, body: { channelId, state, previousState: state, changed: false } };
+  if (state !== ChannelState.RUNNING && state !== ChannelState.RECOVERING)
+    throw conflict(channelId, 'stop', state);
+  const res = await deps.medialive.send(new StopChannelCommand({ ChannelId: entry.ml }));
+  return {
+    statusCode: 202,
+    body: { channelId, state: res.State ?? ChannelState.STOPPING, previousState: state, changed: true },
+  };
+}

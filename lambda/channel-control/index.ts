@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { NotFound } from '../shared/errors';
+import { httpHandler, json, parseWith } from '../shared/http';
+import { logger } from '../shared/powertools';
+import { loadRegistry } from '../shared/registry';
+import { STATUS_TABLE_ENV } from '../shared/status';
+import { type ControlDeps, channelStatus, listChannels, startChannel, stopChannel } from './control';
+
+export const PLAYBACK_DOMAIN_ENV = 'ONAIR_PLAYBACK_DOMAIN';
+
+// The SDK's standard retry strategy absorbs MediaLive throttling (TooManyRequestsException)
+// with backoff; what remains becomes 503 + Retry-After in lambda/shared/errors.ts.
+const medialive = new MediaLiveClient({ maxAttempts: 4 });
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }));
+
+let deps: ControlDeps | undefined;
+function dependencies(): ControlDeps {
+  deps ??= {
+    medialive,
+    ddb,
+    registry: loadRegistry(),
+    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
+    playbackDomain: process.env[PLAYBACK_DOMAIN_ENV] ?? '',
+  };
+  return deps;
+}
+
+const pathParams = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id'),
+});
+
+async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const d = dependencies();
+  if (event.routeKey === 'GET /channels') return json(200, { channels: await listChannels(d) });
+  const { id } = parseWith(pathParams, event.pathParameters ?? {}, 'path');
+  switch (event.routeKey) {
+    case 'GET /channels/{id}/status':
+      return json(200, await channelStatus(d, id));
+    case 'POST /channels/{id}/start': {
+      const r = await startChannel(d, id);
+      logger.info('start requested', { ...r.body, caller: event.requestContext?.accountId });
+      return json(r.statusCode, r.body);
+    }
+    case 'POST /channels/{id}/stop': {
+      const r = await stopChannel(d, id);
+      logger.info('stop requested', { ...r.body, caller: event.requestContext?.accountId });
+      return json(r.statusCode, r.body);
+    }
+    default:
+      throw new NotFound(`no route ${event.routeKey}`);
+  }
+}
+
+// lambda/shared/http.ts takes a minimal logger shape; adapt Powertools' variadic signature.
+const httpLog = {
+  error: (msg: string, extra?: object) => logger.error(msg, { ...extra }),
+  warn: (msg: string, extra?: object) => logger.warn(msg, { ...extra }),
+};
+
+export const handler = httpHandler(httpLog, route);
+export { ddb, medialive };

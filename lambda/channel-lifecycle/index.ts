@@ -1,0 +1,16 @@
+import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { logger } from '../shared/powertools';
+import { handleLifecycle, type LifecycleResult, lifecycleEvent } from './lifecycle';
+
+const medialive = new MediaLiveClient({ maxAttempts: 5 });
+
+/**
+ * The Provider framework's onEvent and isComplete handler for Custom::OnAirChannelLifecycle:
+ * every call runs one idempotent step and reports whether the work is complete.
+ */
+export async function handler(event: unknown): Promise<LifecycleResult> {
+  const parsed = lifecycleEvent.parse(event);
+  return handleLifecycle(medialive, parsed, logger);
+}
+
+export { medialive };

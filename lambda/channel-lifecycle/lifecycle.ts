@@ -1,0 +1,126 @@
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  type MediaLiveClient,
+  StartChannelCommand,
+  StopChannelCommand,
+} from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { GONE_STATES } from '../shared/channel-state';
+import { fromAwsError } from '../shared/errors';
+import type { Log } from '../shared/notify';
+
+export enum LifecycleKind {
+  /** On Delete, stop the channel and wait for IDLE so CloudFormation can delete it. */
+  SAFE_DELETE = 'SafeDelete',
+  /** On Create, start the channel (config `autoStart`). */
+  AUTO_START = 'AutoStart',
+}
+
+export const lifecycleProps = z.object({
+  Kind: z.enum([LifecycleKind.SAFE_DELETE, LifecycleKind.AUTO_START]),
+  /** MediaLive channel id. */
+  ChannelId: z.string().min(1),
+});
+
+export const lifecycleEvent = z.object({
+  RequestType: z.enum(['Create', 'Update', 'Delete']),
+  PhysicalResourceId: z.string().optional(),
+  ResourceProperties: lifecycleProps.passthrough(),
+});
+export type LifecycleEvent = z.infer<typeof lifecycleEvent>;
+
+/** What both the Provider's onEvent and isComplete receive back (no Data: isComplete forbids it while incomplete). */
+export interface LifecycleResult {
+  readonly PhysicalResourceId: string;
+  readonly IsComplete: boolean;
+}
+
+/** Channel states from which StopChannel applies. */
+const STOPPABLE: ReadonlySet<string> = new Set([ChannelState.RUNNING, ChannelState.RECOVERING]);
+
+async function describeState(medialive: MediaLiveClient, channelId: string): Promise<string> {
+  try {
+    const res = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    return res.State ?? 'UNKNOWN';
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundException') return ChannelState.DELETED;
+    throw err;
+  }
+}
+
+/**
+ * One step of safe delete, idempotent so onEvent and every isComplete poll run the same code:
+ * stop a running channel, wait through transitions, finish once it is IDLE or gone.
+ */
+export async function safeDeleteStep(
+  medialive: MediaLiveClient,
+  channelId: string,
+  log: Log,
+): Promise<boolean> {
+  const state = await describeState(medialive, channelId);
+  if (state === ChannelState.IDLE || GONE_STATES.has(state) || state === ChannelState.DELETING) {
+    log.info('channel can be deleted', { channelId, state });
+    return true;
+  }
+  if (STOPPABLE.has(state)) {
+    log.info('stopping the channel before CloudFormation deletes it', { channelId, state });
+    await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    return false;
+  }
+  // STARTING, STOPPING, CREATING, UPDATING: wait for the next poll.
+  log.info('waiting for the channel to settle', { channelId, state });
+  return false;
+}
+
+/** Starts an IDLE channel once, right after CloudFormation created it; any other state is left alone. */
+export async function autoStart(medialive: MediaLiveClient, channelId: string, log: Log): Promise<void> {
+  const state = await describeState(medialive, channelId);
+  if (state !== ChannelState.IDLE) {
+    log.info('auto-start skipped', { channelId, state });
+    return;
+  }
+  try {
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    log.info('auto-started the channel', { channelId });
+  } catch (err) {
+    // Someone else changed its state meanwhile: the deployment itself is fine.
+    if ((err as Error).name === 'ConflictException') {
+      log.warn('auto-start conflicted with another state change', { channelId });
+      return;
+    }
+    throw err;
+  }
+}
+
+export async function handleLifecycle(
+  medialive: MediaLiveClient,
+  event: LifecycleEvent,
+  log: Log,
+): Promise<LifecycleResult> {
+  const { Kind, ChannelId } = event.ResourceProperties;
+  // A new MediaLive channel id gives a new physical id, so CloudFormation deletes the old
+  // resource (and safe delete stops the old channel) while the new one is never touched.
+  const PhysicalResourceId = `${Kind}:${ChannelId}`;
+  if (event.RequestType === 'Create') {
+    if (Kind === LifecycleKind.AUTO_START) await autoStart(medialive, ChannelId, log);
+    return { PhysicalResourceId, IsComplete: true };
+  }
+  if (event.RequestType === 'Update' || Kind !== LifecycleKind.SAFE_DELETE)
+    return { PhysicalResourceId, IsComplete: true };
+  const physical = event.PhysicalResourceId ?? PhysicalResourceId;
+  try {
+    return { PhysicalResourceId: physical, IsComplete: await safeDeleteStep(medialive, ChannelId, log) };
+  } catch (err) {
+    // Throttling, an AWS fault or a concurrent state change is not a verdict: poll again.
+    const mapped = fromAwsError(err);
+    if (mapped && (mapped.statusCode >= 500 || mapped.statusCode === 409)) {
+      log.warn('transient MediaLive error; will retry', {
+        channelId: ChannelId,
+        errorName: (err as Error).name,
+      });
+      return { PhysicalResourceId: physical, IsComplete: false };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,284 @@
+import {
+  ChannelState,
+  type MediaLiveClient,
+  RestartChannelPipelinesCommand,
+} from '@aws-sdk/client-medialive';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { channelIdFromArn, pipelineIndex, TRANSITIONAL_STATES } from '../shared/channel-state';
+import { type Log, type Notification, type Notifier, notify } from '../shared/notify';
+import type { Registry } from '../shared/registry';
+import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
+import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
+
+/** Automatic restarts happen at most once per this many milliseconds per channel. */
+export const RESTART_INTERVAL_MS = 15 * 60_000;
+
+export interface HealthDeps {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly medialive: MediaLiveClient;
+  readonly notifier: Notifier;
+  readonly registry: Registry;
+  readonly statusTable: string;
+  readonly stage: string;
+  /** Channels that opted in to automatic pipeline restarts. */
+  readonly autoRestart: ReadonlySet<string>;
+  readonly log: Log;
+}
+
+/** This deployment's channel id for a MediaLive channel ARN; undefined for other channels. */
+export function channelIdOf(registry: Registry, channelArn: string): string | undefined {
+  const ml = channelIdFromArn(channelArn);
+  return Object.entries(registry).find(([, e]) => e.ml === ml)?.[0];
+}
+
+function isConditionFailed(err: unknown): boolean {
+  return (err as Error).name === 'ConditionalCheckFailedException';
+}
+
+function pipelineLabel(p: string | undefined): string {
+  return p === undefined ? '' : ` (pipeline ${p})`;
+}
+
+/** Applies a channel state change to the status record and notifies on settled states. */
+export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): Promise<void> {
+  const channelId = channelIdOf(deps.registry, event.detail.channel_arn);
+  if (channelId === undefined) {
+    deps.log.warn('state change for a channel outside this deployment', { arn: event.detail.channel_arn });
+    return;
+  }
+  const { state } = event.detail;
+  const running = state === ChannelState.RUNNING;
+  const values: Record<string, unknown> = {
+    ':state': state,
+    ':t': event.time,
+    ':p': event.detail.pipelines_running_count ?? 0,
+  };
+  let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t';
+  if (running) {
+    expr += ', liveSince = if_not_exists(liveSince, :t)';
+  } else if (state === ChannelState.IDLE) {
+    // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
+    expr += ', openAlerts = :none REMOVE liveSince';
+    values[':none'] = {};
+  } else if (state !== ChannelState.RECOVERING) {
+    expr += ' REMOVE liveSince';
+  }
+  await deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.statusTable,
+      Key: { channelId },
+      UpdateExpression: expr,
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: values,
+    }),
+  );
+  deps.log.info('channel state recorded', { channelId, state });
+  // STARTING/STOPPING are steps on the way; RECOVERING is a failure worth hearing about.
+  if (TRANSITIONAL_STATES.has(state) && state !== ChannelState.RECOVERING) return;
+  const count = event.detail.pipelines_running_count;
+  await notify(deps.notifier, {
+    subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`,
+    text:
+      `Channel ${channelId} changed to ${state} at ${event.time}` +
+      (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
+      (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.'),
+  });
+}
+
+async function setOpenAlert(
+  deps: HealthDeps,
+  channelId: string,
+  id: string,
+  alert: OpenAlert,
+  last: LastAlert,
+) {
+  const base = {
+    TableName: deps.statusTable,
+    Key: { channelId },
+    ExpressionAttributeNames: { '#id': id },
+  };
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        ...base,
+        UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
+        ConditionExpression: 'attribute_exists(openAlerts)',
+        ExpressionAttributeValues: { ':a': alert, ':l': last, ':t': last.at },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    // First alert on this record: create the map (a nested SET needs the parent to exist).
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+        ExpressionAttributeValues: { ':m': { [id]: alert }, ':l': last, ':t': last.at },
+      }),
+    );
+  }
+}
+
+async function clearOpenAlert(deps: HealthDeps, channelId: string, id: string, last: LastAlert) {
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
+        ConditionExpression: 'attribute_exists(openAlerts)',
+        ExpressionAttributeNames: { '#id': id },
+        ExpressionAttributeValues: { ':l': last, ':t': last.at },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: 'SET lastAlert = :l, lastChange = :t',
+        ExpressionAttributeValues: { ':l': last, ':t': last.at },
+      }),
+    );
+  }
+}
+
+/** Alerts that mean a pipeline's encoding or output failed (a restart can fix these; input problems it cannot). */
+export function isRestartableAlert(type: string): boolean {
+  return !isInputAlert(type) && /output|socket|destination|muxer|encod|pipeline|fail/i.test(type);
+}
+
+export type RestartOutcome = 'restarted' | 'rate-limited' | 'not-eligible' | 'failed';
+
+/**
+ * Restarts one pipeline of an opted-in channel, at most once per {@link RESTART_INTERVAL_MS}:
+ * the slot is claimed with a conditional write first, so concurrent alerts cannot both restart.
+ */
+export async function maybeRestart(
+  deps: HealthDeps,
+  channelId: string,
+  alert: { type: string; pipeline?: string },
+  now: number,
+): Promise<RestartOutcome> {
+  const pipeline = pipelineIndex(alert.pipeline);
+  if (!deps.autoRestart.has(channelId) || pipeline === undefined || !isRestartableAlert(alert.type))
+    return 'not-eligible';
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: 'SET lastRestartAt = :now',
+        ConditionExpression: 'attribute_not_exists(lastRestartAt) OR lastRestartAt <= :cutoff',
+        ExpressionAttributeValues: { ':now': now, ':cutoff': now - RESTART_INTERVAL_MS },
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailed(err)) return 'rate-limited';
+    throw err;
+  }
+  const entry = deps.registry[channelId];
+  if (entry === undefined) return 'not-eligible';
+  try {
+    await deps.medialive.send(
+      new RestartChannelPipelinesCommand({
+        ChannelId: entry.ml,
+        PipelineIds: [pipeline === 0 ? 'PIPELINE_0' : 'PIPELINE_1'],
+      }),
+    );
+    return 'restarted';
+  } catch (err) {
+    deps.log.warn('automatic pipeline restart failed', {
+      channelId,
+      pipeline,
+      errorName: (err as Error).name,
+    });
+    return 'failed';
+  }
+}
+
+const RESTART_NOTE: Record<RestartOutcome, string> = {
+  restarted: 'Automatic restart: the pipeline was restarted (autoRestart is on for this channel).',
+  'rate-limited': 'Automatic restart skipped: this channel was restarted less than 15 minutes ago.',
+  failed: 'Automatic restart failed; check the channel in the MediaLive console.',
+  'not-eligible': '',
+};
+
+/** Records a MediaLive alert (set or cleared), notifies, and applies the opt-in restart. */
+export async function onAlert(
+  deps: HealthDeps,
+  event: AlertEvent,
+  now = Date.now(),
+): Promise<RestartOutcome> {
+  const channelId = channelIdOf(deps.registry, event.detail.channel_arn);
+  if (channelId === undefined) {
+    deps.log.warn('alert for a channel outside this deployment', { arn: event.detail.channel_arn });
+    return 'not-eligible';
+  }
+  const d = event.detail;
+  const pipeline = d.pipeline === undefined ? undefined : String(d.pipeline);
+  const message = d.message ?? '';
+  const last: LastAlert = { type: d.alert_type, pipeline, message, state: d.alarm_state, at: event.time };
+  let outcome: RestartOutcome = 'not-eligible';
+  if (d.alarm_state === 'SET') {
+    await setOpenAlert(
+      deps,
+      channelId,
+      d.alarm_id,
+      { type: d.alert_type, pipeline, message, since: event.time },
+      last,
+    );
+    outcome = await maybeRestart(deps, channelId, { type: d.alert_type, pipeline }, now);
+  } else {
+    await clearOpenAlert(deps, channelId, d.alarm_id, last);
+  }
+  deps.log.info('channel alert recorded', {
+    channelId,
+    alertType: d.alert_type,
+    state: d.alarm_state,
+    outcome,
+  });
+  const verb = d.alarm_state === 'SET' ? 'ALERT' : 'cleared';
+  const note = RESTART_NOTE[outcome];
+  await notify(deps.notifier, {
+    subject: `OnAir ${deps.stage}: ${verb} on ${channelId}${pipelineLabel(pipeline)}: ${d.alert_type}`,
+    text:
+      `${d.alarm_state === 'SET' ? 'Alert raised' : 'Alert cleared'} on channel ${channelId}${pipelineLabel(pipeline)} at ${event.time}: ${d.alert_type}.` +
+      (message ? `\nMediaLive says: ${message}` : '') +
+      (note ? `\n${note}` : ''),
+  });
+  return outcome;
+}
+
+/** Records a CloudWatch alarm state change (delivered by SNS) and forwards it to the webhook. */
+export async function onAlarm(deps: HealthDeps, alarm: AlarmMessage): Promise<void> {
+  const scope = alarmScope(alarm.AlarmDescription);
+  const at = alarm.StateChangeTime ? new Date(alarm.StateChangeTime).toISOString() : new Date().toISOString();
+  const description = (alarm.AlarmDescription ?? '').replace(/^\[onair:[a-z0-9-]+\]\s*/, '');
+  if (
+    scope !== undefined &&
+    Object.hasOwn(deps.registry, scope) &&
+    alarm.NewStateValue !== 'INSUFFICIENT_DATA'
+  ) {
+    const id = `alarm:${alarm.AlarmName}`;
+    const set = alarm.NewStateValue === 'ALARM';
+    const last: LastAlert = {
+      type: description || alarm.AlarmName,
+      message: alarm.NewStateReason ?? '',
+      state: set ? 'SET' : 'CLEARED',
+      at,
+    };
+    if (set) await setOpenAlert(deps, scope, id, { type: last.type, message: last.message, since: at }, last);
+    else await clearOpenAlert(deps, scope, id, last);
+  }
+  if (alarm.NewStateValue === 'INSUFFICIENT_DATA') return;
+  const msg: Notification = {
+    subject: `OnAir ${deps.stage}: ${alarm.NewStateValue === 'ALARM' ? 'ALARM' : 'OK'} ${description || alarm.AlarmName}`,
+    text: `${alarm.AlarmName} is ${alarm.NewStateValue}${scope ? ` (${scope === 'cdn' ? 'CDN' : `channel ${scope}`})` : ''}.\n${alarm.NewStateReason ?? ''}`,
+    // SNS already emailed the alarm itself.
+    email: false,
+  };
+  await notify(deps.notifier, msg);
+}

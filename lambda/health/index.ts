@@ -1,0 +1,71 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
+import { logger } from '../shared/powertools';
+import { loadRegistry } from '../shared/registry';
+import { STATUS_TABLE_ENV } from '../shared/status';
+import { alarmMessage, healthEvent } from './events';
+import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
+
+export const STAGE_ENV = 'ONAIR_STAGE';
+export const AUTO_RESTART_ENV = 'ONAIR_AUTO_RESTART';
+
+const medialive = new MediaLiveClient({ maxAttempts: 4 });
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
+const sns = new SNSClient({ maxAttempts: 4 });
+const secrets = new SecretsManagerClient({ maxAttempts: 3 });
+
+let deps: HealthDeps | undefined;
+function dependencies(): HealthDeps {
+  deps = deps ?? {
+    ddb,
+    medialive,
+    notifier: {
+      sns,
+      topicArn: process.env[TOPIC_ARN_ENV] ?? '',
+      secrets,
+      webhookSecretArn: process.env[WEBHOOK_SECRET_ENV] || undefined,
+      log: logger,
+    },
+    registry: loadRegistry(),
+    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
+    stage: process.env[STAGE_ENV] ?? '',
+    autoRestart: new Set((process.env[AUTO_RESTART_ENV] ?? '').split(',').filter(Boolean)),
+    log: logger,
+  };
+  return deps;
+}
+
+/** EventBridge (MediaLive state changes and alerts) and SNS (CloudWatch alarms) in, status record and notifications out. */
+export async function handler(event: unknown): Promise<void> {
+  const parsed = healthEvent.safeParse(event);
+  if (!parsed.success) {
+    // Not retryable: a malformed event would fail the same way again.
+    logger.error('unrecognised event', { issues: parsed.error.issues.map((i) => i.message) });
+    return;
+  }
+  const e = parsed.data;
+  const d = dependencies();
+  if ('Records' in e) {
+    for (const record of e.Records) {
+      let json: unknown;
+      try {
+        json = JSON.parse(record.Sns.Message);
+      } catch {
+        logger.warn('SNS message is not an alarm notification');
+        continue;
+      }
+      const alarm = alarmMessage.safeParse(json);
+      if (alarm.success) await onAlarm(d, alarm.data);
+      else logger.warn('SNS message is not an alarm notification');
+    }
+    return;
+  }
+  if (e['detail-type'] === 'MediaLive Channel State Change') await onStateChange(d, e);
+  else await onAlert(d, e);
+}
+
+export { ddb, medialive, secrets, sns };

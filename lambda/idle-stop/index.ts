@@ -1,0 +1,44 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { TOPIC_ARN_ENV } from '../shared/notify';
+import { logger } from '../shared/powertools';
+import { loadRegistry } from '../shared/registry';
+import { STATUS_TABLE_ENV } from '../shared/status';
+import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
+
+export const IDLE_MINUTES_ENV = 'ONAIR_IDLE_MINUTES';
+export const STAGE_ENV = 'ONAIR_STAGE';
+
+const medialive = new MediaLiveClient({ maxAttempts: 4 });
+const cloudwatch = new CloudWatchClient({ maxAttempts: 4 });
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
+const sns = new SNSClient({ maxAttempts: 4 });
+
+const idleMinutes = z.record(z.string(), z.number().int().min(0));
+
+let deps: IdleStopDeps | undefined;
+function dependencies(): IdleStopDeps {
+  deps = deps ?? {
+    medialive,
+    cloudwatch,
+    ddb,
+    notifier: { sns, topicArn: process.env[TOPIC_ARN_ENV] ?? '', log: logger },
+    registry: loadRegistry(),
+    idleMinutes: idleMinutes.parse(JSON.parse(process.env[IDLE_MINUTES_ENV] ?? '{}')),
+    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
+    stage: process.env[STAGE_ENV] ?? '',
+    log: logger,
+  };
+  return deps;
+}
+
+/** Runs every 5 minutes (EventBridge schedule); the event carries nothing this function needs. */
+export async function handler(): Promise<{ channels: ChannelOutcome[] }> {
+  return { channels: await checkIdleChannels(dependencies()) };
+}
+
+export { cloudwatch, ddb, medialive, sns };

@@ -1,0 +1,63 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** One open MediaLive alert or CloudWatch alarm on a channel. */
+export interface OpenAlert {
+  readonly type: string;
+  /** "0"/"1" for a pipeline alert; absent for channel-wide alarms. */
+  readonly pipeline?: string;
+  readonly message: string;
+  /** ISO time the alert was set. */
+  readonly since: string;
+}
+
+/** The last alert raised or cleared on a channel. */
+export interface LastAlert {
+  readonly type: string;
+  readonly pipeline?: string;
+  readonly message: string;
+  readonly state: 'SET' | 'CLEARED';
+  readonly at: string;
+}
+
+/**
+ * A channel's status record in the status table (key `channelId`), written by the health
+ * function from MediaLive events and alarm notifications.
+ */
+export interface StatusRecord {
+  readonly channelId: string;
+  readonly state?: string;
+  /** ISO time the channel last reached RUNNING; absent while not running. */
+  readonly liveSince?: string;
+  readonly pipelinesRunning?: number;
+  /** Open alerts keyed by MediaLive alarm id or `alarm:<CloudWatch alarm name>`. */
+  readonly openAlerts?: Record<string, OpenAlert>;
+  readonly lastAlert?: LastAlert;
+  /** ISO time of the last change to this record. */
+  readonly lastChange?: string;
+  /** Epoch milliseconds of the last automatic pipeline restart. */
+  readonly lastRestartAt?: number;
+}
+
+export const STATUS_TABLE_ENV = 'ONAIR_STATUS_TABLE';
+
+/** Alerts that mean the streamer's input is missing or undecodable (a restart does not fix these). */
+export function isInputAlert(type: string): boolean {
+  return /input|rtmp|not detected|probe|source/i.test(type);
+}
+
+/** Reads the status records of the given channels (missing records are simply absent). */
+export async function readStatuses(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  channelIds: readonly string[],
+): Promise<Map<string, StatusRecord>> {
+  const out = new Map<string, StatusRecord>();
+  // BatchGetItem takes at most 100 keys; a deployment has at most 16 channels.
+  let keys: Record<string, unknown>[] = channelIds.map((channelId) => ({ channelId }));
+  for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
+    const res = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+    for (const item of res.Responses?.[table] ?? []) out.set(String(item.channelId), item as StatusRecord);
+    keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  return out;
+}

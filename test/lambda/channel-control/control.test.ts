@@ -1,0 +1,278 @@
+import './env';
+import {
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+  StartChannelCommand,
+  StopChannelCommand,
+} from '@aws-sdk/client-medialive';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ingestServerUrl } from '../../../lambda/channel-control/control';
+import { handler, medialive } from '../../../lambda/channel-control/index';
+import { awsError } from '../fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+
+function request(routeKey: string, id?: string): APIGatewayProxyEventV2 {
+  return {
+    routeKey,
+    rawPath: '/',
+    pathParameters: id === undefined ? undefined : { id },
+    requestContext: { requestId: 'req-1', accountId: '111122223333' },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+async function call(routeKey: string, id?: string) {
+  const res = (await handler(request(routeKey, id))) as APIGatewayProxyStructuredResultV2;
+  return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) };
+}
+
+beforeEach(() => {
+  ml.reset();
+  ddb.reset();
+  ddb.on(BatchGetCommand).resolves({ Responses: { 'status-table': [] } });
+});
+
+test('the MediaLive client retries throttling with the standard strategy (4 attempts)', async () => {
+  expect(await medialive.config.maxAttempts()).toBe(4);
+});
+
+describe('POST /channels/{id}/start', () => {
+  test('starts an IDLE channel: 202, exact StartChannel request', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).resolves({ State: 'STARTING' });
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ channelId: 'main', state: 'STARTING', previousState: 'IDLE', changed: true });
+    expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
+    expect(ml).toHaveReceivedCommandWith(StartChannelCommand, { ChannelId: '1234567' });
+    expect(ml).toHaveReceivedCommandTimes(StartChannelCommand, 1);
+  });
+
+  test('is idempotent: a RUNNING channel answers 200 with its state and no StartChannel', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    const r = await call('POST /channels/{id}/start', 'studio');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      channelId: 'studio',
+      state: 'RUNNING',
+      previousState: 'RUNNING',
+      changed: false,
+    });
+    expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '2345678' });
+    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+  });
+
+  test.each([
+    'STARTING',
+    'STOPPING',
+    'UPDATING',
+    'RECOVERING',
+    'CREATING',
+    'DELETING',
+    'CREATE_FAILED',
+    'UPDATE_FAILED',
+    'DELETED',
+  ])('%s is 409 with the state and no StartChannel', async (state) => {
+    ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ error: 'Conflict', channelId: 'main', state });
+    expect(r.headers['retry-after']).toBe('10');
+    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+  });
+
+  test('a ConflictException from StartChannel (a race) is 409', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).rejects(awsError('ConflictException', 409));
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(409);
+  });
+
+  test('throttling left after the SDK retries is 503 with Retry-After', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).rejects(awsError('TooManyRequestsException', 429));
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+    expect(r.body).toMatchObject({ error: 'ServiceUnavailable', awsError: 'TooManyRequestsException' });
+  });
+
+  test('a MediaLive 5xx is 503', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('InternalServerErrorException', 500, 'server'));
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(503);
+  });
+
+  test('a channel MediaLive does not know is 404', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('NotFoundException', 404));
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(404);
+  });
+
+  test('an unknown channel id is 404 without any AWS call', async () => {
+    const r = await call('POST /channels/{id}/start', 'nope');
+    expect(r.status).toBe(404);
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a malformed channel id is 400', async () => {
+    const r = await call('POST /channels/{id}/start', 'Bad_Id');
+    expect(r.status).toBe(400);
+  });
+});
+
+describe('POST /channels/{id}/stop', () => {
+  test.each(['RUNNING', 'RECOVERING'])(
+    'stops a %s channel: 202, exact StopChannel request',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state as 'RUNNING' });
+      ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
+      const r = await call('POST /channels/{id}/stop', 'studio');
+      expect(r.status).toBe(202);
+      expect(r.body).toEqual({ channelId: 'studio', state: 'STOPPING', previousState: state, changed: true });
+      expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '2345678' });
+    },
+  );
+
+  test('is idempotent: an IDLE channel answers 200 and no StopChannel', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    const r = await call('POST /channels/{id}/stop', 'main');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ channelId: 'main', state: 'IDLE', previousState: 'IDLE', changed: false });
+    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+  });
+
+  test.each(['STARTING', 'STOPPING', 'UPDATING', 'CREATING', 'DELETING'])(
+    '%s is 409 with the state',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
+      const r = await call('POST /channels/{id}/stop', 'main');
+      expect(r.status).toBe(409);
+      expect(r.body).toMatchObject({ state, channelId: 'main' });
+      expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+    },
+  );
+
+  test('throttling on StopChannel is 503 with Retry-After', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    ml.on(StopChannelCommand).rejects(awsError('TooManyRequestsException', 429));
+    const r = await call('POST /channels/{id}/stop', 'main');
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+  });
+});
+
+describe('GET /channels and /channels/{id}/status', () => {
+  const describeMain = {
+    State: 'RUNNING' as const,
+    ChannelClass: 'SINGLE_PIPELINE' as const,
+    PipelinesRunningCount: 1,
+    EncoderSettings: {
+      VideoDescriptions: [
+        {
+          Name: 'video_720p',
+          Width: 1280,
+          Height: 720,
+          CodecSettings: { H264Settings: { MaxBitrate: 3_000_000 } },
+        },
+        {
+          Name: 'video_360p',
+          Width: 640,
+          Height: 360,
+          CodecSettings: { H264Settings: { MaxBitrate: 800_000 } },
+        },
+      ],
+    } as never,
+  };
+
+  test('lists every channel with state, class, ladder, ingest servers without keys, playback URLs, live and last alert', async () => {
+    ml.on(DescribeChannelCommand, { ChannelId: '1234567' }).resolves(describeMain);
+    ml.on(DescribeChannelCommand, { ChannelId: '2345678' }).resolves({
+      State: 'IDLE',
+      ChannelClass: 'STANDARD',
+    });
+    ml.on(DescribeInputCommand, { InputId: '7654321' }).resolves({
+      Destinations: [{ Url: 'rtmp://198.51.100.7:1935/main/SECRETKEY123', Ip: '198.51.100.7', Port: '1935' }],
+    });
+    ml.on(DescribeInputCommand, { InputId: '8765432' }).resolves({
+      Destinations: [
+        { Url: 'rtmp://198.51.100.8:1935/studio/K1' },
+        { Url: 'rtmp://198.51.100.9:1935/studio/K1' },
+      ],
+    });
+    const lastAlert = { type: 'Output Failure', message: 'x', state: 'CLEARED', at: '2024-01-01T00:00:00Z' };
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        'status-table': [{ channelId: 'main', liveSince: '2024-01-01T00:00:00Z', lastAlert, openAlerts: {} }],
+      },
+    });
+    const r = await call('GET /channels');
+    expect(r.status).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: { 'status-table': { Keys: [{ channelId: 'main' }, { channelId: 'studio' }] } },
+    });
+    expect(r.body.channels).toEqual([
+      {
+        channelId: 'main',
+        state: 'RUNNING',
+        channelClass: 'SINGLE_PIPELINE',
+        pipelinesRunning: 1,
+        ladder: [
+          { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000 },
+          { name: '360p', width: 640, height: 360, maxBitrateKbps: 800 },
+        ],
+        ingestEndpoints: ['rtmp://198.51.100.7:1935/main'],
+        playbackUrls: {
+          hls: 'https://d111111abcdef8.cloudfront.net/live/main/hls/index.m3u8',
+          dash: 'https://d111111abcdef8.cloudfront.net/live/main/dash/index.mpd',
+          cmaf: 'https://d111111abcdef8.cloudfront.net/live/main/cmaf/index.m3u8',
+        },
+        live: true,
+        liveSince: '2024-01-01T00:00:00Z',
+        lastAlert,
+        openAlerts: [],
+      },
+      expect.objectContaining({
+        channelId: 'studio',
+        state: 'IDLE',
+        live: false,
+        ingestEndpoints: ['rtmp://198.51.100.8:1935/studio', 'rtmp://198.51.100.9:1935/studio'],
+      }),
+    ]);
+    expect(JSON.stringify(r.body)).not.toContain('SECRETKEY123');
+    expect(JSON.stringify(r.body)).not.toContain('K1');
+  });
+
+  test('a RUNNING channel with an open input alert is not live', async () => {
+    ml.on(DescribeChannelCommand).resolves(describeMain);
+    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        'status-table': [
+          {
+            channelId: 'main',
+            openAlerts: { a1: { type: 'RTMP Has No Audio/Video', pipeline: '0', message: 'm', since: 't' } },
+          },
+        ],
+      },
+    });
+    const r = await call('GET /channels/{id}/status', 'main');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ channelId: 'main', state: 'RUNNING', live: false });
+    expect(r.body.openAlerts).toEqual([
+      { id: 'a1', type: 'RTMP Has No Audio/Video', pipeline: '0', message: 'm', since: 't' },
+    ]);
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: { 'status-table': { Keys: [{ channelId: 'main' }] } },
+    });
+  });
+});
+
+test('ingestServerUrl keeps scheme, host, port and app, never the key', () => {
+  expect(ingestServerUrl('rtmp://203.0.113.1:1935/main/abc', 'main')).toBe('rtmp://203.0.113.1:1935/main');
+  expect(ingestServerUrl('not a url', 'main')).toBeUndefined();
+});

@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Registry } from '../../lambda/shared/registry';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'us-west-2';
+
+/** Two channels: "main" (SINGLE_PIPELINE) and "studio" (STANDARD). */
+export const REGISTRY: Registry = {
+  main: {
+    ml: '1234567',
+    in: '7654321',
+    key: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:main-key-AbCdEf`,
+    mp: 'OnAir-test-main',
+    app: 'main',
+    p: 1,
+  },
+  studio: {
+    ml: '2345678',
+    in: '8765432',
+    key: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:studio-key-AbCdEf`,
+    mp: 'OnAir-test-studio',
+    app: 'studio',
+    p: 2,
+  },
+};
+
+export function channelArn(mlId: string): string {
+  return `arn:aws:medialive:${REGION}:${ACCOUNT}:channel:${mlId}`;
+}
+
+/** A Powertools logger that writes nothing. */
+export const quietLogger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+/** An error shaped like the SDK's service exceptions. */
+export function awsError(name: string, status = 400, fault: 'client' | 'server' = 'client'): Error {
+  return Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
+}

@@ -1,0 +1,304 @@
+import './env';
+import { MediaLiveClient, RestartChannelPipelinesCommand } from '@aws-sdk/client-medialive';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { isRestartableAlert, RESTART_INTERVAL_MS } from '../../../lambda/health/health';
+import { handler } from '../../../lambda/health/index';
+import { resetWebhookCache } from '../../../lambda/shared/notify';
+import { awsError } from '../fixtures';
+import { alarmNotification, alert, stateChange } from './events';
+
+const ml = mockClient(MediaLiveClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+const fetchMock = jest.fn();
+const TOPIC = 'arn:aws:sns:us-west-2:111122223333:alerts';
+const HOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
+
+beforeEach(() => {
+  for (const m of [ml, ddb, sns, secrets]) m.reset();
+  ddb.on(UpdateCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'x' });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: HOOK });
+  resetWebhookCache();
+  fetchMock.mockReset().mockResolvedValue({ ok: true, status: 200 });
+  global.fetch = fetchMock as unknown as typeof fetch;
+});
+
+function updates() {
+  return ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+}
+
+describe('state changes', () => {
+  test('RUNNING sets state, pipelines and liveSince (kept if already set), then notifies', async () => {
+    await handler(stateChange('2345678', 'RUNNING', 2));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'status-table',
+      Key: { channelId: 'studio' },
+      UpdateExpression:
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, liveSince = if_not_exists(liveSince, :t)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': 'RUNNING', ':t': '2024-03-08T18:40:59Z', ':p': 2 },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC,
+      Subject: 'OnAir test: channel studio is RUNNING',
+    });
+    const text = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(text).toContain('with 2 pipeline(s) running');
+    expect(fetchMock).toHaveBeenCalledWith(HOOK, expect.objectContaining({ method: 'POST' }));
+    const body = JSON.parse(fetchMock.mock.calls[0][1].body);
+    expect(body.text).toContain('channel studio is RUNNING');
+  });
+
+  test('IDLE clears liveSince and open alerts', async () => {
+    await handler(stateChange('1234567', 'IDLE'));
+    expect(updates()[0]).toMatchObject({
+      Key: { channelId: 'main' },
+      UpdateExpression:
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, openAlerts = :none REMOVE liveSince',
+      ExpressionAttributeValues: { ':none': {}, ':state': 'IDLE' },
+    });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('RECOVERING is recorded (liveSince kept) and notified', async () => {
+    await handler(stateChange('1234567', 'RECOVERING', 0));
+    expect(updates()[0]?.UpdateExpression).toBe(
+      'SET #state = :state, pipelinesRunning = :p, lastChange = :t',
+    );
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: 'OnAir test: channel main is RECOVERING',
+    });
+  });
+
+  test.each(['STARTING', 'STOPPING', 'UPDATING', 'CREATING', 'DELETING'])(
+    '%s is recorded without a notification',
+    async (state) => {
+      await handler(stateChange('1234567', state));
+      expect(updates()[0]).toMatchObject({ ExpressionAttributeValues: { ':state': state } });
+      expect(updates()[0]?.UpdateExpression).toContain('REMOVE liveSince');
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    },
+  );
+
+  test.each(['DELETED', 'CREATE_FAILED', 'UPDATE_FAILED'])('%s is recorded and notified', async (state) => {
+    await handler(stateChange('1234567', state));
+    expect(updates()[0]?.UpdateExpression).toContain('REMOVE liveSince');
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: channel main is ${state}`,
+    });
+  });
+
+  test('a channel of another deployment is ignored', async () => {
+    await handler(stateChange('999', 'RUNNING'));
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('alerts', () => {
+  test.each([
+    ['Failed to Create Output File or Socket', true],
+    ['Output Failure', true],
+    ['RTMP Has No Audio/Video', false],
+    ['Video Not Detected', false],
+    ['Input Loss', false],
+    ['Initial Probe Taking Longer Than Expected', false],
+    ['SCTE-35 input data could not be processed', false],
+    ['Audio Not Detected', false],
+  ])('"%s" SET opens the alert and notifies; restart-eligible: %s', async (type, restartable) => {
+    expect(isRestartableAlert(type)).toBe(restartable);
+    await handler(alert('1234567', type, 'SET', '0', 'id-1'));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { channelId: 'main' },
+      UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
+      ConditionExpression: 'attribute_exists(openAlerts)',
+      ExpressionAttributeNames: { '#id': 'id-1' },
+      ExpressionAttributeValues: {
+        ':a': { type, pipeline: '0', message: `${type} on pipeline 0`, since: '2024-03-08T18:14:25Z' },
+        ':l': {
+          type,
+          pipeline: '0',
+          message: `${type} on pipeline 0`,
+          state: 'SET',
+          at: '2024-03-08T18:14:25Z',
+        },
+        ':t': '2024-03-08T18:14:25Z',
+      },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: ALERT on main (pipeline 0): ${type}`.slice(0, 100),
+    });
+    // "main" did not opt in to auto-restart.
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('the first alert on a record creates the openAlerts map', async () => {
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
+      .rejects(awsError('ConditionalCheckFailedException'));
+    await handler(alert('1234567', 'Video Not Detected', 'SET', '0', 'id-2'));
+    expect(updates()[1]).toMatchObject({
+      UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+      ExpressionAttributeValues: {
+        ':m': { 'id-2': expect.objectContaining({ type: 'Video Not Detected' }) },
+      },
+    });
+  });
+
+  test.each(['Failed to Create Output File or Socket', 'RTMP Has No Audio/Video'])(
+    '"%s" CLEARED removes the alert and notifies',
+    async (type) => {
+      await handler(alert('1234567', type, 'CLEARED', '0', 'id-1'));
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
+        ExpressionAttributeNames: { '#id': 'id-1' },
+      });
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+        Subject: `OnAir test: cleared on main (pipeline 0): ${type}`,
+      });
+      expect(ml).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  test('CLEARED without an openAlerts map only records the last alert', async () => {
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
+      .rejects(awsError('ConditionalCheckFailedException'));
+    await handler(alert('1234567', 'Video Not Detected', 'CLEARED'));
+    expect(updates()[1]?.UpdateExpression).toBe('SET lastAlert = :l, lastChange = :t');
+  });
+
+  test('a DynamoDB failure propagates so EventBridge retries the event', async () => {
+    ddb.on(UpdateCommand).rejects(awsError('ProvisionedThroughputExceededException', 400));
+    await expect(handler(alert('1234567', 'Video Not Detected', 'SET'))).rejects.toThrow();
+  });
+});
+
+describe('auto-restart (opt-in, at most once per 15 minutes per channel)', () => {
+  const restartClaim = {
+    TableName: 'status-table',
+    Key: { channelId: 'studio' },
+    UpdateExpression: 'SET lastRestartAt = :now',
+    ConditionExpression: 'attribute_not_exists(lastRestartAt) OR lastRestartAt <= :cutoff',
+  };
+
+  test('claims the slot with a conditional write, then restarts exactly the failed pipeline', async () => {
+    const before = Date.now();
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '1'));
+    const claim = updates().find((u) => u.UpdateExpression === 'SET lastRestartAt = :now');
+    expect(claim).toMatchObject(restartClaim);
+    const now = claim?.ExpressionAttributeValues?.[':now'] as number;
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(claim?.ExpressionAttributeValues?.[':cutoff']).toBe(now - RESTART_INTERVAL_MS);
+    expect(ml).toHaveReceivedCommandWith(RestartChannelPipelinesCommand, {
+      ChannelId: '2345678',
+      PipelineIds: ['PIPELINE_1'],
+    });
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      'the pipeline was restarted',
+    );
+  });
+
+  test('a restart within 15 minutes is refused by the condition: no RestartChannelPipelines', async () => {
+    ddb
+      .on(UpdateCommand, { UpdateExpression: 'SET lastRestartAt = :now' })
+      .rejects(awsError('ConditionalCheckFailedException'));
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(ml).not.toHaveReceivedCommand(RestartChannelPipelinesCommand);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      'restarted less than 15 minutes ago',
+    );
+  });
+
+  test('input alerts never restart, even on an opted-in channel', async () => {
+    await handler(alert('2345678', 'RTMP Has No Audio/Video', 'SET', '0'));
+    expect(updates().some((u) => u.UpdateExpression === 'SET lastRestartAt = :now')).toBe(false);
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a CLEARED alert never restarts', async () => {
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'CLEARED', '0'));
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a failed restart is reported, not thrown (the slot stays used)', async () => {
+    ml.on(RestartChannelPipelinesCommand).rejects(awsError('BadRequestException'));
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('Automatic restart failed');
+  });
+});
+
+describe('alarm notifications via SNS', () => {
+  test('ALARM opens an alert on the channel named in the description and goes to the webhook only', async () => {
+    await handler(
+      alarmNotification(
+        'OnAir-test-InputLoss0',
+        '[onair:main] input loss (seconds per minute) on pipeline 0',
+        'ALARM',
+      ),
+    );
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { channelId: 'main' },
+      UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
+      ExpressionAttributeNames: { '#id': 'alarm:OnAir-test-InputLoss0' },
+    });
+    // SNS already emailed the alarm itself.
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(fetchMock.mock.calls[0][1].body).text).toContain('ALARM input loss');
+  });
+
+  test('OK clears the alert', async () => {
+    await handler(alarmNotification('OnAir-test-InputLoss0', '[onair:main] input loss', 'OK'));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
+      ExpressionAttributeNames: { '#id': 'alarm:OnAir-test-InputLoss0' },
+    });
+  });
+
+  test('a CDN alarm touches no channel record', async () => {
+    await handler(alarmNotification('OnAir-test-edge-5xx', '[onair:cdn] CloudFront 5xx error rate', 'ALARM'));
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(JSON.parse(fetchMock.mock.calls[0][1].body).text).toContain('(CDN)');
+  });
+
+  test('INSUFFICIENT_DATA is ignored', async () => {
+    await handler(alarmNotification('x', '[onair:main] input loss', 'INSUFFICIENT_DATA'));
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe('webhook', () => {
+  test('a placeholder secret (not an https URL) turns the webhook off', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'Xk2pplaceholder' });
+    await handler(stateChange('1234567', 'RUNNING', 1));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('a failing webhook never fails the notification', async () => {
+    fetchMock.mockRejectedValue(new Error('ECONNRESET'));
+    await expect(handler(stateChange('1234567', 'RUNNING', 1))).resolves.toBeUndefined();
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('the secret is read once per container (cached)', async () => {
+    await handler(stateChange('1234567', 'RUNNING', 1));
+    await handler(stateChange('1234567', 'IDLE', 0));
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:hook-AbCdEf',
+    });
+  });
+});
+
+test('a malformed event is logged and dropped (not retried)', async () => {
+  await expect(handler({ 'detail-type': 'Something else' })).resolves.toBeUndefined();
+  expect(ddb).not.toHaveReceivedAnyCommand();
+});
