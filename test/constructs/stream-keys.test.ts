@@ -129,7 +129,9 @@ describe('default config (no scheduled rotation)', () => {
 
   test('no rotation schedule and no rotation function', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functions.filter((id) => id.startsWith('StreamKeys'))).toHaveLength(3);
+    expect(functions.some((id) => id.startsWith('StreamKeysRotationFn'))).toBe(false);
   });
 });
 
