@@ -191,6 +191,15 @@ export const onAirConfig = z
           'split the channels across stages',
       });
     }
+    cfg.channels.forEach((ch, i) => {
+      if (ch.playback.auth === 'jwt' && cfg.playback.jwt === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'playback', 'auth'],
+          message: 'channel uses "jwt" viewer auth but playback.jwt (issuer, audience) is not set',
+        });
+      }
+    });
     if (
       cfg.archive.expireAfterDays !== undefined &&
       cfg.archive.expireAfterDays <= cfg.archive.glacierInstantRetrievalAfterDays
