@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from './cdn-authorization';
+import { apiRouterSource, NOT_FOUND_SOURCE } from './functions/api-router';
 import { liveRouterSource } from './functions/live-router';
 import { type Packaging, PackagingFormat } from './packaging';
 
@@ -47,7 +48,16 @@ export interface DeliveryProps {
    * @default - media plays unsigned
    */
   readonly trustedKeyGroups?: readonly cloudfront.IKeyGroup[];
+  /**
+   * Host name of the control API whose viewer routes (`/playback/…`) the distribution serves at
+   * `/api/playback/…`, so session cookies are set by the media's own host.
+   * @default - no /api/playback/* behavior
+   */
+  readonly playbackApiDomainName?: string;
 }
+
+/** Path pattern of the viewer API behavior. */
+export const PLAYBACK_API_PATH = '/api/playback/*';
 
 /** MediaPackage v1 query parameters that change the response (time-shift, manifest filter). */
 const MEDIAPACKAGE_QUERY_PARAMS = ['start', 'end', 'time_delay', 'aws.manifestfilter', 'm'];
@@ -61,6 +71,10 @@ const MEDIAPACKAGE_QUERY_PARAMS = ['start', 'end', 'time_delay', 'aws.manifestfi
 export class Delivery extends Construct {
   public readonly distribution: cloudfront.Distribution;
   public readonly router: cloudfront.Function;
+  /** Answers 404 on the default behavior (paths outside every configured behavior). */
+  public readonly notFound: cloudfront.Function;
+  /** Strips `/api` for the control API's viewer routes. */
+  public readonly apiRouter?: cloudfront.Function;
   public readonly mediaCachePolicy: cloudfront.CachePolicy;
   public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
   /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
@@ -157,6 +171,59 @@ export class Delivery extends Construct {
     for (const { ch, origin } of channelOrigins)
       additionalBehaviors[`/live/${ch.channelId}/*`] = behaviorFor(origin);
 
+    if (props.playbackApiDomainName !== undefined) {
+      this.apiRouter = new cloudfront.Function(this, 'ApiRouter', {
+        comment: 'OnAir: /api/playback/* -> control API /playback/*; CORS preflight',
+        runtime: cloudfront.FunctionRuntime.JS_2_0,
+        code: cloudfront.FunctionCode.fromInline(apiRouterSource(allowed)),
+      });
+      const apiCors = new cloudfront.ResponseHeadersPolicy(this, 'ApiCorsPolicy', {
+        comment: 'OnAir playback API: CORS for players on other origins',
+        corsBehavior: {
+          accessControlAllowOrigins: [...allowed],
+          accessControlAllowMethods: ['POST', 'OPTIONS'],
+          accessControlAllowHeaders: ['Authorization', 'Content-Type'],
+          accessControlAllowCredentials: !allowed.includes('*'),
+          accessControlMaxAge: Duration.minutes(10),
+          originOverride: true,
+        },
+        securityHeadersBehavior: {
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(365),
+            includeSubdomains: false,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+        },
+      });
+      // Never cached (each response is a credential); all viewer headers but Host reach the API,
+      // since API Gateway routes by Host; Authorization passes because caching is disabled.
+      // The session is not signed media, so this behavior has no trusted key group.
+      additionalBehaviors[PLAYBACK_API_PATH] = {
+        origin: new origins.HttpOrigin(props.playbackApiDomainName, {
+          originId: 'control-api',
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          readTimeout: Duration.seconds(10),
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: apiCors,
+        compress: true,
+        functionAssociations: [
+          { function: this.apiRouter, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
+      };
+    }
+
+    this.notFound = new cloudfront.Function(this, 'NotFound', {
+      comment: 'OnAir: 404 for every path outside /live/<channel>/ and /api/playback/',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(NOT_FOUND_SOURCE),
+    });
+
     const geo = props.geoRestriction ?? { type: 'none' };
     const geoRestriction =
       geo.type === 'allow'
@@ -169,9 +236,16 @@ export class Delivery extends Construct {
     if (first === undefined) throw new Error('delivery needs at least one channel');
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       comment: `OnAir ${Stack.of(this).stackName}`,
-      // The router answers 404 for every path outside /live/<channel>/…, so the default
-      // behavior never reaches an origin.
-      defaultBehavior: behaviorFor(first.origin),
+      // The default behavior only answers 404 and never reaches an origin, so it needs no key
+      // group (an unknown path stays a 404 rather than a 403). Every /live/<channel>/ path has
+      // its own behavior, which requires a signed session.
+      defaultBehavior: {
+        ...behaviorFor(first.origin),
+        trustedKeyGroups: undefined,
+        functionAssociations: [
+          { function: this.notFound, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
+      },
       additionalBehaviors,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,

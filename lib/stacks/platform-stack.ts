@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
@@ -11,6 +11,8 @@ import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
 import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
+import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
+import { PlaybackSigningKeys } from '../constructs/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys';
 
 /** Props for {@link PlatformStack}. */
@@ -27,6 +29,8 @@ export class PlatformStack extends Stack {
   public readonly channels: readonly LiveChannel[];
   public readonly delivery: Delivery;
   public readonly controlApi: ControlApi;
+  public readonly signingKeys: PlaybackSigningKeys;
+  public readonly playback: Playback;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
   public readonly streamKeys: StreamKeys;
@@ -59,6 +63,13 @@ export class PlatformStack extends Stack {
         }),
     );
 
+    this.controlApi = new ControlApi(this, 'ControlApi');
+    const sessionTtl = Duration.minutes(cfg.playback.sessionTtlMinutes);
+    this.signingKeys = new PlaybackSigningKeys(this, 'SigningKeys', {
+      version: cfg.playback.signingKeyVersion,
+      sessionTtl,
+    });
+
     this.delivery = new Delivery(this, 'Delivery', {
       channels: this.channels.map((c) => ({ channelId: c.channelId, packaging: c.packaging })),
       cdnAuthorization: this.cdnAuthorization,
@@ -67,10 +78,12 @@ export class PlatformStack extends Stack {
       geoRestriction: cfg.delivery.geoRestriction,
       customDomain: cfg.delivery.customDomain,
       corsAllowedOrigins: cfg.delivery.corsAllowedOrigins,
+      // Media always needs a signed session, whatever the channel's viewer auth.
+      trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
+      playbackApiDomainName: this.controlApi.domainName,
     });
 
     this.channelRegistry = channelRegistryJson(this.channels);
-    this.controlApi = new ControlApi(this, 'ControlApi');
     this.streamKeys = new StreamKeys(this, 'StreamKeys', {
       channels: this.channels,
       channelRegistry: this.channelRegistry,
@@ -84,9 +97,22 @@ export class PlatformStack extends Stack {
       controlApi: this.controlApi,
       delivery: this.delivery,
     });
+    this.playback = new Playback(this, 'Playback', {
+      channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
+      controlApi: this.controlApi,
+      signingKeys: this.signingKeys,
+      domainName: this.delivery.domainName,
+      sessionTtl,
+      bindSourceIp: cfg.playback.bindSourceIp,
+      jwt: cfg.playback.jwt,
+    });
 
     new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
     new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });
+    new CfnOutput(this, 'PlaybackKeyPairId', {
+      description: 'CloudFront public key id sessions are signed with (aws cloudfront get-public-key --id …)',
+      value: this.signingKeys.current.publicKeyId,
+    });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
     for (const ch of this.channels) {
       new CfnOutput(this, `HlsUrl-${ch.channelId}`, {
@@ -94,6 +120,14 @@ export class PlatformStack extends Stack {
         value: this.delivery.playbackUrl(ch.channelId, PackagingFormat.HLS),
       });
       new CfnOutput(this, `MediaLiveChannelId-${ch.channelId}`, { value: ch.transcode.channel.ref });
+      const auth = cfg.channels.find((c) => c.id === ch.channelId)?.playback.auth;
+      new CfnOutput(this, `PlaybackSessionUrl-${ch.channelId}`, {
+        description: `POST here for a playback session of channel ${ch.channelId} (${auth} viewer auth)`,
+        value:
+          auth === ViewerAuth.IAM
+            ? `${this.controlApi.url}${SESSION_PATH(ch.channelId)}`
+            : `https://${this.delivery.domainName}/api${SESSION_PATH(ch.channelId)}`,
+      });
     }
   }
 }

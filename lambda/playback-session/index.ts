@@ -1,0 +1,24 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { httpHandler } from '../shared/http';
+import { logger } from '../shared/powertools';
+import { KeyCache, readSigningKey } from './key';
+import { issueSession, loadSessionConfig } from './session';
+
+const sm = new SecretsManagerClient({ maxAttempts: 3 });
+const config = loadSessionConfig();
+// Parsed once per container: a rotation changes ONAIR_SIGNING_KEY_ID, which makes Lambda start
+// fresh containers that load the new key.
+const keys = new KeyCache(() =>
+  readSigningKey(sm, { secretArn: config.secretArn, expectedKeyPairId: config.keyPairId }),
+);
+
+type Attrs = Parameters<typeof logger.appendKeys>[0];
+const log = {
+  info: (msg: string, extra: object = {}) => logger.info(msg, extra as Attrs),
+  warn: (msg: string, extra: object = {}) => logger.warn(msg, extra as Attrs),
+  error: (msg: string, extra: object = {}) => logger.error(msg, extra as Attrs),
+};
+
+export const handler = httpHandler(log, (event) =>
+  issueSession(event, { config, keys, now: () => new Date(), log }),
+);

@@ -1,0 +1,61 @@
+import { createPrivateKey } from 'node:crypto';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ServiceUnavailable } from '../shared/errors';
+import type { SigningKey } from './signing';
+
+/** Seconds a client should wait before asking again when the key cannot be read. */
+export const KEY_RETRY_SECONDS = 2;
+
+export interface KeySource {
+  readonly secretArn: string;
+  /** The public key id the deployment expects (changes on rotation, which also recycles containers). */
+  readonly expectedKeyPairId: string;
+}
+
+/** Reads and parses the signing key; any failure is a 503 that names no secret material. */
+export async function readSigningKey(sm: SecretsManagerClient, src: KeySource): Promise<SigningKey> {
+  let text: string | undefined;
+  try {
+    text = (await sm.send(new GetSecretValueCommand({ SecretId: src.secretArn }))).SecretString;
+  } catch (err) {
+    throw new ServiceUnavailable(
+      'the playback signing key is unavailable; retry shortly',
+      KEY_RETRY_SECONDS,
+      {
+        reason: (err as Error).name ?? 'Error',
+      },
+    );
+  }
+  try {
+    const parsed = JSON.parse(text ?? '') as { keyPairId?: unknown; privateKey?: unknown };
+    if (parsed.keyPairId !== src.expectedKeyPairId || typeof parsed.privateKey !== 'string') {
+      throw new Error('stale or incomplete');
+    }
+    return { keyPairId: parsed.keyPairId, privateKey: createPrivateKey(parsed.privateKey) };
+  } catch {
+    throw new ServiceUnavailable(
+      'the playback signing key is being rotated; retry shortly',
+      KEY_RETRY_SECONDS,
+      {
+        reason: 'KeyNotReady',
+      },
+    );
+  }
+}
+
+/** Loads the key once per container; a failed load is retried by the next request. */
+export class KeyCache {
+  private pending: Promise<SigningKey> | undefined;
+
+  constructor(private readonly load: () => Promise<SigningKey>) {}
+
+  get(): Promise<SigningKey> {
+    if (this.pending === undefined) {
+      this.pending = this.load().catch((err: unknown) => {
+        this.pending = undefined;
+        throw err;
+      });
+    }
+    return this.pending;
+  }
+}

@@ -1,0 +1,146 @@
+import { isIP } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { BadRequest, NotFound, Unauthorized } from '../shared/errors';
+import { json, jsonBody, parseWith } from '../shared/http';
+import type { KeyCache } from './key';
+import { setCookieHeaders, signSession } from './signing';
+
+export const AUTH_MODES = ['public', 'jwt', 'iam'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** Environment contract with lib/constructs/playback.ts. */
+export const ENV = {
+  domain: 'ONAIR_PLAYBACK_DOMAIN',
+  secretArn: 'ONAIR_SIGNING_KEY_SECRET_ARN',
+  keyPairId: 'ONAIR_SIGNING_KEY_ID',
+  ttlSeconds: 'ONAIR_SESSION_TTL_SECONDS',
+  bindSourceIp: 'ONAIR_BIND_SOURCE_IP',
+  auth: 'ONAIR_PLAYBACK_AUTH',
+} as const;
+
+export const sessionConfig = z.object({
+  domain: z.string().min(1),
+  secretArn: z.string().min(1),
+  keyPairId: z.string().min(1),
+  ttlSeconds: z.coerce.number().int().min(60).max(86_400),
+  bindSourceIp: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  auth: z.string().transform((s, ctx) => {
+    const r = z.record(z.string(), z.enum(AUTH_MODES)).safeParse(JSON.parse(s));
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: 'expected {"<channelId>": "public"|"jwt"|"iam"}' });
+      return z.NEVER;
+    }
+    return r.data;
+  }),
+});
+export type SessionConfig = z.infer<typeof sessionConfig>;
+
+/** Reads the function's configuration (a deployment error, not a request error, if it fails). */
+export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): SessionConfig {
+  return sessionConfig.parse(Object.fromEntries(Object.entries(ENV).map(([k, name]) => [k, env[name]])));
+}
+
+const channelIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (2-32 characters, a-z 0-9 "-")');
+const viewerBody = z.strictObject({});
+const backendBody = z.strictObject({
+  /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
+  viewerIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+type Authorizer = {
+  jwt?: { claims?: Record<string, unknown> };
+  iam?: { userArn?: string; callerId?: string };
+};
+
+/** The viewer's address: CloudFront's CloudFront-Viewer-Address ("<ip>:<port>") when it came through the distribution. */
+export function viewerAddress(event: APIGatewayProxyEventV2): string | undefined {
+  const header = event.headers?.['cloudfront-viewer-address'];
+  if (header !== undefined) {
+    const ip = header.slice(0, header.lastIndexOf(':'));
+    if (isIP(ip) !== 0) return ip;
+  }
+  const direct = event.requestContext?.http?.sourceIp;
+  return direct !== undefined && isIP(direct) !== 0 ? direct : undefined;
+}
+
+export interface SessionDeps {
+  readonly config: SessionConfig;
+  readonly keys: KeyCache;
+  readonly now: () => Date;
+  readonly log: { info(msg: string, extra?: object): void };
+}
+
+/** POST /playback/{channelId}/session */
+export async function issueSession(
+  event: APIGatewayProxyEventV2,
+  deps: SessionDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const channelId = parseWith(channelIdSchema, event.pathParameters?.channelId, 'channel id');
+  const mode = Object.hasOwn(deps.config.auth, channelId) ? deps.config.auth[channelId] : undefined;
+  if (mode === undefined) throw new NotFound(`unknown channel "${channelId}"`, { channelId });
+
+  // The route's authorizer has already checked the caller; this is defence in depth should a
+  // request ever reach the function through another route.
+  const authorizer = (event.requestContext as { authorizer?: Authorizer } | undefined)?.authorizer;
+  let subject: Record<string, string> = {};
+  if (mode === 'jwt') {
+    const sub = authorizer?.jwt?.claims?.sub;
+    if (typeof sub !== 'string' || sub === '') {
+      throw new Unauthorized(`channel "${channelId}" needs a bearer token (Authorization: Bearer <JWT>)`);
+    }
+    subject = { sub };
+  } else if (mode === 'iam') {
+    const caller = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
+    if (caller === undefined) throw new Unauthorized(`channel "${channelId}" needs a SigV4-signed request`);
+    subject = { caller };
+  }
+
+  const raw = jsonBody(event);
+  let sourceIp: string | undefined;
+  if (mode === 'iam') {
+    const body = parseWith(backendBody, raw, 'request body');
+    if (deps.config.bindSourceIp) {
+      if (body.viewerIp === undefined)
+        throw new BadRequest(
+          'viewerIp is required: sessions are bound to the viewer address (playback.bindSourceIp)',
+        );
+      sourceIp = body.viewerIp;
+    }
+  } else {
+    parseWith(viewerBody, raw, 'request body');
+    if (deps.config.bindSourceIp) {
+      sourceIp = viewerAddress(event);
+      if (sourceIp === undefined)
+        throw new BadRequest('the viewer address is unknown; cannot bind the session');
+    }
+  }
+
+  const key = await deps.keys.get();
+  const session = signSession(key, {
+    domain: deps.config.domain,
+    channelId,
+    now: deps.now(),
+    ttlSeconds: deps.config.ttlSeconds,
+    sourceIp,
+  });
+  // Never log the policy, signature, cookies or URLs: each one is a working credential.
+  deps.log.info('playback session issued', {
+    channelId,
+    auth: mode,
+    ...subject,
+    keyPairId: key.keyPairId,
+    expiresAt: session.expiresAt.toISOString(),
+    boundToIp: sourceIp !== undefined,
+  });
+  const body = {
+    channelId,
+    expiresAt: session.expiresAt.toISOString(),
+    urls: session.urls,
+    // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
+    ...(mode === 'iam' ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
+  };
+  return json(200, body, {}, mode === 'iam' ? undefined : setCookieHeaders(session));
+}

@@ -1,0 +1,105 @@
+import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
+import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
+
+/** A parsed signing key, ready to sign (parsing the PEM costs about three signatures). */
+export interface SigningKey {
+  readonly keyPairId: string;
+  readonly privateKey: KeyObject;
+}
+
+export type Format = 'hls' | 'dash' | 'cmaf';
+export const MANIFESTS: Readonly<Record<Format, string>> = {
+  hls: 'hls/index.m3u8',
+  dash: 'dash/index.mpd',
+  cmaf: 'cmaf/index.m3u8',
+};
+
+export const SIGNED_COOKIES = [
+  'CloudFront-Policy',
+  'CloudFront-Signature',
+  'CloudFront-Key-Pair-Id',
+] as const;
+export type SignedCookieName = (typeof SIGNED_COOKIES)[number];
+
+export interface SessionInput {
+  /** Host viewers use (distribution or custom domain). */
+  readonly domain: string;
+  readonly channelId: string;
+  readonly now: Date;
+  readonly ttlSeconds: number;
+  /** Binds the session to this viewer address when set. */
+  readonly sourceIp?: string;
+}
+
+export interface PlaybackSession {
+  readonly channelId: string;
+  readonly expiresAt: Date;
+  /** Name → value of the three CloudFront cookies. */
+  readonly cookies: Readonly<Record<SignedCookieName, string>>;
+  /** Signed manifest URLs (same policy and signature as the cookies). */
+  readonly urls: Readonly<Record<Format, string>>;
+}
+
+/** `AWS:SourceIp` takes CIDR notation: one address is /32 (IPv4) or /128 (IPv6). */
+export function sourceIpCidr(ip: string): string {
+  const family = isIP(ip);
+  if (family === 0) throw new Error('not an IP address');
+  return `${ip}/${family === 4 ? 32 : 128}`;
+}
+
+/**
+ * The custom policy of one session: every object under the channel's viewer path (CloudFront
+ * checks the URL the viewer asked for; see DESIGN.md §7) until `expires`, optionally from one address.
+ */
+export function sessionPolicy(input: SessionInput): { policy: string; expires: number } {
+  const expires = Math.floor(input.now.getTime() / 1000) + input.ttlSeconds;
+  const condition: Record<string, unknown> = { DateLessThan: { 'AWS:EpochTime': expires } };
+  if (input.sourceIp !== undefined) condition.IpAddress = { 'AWS:SourceIp': sourceIpCidr(input.sourceIp) };
+  const policy = JSON.stringify({
+    Statement: [{ Resource: `https://${input.domain}/live/${input.channelId}/*`, Condition: condition }],
+  });
+  return { policy, expires };
+}
+
+/**
+ * Signs one session. RSA PKCS#1 v1.5 is deterministic, so the policy is signed once and the same
+ * Policy/Signature/Key-Pair-Id serve the cookies and every manifest URL.
+ */
+export function signSession(key: SigningKey, input: SessionInput): PlaybackSession {
+  const { policy, expires } = sessionPolicy(input);
+  const signed = getSignedCookies({
+    policy,
+    keyPairId: key.keyPairId,
+    // The signer hands the key straight to node:crypto's Sign#sign, which accepts a KeyObject;
+    // passing the parsed key avoids re-parsing the PEM on every session.
+    privateKey: key.privateKey as unknown as string,
+  });
+  const cookies = {
+    'CloudFront-Policy': required(signed['CloudFront-Policy']),
+    'CloudFront-Signature': required(signed['CloudFront-Signature']),
+    'CloudFront-Key-Pair-Id': required(signed['CloudFront-Key-Pair-Id']),
+  };
+  const query = `Policy=${cookies['CloudFront-Policy']}&Signature=${cookies['CloudFront-Signature']}&Key-Pair-Id=${cookies['CloudFront-Key-Pair-Id']}`;
+  const base = `https://${input.domain}/live/${input.channelId}/`;
+  const urls = {
+    hls: `${base}${MANIFESTS.hls}?${query}`,
+    dash: `${base}${MANIFESTS.dash}?${query}`,
+    cmaf: `${base}${MANIFESTS.cmaf}?${query}`,
+  };
+  return { channelId: input.channelId, expiresAt: new Date(expires * 1000), cookies, urls };
+}
+
+function required(v: string | undefined): string {
+  if (v === undefined || v === '') throw new Error('the signer returned an incomplete cookie set');
+  return v;
+}
+
+/** Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site), never to scripts. */
+export function setCookieHeaders(session: PlaybackSession): string[] {
+  const expires = session.expiresAt.toUTCString();
+  return SIGNED_COOKIES.map(
+    (name) =>
+      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None`,
+  );
+}

@@ -1,0 +1,95 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from '../shared/powertools';
+import { assertRetirementIsSafe, createSigningKey, deletePublicKey, isPublicKeyId } from './keys';
+
+// CloudFront's control plane is global and answers from us-east-1.
+const cf = new CloudFrontClient({ region: 'us-east-1', maxAttempts: 5 });
+const sm = new SecretsManagerClient({ maxAttempts: 5 });
+
+/** CloudFormation passes every property as a string. */
+export const keyProperties = z.object({
+  Version: z.coerce.number().int().min(1),
+  /** "current" signs sessions; "previous" is only still trusted. */
+  Role: z.enum(['current', 'previous']),
+  SecretArn: z.string().min(1),
+  KeyGroupName: z.string().min(1),
+  NamePrefix: z.string().min(1),
+  GuardSeconds: z.coerce.number().int().min(0),
+  /** The previous version's public key id (current role only). */
+  PreviousPublicKeyId: z.string().optional(),
+});
+export type KeyProperties = z.infer<typeof keyProperties>;
+
+export interface ProviderResponse {
+  PhysicalResourceId: string;
+  Data?: Record<string, string>;
+}
+
+export interface Clients {
+  readonly cf: CloudFrontClient;
+  readonly sm: SecretsManagerClient;
+  readonly now?: () => Date;
+}
+
+async function guard(c: Clients, p: KeyProperties, self: string | undefined): Promise<void> {
+  const keep = [p.PreviousPublicKeyId, self].filter((x): x is string => x !== undefined);
+  await assertRetirementIsSafe(c.cf, {
+    keyGroupName: p.KeyGroupName,
+    keep,
+    guardSeconds: p.GuardSeconds,
+    now: (c.now ?? (() => new Date()))(),
+  });
+}
+
+/**
+ * One playback signing key version (custom resource, via the Provider framework). The physical id
+ * is the CloudFront public key id; the private key goes only to the version's secret.
+ */
+export async function onEvent(
+  event: CloudFormationCustomResourceEvent,
+  c: Clients,
+): Promise<ProviderResponse> {
+  const props = keyProperties.parse(event.ResourceProperties);
+  const base = { requestType: event.RequestType, version: props.Version, role: props.Role };
+  if (event.RequestType === 'Delete') {
+    const id = event.PhysicalResourceId;
+    if (!isPublicKeyId(id)) {
+      logger.info('nothing to delete: the key was never created', base);
+      return { PhysicalResourceId: id };
+    }
+    const outcome = await deletePublicKey(c.cf, id);
+    logger.info('signing key deleted', { ...base, publicKeyId: id, outcome });
+    return { PhysicalResourceId: id };
+  }
+
+  const create = async (): Promise<ProviderResponse> => {
+    if (props.Role === 'current') await guard(c, props, undefined);
+    const { publicKeyId } = await createSigningKey(c.cf, c.sm, {
+      callerReference: event.RequestId,
+      namePrefix: props.NamePrefix,
+      version: props.Version,
+      secretArn: props.SecretArn,
+    });
+    logger.info('signing key created', { ...base, publicKeyId });
+    return { PhysicalResourceId: publicKeyId, Data: { PublicKeyId: publicKeyId } };
+  };
+
+  if (event.RequestType === 'Create') return create();
+
+  const old = keyProperties.safeParse(event.OldResourceProperties);
+  const id = event.PhysicalResourceId;
+  // A new version or secret needs a new key; CloudFormation then deletes the old one once the
+  // key group no longer lists it (cleanup phase).
+  if (!old.success || old.data.Version !== props.Version || old.data.SecretArn !== props.SecretArn) {
+    return create();
+  }
+  if (props.Role === 'current' && old.data.Role !== 'current') await guard(c, props, id);
+  logger.info('signing key unchanged', { ...base, publicKeyId: id });
+  return { PhysicalResourceId: id, Data: { PublicKeyId: id } };
+}
+
+export const handler = (event: CloudFormationCustomResourceEvent): Promise<ProviderResponse> =>
+  onEvent(event, { cf, sm });

@@ -1,0 +1,128 @@
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { Construct } from 'constructs';
+import { AppFunction } from './app-function';
+import type { ControlApi } from './control-api';
+import type { PlaybackSigningKeys } from './signing-keys';
+
+/** Who may obtain a playback session for a channel (media always needs one). */
+export enum ViewerAuth {
+  /** Anyone: sessions stop hot-linking and enforce expiry. */
+  PUBLIC = 'public',
+  /** A bearer JWT from the configured issuer and audience (HTTP API JWT authorizer). */
+  JWT = 'jwt',
+  /** A SigV4-signed backend, calling the API endpoint directly. */
+  IAM = 'iam',
+}
+
+export interface PlaybackChannel {
+  readonly channelId: string;
+  readonly auth: ViewerAuth;
+}
+
+/** Props for {@link Playback}. */
+export interface PlaybackProps {
+  readonly channels: readonly PlaybackChannel[];
+  readonly controlApi: ControlApi;
+  readonly signingKeys: PlaybackSigningKeys;
+  /** Host name viewers play from (distribution or custom domain); the policies name it. */
+  readonly domainName: string;
+  readonly sessionTtl: Duration;
+  /**
+   * Bind each session to the viewer's IP address.
+   * @default - false
+   */
+  readonly bindSourceIp?: boolean;
+  /**
+   * JWT issuer and audiences; required when a channel uses {@link ViewerAuth.JWT}.
+   * @default - no JWT authorizer
+   */
+  readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
+}
+
+export const SESSION_PATH = (channelId: string) => `/playback/${channelId}/session`;
+
+/**
+ * The playback-session function and its routes: `POST /playback/<channel>/session` per channel
+ * with that channel's authorizer, plus `POST /playback/{channelId}/session` for unknown channels
+ * (API Gateway prefers the literal routes; the function answers 404 there).
+ */
+export class Playback extends Construct {
+  public readonly sessionFunction: AppFunction;
+  public readonly jwtAuthorizer?: authorizers.HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: PlaybackProps) {
+    super(scope, id);
+    const ttl = props.sessionTtl.toSeconds();
+    if (ttl < 60 || ttl > 86_400) {
+      throw new Error(`session ttl must be 1 minute to 24 hours, got ${ttl} seconds`);
+    }
+    const needsJwt = props.channels.filter((c) => c.auth === ViewerAuth.JWT).map((c) => c.channelId);
+    if (needsJwt.length > 0 && props.jwt === undefined) {
+      throw new Error(
+        `channels ${needsJwt.join(', ')} use jwt viewer auth but no jwt issuer and audience are set`,
+      );
+    }
+
+    const keys = props.signingKeys;
+    this.sessionFunction = new AppFunction(this, 'SessionFunction', {
+      entry: 'playback-session',
+      description: 'OnAir: issues signed playback sessions (CloudFront cookies + signed manifest URLs)',
+      environment: {
+        ONAIR_PLAYBACK_DOMAIN: props.domainName,
+        ONAIR_SIGNING_KEY_SECRET_ARN: keys.current.secret.secretArn,
+        ONAIR_SIGNING_KEY_ID: keys.current.publicKeyId,
+        ONAIR_SESSION_TTL_SECONDS: String(ttl),
+        ONAIR_BIND_SOURCE_IP: String(props.bindSourceIp ?? false),
+        ONAIR_PLAYBACK_AUTH: JSON.stringify(
+          Object.fromEntries(props.channels.map((c) => [c.channelId, c.auth])),
+        ),
+      },
+    });
+    keys.current.secret.grantRead(this.sessionFunction.role);
+    // Sign with a new key only once the key group trusts it.
+    this.sessionFunction.node.addDependency(keys.keyGroup);
+
+    if (props.jwt !== undefined && needsJwt.length > 0) {
+      this.jwtAuthorizer = new authorizers.HttpJwtAuthorizer('ViewerJwt', props.jwt.issuer, {
+        jwtAudience: [...props.jwt.audience],
+      });
+    }
+    const fn = this.sessionFunction.function;
+    for (const ch of props.channels) {
+      const routeId = `Session-${ch.channelId}`;
+      if (ch.auth === ViewerAuth.IAM) {
+        props.controlApi.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+      } else {
+        const routes = props.controlApi.addRoute(
+          routeId,
+          apigw.HttpMethod.POST,
+          SESSION_PATH(ch.channelId),
+          fn,
+          ch.auth === ViewerAuth.JWT ? this.jwtAuthorizer : undefined,
+        );
+        if (ch.auth === ViewerAuth.PUBLIC) {
+          for (const r of routes)
+            Validations.of(r).acknowledge({
+              id: 'AwsSolutions-APIG4',
+              reason: `channel ${ch.channelId} is public by config: anyone may obtain a short, channel-scoped, expiring playback session; media still needs the signed session`,
+            });
+        }
+      }
+    }
+    const unknown = props.controlApi.addRoute(
+      'SessionUnknown',
+      apigw.HttpMethod.POST,
+      SESSION_PATH('{channelId}'),
+      fn,
+      undefined,
+    );
+    for (const r of unknown)
+      Validations.of(r).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'catches only ids without their own route (unknown channels) and answers 404; the function re-checks each known channel’s auth mode',
+      });
+  }
+}

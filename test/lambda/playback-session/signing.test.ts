@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type SigningKey,
+  sessionPolicy,
+  setCookieHeaders,
+  signSession,
+} from '../../../lambda/playback-session/signing';
+import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
+
+const pair = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const key: SigningKey = { keyPairId: 'K2JCJMDEHXQW5F', privateKey: createPrivateKey(pair.privateKey) };
+const DOMAIN = 'd111111abcdef8.cloudfront.net';
+const NOW = new Date('2030-01-01T00:00:00Z');
+const input = { domain: DOMAIN, channelId: 'main', now: NOW, ttlSeconds: 7200 };
+const session = signSession(key, input);
+const signedUrl = (u: string) => {
+  const q = new URL(u).searchParams;
+  return {
+    policy: q.get('Policy') ?? '',
+    signature: q.get('Signature') ?? '',
+    keyPairId: q.get('Key-Pair-Id'),
+  };
+};
+
+describe('playback session signing', () => {
+  test('the policy names the channel path of the viewer domain and expires after the ttl', () => {
+    const policy = JSON.parse(fromCloudFrontBase64(session.cookies['CloudFront-Policy']).toString('utf8'));
+    expect(policy).toEqual({
+      Statement: [
+        {
+          Resource: `https://${DOMAIN}/live/main/*`,
+          Condition: { DateLessThan: { 'AWS:EpochTime': NOW.getTime() / 1000 + 7200 } },
+        },
+      ],
+    });
+    expect(session.expiresAt.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+    expect(session.cookies['CloudFront-Key-Pair-Id']).toBe('K2JCJMDEHXQW5F');
+  });
+
+  test('the cookie signature verifies with the public key over the exact policy bytes', () => {
+    const segment = `https://${DOMAIN}/live/main/hls/index_1_0.ts`;
+    expect(
+      cloudFrontWouldAllow(pair.publicKey, {
+        url: segment,
+        policy: session.cookies['CloudFront-Policy'],
+        signature: session.cookies['CloudFront-Signature'],
+        at: new Date(NOW.getTime() + 60_000),
+      }),
+    ).toBe(true);
+  });
+
+  test.each(['hls', 'dash', 'cmaf'] as const)(
+    'the signed %s manifest URL verifies and carries the key id',
+    (f) => {
+      const u = session.urls[f];
+      expect(u.startsWith(`https://${DOMAIN}/live/main/${f}/index.`)).toBe(true);
+      const s = signedUrl(u);
+      expect(s.keyPairId).toBe(key.keyPairId);
+      expect(cloudFrontWouldAllow(pair.publicKey, { url: u, ...s, at: NOW })).toBe(true);
+    },
+  );
+
+  test('a tampered policy fails verification', () => {
+    const original = fromCloudFrontBase64(session.cookies['CloudFront-Policy']).toString('utf8');
+    const forged = Buffer.from(original.replace('/live/main/*', '/live/*'))
+      .toString('base64')
+      .replace(/\+/g, '-')
+      .replace(/=/g, '_')
+      .replace(/\//g, '~');
+    expect(
+      cloudFrontWouldAllow(pair.publicKey, {
+        url: `https://${DOMAIN}/live/other/hls/index.m3u8`,
+        policy: forged,
+        signature: session.cookies['CloudFront-Signature'],
+        at: NOW,
+      }),
+    ).toBe(false);
+  });
+
+  test("another channel's path, another domain and a time after expiry all fail", () => {
+    const c = {
+      policy: session.cookies['CloudFront-Policy'],
+      signature: session.cookies['CloudFront-Signature'],
+    };
+    const ok = (url: string, at: Date) => cloudFrontWouldAllow(pair.publicKey, { url, at, ...c });
+    expect(ok(`https://${DOMAIN}/live/main/dash/index.mpd`, NOW)).toBe(true);
+    expect(ok(`https://${DOMAIN}/live/other/dash/index.mpd`, NOW)).toBe(false);
+    expect(ok(`https://${DOMAIN}/live/mainx/dash/index.mpd`, NOW)).toBe(false);
+    expect(ok(`https://evil.example.com/live/main/dash/index.mpd`, NOW)).toBe(false);
+    expect(ok(`https://${DOMAIN}/live/main/dash/index.mpd`, session.expiresAt)).toBe(false);
+  });
+
+  test('a signature made with another key fails', () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const s = signedUrl(session.urls.hls);
+    expect(cloudFrontWouldAllow(other.publicKey, { url: session.urls.hls, ...s, at: NOW })).toBe(false);
+  });
+
+  test('a bound session names one address (IPv4 /32, IPv6 /128) and fails from another', () => {
+    const v4 = signSession(key, { ...input, sourceIp: '203.0.113.7' });
+    const v6 = signSession(key, { ...input, sourceIp: '2001:db8::7' });
+    expect(sessionPolicy({ ...input, sourceIp: '203.0.113.7' }).policy).toContain(
+      '"IpAddress":{"AWS:SourceIp":"203.0.113.7/32"}',
+    );
+    expect(sessionPolicy({ ...input, sourceIp: '2001:db8::7' }).policy).toContain(
+      '"AWS:SourceIp":"2001:db8::7/128"',
+    );
+    const s = signedUrl(v4.urls.hls);
+    expect(cloudFrontWouldAllow(pair.publicKey, { url: v4.urls.hls, ...s, at: NOW, ip: '203.0.113.7' })).toBe(
+      true,
+    );
+    expect(
+      cloudFrontWouldAllow(pair.publicKey, { url: v4.urls.hls, ...s, at: NOW, ip: '198.51.100.1' }),
+    ).toBe(false);
+    const s6 = signedUrl(v6.urls.cmaf);
+    expect(
+      cloudFrontWouldAllow(pair.publicKey, { url: v6.urls.cmaf, ...s6, at: NOW, ip: '2001:db8::7' }),
+    ).toBe(true);
+    expect(() => sessionPolicy({ ...input, sourceIp: 'nope' })).toThrow('not an IP address');
+  });
+
+  test('cookies are secure, http-only, cross-site and scoped to the channel path until expiry', () => {
+    const headers = setCookieHeaders(session);
+    expect(headers).toHaveLength(3);
+    for (const [i, name] of [
+      'CloudFront-Policy',
+      'CloudFront-Signature',
+      'CloudFront-Key-Pair-Id',
+    ].entries()) {
+      expect(headers[i]).toMatch(
+        new RegExp(
+          `^${name}=[A-Za-z0-9_~-]+; Path=/live/main/; Expires=Tue, 01 Jan 2030 02:00:00 GMT; Secure; HttpOnly; SameSite=None$`,
+        ),
+      );
+    }
+  });
+
+  test('OpenSSL verifies the signature against the public key, and rejects another channel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onair-sig-'));
+    writeFileSync(join(dir, 'public.pem'), pair.publicKey);
+    writeFileSync(join(dir, 'policy.json'), fromCloudFrontBase64(session.cookies['CloudFront-Policy']));
+    writeFileSync(join(dir, 'sig'), fromCloudFrontBase64(session.cookies['CloudFront-Signature']));
+    const openssl = (policyFile: string) => {
+      try {
+        return execFileSync(
+          'openssl',
+          ['dgst', '-sha1', '-verify', 'public.pem', '-signature', 'sig', policyFile],
+          { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        ).trim();
+      } catch (err) {
+        return String((err as { stdout?: string }).stdout ?? '').trim();
+      }
+    };
+    expect(openssl('policy.json')).toBe('Verified OK');
+    const other = fromCloudFrontBase64(session.cookies['CloudFront-Policy'])
+      .toString('utf8')
+      .replace('/live/main/', '/live/othe/');
+    writeFileSync(join(dir, 'other.json'), other);
+    expect(openssl('other.json')).toBe('Verification failure');
+  });
+});
