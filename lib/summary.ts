@@ -1,7 +1,7 @@
 import type { OnAirConfig } from './config/schema';
 import { estimateChannelCost } from './media/estimate';
 import { ladderLabel } from './media/ladders';
-import { expectedLatencySeconds, type LatencyMode } from './media/latency';
+import { expectedLatencySeconds, type LatencyMode, worstLatencySeconds } from './media/latency';
 
 /** The synth summary: what each channel is, what latency to expect, what an hour costs. */
 export function renderSummary(config: OnAirConfig): string {
@@ -12,7 +12,8 @@ export function renderSummary(config: OnAirConfig): string {
     total += cost.totalUsdPerHour;
     lines.push(
       `  ${ch.id}: ${ch.channelClass}, RTMP_PUSH x${ch.channelClass === 'STANDARD' ? 2 : 1}, ladder ${ladderLabel(ch.ladder)}, ` +
-        `latency ${ch.latency} ~${expectedLatencySeconds(ch.latency as LatencyMode)} s glass-to-glass, ` +
+        `latency ${ch.latency} ~${expectedLatencySeconds(ch.latency as LatencyMode)} s glass-to-glass ` +
+        `(up to ${worstLatencySeconds(ch.latency as LatencyMode)} s), ` +
         `~$${cost.totalUsdPerHour.toFixed(2)}/running hour${ch.archive ? ', archived' : ''}${ch.autoStart ? ', auto-start' : ''}`,
     );
   }

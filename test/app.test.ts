@@ -84,7 +84,7 @@ test('cdk synth prints the per-channel summary', () => {
   expect(r.status).toBe(0);
   expect(r.stderr).toContain('OnAir stage "multi": 8 channel(s)');
   expect(r.stderr).toMatch(
-    /studio-a: STANDARD, RTMP_PUSH x2, ladder 1080p \(6 rungs\), latency standard ~15 s glass-to-glass, ~\$\d+\.\d\d\/running hour/,
+    /studio-a: STANDARD, RTMP_PUSH x2, ladder 1080p \(6 rungs\), latency standard ~15 s glass-to-glass \(up to 21 s\), ~\$\d+\.\d\d\/running hour/,
   );
   expect(r.stderr).toMatch(
     /radio-cam: SINGLE_PIPELINE, RTMP_PUSH x1, ladder 540p \(3 rungs\), latency low ~5 s/,

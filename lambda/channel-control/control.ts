@@ -10,6 +10,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TRANSITIONAL_STATES } from '../shared/channel-state';
 import { Conflict, NotFound } from '../shared/errors';
+import { type Format, manifestPath } from '../shared/manifests';
 import { type ChannelEntry, channelOf, type Registry } from '../shared/registry';
 import { isInputAlert, type OpenAlert, readStatuses, type StatusRecord } from '../shared/status';
 
@@ -84,8 +85,8 @@ export function ingestServerUrl(destinationUrl: string, app: string): string | u
 }
 
 function playbackUrls(domain: string, channelId: string): ChannelView['playbackUrls'] {
-  const base = `https://${domain}/live/${channelId}`;
-  return { hls: `${base}/hls/index.m3u8`, dash: `${base}/dash/index.mpd`, cmaf: `${base}/cmaf/index.m3u8` };
+  const url = (format: Format) => `https://${domain}${manifestPath(channelId, format)}`;
+  return { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
 }
 
 async function viewOf(

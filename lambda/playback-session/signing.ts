@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
+import { type Format, manifestPath } from '../shared/manifests';
 
 /** A parsed signing key, ready to sign (parsing the PEM costs about three signatures). */
 export interface SigningKey {
@@ -8,12 +9,7 @@ export interface SigningKey {
   readonly privateKey: KeyObject;
 }
 
-export type Format = 'hls' | 'dash' | 'cmaf';
-export const MANIFESTS: Readonly<Record<Format, string>> = {
-  hls: 'hls/index.m3u8',
-  dash: 'dash/index.mpd',
-  cmaf: 'cmaf/index.m3u8',
-};
+export type { Format };
 
 export const SIGNED_COOKIES = [
   'CloudFront-Policy',
@@ -81,12 +77,8 @@ export function signSession(key: SigningKey, input: SessionInput): PlaybackSessi
     'CloudFront-Key-Pair-Id': required(signed['CloudFront-Key-Pair-Id']),
   };
   const query = `Policy=${cookies['CloudFront-Policy']}&Signature=${cookies['CloudFront-Signature']}&Key-Pair-Id=${cookies['CloudFront-Key-Pair-Id']}`;
-  const base = `https://${input.domain}/live/${input.channelId}/`;
-  const urls = {
-    hls: `${base}${MANIFESTS.hls}?${query}`,
-    dash: `${base}${MANIFESTS.dash}?${query}`,
-    cmaf: `${base}${MANIFESTS.cmaf}?${query}`,
-  };
+  const url = (format: Format) => `https://${input.domain}${manifestPath(input.channelId, format)}?${query}`;
+  const urls = { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
   return { channelId: input.channelId, expiresAt: new Date(expires * 1000), cookies, urls };
 }
 

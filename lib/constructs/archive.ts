@@ -78,7 +78,11 @@ export class Archive extends Construct {
   /** Lets MediaLive write recordings of one channel. */
   public grantRecord(grantee: iam.IGrantable, channelId: string): iam.Grant {
     // MediaLive lists the bucket when a channel with an S3 destination starts.
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resourceArns: [this.bucket.bucketArn],
+    });
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],

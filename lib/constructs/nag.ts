@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 
@@ -19,6 +20,21 @@ export function acknowledgeWildcardResources(
       reason,
     });
   }
+}
+
+/**
+ * Acknowledges the basic-execution managed policy on aws-cdk-lib's AwsCustomResource singleton
+ * function (one per stack, created by the first AwsCustomResource; its role is not ours to shape).
+ */
+export function acknowledgeAwsCustomResourceFunction(scope: IConstruct): void {
+  const singleton = Stack.of(scope).node.tryFindChild(
+    `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+  );
+  if (singleton === undefined) return;
+  Validations.of(singleton).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: "aws-cdk-lib's AwsCustomResource function writes only its own logs with the basic execution role",
+  });
 }
 
 /** Acknowledges AwsSolutions-IAM5 for exactly these wildcard actions on `scope`. */

@@ -1,8 +1,12 @@
 import { Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES } from '../../lambda/shared/manifests';
 import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
 import type { CdnAuthorization } from './cdn-authorization';
+import { acknowledgeAwsCustomResourceFunction } from './nag';
 
 /** Packaging formats, one MediaPackage origin endpoint each. */
 export enum PackagingFormat {
@@ -35,7 +39,12 @@ export class Packaging extends Construct {
    * Id of the CMAF endpoint's HLS manifest. A CMAF endpoint serves its manifest under
    * `/out/v1/<id>/<manifest id>/index.m3u8`, so the id is part of the playback path.
    */
-  public readonly cmafManifestId = 'hls';
+  public readonly cmafManifestId = CMAF_HLS_MANIFEST_ID;
+  /**
+   * URL of the CMAF endpoint's HLS manifest. CloudFormation returns an empty `Url` for CMAF
+   * endpoints (the URL belongs to each HLS manifest), so it is read with DescribeOriginEndpoint.
+   */
+  public readonly cmafManifestUrl: string;
 
   constructor(scope: Construct, id: string, props: PackagingProps) {
     super(scope, id);
@@ -121,6 +130,27 @@ export class Packaging extends Construct {
     // role's policy (a separate resource) must exist first.
     for (const endpoint of Object.values(this.endpoints))
       endpoint.node.addDependency(props.cdnAuthorization.role);
+
+    const describeCmaf: cr.AwsSdkCall = {
+      service: 'MediaPackage',
+      action: 'describeOriginEndpoint',
+      parameters: { Id: cmaf.ref },
+      physicalResourceId: cr.PhysicalResourceId.of(`${channelName}-cmaf-manifest-url`),
+      outputPaths: ['CmafPackage.HlsManifests.0.Url'],
+    };
+    const reader = new cr.AwsCustomResource(this, 'CmafManifestUrl', {
+      onCreate: describeCmaf,
+      onUpdate: describeCmaf,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['mediapackage:DescribeOriginEndpoint'],
+          resources: [cmaf.attrArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    this.cmafManifestUrl = reader.getResponseField('CmafPackage.HlsManifests.0.Url');
+    acknowledgeAwsCustomResourceFunction(this);
   }
 
   /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */
@@ -130,7 +160,8 @@ export class Packaging extends Construct {
 
   /** The path prefix MediaPackage generated for an endpoint: `/out/v1/<id>`. */
   public endpointPathPrefix(format: PackagingFormat): string {
-    const afterOut = Fn.select(1, Fn.split('/out/v1/', this.endpoints[format].attrUrl));
+    const url = format === PackagingFormat.CMAF ? this.cmafManifestUrl : this.endpoints[format].attrUrl;
+    const afterOut = Fn.select(1, Fn.split('/out/v1/', url));
     return Fn.join('', ['/out/v1/', Fn.select(0, Fn.split('/', afterOut))]);
   }
 
@@ -139,8 +170,6 @@ export class Packaging extends Construct {
    * CMAF: <manifest id>/index.m3u8).
    */
   public manifestPath(format: PackagingFormat): string {
-    if (format === PackagingFormat.DASH) return `${MANIFEST_NAME}.mpd`;
-    if (format === PackagingFormat.CMAF) return `${this.cmafManifestId}/${MANIFEST_NAME}.m3u8`;
-    return `${MANIFEST_NAME}.m3u8`;
+    return MANIFEST_FILES[format];
   }
 }

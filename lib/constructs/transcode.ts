@@ -124,14 +124,32 @@ export class Transcode extends Construct {
           'logs:CreateLogStream',
           'logs:PutLogEvents',
           'logs:DescribeLogStreams',
+          'logs:PutRetentionPolicy',
+          'logs:PutMetricFilter',
         ],
         resources: [logGroup, `${logGroup}:*`],
       }),
+    );
+    // MediaLive's trusted-entity requirements also list DescribeLogGroups, which can only be
+    // granted on all log groups of the account and Region (it lists names, not contents).
+    const allLogGroups = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: [allLogGroups] }),
     );
     acknowledgeWildcardResources(
       this.role,
       [`${logGroup}:*`],
       'MediaLive writes channel logs to log streams it names at run time inside its fixed ElementalMediaLive log group',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      [allLogGroups],
+      'logs:DescribeLogGroups is evaluated against log-group:* (MediaLive trusted-entity requirements); it reveals group names only',
     );
     if (props.archive) {
       props.archive.grantRecord(this.role, props.channelId);

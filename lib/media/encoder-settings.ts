@@ -211,8 +211,9 @@ export function maxHeightForInputResolution(resolution: InputResolution): number
 }
 
 /**
- * The smallest input class that carries the ladder's top rung; the bitrate class leaves room
- * for a contribution stream about twice the top rung's ceiling.
+ * The input class MediaLive provisions and bills: HD (what OBS pushes) unless a rung needs UHD;
+ * the bitrate class leaves room for a contribution stream about twice the top rung's ceiling.
+ * A config may set either explicitly (e.g. SD for a known SD source).
  */
 export function buildInputSpecification(
   renditions: readonly Rendition[],
@@ -220,12 +221,9 @@ export function buildInputSpecification(
 ): InputSpecification {
   const topHeight = Math.max(...renditions.map((r) => r.height));
   const topKbps = Math.max(...renditions.map((r) => r.maxBitrateKbps));
-  const resolution =
-    topHeight <= RESOLUTION_MAX_HEIGHT.SD
-      ? InputResolution.SD
-      : topHeight <= RESOLUTION_MAX_HEIGHT.HD
-        ? InputResolution.HD
-        : InputResolution.UHD;
+  // The input class describes what the encoder pushes, not the ladder: OBS and most
+  // contribution encoders send 720p or 1080p, so HD unless a rung needs UHD.
+  const resolution = topHeight <= RESOLUTION_MAX_HEIGHT.HD ? InputResolution.HD : InputResolution.UHD;
   const maximumBitrate =
     topKbps * 2 <= 10000
       ? InputMaximumBitrate.MAX_10_MBPS

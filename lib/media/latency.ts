@@ -55,3 +55,13 @@ export function expectedLatencySeconds(mode: LatencyMode): number {
   const p = LATENCY_PROFILES[mode];
   return p.gopSeconds + PLAYER_HOLDBACK_SEGMENTS * p.segmentSeconds + PACKAGING_AND_CDN_SECONDS;
 }
+
+/**
+ * The worst case the first-order model leaves out: the live edge ages by up to one segment
+ * between publications, and a cached manifest can be stale by MediaPackage's max-age (half a
+ * segment) or CloudFront's 1 s minimum TTL, whichever is longer.
+ */
+export function worstLatencySeconds(mode: LatencyMode): number {
+  const p = LATENCY_PROFILES[mode];
+  return expectedLatencySeconds(mode) + p.segmentSeconds + Math.max(1, p.segmentSeconds / 2);
+}

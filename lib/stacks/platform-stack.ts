@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
@@ -14,6 +14,9 @@ import { PackagingFormat } from '../constructs/packaging';
 import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
 import { PlaybackSigningKeys } from '../constructs/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys';
+
+/** MediaLive's default per-Region quota of channels, push inputs and input security groups. */
+export const MEDIALIVE_DEFAULT_QUOTA = 5;
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -41,6 +44,13 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const cfg = props.config;
 
+    if (cfg.channels.length > MEDIALIVE_DEFAULT_QUOTA) {
+      Annotations.of(this).addWarningV2(
+        'onair:medialive-quotas',
+        `${cfg.channels.length} channels need as many MediaLive channels, RTMP push inputs and input security groups; ` +
+          `MediaLive's default quota is ${MEDIALIVE_DEFAULT_QUOTA} of each per account and Region: request increases in Service Quotas before deploying`,
+      );
+    }
     this.accessLogs = new AccessLogs(this, 'AccessLogs');
     this.archive = new Archive(this, 'Archive', {
       accessLogsBucket: this.accessLogs.bucket,

@@ -144,3 +144,27 @@ test('endpoints wait for the role policy that lets MediaPackage read the CDN sec
   for (const e of endpoints)
     expect(e.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^CdnRoleDefaultPolicy/)]));
 });
+
+test('the CMAF route comes from DescribeOriginEndpoint (CloudFormation returns no Url for CMAF endpoints)', () => {
+  const { stack, p, template } = packaging(LatencyMode.STANDARD);
+  const cmafPrefix = JSON.stringify(stack.resolve(p.endpointPathPrefix(PackagingFormat.CMAF)));
+  expect(cmafPrefix).not.toContain(stack.getLogicalId(p.endpoints[PackagingFormat.CMAF]));
+  expect(cmafPrefix).toContain('CmafPackage.HlsManifests.0.Url');
+  const [reader] = Object.values(template.findResources('Custom::AWS'));
+  const create = JSON.stringify(reader?.Properties.Create);
+  expect(create).toContain('\\"service\\":\\"MediaPackage\\",\\"action\\":\\"describeOriginEndpoint\\"');
+  expect(create).toContain('\\"outputPaths\\":[\\"CmafPackage.HlsManifests.0.Url\\"]');
+  expect(create).toContain(`{"Ref":"${stack.getLogicalId(p.endpoints[PackagingFormat.CMAF])}"}`);
+  expect(reader?.Properties.Update).toEqual(reader?.Properties.Create);
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'mediapackage:DescribeOriginEndpoint',
+          Resource: { 'Fn::GetAtt': [stack.getLogicalId(p.endpoints[PackagingFormat.CMAF]), 'Arn'] },
+        },
+      ],
+    },
+  });
+});

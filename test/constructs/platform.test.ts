@@ -1,4 +1,5 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../lib/config/load';
 import { synthOnAir } from '../helpers';
 
 test('the default channel gets one input, channel, MediaPackage channel and three endpoints', () => {
@@ -11,4 +12,17 @@ test('the default channel gets one input, channel, MediaPackage channel and thre
     ChannelClass: 'SINGLE_PIPELINE',
     EncoderSettings: Match.anyValue(),
   });
+});
+
+test('more channels than MediaLive quotas allow by default synthesize with a warning', () => {
+  const eight = loadConfig('config/examples/eight-channels.json');
+  const { platform } = synthOnAir(eight);
+  Annotations.fromStack(platform).hasWarning(
+    '/OnAir-multi',
+    Match.stringLikeRegexp("MediaLive's default quota is 5"),
+  );
+  const { platform: small } = synthOnAir();
+  expect(
+    Annotations.fromStack(small).findWarning('*', Match.stringLikeRegexp('Service Quotas')),
+  ).toHaveLength(0);
 });

@@ -222,7 +222,7 @@ describe('config: playback', () => {
   const base = { stage: 'test' };
   test('fails for a jwt channel without playback.jwt', () => {
     expect(() => parseConfig({ ...base, channels: [channel('vip', 'jwt')] })).toThrow(
-      'channels[0].playback.auth: received "jwt"; channel uses "jwt" viewer auth but playback.jwt (issuer, audience) is not set',
+      'channels[0].playback.auth: received "jwt"; channels with auth "jwt" need playback.jwt (issuer and audience); add it or choose "public" or "iam"',
     );
   });
   test('defaults: public channels, 2 h sessions, key version 1, no IP binding', () => {

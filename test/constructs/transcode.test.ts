@@ -128,3 +128,19 @@ test('fails when custom bitrates fall as resolution rises', () => {
     ),
   ).toThrow(/bitrates must rise with resolution: "video_720p"/);
 });
+
+test('the channel role has what MediaLive needs for logs and the S3 destination', () => {
+  const { template } = synthOnAir();
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('ChannelmainTranscodeRole') }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Action: 'logs:DescribeLogGroups' }),
+        Match.objectLike({
+          Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Archive'), 'Arn'] },
+        }),
+      ]),
+    },
+  });
+});

@@ -144,7 +144,7 @@ describe('input specification', () => {
   test.each([
     ['1080p', InputResolution.HD, InputMaximumBitrate.MAX_10_MBPS],
     ['720p', InputResolution.HD, InputMaximumBitrate.MAX_10_MBPS],
-    ['540p', InputResolution.SD, InputMaximumBitrate.MAX_10_MBPS],
+    ['540p', InputResolution.HD, InputMaximumBitrate.MAX_10_MBPS],
   ] as const)('%s ladder → %s input, %s', (preset, resolution, bitrate) => {
     expect(buildInputSpecification(resolveLadder(preset))).toEqual({
       Codec: 'AVC',

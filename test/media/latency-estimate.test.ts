@@ -5,6 +5,7 @@ import {
   LATENCY_PROFILES,
   LATENCY_TARGET_SECONDS,
   LatencyMode,
+  worstLatencySeconds,
 } from '../../lib/media/latency';
 
 describe('latency model', () => {
@@ -15,6 +16,11 @@ describe('latency model', () => {
   test('encoder (one GOP) + 3 held-back segments + 1 s packaging/CDN', () => {
     expect(expectedLatencySeconds(LatencyMode.STANDARD)).toBe(2 + 3 * 4 + 1);
     expect(expectedLatencySeconds(LatencyMode.LOW)).toBe(1 + 3 * 1 + 1);
+  });
+
+  test('the worst case adds one segment of live-edge age and the manifest cache staleness', () => {
+    expect(worstLatencySeconds(LatencyMode.STANDARD)).toBe(15 + 4 + 2);
+    expect(worstLatencySeconds(LatencyMode.LOW)).toBe(5 + 1 + 1);
   });
 
   test('every GOP divides its segment length', () => {

@@ -229,7 +229,7 @@ describe('GET /channels and /channels/{id}/status', () => {
         playbackUrls: {
           hls: 'https://d111111abcdef8.cloudfront.net/live/main/hls/index.m3u8',
           dash: 'https://d111111abcdef8.cloudfront.net/live/main/dash/index.mpd',
-          cmaf: 'https://d111111abcdef8.cloudfront.net/live/main/cmaf/index.m3u8',
+          cmaf: 'https://d111111abcdef8.cloudfront.net/live/main/cmaf/hls/index.m3u8',
         },
         live: true,
         liveSince: '2024-01-01T00:00:00Z',

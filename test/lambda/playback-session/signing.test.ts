@@ -61,7 +61,7 @@ describe('playback session signing', () => {
     'the signed %s manifest URL verifies and carries the key id',
     (f) => {
       const u = session.urls[f];
-      expect(u.startsWith(`https://${DOMAIN}/live/main/${f}/index.`)).toBe(true);
+      expect(u.startsWith(`https://${DOMAIN}/live/main/${f}/${f === 'cmaf' ? 'hls/' : ''}index.`)).toBe(true);
       const s = signedUrl(u);
       expect(s.keyPairId).toBe(key.keyPairId);
       expect(cloudFrontWouldAllow(pair.publicKey, { url: u, ...s, at: NOW })).toBe(true);

@@ -1,0 +1,21 @@
+/** Packaging formats viewers play, one MediaPackage origin endpoint each. */
+export type Format = 'hls' | 'dash' | 'cmaf';
+
+/**
+ * Id of the CMAF endpoint's HLS manifest. MediaPackage v1 serves a CMAF endpoint's manifest
+ * below `/out/v1/<endpoint id>/<manifest id>/`, so the id is part of the viewer path too (the
+ * manifest's relative references then resolve the same way at the edge as at the origin).
+ */
+export const CMAF_HLS_MANIFEST_ID = 'hls';
+
+/** Manifest path below `/live/<channel>/<format>/`. Shared by the CDK app and the functions. */
+export const MANIFEST_FILES: Readonly<Record<Format, string>> = {
+  hls: 'index.m3u8',
+  dash: 'index.mpd',
+  cmaf: `${CMAF_HLS_MANIFEST_ID}/index.m3u8`,
+};
+
+/** The viewer-facing path of a channel's manifest: `/live/<channel>/<format>/<manifest>`. */
+export function manifestPath(channelId: string, format: Format): string {
+  return `/live/${channelId}/${format}/${MANIFEST_FILES[format]}`;
+}
