@@ -14,10 +14,18 @@ export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2)
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   registry ??= loadRegistry();
   const details = await ingestDetails(clients, id, channelOf(registry, id));
+  if (details.inconsistent)
+    logger.warn(
+      'the input does not accept the AWSCURRENT stream key (interrupted rotation); serving the key the input accepts',
+      {
+        channelId: id,
+      },
+    );
   logger.info('ingest details served', {
     channelId: id,
     state: details.state,
     endpoints: details.endpoints.length,
+    inconsistent: details.inconsistent,
   });
   return json(200, details);
 });

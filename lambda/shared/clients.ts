@@ -8,10 +8,23 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
  */
 export const SDK_MAX_ATTEMPTS = 5;
 
+/**
+ * Per-attempt HTTP timeouts: without them a hung connection waits until Lambda kills the
+ * function (the Node.js handler's default request timeout is none), possibly between UpdateInput
+ * and the promotion of the new key. A timed-out attempt is retried like a 5xx.
+ */
+export const SDK_HTTP_OPTIONS = { connectionTimeout: 3_000, requestTimeout: 5_000 } as const;
+
+const config = {
+  maxAttempts: SDK_MAX_ATTEMPTS,
+  retryMode: 'standard',
+  requestHandler: { ...SDK_HTTP_OPTIONS },
+} as const;
+
 export function mediaLiveClient(): MediaLiveClient {
-  return new MediaLiveClient({ maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'standard' });
+  return new MediaLiveClient(config);
 }
 
 export function secretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'standard' });
+  return new SecretsManagerClient(config);
 }

@@ -36,6 +36,13 @@ export class Conflict extends HttpError {
   }
 }
 
+/** An AWS quota is exhausted (e.g. Secrets Manager's versions of one secret): waiting seconds does not help, so no Retry-After. */
+export class QuotaExceeded extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(429, 'QuotaExceeded', message, details);
+  }
+}
+
 export class ServiceUnavailable extends HttpError {
   constructor(message: string, retryAfterSeconds = 5, details: Record<string, unknown> = {}) {
     super(503, 'ServiceUnavailable', message, details, retryAfterSeconds);
@@ -49,8 +56,10 @@ const THROTTLING = new Set([
   'Throttling',
   'ThrottledException',
   'RequestLimitExceeded',
-  'LimitExceededException',
 ]);
+
+/** Quota errors: not throttling (Secrets Manager's LimitExceededException means "would exceed a quota"). */
+const QUOTA = new Set(['LimitExceededException', 'ServiceQuotaExceededException']);
 
 interface SdkErrorShape {
   name?: string;
@@ -61,8 +70,9 @@ interface SdkErrorShape {
 
 /**
  * Translates an AWS SDK error (after the SDK's own retries) into an HttpError: throttling and
- * AWS-side faults become 503 with Retry-After, conflicts 409. Returns undefined for errors that
- * are not recognisably AWS's, which the caller treats as internal.
+ * AWS-side faults become 503 with Retry-After, conflicts 409, an exhausted quota 429 (no
+ * Retry-After), a MediaLive resource that no longer exists (NotFoundException) 404. Returns
+ * undefined for errors that are not recognisably AWS's, which the caller treats as internal.
  */
 export function fromAwsError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
@@ -71,6 +81,10 @@ export function fromAwsError(err: unknown): HttpError | undefined {
   const name = e.name ?? '';
   if (THROTTLING.has(name))
     return new ServiceUnavailable('AWS is throttling requests; retry later', 5, { awsError: name });
+  if (QUOTA.has(name))
+    return new QuotaExceeded('an AWS quota is exhausted; retry later or raise the quota', { awsError: name });
+  if (name === 'NotFoundException')
+    return new NotFound('the AWS resource no longer exists', { awsError: name });
   if (name === 'ConflictException')
     return new Conflict('the resource is changing state; retry shortly', { awsError: name }, 10);
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequest, fromAwsError, HttpError } from './errors';
 
@@ -44,6 +44,18 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+/**
+ * Removes what could be a secret from an error message before it is logged: AWS messages may
+ * echo request fields, e.g. a MediaLive BadRequest quoting a stream name `<app>/<key>` or an
+ * rtmp:// URL. Every path segment after the first one of a URL and every `<name>/<token>` whose
+ * token is 16 or more characters long is replaced by `<redacted>`.
+ */
+export function redact(message: string | undefined): string | undefined {
+  return message
+    ?.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"']+\/[^/\s"']+\/)[^\s"']+/gi, '$1<redacted>')
+    .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
+}
+
 /** Maps any error to a JSON response: HttpErrors and AWS faults keep their meaning; anything else is a 500 without internals. */
 export function errorResponse(
   err: unknown,
@@ -63,18 +75,18 @@ export function errorResponse(
     );
   }
   const e = err as Error;
-  logger.error('unexpected error', { errorName: e?.name, errorMessage: e?.message });
+  logger.error('unexpected error', { errorName: e?.name, errorMessage: redact(e?.message) });
   return json(500, { error: 'InternalError', message: 'internal error', requestId });
 }
 
-/** Wraps an HTTP API handler so every failure becomes a JSON error response. */
+/** Wraps an HTTP API handler so every failure becomes a JSON error response (the Lambda context is passed on). */
 export function httpHandler(
   logger: Logger,
-  fn: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,
-): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
-  return async (event) => {
+  fn: (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>,
+): (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2> {
+  return async (event, context) => {
     try {
-      return await fn(event);
+      return await fn(event, context);
     } catch (err) {
       return errorResponse(err, logger, event.requestContext?.requestId);
     }

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { logger } from '../shared/powertools';
@@ -25,11 +26,14 @@ export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
 
 /**
  * Applies a pending stream-key rotation when a channel of this deployment reaches IDLE. The
- * event's state is informational (MediaLive reports a stop as "STOPPED"); the channel's state
- * is read from DescribeChannel before anything changes. Errors are thrown so Lambda's
- * asynchronous retries try again.
+ * channel's state is read from DescribeChannel before anything changes; an event reporting a
+ * stop ("STOPPED") while DescribeChannel does not say IDLE yet throws, like every error, so
+ * Lambda's asynchronous retries try again (then the dead-letter queue keeps the event).
  */
-export async function handler(event: unknown): Promise<{ channelId?: string; result: string }> {
+export async function handler(
+  event: unknown,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<{ channelId?: string; result: string }> {
   const parsed = stateChangeEvent.safeParse(event);
   if (!parsed.success) {
     logger.warn('ignoring an event that is not a MediaLive channel state change');
@@ -42,7 +46,11 @@ export async function handler(event: unknown): Promise<{ channelId?: string; res
     logger.warn('state change of a channel outside this deployment', { arn: parsed.data.detail.channel_arn });
     return { result: 'unknown-channel' };
   }
-  const result = await applyPendingRotation(clients, channelId, entry, { logger });
+  const result = await applyPendingRotation(clients, channelId, entry, {
+    logger,
+    eventState: parsed.data.detail.state,
+    remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+  });
   logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
   return { channelId, result };
 }

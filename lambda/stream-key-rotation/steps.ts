@@ -10,8 +10,9 @@ import {
   AWSCURRENT,
   AWSPENDING,
   channelState,
-  clearPending,
+  clearPendingIf,
   generateStreamKey,
+  inputSecurityGroups,
   type KeyLogger,
   PENDING_TAG,
   type StreamKeyClients,
@@ -49,12 +50,13 @@ export class RotationRefused extends Error {
 interface SecretStages {
   readonly stagesOfToken: string[] | undefined;
   readonly currentVersion: string | undefined;
-  readonly pendingTag: boolean;
+  /** Value of the pending-rotation tag, if an operator's request is pending. */
+  readonly pendingTag: string | undefined;
 }
 
 async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretStages> {
   const out = await ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: req.entry.key }));
-  if (out.RotationEnabled === false) {
+  if (!out.RotationEnabled) {
     throw new RotationRefused(`stream-key secret of channel "${req.channelId}" is not enabled for rotation`);
   }
   const map = out.VersionIdsToStages ?? {};
@@ -62,7 +64,7 @@ async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretSta
   return {
     stagesOfToken: map[req.token],
     currentVersion,
-    pendingTag: (out.Tags ?? []).some((t) => t.Key === PENDING_TAG),
+    pendingTag: (out.Tags ?? []).find((t) => t.Key === PENDING_TAG)?.Value,
   };
 }
 
@@ -110,7 +112,8 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
   if (key === undefined) {
     throw new RotationRefused(`no AWSPENDING key for version ${req.token} of channel "${req.channelId}"`);
   }
-  await updateInputKey(ctx.clients.medialive, req.entry, key, ctx.sleep);
+  const securityGroups = await inputSecurityGroups(ctx.clients.medialive, req.entry);
+  await updateInputKey(ctx.clients.medialive, req.entry, key, { securityGroups, sleep: ctx.sleep });
   ctx.logger.info('setSecret: input destinations updated', {
     channelId: req.channelId,
     versionId: req.token,
@@ -162,8 +165,9 @@ export async function finishSecret(ctx: StepContext, req: RotationRequest): Prom
       previousVersionId: s.currentVersion,
     });
   }
-  // A scheduled rotation also satisfies an operator's pending request.
-  if (s.pendingTag) await clearPending(ctx.clients.secrets, req.entry.key);
+  // A scheduled rotation also satisfies an operator's pending request (unless one arrived since).
+  if (s.pendingTag !== undefined)
+    await clearPendingIf(ctx.clients.secrets, req.entry.key, s.pendingTag, req.channelId, ctx.logger);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
@@ -16,12 +16,17 @@ const body = z.strictObject({});
 /**
  * POST /channels/{id}/stream-key → rotates now when the channel is IDLE (200 + new ingest
  * details); otherwise 409 `{ pending: true, state }` and the rotation runs at the next IDLE.
+ * The rotation's retries are bounded by the function's remaining time (timeout 25 s, below the
+ * HTTP API's 30 s), so the function is never cut off between UpdateInput and the promotion.
  */
-export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2) => {
+export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2, context?: Context) => {
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(body, jsonBody(event), 'request body');
   registry ??= loadRegistry();
-  const outcome = await requestRotation(clients, id, channelOf(registry, id), { logger });
+  const outcome = await requestRotation(clients, id, channelOf(registry, id), {
+    logger,
+    remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+  });
   if (!outcome.rotated) throw pendingConflict(id, outcome.state);
   return json(200, outcome.details);
 });

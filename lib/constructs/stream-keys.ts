@@ -1,10 +1,12 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AppFunction } from './app-function';
 import type { ControlApi } from './control-api';
@@ -12,6 +14,12 @@ import type { LiveChannel } from './live-channel';
 
 /** Secrets Manager allows rotation every 1 to 1000 days; the config allows up to a year. */
 export const MAX_ROTATE_EVERY_DAYS = 365;
+
+/** The only tag the functions may set or remove on a stream-key secret (lambda/shared/stream-key.ts PENDING_TAG). */
+export const PENDING_TAG_KEY = 'onair:rotation-pending';
+
+/** Below the HTTP API's 30-second integration timeout, so the API never answers for a function still rotating. */
+export const ROTATE_FUNCTION_TIMEOUT = Duration.seconds(25);
 
 /** Props for {@link StreamKeys}. */
 export interface StreamKeysProps {
@@ -42,6 +50,8 @@ export class StreamKeys extends Construct {
   public readonly rotateFunction: AppFunction;
   public readonly stateChangeFunction: AppFunction;
   public readonly stateChangeRule: events.Rule;
+  /** State-change events that could not be delivered, or whose handling failed after Lambda's retries. */
+  public readonly stateChangeDlq: sqs.Queue;
   /** @default - undefined unless rotateEveryDays is set */
   public readonly rotationFunction?: AppFunction;
   public readonly rotationSchedules: secretsmanager.CfnRotationSchedule[] = [];
@@ -80,18 +90,22 @@ export class StreamKeys extends Construct {
       'secretsmanager:ListSecretVersionIds',
       'secretsmanager:PutSecretValue',
       'secretsmanager:UpdateSecretVersionStage',
-      'secretsmanager:UntagResource',
     ];
 
     this.rotateFunction = new AppFunction(this, 'RotateFn', {
       entry: 'stream-key',
       description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
       environment,
-      timeout: Duration.seconds(30),
+      timeout: ROTATE_FUNCTION_TIMEOUT,
     });
     grant(this.rotateFunction, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
     grant(this.rotateFunction, ['medialive:DescribeChannel'], channelArns);
-    grant(this.rotateFunction, [...rotationSecretActions, 'secretsmanager:TagResource'], secretArns);
+    grant(this.rotateFunction, rotationSecretActions, secretArns);
+    grantPendingTag(
+      this.rotateFunction,
+      ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+      secretArns,
+    );
 
     this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
       entry: 'stream-key-events',
@@ -99,9 +113,34 @@ export class StreamKeys extends Construct {
       environment,
       timeout: Duration.seconds(60),
     });
-    grant(this.stateChangeFunction, ['medialive:UpdateInput'], inputArns);
+    grant(this.stateChangeFunction, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
     grant(this.stateChangeFunction, ['medialive:DescribeChannel'], channelArns);
     grant(this.stateChangeFunction, rotationSecretActions, secretArns);
+    // TagResource: an interrupted rotation is recorded as pending (see rotateIdleChannel).
+    grantPendingTag(
+      this.stateChangeFunction,
+      ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+      secretArns,
+    );
+
+    // One queue for both failure paths: EventBridge could not invoke the function, or the
+    // function failed on every asynchronous attempt (e.g. the channel did not reach IDLE).
+    // SQS-managed encryption needs no key policy for EventBridge or Lambda to send.
+    this.stateChangeDlq = new sqs.Queue(this, 'StateChangeDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.stateChangeDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'this queue is itself the dead-letter queue of the stream-key state-change rule and function; it is read by operators, not redriven',
+    });
+    this.stateChangeFunction.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+      onFailure: new destinations.SqsDestination(this.stateChangeDlq),
+    });
 
     // Every state change of this deployment's channels: MediaLive reports a stop as "STOPPED"
     // (the channel's API state is then IDLE), so the function checks DescribeChannel itself.
@@ -117,6 +156,7 @@ export class StreamKeys extends Construct {
         new targets.LambdaFunction(this.stateChangeFunction.function, {
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.stateChangeDlq,
         }),
       ],
     });
@@ -151,18 +191,22 @@ export class StreamKeys extends Construct {
           'secretsmanager:GetSecretValue',
           'secretsmanager:PutSecretValue',
           'secretsmanager:UpdateSecretVersionStage',
-          'secretsmanager:UntagResource',
         ],
         secretArns,
       );
-      // Secrets Manager checks it may invoke the function when the schedule is created.
-      const invoke = new lambda.CfnPermission(this, 'RotationInvoke', {
-        action: 'lambda:InvokeFunction',
-        functionName: fn.function.functionArn,
-        principal: 'secretsmanager.amazonaws.com',
-        sourceAccount: Aws.ACCOUNT_ID,
-      });
+      grantPendingTag(fn, ['secretsmanager:UntagResource'], secretArns);
       for (const ch of props.channels) {
+        // Secrets Manager checks it may invoke the function when the schedule is created. One
+        // permission per secret: aws:SourceArn limits each to rotating that secret (the Secrets
+        // Manager guide: with SourceArn "the rotation function can only be used to rotate the
+        // secret specified by that ARN"), SourceAccount to this account.
+        const invoke = new lambda.CfnPermission(this, `RotationInvoke-${ch.channelId}`, {
+          action: 'lambda:InvokeFunction',
+          functionName: fn.function.functionArn,
+          principal: 'secretsmanager.amazonaws.com',
+          sourceAccount: Aws.ACCOUNT_ID,
+          sourceArn: ch.ingest.streamKey.secretArn,
+        });
         // Not Secret.addRotationSchedule: it grants secretsmanager:GetRandomPassword on "*" (keys
         // are generated in the function) and adds a resource policy to the secret.
         const schedule = new secretsmanager.CfnRotationSchedule(this, `Rotation-${ch.channelId}`, {
@@ -181,4 +225,15 @@ export class StreamKeys extends Construct {
 
 function grant(fn: AppFunction, actions: string[], resources: string[]): void {
   fn.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+}
+
+/** Tagging limited to the pending-rotation tag: no other tag of the secrets can be set or removed. */
+function grantPendingTag(fn: AppFunction, actions: string[], resources: string[]): void {
+  fn.role.addToPolicy(
+    new iam.PolicyStatement({
+      actions,
+      resources,
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PENDING_TAG_KEY] } },
+    }),
+  );
 }

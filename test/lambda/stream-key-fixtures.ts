@@ -60,3 +60,19 @@ export function httpEvent(id: string, body?: string): never {
     requestContext: { requestId: 'req-1' },
   } as never;
 }
+
+/**
+ * Makes the backoff sleeps of the code under test (timers ≤ 3.2 s) fire at once, for handler
+ * tests that cannot inject a sleep; longer timers (jest's own) are untouched. Undo with
+ * jest.restoreAllMocks().
+ */
+export function instantBackoff(): void {
+  const realSetTimeout = global.setTimeout;
+  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+    if ((ms ?? 0) <= 3_200) {
+      fn();
+      return 0;
+    }
+    return realSetTimeout(fn, ms);
+  }) as never);
+}

@@ -43,6 +43,7 @@ test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCU
     channelId: 'main',
     state: 'RUNNING',
     rotationPending: true,
+    inconsistent: false,
     endpoints: [
       { server: 'rtmp://198.51.100.10:1935/main', streamKey: KEY },
       { server: 'rtmp://198.51.100.20:1935/main', streamKey: KEY },
@@ -81,4 +82,23 @@ test('Secrets Manager 5xx → 503', async () => {
   sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
   const res = await handler(httpEvent('main'));
   expect(res.statusCode).toBe(503);
+});
+
+test('an input that does not accept the AWSCURRENT key → inconsistent: true with the key the input accepts', async () => {
+  const INPUT_KEY = 'InputKeyInputKeyInputKeyInput123';
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${INPUT_KEY}` },
+      { Ip: '198.51.100.20', Port: '1935', Url: `rtmp://198.51.100.20:1935/main/${INPUT_KEY}` },
+    ],
+  });
+
+  const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+
+  const body = JSON.parse(res.body as string);
+  expect(body.inconsistent).toBe(true);
+  expect(body.endpoints.map((e: { streamKey: string }) => e.streamKey)).toEqual([INPUT_KEY, INPUT_KEY]);
+  expect(logs).toContain('does not accept the AWSCURRENT stream key');
+  expect(logs).not.toContain(INPUT_KEY);
+  expect(logs).not.toContain(KEY);
 });

@@ -144,12 +144,34 @@ test('an event of another shape is ignored', async () => {
   expect(sm).not.toHaveReceivedAnyCommand();
 });
 
-test('AWS failures propagate so Lambda retries the event; the tag stays', async () => {
+test('AWS failures propagate so Lambda retries the event; the tag stays, AWSCURRENT unmoved', async () => {
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
   ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
 
-  await expect(handler(stateChange('STOPPED'))).rejects.toThrow('InternalServerErrorException');
-  expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  await expect(handler(stateChange('STOPPED'))).rejects.toThrow('MediaLive did not update the input');
+  expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
   expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+});
+
+test('a STOPPED event while DescribeChannel still says STOPPING throws so the event is retried', async () => {
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.STOPPING });
+
+  await expect(handler(stateChange('STOPPED'))).rejects.toThrow(
+    'channel "main" reported a stop but is STOPPING; retrying the pending rotation later',
+  );
+  expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+  expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+});
+
+test('the Lambda context bounds the rotation (remaining time is read)', async () => {
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+  const getRemainingTimeInMillis = jest.fn(() => 50_000);
+
+  await expect(handler(stateChange('STOPPED'), { getRemainingTimeInMillis })).resolves.toMatchObject({
+    result: 'rotated',
+  });
+  expect(getRemainingTimeInMillis).toHaveBeenCalled();
 });

@@ -77,6 +77,7 @@ describe('createSecret', () => {
 describe('setSecret', () => {
   test('IDLE → the input gets the staged key on every pipeline', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ SecurityGroups: ['5551212'], Destinations: [] });
     ml.on(UpdateInputCommand).resolves({});
 
     await handler(rotationEvent('setSecret'));
@@ -84,6 +85,7 @@ describe('setSecret', () => {
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
       InputId: '7654321',
       Destinations: [{ StreamName: `main/${PENDING_KEY}` }, { StreamName: `main/${PENDING_KEY}` }],
+      InputSecurityGroups: ['5551212'],
     });
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
@@ -158,6 +160,27 @@ describe('finishSecret', () => {
     });
   });
 
+  test('a request recorded after the rotation started keeps its tag', async () => {
+    sm.on(DescribeSecretCommand)
+      .resolvesOnce({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+        Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+      })
+      .resolvesOnce({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+        Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+      })
+      .resolves({ RotationEnabled: true, Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T11:00:00.000Z' }] });
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+
+    await handler(rotationEvent('finishSecret'));
+
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { MoveToVersionId: TOKEN });
+    expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
   test('a version already AWSCURRENT needs nothing', async () => {
     describe_(['AWSCURRENT', 'AWSPENDING']);
     await handler(rotationEvent('finishSecret'));
@@ -177,10 +200,13 @@ describe('preconditions', () => {
     await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('is not a version');
   });
 
-  test('rotation disabled on the secret is refused', async () => {
-    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: {} });
-    await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('not enabled for rotation');
-  });
+  test.each([false, undefined])(
+    'rotation disabled on the secret (RotationEnabled %s) is refused',
+    async (enabled) => {
+      sm.on(DescribeSecretCommand).resolves({ RotationEnabled: enabled, VersionIdsToStages: {} });
+      await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('not enabled for rotation');
+    },
+  );
 
   test('a secret that is not a stream key of this deployment is refused', async () => {
     await expect(

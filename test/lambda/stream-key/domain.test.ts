@@ -2,10 +2,12 @@ import 'aws-sdk-client-mock-jest';
 import {
   ChannelState,
   DescribeChannelCommand,
+  DescribeInputCommand,
   MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
 import {
+  DescribeSecretCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
@@ -71,6 +73,9 @@ test('UpdateInput keeps conflicting (channel left IDLE meanwhile) → pending, A
     .resolvesOnce({ State: ChannelState.IDLE })
     .resolves({ State: ChannelState.STARTING });
   ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+  ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+  sm.on(DescribeSecretCommand).resolves({ Tags: [] });
+  sm.on(UpdateSecretVersionStageCommand).resolves({});
   sm.on(ListSecretVersionIdsCommand).resolves({
     Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }],
   });
@@ -81,6 +86,6 @@ test('UpdateInput keeps conflicting (channel left IDLE meanwhile) → pending, A
 
   expect(out).toEqual({ rotated: false, pending: true, state: 'STARTING' });
   expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 3);
-  expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
   expect(sm).toHaveReceivedCommand(TagResourceCommand);
 });

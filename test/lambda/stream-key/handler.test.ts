@@ -19,7 +19,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_TAG, rotationToken } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key/index';
-import { awsError, captureLogs, httpEvent, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import {
+  awsError,
+  captureLogs,
+  httpEvent,
+  instantBackoff,
+  SECRET_ARN,
+  useRegistry,
+} from '../stream-key-fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -48,23 +55,42 @@ function secretsWithCurrent(): { staged: () => string | undefined } {
   return { staged: () => staged };
 }
 
+/** What UpdateInput answers: the input with its destinations serving the names it was given. */
+function inputServing(input: { Destinations?: { StreamName?: string }[] }) {
+  return {
+    Input: {
+      Destinations: (input.Destinations ?? []).map((d, i) => ({
+        Ip: `198.51.100.${10 * (i + 1)}`,
+        Port: '1935',
+        Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${d.StreamName}`,
+      })),
+    },
+  };
+}
+
 beforeAll(useRegistry);
 beforeEach(() => {
   ml.reset();
   sm.reset();
+  instantBackoff();
   ml.on(DescribeInputCommand).resolves({
+    SecurityGroups: ['5551212'],
     Destinations: [
-      { Ip: '198.51.100.10', Port: '1935', Url: 'rtmp://198.51.100.10:1935/main/x' },
-      { Ip: '198.51.100.20', Port: '1935', Url: 'rtmp://198.51.100.20:1935/main/x' },
+      { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${OLD_KEY}` },
+      { Ip: '198.51.100.20', Port: '1935', Url: `rtmp://198.51.100.20:1935/main/${OLD_KEY}` },
     ],
   });
+  ml.on(UpdateInputCommand).callsFake(inputServing);
 });
+afterEach(() => jest.restoreAllMocks());
 
 describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
   test('stages AWSPENDING, updates both destinations, then moves AWSCURRENT; returns the new ingest details', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(UpdateInputCommand).resolves({});
     const fake = secretsWithCurrent();
+    sm.on(DescribeSecretCommand).resolves({
+      Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+    });
 
     const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
     const key = fake.staged() as string;
@@ -82,6 +108,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
       InputId: '7654321',
       Destinations: [{ StreamName: `main/${key}` }, { StreamName: `main/${key}` }],
+      InputSecurityGroups: ['5551212'],
     });
     expect(sm).toHaveReceivedNthSpecificCommandWith(1, UpdateSecretVersionStageCommand, {
       SecretId: SECRET_ARN,
@@ -105,11 +132,13 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       channelId: 'main',
       state: 'IDLE',
       rotationPending: false,
+      inconsistent: false,
       endpoints: [
         { server: 'rtmp://198.51.100.10:1935/main', streamKey: key },
         { server: 'rtmp://198.51.100.20:1935/main', streamKey: key },
       ],
     });
+    // The request recorded earlier (tag unchanged during the rotation) is satisfied.
     expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
       SecretId: SECRET_ARN,
       TagKeys: [PENDING_TAG],
@@ -121,7 +150,6 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
 
   test('finishes a staged AWSPENDING version (an unfinished rotation) instead of generating another key', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(UpdateInputCommand).resolves({});
     secretsWithCurrent();
     sm.on(ListSecretVersionIdsCommand).resolves({
       Versions: [
@@ -153,7 +181,6 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
 
   test('a staged AWSPENDING without a value (Secrets Manager created it) is replaced by a new key', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(UpdateInputCommand).resolves({});
     const fake = secretsWithCurrent();
     sm.on(ListSecretVersionIdsCommand).resolves({
       Versions: [
@@ -176,7 +203,6 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
 
   test('a racing rotation from the same version staged first: its key is adopted, not overwritten', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(UpdateInputCommand).resolves({});
     secretsWithCurrent();
     sm.on(PutSecretValueCommand).rejects(awsError('ResourceExistsException'));
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: TOKEN }).resolves({
@@ -192,11 +218,18 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
         { StreamName: 'main/RacerKeyRacerKeyRacerKeyRacer123' },
       ],
     });
+    // The racer's version (same derived token) is the one promoted.
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: TOKEN,
+      RemoveFromVersionId: 'v-old',
+    });
+    expect(JSON.parse(res.body as string).endpoints[0].streamKey).toBe('RacerKeyRacerKeyRacerKeyRacer123');
   });
 
   test('a concurrent promotion of the same version counts as success', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(UpdateInputCommand).resolves({});
     secretsWithCurrent();
     sm.on(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' }).rejects(
       awsError('InvalidParameterException'),
@@ -215,7 +248,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
 describe('failure matrix', () => {
   beforeEach(() => ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE }));
 
-  test('UpdateInput fails → AWSCURRENT is not moved and the old key stays current (503 + Retry-After)', async () => {
+  test('UpdateInput fails (input unchanged) → AWSCURRENT is not moved, AWSPENDING removed (503 + Retry-After)', async () => {
     secretsWithCurrent();
     ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
 
@@ -223,8 +256,14 @@ describe('failure matrix', () => {
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
-    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: TOKEN,
+    });
     expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
+    expect(sm).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   test('UpdateInput throttled → 503, AWSCURRENT unchanged', async () => {
@@ -234,7 +273,50 @@ describe('failure matrix', () => {
     const res = await handler(httpEvent('main'));
 
     expect(res.statusCode).toBe(503);
-    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
+  });
+
+  test('UpdateInput conflicts because the channel started → 409 pending through the HTTP API, tag written', async () => {
+    ml.on(DescribeChannelCommand)
+      .resolvesOnce({ State: ChannelState.IDLE })
+      .resolves({ State: ChannelState.STARTING });
+    secretsWithCurrent();
+    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(409);
+    expect(JSON.parse(res.body as string)).toMatchObject({
+      pending: true,
+      state: 'STARTING',
+      channelId: 'main',
+    });
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 3);
+    expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
+      SecretId: SECRET_ARN,
+      Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: TOKEN,
+    });
+  });
+
+  test('UpdateInput conflicts on a channel still IDLE → 409 with Retry-After, not pending, no tag', async () => {
+    secretsWithCurrent();
+    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+
+    const res = await handler(httpEvent('main'));
+
+    expect(res.statusCode).toBe(409);
+    expect(res.headers?.['retry-after']).toBe('10');
+    expect(JSON.parse(res.body as string)).toEqual({
+      error: 'Conflict',
+      message: 'the input of channel "main" is being changed; nothing was rotated, retry shortly',
+      channelId: 'main',
+      state: 'IDLE',
+    });
+    expect(sm).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   test('PutSecretValue fails → the input is never touched (503)', async () => {
@@ -248,21 +330,22 @@ describe('failure matrix', () => {
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
 
-  test('promotion fails → the input is restored to the current key (503)', async () => {
+  test('promotion keeps failing → no restore: one UpdateInput, recorded as pending, 503 + Retry-After', async () => {
     const fake = secretsWithCurrent();
-    ml.on(UpdateInputCommand).resolves({});
     sm.on(UpdateSecretVersionStageCommand).rejects(awsError('InternalServiceError', 'server', 500));
 
     const res = await handler(httpEvent('main'));
 
     expect(res.statusCode).toBe(503);
-    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 2);
-    expect(ml).toHaveReceivedNthSpecificCommandWith(1, UpdateInputCommand, {
+    expect(res.headers?.['retry-after']).toBe('10');
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
+    expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
       Destinations: [{ StreamName: `main/${fake.staged()}` }, { StreamName: `main/${fake.staged()}` }],
     });
-    expect(ml).toHaveReceivedNthSpecificCommandWith(2, UpdateInputCommand, {
-      InputId: '7654321',
-      Destinations: [{ StreamName: `main/${OLD_KEY}` }, { StreamName: `main/${OLD_KEY}` }],
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).length).toBeGreaterThan(1);
+    expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
+      SecretId: SECRET_ARN,
+      Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
     });
   });
 
@@ -278,6 +361,7 @@ describe('failure matrix', () => {
   });
 
   test('Secrets Manager secret missing → 500 without internals', async () => {
+    sm.on(DescribeSecretCommand).resolves({ Tags: [] });
     sm.on(ListSecretVersionIdsCommand).rejects(awsError('ResourceNotFoundException'));
 
     const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
@@ -309,6 +393,8 @@ describe('a channel that is not IDLE', () => {
       expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
       expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
       expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+      // Checked again after the tag is written (the channel may have reached IDLE meanwhile).
+      expect(ml).toHaveReceivedCommandTimes(DescribeChannelCommand, 2);
       expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
         SecretId: SECRET_ARN,
         Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],

@@ -1,0 +1,60 @@
+import { fromAwsError } from '../../../lambda/shared/errors';
+import { errorResponse, redact } from '../../../lambda/shared/http';
+import { awsError } from '../stream-key-fixtures';
+
+const logger = { error: jest.fn(), warn: jest.fn() };
+const KEY = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+
+beforeEach(() => jest.clearAllMocks());
+
+describe('fromAwsError', () => {
+  test('Secrets Manager LimitExceededException is a quota (429, no Retry-After), not throttling', () => {
+    const mapped = fromAwsError(awsError('LimitExceededException'));
+    expect(mapped).toMatchObject({
+      statusCode: 429,
+      code: 'QuotaExceeded',
+      details: { awsError: 'LimitExceededException' },
+    });
+    expect(mapped?.retryAfterSeconds).toBeUndefined();
+    const res = errorResponse(awsError('LimitExceededException'), logger);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers).not.toHaveProperty('retry-after');
+  });
+
+  test('throttling stays 503 with a 5 s Retry-After', () => {
+    expect(fromAwsError(awsError('ThrottlingException'))).toMatchObject({
+      statusCode: 503,
+      retryAfterSeconds: 5,
+    });
+  });
+
+  test('MediaLive NotFoundException (resource gone) → 404', () => {
+    const res = errorResponse(awsError('NotFoundException', 'client', 404), logger);
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body as string)).toEqual({
+      error: 'NotFound',
+      message: 'the AWS resource no longer exists',
+      awsError: 'NotFoundException',
+    });
+  });
+});
+
+describe('unmapped errors are logged without stream keys', () => {
+  test.each([
+    [`Invalid destination: stream name main/${KEY} rejected`, 'main/<redacted>'],
+    [`bad url rtmp://198.51.100.10:1935/main/${KEY}`, 'rtmp://198.51.100.10:1935/main/<redacted>'],
+  ])('%s', (message, kept) => {
+    const err = Object.assign(new Error(message), { name: 'BadRequestException', $fault: 'client' });
+    const res = errorResponse(err, logger, 'req-1');
+    expect(res.statusCode).toBe(500);
+    const logged = JSON.stringify(logger.error.mock.calls);
+    expect(logged).not.toContain(KEY);
+    expect(logged).toContain(kept);
+    expect(logged).toContain('BadRequestException');
+  });
+
+  test('ordinary messages are kept', () => {
+    expect(redact('channel 1234567 is not idle')).toBe('channel 1234567 is not idle');
+    expect(redact(undefined)).toBeUndefined();
+  });
+});
