@@ -105,9 +105,11 @@ export class ChannelControl extends Construct {
         ONAIR_TOPIC_ARN: props.topic.topicArn,
         ONAIR_STAGE: props.stage,
       },
+      // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
+      // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5
+      // minutes apart with a 1-minute timeout and no retries; if two ever overlapped, the second
+      // StopChannel would only meet a ConflictException.
       timeout: Duration.minutes(1),
-      // Two overlapping runs could both decide to stop; one at a time is enough.
-      reservedConcurrentExecutions: 1,
     });
     const idle = this.idleStopFunction.function;
     const stoppable = props.channels.filter((c) => c.autoStopIdleMinutes > 0).map((c) => c.channel);

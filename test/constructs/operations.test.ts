@@ -348,6 +348,14 @@ describe('channel control', () => {
       });
   });
 
+  test('no function reserves concurrency (deploys fail on accounts at the unreserved minimum)', () => {
+    const functions = [template, edgeTemplate].flatMap((t) =>
+      Object.values(t.findResources('AWS::Lambda::Function')),
+    );
+    expect(functions.length).toBeGreaterThan(5);
+    for (const fn of functions) expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
   test('idle auto-stop runs every 5 minutes', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
