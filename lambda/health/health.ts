@@ -120,13 +120,24 @@ async function setOpenAlert(
   }
 }
 
-async function clearOpenAlert(deps: HealthDeps, channelId: string, id: string, last: LastAlert) {
+/**
+ * Removes an open alert. `inputReturned` also stamps `inputClearedAt` (a MediaLive input alert
+ * cleared: input is back), which idle auto-stop reads before CloudWatch shows the input.
+ */
+async function clearOpenAlert(
+  deps: HealthDeps,
+  channelId: string,
+  id: string,
+  last: LastAlert,
+  inputReturned = false,
+) {
+  const stamp = inputReturned ? ', inputClearedAt = :t' : '';
   try {
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
-        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
+        UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
@@ -138,7 +149,7 @@ async function clearOpenAlert(deps: HealthDeps, channelId: string, id: string, l
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
-        UpdateExpression: 'SET lastAlert = :l, lastChange = :t',
+        UpdateExpression: `SET lastAlert = :l, lastChange = :t${stamp}`,
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
       }),
     );
@@ -232,7 +243,7 @@ export async function onAlert(
     );
     outcome = await maybeRestart(deps, channelId, { type: d.alert_type, pipeline }, now);
   } else {
-    await clearOpenAlert(deps, channelId, d.alarm_id, last);
+    await clearOpenAlert(deps, channelId, d.alarm_id, last, isInputAlert(d.alert_type));
   }
   deps.log.info('channel alert recorded', {
     channelId,

@@ -150,27 +150,30 @@ describe('alerts', () => {
     });
   });
 
-  test.each(['Failed to Create Output File or Socket', 'RTMP Has No Audio/Video'])(
-    '"%s" CLEARED removes the alert and notifies',
-    async (type) => {
-      await handler(alert('1234567', type, 'CLEARED', '0', 'id-1'));
-      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
-        ExpressionAttributeNames: { '#id': 'id-1' },
-      });
-      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-        Subject: `OnAir test: cleared on main (pipeline 0): ${type}`,
-      });
-      expect(ml).not.toHaveReceivedAnyCommand();
-    },
-  );
+  test.each([
+    ['Failed to Create Output File or Socket', ''],
+    // Input is back: stamped for idle auto-stop, which must not trust lagging metrics alone.
+    ['RTMP Has No Audio/Video', ', inputClearedAt = :t'],
+    ['Initial Probe Taking Longer Than Expected', ', inputClearedAt = :t'],
+  ])('"%s" CLEARED removes the alert and notifies', async (type, stamp) => {
+    await handler(alert('1234567', type, 'CLEARED', '0', 'id-1'));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
+      ExpressionAttributeNames: { '#id': 'id-1' },
+      ExpressionAttributeValues: expect.objectContaining({ ':t': '2024-03-08T18:14:25Z' }),
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: cleared on main (pipeline 0): ${type}`,
+    });
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
 
   test('CLEARED without an openAlerts map only records the last alert', async () => {
     ddb
       .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
       .rejects(awsError('ConditionalCheckFailedException'));
     await handler(alert('1234567', 'Video Not Detected', 'CLEARED'));
-    expect(updates()[1]?.UpdateExpression).toBe('SET lastAlert = :l, lastChange = :t');
+    expect(updates()[1]?.UpdateExpression).toBe('SET lastAlert = :l, lastChange = :t, inputClearedAt = :t');
   });
 
   test('a DynamoDB failure propagates so EventBridge retries the event', async () => {
