@@ -1,6 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NETWORK_IN_THRESHOLD_MBPS } from '../../lambda/idle-stop/decide';
 import { loadConfig } from '../../lib/config/load';
-import { ALARMS_PER_CHANNEL, ALARMS_PER_PIPELINE, alarmCount } from '../../lib/constructs/alarms';
+import {
+  ALARMS_PER_CHANNEL,
+  ALARMS_PER_PIPELINE,
+  alarmCount,
+  INPUT_PRESENT_MBPS,
+} from '../../lib/constructs/alarms';
 import { synthOnAir, testConfig } from '../helpers';
 
 const STANDARD = {
@@ -136,32 +142,84 @@ describe('alarms', () => {
     );
   });
 
-  test('MediaPackage ingress stopped: IngressBytes Sum by Channel, only while MediaLive reports the channel running', () => {
-    const alarm = alarmsOf(template, 'main').find((a) =>
-      a.Properties.AlarmDescription.includes('ingress stopped'),
-    );
-    expect(alarm?.Properties).toMatchObject({
-      Threshold: 1,
-      TreatMissingData: 'notBreaching',
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  describe('MediaPackage ingress stopped: only while MediaLive receives input', () => {
+    const ingressAlarm = (scope: string) => {
+      const alarm = alarmsOf(template, scope).find((a) =>
+        a.Properties.AlarmDescription.includes('ingress stopped'),
+      );
+      return { props: alarm?.Properties, metrics: alarm?.Properties.Metrics as MetricQuery[] };
+    };
+
+    test('SINGLE_PIPELINE: pipeline 0 NetworkIn gates IngressBytes, 3 of 3 minutes', () => {
+      const { props, metrics } = ingressAlarm('main');
+      expect(props).toMatchObject({
+        AlarmDescription: '[onair:main] MediaPackage ingress stopped while MediaLive receives input',
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+        'IF(FILL(netin0, 0) > 0.05 AND FILL(ingress, 0) <= 0, 1, 0)',
+      );
+      expect(metrics.map((m) => m.Id).sort()).toEqual(['expr_1', 'ingress', 'netin0']);
+      expect(metrics.find((m) => m.Id === 'netin0')?.MetricStat).toMatchObject({
+        Stat: 'Maximum',
+        Period: 60,
+        Metric: {
+          Namespace: 'AWS/MediaLive',
+          MetricName: 'NetworkIn',
+          Dimensions: [
+            { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelmainTranscode/) } },
+            { Name: 'Pipeline', Value: '0' },
+          ],
+        },
+      });
+      const ingress = metrics.find((m) => m.Id === 'ingress')?.MetricStat;
+      expect(ingress).toMatchObject({
+        Stat: 'Sum',
+        Period: 60,
+        Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
+      });
+      expect(ingress?.Metric.Dimensions).toEqual([
+        { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
+      ]);
+      // No metric of a channel waiting for its first input (ActiveAlerts) gates it any more.
+      expect(JSON.stringify(metrics)).not.toContain('ActiveAlerts');
     });
-    const metrics = alarm?.Properties.Metrics as MetricQuery[];
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
-      'IF(running >= 0 AND FILL(ingress, 0) <= 0, 1, 0)',
-    );
-    const ingress = metrics.find((m) => m.Id === 'ingress')?.MetricStat;
-    expect(ingress).toMatchObject({
-      Stat: 'Sum',
-      Period: 60,
-      Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
+
+    test('STANDARD: the larger NetworkIn of both pipelines gates it', () => {
+      const { metrics } = ingressAlarm('studio');
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+        'IF(MAX([FILL(netin0, 0), FILL(netin1, 0)]) > 0.05 AND FILL(ingress, 0) <= 0, 1, 0)',
+      );
+      expect(metrics.find((m) => m.Id === 'netin1')?.MetricStat?.Metric.Dimensions).toEqual([
+        { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelstudioTranscode/) } },
+        { Name: 'Pipeline', Value: '1' },
+      ]);
     });
-    expect(ingress?.Metric.Dimensions).toEqual([
-      { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
-    ]);
-    const running = metrics.find((m) => m.Id === 'running')?.MetricStat;
-    expect(running).toMatchObject({
-      Stat: 'Maximum',
-      Metric: { Namespace: 'AWS/MediaLive', MetricName: 'ActiveAlerts' },
+
+    test('the input threshold is the idle-stop one', () => {
+      expect(INPUT_PRESENT_MBPS).toBe(NETWORK_IN_THRESHOLD_MBPS);
+    });
+
+    test('never fewer than 3 breaching minutes (MediaPackage publishes the newest minute late)', () => {
+      const { template: t } = synthOnAir(
+        testConfig({ alarms: { thresholds: { evaluationMinutes: 1, ingressBytesPerMinute: 1000 } } }),
+      );
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('ingress stopped'),
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'IF(FILL(netin0, 0) > 0.05 AND FILL(ingress, 0) <= 1000, 1, 0)' }),
+        ]),
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'InputLossSeconds',
+        EvaluationPeriods: 1,
+      });
     });
   });
 
