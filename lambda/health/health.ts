@@ -10,6 +10,12 @@ import type { Registry } from '../shared/registry';
 import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
 import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
 
+/**
+ * States meaning the channel has stopped: the API reports IDLE, while the state-change event
+ * reports a completed stop as STOPPED.
+ */
+export const STOPPED_STATES: ReadonlySet<string> = new Set([ChannelState.IDLE, 'STOPPED']);
+
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
 
@@ -56,7 +62,7 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t';
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
-  } else if (state === ChannelState.IDLE) {
+  } else if (STOPPED_STATES.has(state)) {
     // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
     expr += ', openAlerts = :none REMOVE liveSince';
     values[':none'] = {};

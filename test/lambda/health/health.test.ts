@@ -54,15 +54,18 @@ describe('state changes', () => {
     expect(body.text).toContain('channel studio is RUNNING');
   });
 
-  test('IDLE clears liveSince and open alerts', async () => {
-    await handler(stateChange('1234567', 'IDLE'));
+  // The state-change event reports a completed stop as STOPPED (the API says IDLE).
+  test.each(['IDLE', 'STOPPED'])('%s clears liveSince and open alerts', async (state) => {
+    await handler(stateChange('1234567', state));
     expect(updates()[0]).toMatchObject({
       Key: { channelId: 'main' },
       UpdateExpression:
         'SET #state = :state, pipelinesRunning = :p, lastChange = :t, openAlerts = :none REMOVE liveSince',
-      ExpressionAttributeValues: { ':none': {}, ':state': 'IDLE' },
+      ExpressionAttributeValues: { ':none': {}, ':state': state },
     });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: channel main is ${state}`,
+    });
   });
 
   test('RECOVERING is recorded (liveSince kept) and notified', async () => {
