@@ -59,7 +59,7 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
     ':t': event.time,
     ':p': event.detail.pipelines_running_count ?? 0,
   };
-  let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t';
+  let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t';
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
   } else if (STOPPED_STATES.has(state)) {
@@ -69,15 +69,24 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   } else if (state !== ChannelState.RECOVERING) {
     expr += ' REMOVE liveSince';
   }
-  await deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.statusTable,
-      Key: { channelId },
-      UpdateExpression: expr,
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: values,
-    }),
-  );
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: expr,
+        // EventBridge does not deliver in order: a late RUNNING must not overwrite a newer IDLE.
+        // Its own attribute, because alerts move lastChange and must not block state changes.
+        ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    deps.log.info('older state change ignored', { channelId, state, time: event.time });
+    return;
+  }
   deps.log.info('channel state recorded', { channelId, state });
   // STARTING/STOPPING are steps on the way; RECOVERING is a failure worth hearing about.
   if (TRANSITIONAL_STATES.has(state) && state !== ChannelState.RECOVERING) return;

@@ -34,6 +34,8 @@ export interface StatusRecord {
   readonly lastAlert?: LastAlert;
   /** ISO time a MediaLive input alert was last cleared (input returned); idle auto-stop reads it. */
   readonly inputClearedAt?: string;
+  /** ISO time of the state change `state` comes from (older events are ignored). */
+  readonly stateAt?: string;
   /** ISO time of the last change to this record. */
   readonly lastChange?: string;
   /** Epoch milliseconds of the last automatic pipeline restart. */

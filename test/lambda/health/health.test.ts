@@ -39,7 +39,8 @@ describe('state changes', () => {
       TableName: 'status-table',
       Key: { channelId: 'studio' },
       UpdateExpression:
-        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, liveSince = if_not_exists(liveSince, :t)',
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, liveSince = if_not_exists(liveSince, :t)',
+      ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':state': 'RUNNING', ':t': '2024-03-08T18:40:59Z', ':p': 2 },
     });
@@ -60,7 +61,7 @@ describe('state changes', () => {
     expect(updates()[0]).toMatchObject({
       Key: { channelId: 'main' },
       UpdateExpression:
-        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, openAlerts = :none REMOVE liveSince',
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince',
       ExpressionAttributeValues: { ':none': {}, ':state': state },
     });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
@@ -71,7 +72,7 @@ describe('state changes', () => {
   test('RECOVERING is recorded (liveSince kept) and notified', async () => {
     await handler(stateChange('1234567', 'RECOVERING', 0));
     expect(updates()[0]?.UpdateExpression).toBe(
-      'SET #state = :state, pipelinesRunning = :p, lastChange = :t',
+      'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t',
     );
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: 'OnAir test: channel main is RECOVERING',
@@ -94,6 +95,32 @@ describe('state changes', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: `OnAir test: channel main is ${state}`,
     });
+  });
+
+  test('a late RUNNING after IDLE (out-of-order delivery) changes nothing and notifies nothing', async () => {
+    // A table that applies the write's condition to the stored stateAt.
+    let stored: string | undefined;
+    ddb.on(UpdateCommand).callsFake((input) => {
+      const t = input.ExpressionAttributeValues[':t'] as string;
+      expect(input.ConditionExpression).toBe('attribute_not_exists(stateAt) OR stateAt <= :t');
+      if (stored !== undefined && stored > t) throw awsError('ConditionalCheckFailedException');
+      stored = t;
+      return {};
+    });
+    await handler({ ...stateChange('1234567', 'IDLE'), time: '2024-03-08T19:00:10Z' });
+    await handler({ ...stateChange('1234567', 'RUNNING', 1), time: '2024-03-08T18:59:50Z' });
+    expect(stored).toBe('2024-03-08T19:00:10Z');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'OnAir test: channel main is IDLE' });
+    // In order, both apply.
+    await handler({ ...stateChange('1234567', 'RUNNING', 1), time: '2024-03-08T19:05:00Z' });
+    expect(stored).toBe('2024-03-08T19:05:00Z');
+  });
+
+  test('a DynamoDB fault on a state write propagates so EventBridge retries', async () => {
+    ddb.on(UpdateCommand).rejects(awsError('InternalServerError', 500, 'server'));
+    await expect(handler(stateChange('1234567', 'RUNNING', 1))).rejects.toThrow();
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   test('a channel of another deployment is ignored', async () => {
