@@ -107,31 +107,38 @@ async function setOpenAlert(
   alert: OpenAlert,
   last: LastAlert,
 ) {
-  const base = {
-    TableName: deps.statusTable,
-    Key: { channelId },
-    ExpressionAttributeNames: { '#id': id },
-  };
-  try {
-    await deps.ddb.send(
+  const nested = () =>
+    deps.ddb.send(
       new UpdateCommand({
-        ...base,
+        TableName: deps.statusTable,
+        Key: { channelId },
         UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_exists(openAlerts)',
+        ExpressionAttributeNames: { '#id': id },
         ExpressionAttributeValues: { ':a': alert, ':l': last, ':t': last.at },
       }),
     );
+  try {
+    await nested();
+    return;
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
-    // First alert on this record: create the map (a nested SET needs the parent to exist).
+  }
+  // First alert on this record: create the map (a nested SET needs the parent to exist), but
+  // only if a concurrent first alert has not created it meanwhile; then the nested SET applies.
+  try {
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
         UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+        ConditionExpression: 'attribute_not_exists(openAlerts)',
         ExpressionAttributeValues: { ':m': { [id]: alert }, ':l': last, ':t': last.at },
       }),
     );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    await nested();
   }
 }
 

@@ -167,17 +167,63 @@ describe('alerts', () => {
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
-  test('the first alert on a record creates the openAlerts map', async () => {
+  test('the first alert on a record creates the openAlerts map, only if still absent', async () => {
     ddb
       .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
       .rejects(awsError('ConditionalCheckFailedException'));
     await handler(alert('1234567', 'Video Not Detected', 'SET', '0', 'id-2'));
+    expect(updates()).toHaveLength(2);
     expect(updates()[1]).toMatchObject({
       UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+      ConditionExpression: 'attribute_not_exists(openAlerts)',
       ExpressionAttributeValues: {
         ':m': { 'id-2': expect.objectContaining({ type: 'Video Not Detected' }) },
       },
     });
+  });
+
+  test('two concurrent first alerts both end up open (no lost update)', async () => {
+    // A record without openAlerts; both events read "absent" before either creates the map.
+    let map: Record<string, unknown> | undefined;
+    let raced = false;
+    ddb.on(UpdateCommand).callsFake((input) => {
+      const cond = input.ConditionExpression;
+      if (cond === 'attribute_exists(openAlerts)') {
+        if (map === undefined) {
+          // The other event's map creation lands right after this check fails.
+          if (!raced) {
+            raced = true;
+            map = { 'id-other': { type: 'Video Not Detected' } };
+          }
+          throw awsError('ConditionalCheckFailedException');
+        }
+        map = { ...map, [input.ExpressionAttributeNames['#id']]: input.ExpressionAttributeValues[':a'] };
+        return {};
+      }
+      if (cond === 'attribute_not_exists(openAlerts)' && map !== undefined)
+        throw awsError('ConditionalCheckFailedException');
+      // An unconditional `SET openAlerts = :m` would overwrite the other event's map.
+      if (input.UpdateExpression.startsWith('SET openAlerts = :m'))
+        map = input.ExpressionAttributeValues[':m'];
+      return {};
+    });
+    await handler(alert('1234567', 'RTMP Stream Not Found', 'SET', '0', 'id-mine'));
+    expect(Object.keys(map ?? {}).sort()).toEqual(['id-mine', 'id-other']);
+    expect(updates().map((u) => u.ConditionExpression)).toEqual([
+      'attribute_exists(openAlerts)',
+      'attribute_not_exists(openAlerts)',
+      'attribute_exists(openAlerts)',
+    ]);
+  });
+
+  test('a DynamoDB fault while creating the map propagates (EventBridge retries)', async () => {
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
+      .rejects(awsError('ConditionalCheckFailedException'));
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(openAlerts)' })
+      .rejects(awsError('InternalServerError', 500, 'server'));
+    await expect(handler(alert('1234567', 'Video Not Detected', 'SET'))).rejects.toThrow();
   });
 
   test.each([
