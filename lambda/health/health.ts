@@ -1,5 +1,6 @@
 import {
   ChannelState,
+  DescribeChannelCommand,
   type MediaLiveClient,
   RestartChannelPipelinesCommand,
 } from '@aws-sdk/client-medialive';
@@ -183,7 +184,10 @@ export function isRestartableAlert(type: string): boolean {
   return !isInputAlert(type) && /output|socket|destination|muxer|encod|pipeline|fail/i.test(type);
 }
 
-export type RestartOutcome = 'restarted' | 'rate-limited' | 'not-eligible' | 'failed';
+export type RestartOutcome = 'restarted' | 'rate-limited' | 'not-running' | 'not-eligible' | 'failed';
+
+/** Pipelines are restarted only on a channel in one of these states (never one stopping or stopped). */
+const RESTARTABLE_STATES: ReadonlySet<string> = new Set([ChannelState.RUNNING, ChannelState.RECOVERING]);
 
 /**
  * Restarts one pipeline of an opted-in channel, at most once per {@link RESTART_INTERVAL_MS}:
@@ -198,6 +202,25 @@ export async function maybeRestart(
   const pipeline = pipelineIndex(alert.pipeline);
   if (!deps.autoRestart.has(channelId) || pipeline === undefined || !isRestartableAlert(alert.type))
     return 'not-eligible';
+  const entry = deps.registry[channelId];
+  if (entry === undefined) return 'not-eligible';
+  // An alert can arrive while the channel stops (or after): restarting then would start
+  // pipelines nobody wants, and claiming the slot would block a real restart later.
+  let state: string;
+  try {
+    const ch = await deps.medialive.send(new DescribeChannelCommand({ ChannelId: entry.ml }));
+    state = ch.State ?? 'UNKNOWN';
+  } catch (err) {
+    deps.log.warn('could not describe the channel before an automatic restart', {
+      channelId,
+      errorName: (err as Error).name,
+    });
+    return 'failed';
+  }
+  if (!RESTARTABLE_STATES.has(state)) {
+    deps.log.info('automatic restart skipped: channel not running', { channelId, state });
+    return 'not-running';
+  }
   try {
     await deps.ddb.send(
       new UpdateCommand({
@@ -212,8 +235,6 @@ export async function maybeRestart(
     if (isConditionFailed(err)) return 'rate-limited';
     throw err;
   }
-  const entry = deps.registry[channelId];
-  if (entry === undefined) return 'not-eligible';
   try {
     await deps.medialive.send(
       new RestartChannelPipelinesCommand({
@@ -235,6 +256,7 @@ export async function maybeRestart(
 const RESTART_NOTE: Record<RestartOutcome, string> = {
   restarted: 'Automatic restart: the pipeline was restarted (autoRestart is on for this channel).',
   'rate-limited': 'Automatic restart skipped: this channel was restarted less than 15 minutes ago.',
+  'not-running': 'Automatic restart skipped: the channel is not running (stopping or stopped).',
   failed: 'Automatic restart failed; check the channel in the MediaLive console.',
   'not-eligible': '',
 };

@@ -364,7 +364,7 @@ describe('events, status table, dashboard', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Action: 'medialive:RestartChannelPipelines',
+            Action: ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChannelstudioTranscode'), 'Arn'] },
           },

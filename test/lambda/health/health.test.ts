@@ -1,5 +1,10 @@
 import './env';
-import { MediaLiveClient, RestartChannelPipelinesCommand } from '@aws-sdk/client-medialive';
+import {
+  type ChannelState,
+  DescribeChannelCommand,
+  MediaLiveClient,
+  RestartChannelPipelinesCommand,
+} from '@aws-sdk/client-medialive';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +26,7 @@ const HOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 beforeEach(() => {
   for (const m of [ml, ddb, sns, secrets]) m.reset();
   ddb.on(UpdateCommand).resolves({});
+  ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
   sns.on(PublishCommand).resolves({ MessageId: 'x' });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: HOOK });
   resetWebhookCache();
@@ -281,6 +287,34 @@ describe('auto-restart (opt-in, at most once per 15 minutes per channel)', () =>
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
       'the pipeline was restarted',
     );
+  });
+
+  test.each<ChannelState>(['STOPPING', 'IDLE', 'STARTING'])(
+    'on a %s channel: neither claims the slot nor restarts',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+      await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '1'));
+      expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '2345678' });
+      expect(updates().some((u) => u.UpdateExpression === 'SET lastRestartAt = :now')).toBe(false);
+      expect(ml).not.toHaveReceivedCommand(RestartChannelPipelinesCommand);
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+        'Automatic restart skipped: the channel is not running',
+      );
+    },
+  );
+
+  test('a RECOVERING channel may be restarted', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RECOVERING' });
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(ml).toHaveReceivedCommandWith(RestartChannelPipelinesCommand, { PipelineIds: ['PIPELINE_0'] });
+  });
+
+  test('DescribeChannel throttled: reported as failed, no slot claimed, no restart, no throw', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 429));
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(updates().some((u) => u.UpdateExpression === 'SET lastRestartAt = :now')).toBe(false);
+    expect(ml).not.toHaveReceivedCommand(RestartChannelPipelinesCommand);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('Automatic restart failed');
   });
 
   test('a restart within 15 minutes is refused by the condition: no RestartChannelPipelines', async () => {
