@@ -198,8 +198,15 @@ export class ChannelControl extends Construct {
         r.node.addDependency(ch.transcode.channel);
         return r;
       };
-      safeDelete[ch.channelId] = resource('SafeDelete');
-      if (c.autoStart) autoStart[ch.channelId] = resource('AutoStart');
+      const guard = resource('SafeDelete');
+      safeDelete[ch.channelId] = guard;
+      if (c.autoStart) {
+        const start = resource('AutoStart');
+        // Start only once safe delete exists: if the deployment then fails, rollback deletes
+        // safe delete (stopping the channel) before the channel, so it cannot fail on a running one.
+        start.node.addDependency(guard);
+        autoStart[ch.channelId] = start;
+      }
     }
     this.safeDelete = safeDelete;
     this.autoStart = autoStart;

@@ -426,8 +426,20 @@ describe('channel control', () => {
     const kinds = Object.values(crs).map((r) => [r.Properties.Kind, r.DependsOn]);
     expect(kinds.filter(([k]) => k === 'SafeDelete')).toHaveLength(2);
     expect(kinds.filter(([k]) => k === 'AutoStart')).toHaveLength(1);
-    for (const [, dependsOn] of kinds)
-      expect(dependsOn).toEqual([expect.stringMatching(/^Channel(main|studio)Transcode/)]);
+    for (const [kind, dependsOn] of kinds)
+      if (kind === 'SafeDelete')
+        expect(dependsOn).toEqual([expect.stringMatching(/^Channel(main|studio)Transcode/)]);
+    // Auto-start waits for safe delete: a failed create rolls back through safe delete, which
+    // stops the started channel before CloudFormation deletes it.
+    const studioSafeDelete = Object.entries(crs).find(
+      ([id, r]) => r.Properties.Kind === 'SafeDelete' && id.includes('studio'),
+    )?.[0];
+    const studioAutoStart = Object.values(crs).find((r) => r.Properties.Kind === 'AutoStart');
+    expect(studioSafeDelete).toBeDefined();
+    expect(studioAutoStart?.DependsOn).toHaveLength(2);
+    expect(studioAutoStart?.DependsOn).toEqual(
+      expect.arrayContaining([studioSafeDelete, expect.stringMatching(/^ChannelstudioTranscode/)]),
+    );
     // Provider framework with a completion check and a total timeout of at least 20 minutes.
     const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
     const definition = JSON.stringify(sm?.Properties.DefinitionString);
