@@ -306,6 +306,25 @@ describe('notifications', () => {
     });
   });
 
+  test('CloudWatch may use the topic keys only for alarms of this account (confused deputy)', () => {
+    for (const t of [template, edgeTemplate]) {
+      t.resourceCountIs('AWS::KMS::Key', 1);
+      t.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ]),
+        },
+      });
+    }
+  });
+
   test('only alarm notifications reach the health function (no feedback loop)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
