@@ -141,6 +141,31 @@ function conflict(channelId: string, action: 'start' | 'stop', state: string): C
 }
 
 /**
+ * Runs StartChannel/StopChannel; a ConflictException means the state changed between our
+ * DescribeChannel and the call, so the 409 reports the state as it is now.
+ */
+async function sendTransition<T>(
+  deps: ControlDeps,
+  channelId: string,
+  entry: ChannelEntry,
+  action: 'start' | 'stop',
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if ((err as Error).name !== 'ConflictException') throw err;
+    const now = await describe(deps.medialive, channelId, entry);
+    const state = now.State ?? 'UNKNOWN';
+    throw new Conflict(
+      `cannot ${action} channel "${channelId}": its state changed meanwhile and is now ${state}`,
+      { channelId, state },
+      10,
+    );
+  }
+}
+
+/**
  * POST /channels/{id}/start. Idempotent: RUNNING is 200 without a call; IDLE starts (202);
  * any other state is 409 with the state.
  */
@@ -151,7 +176,9 @@ export async function startChannel(deps: ControlDeps, channelId: string): Promis
   if (state === ChannelState.RUNNING)
     return { statusCode: 200, body: { channelId, state, previousState: state, changed: false } };
   if (state !== ChannelState.IDLE) throw conflict(channelId, 'start', state);
-  const res = await deps.medialive.send(new StartChannelCommand({ ChannelId: entry.ml }));
+  const res = await sendTransition(deps, channelId, entry, 'start', () =>
+    deps.medialive.send(new StartChannelCommand({ ChannelId: entry.ml })),
+  );
   return {
     statusCode: 202,
     body: { channelId, state: res.State ?? ChannelState.STARTING, previousState: state, changed: true },
@@ -171,7 +198,9 @@ export async function stopChannel(deps: ControlDeps, channelId: string): Promise
     return { statusCode: 200, body: { channelId, state, previousState: state, changed: false } };
   if (state !== ChannelState.RUNNING && state !== ChannelState.RECOVERING)
     throw conflict(channelId, 'stop', state);
-  const res = await deps.medialive.send(new StopChannelCommand({ ChannelId: entry.ml }));
+  const res = await sendTransition(deps, channelId, entry, 'stop', () =>
+    deps.medialive.send(new StopChannelCommand({ ChannelId: entry.ml })),
+  );
   return {
     statusCode: 202,
     body: { channelId, state: res.State ?? ChannelState.STOPPING, previousState: state, changed: true },

@@ -93,6 +93,12 @@ export async function autoStart(medialive: MediaLiveClient, channelId: string, l
   }
 }
 
+/** The MediaLive channel id in a physical id `<Kind>:<channel id>`; undefined for any other shape. */
+export function channelOfPhysicalId(physicalId: string | undefined): string | undefined {
+  const m = /^(?:SafeDelete|AutoStart):(.+)$/.exec(physicalId ?? '');
+  return m?.[1];
+}
+
 export async function handleLifecycle(
   medialive: MediaLiveClient,
   event: LifecycleEvent,
@@ -109,14 +115,17 @@ export async function handleLifecycle(
   if (event.RequestType === 'Update' || Kind !== LifecycleKind.SAFE_DELETE)
     return { PhysicalResourceId, IsComplete: true };
   const physical = event.PhysicalResourceId ?? PhysicalResourceId;
+  // The physical id names the channel this resource was created for; the properties of a
+  // Delete can describe a different one (e.g. the replacement after the channel id changed).
+  const target = channelOfPhysicalId(event.PhysicalResourceId) ?? ChannelId;
   try {
-    return { PhysicalResourceId: physical, IsComplete: await safeDeleteStep(medialive, ChannelId, log) };
+    return { PhysicalResourceId: physical, IsComplete: await safeDeleteStep(medialive, target, log) };
   } catch (err) {
     // Throttling, an AWS fault or a concurrent state change is not a verdict: poll again.
     const mapped = fromAwsError(err);
     if (mapped && (mapped.statusCode >= 500 || mapped.statusCode === 409)) {
       log.warn('transient MediaLive error; will retry', {
-        channelId: ChannelId,
+        channelId: target,
         errorName: (err as Error).name,
       });
       return { PhysicalResourceId: physical, IsComplete: false };

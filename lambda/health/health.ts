@@ -1,5 +1,6 @@
 import {
   ChannelState,
+  DescribeChannelCommand,
   type MediaLiveClient,
   RestartChannelPipelinesCommand,
 } from '@aws-sdk/client-medialive';
@@ -9,6 +10,12 @@ import { type Log, type Notification, type Notifier, notify } from '../shared/no
 import type { Registry } from '../shared/registry';
 import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
 import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
+
+/**
+ * States meaning the channel has stopped: the API reports IDLE, while the state-change event
+ * reports a completed stop as STOPPED.
+ */
+export const STOPPED_STATES: ReadonlySet<string> = new Set([ChannelState.IDLE, 'STOPPED']);
 
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
@@ -53,25 +60,34 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
     ':t': event.time,
     ':p': event.detail.pipelines_running_count ?? 0,
   };
-  let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t';
+  let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t';
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
-  } else if (state === ChannelState.IDLE) {
+  } else if (STOPPED_STATES.has(state)) {
     // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
     expr += ', openAlerts = :none REMOVE liveSince';
     values[':none'] = {};
   } else if (state !== ChannelState.RECOVERING) {
     expr += ' REMOVE liveSince';
   }
-  await deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.statusTable,
-      Key: { channelId },
-      UpdateExpression: expr,
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: values,
-    }),
-  );
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.statusTable,
+        Key: { channelId },
+        UpdateExpression: expr,
+        // EventBridge does not deliver in order: a late RUNNING must not overwrite a newer IDLE.
+        // Its own attribute, because alerts move lastChange and must not block state changes.
+        ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    deps.log.info('older state change ignored', { channelId, state, time: event.time });
+    return;
+  }
   deps.log.info('channel state recorded', { channelId, state });
   // STARTING/STOPPING are steps on the way; RECOVERING is a failure worth hearing about.
   if (TRANSITIONAL_STATES.has(state) && state !== ChannelState.RECOVERING) return;
@@ -92,41 +108,59 @@ async function setOpenAlert(
   alert: OpenAlert,
   last: LastAlert,
 ) {
-  const base = {
-    TableName: deps.statusTable,
-    Key: { channelId },
-    ExpressionAttributeNames: { '#id': id },
-  };
-  try {
-    await deps.ddb.send(
+  const nested = () =>
+    deps.ddb.send(
       new UpdateCommand({
-        ...base,
+        TableName: deps.statusTable,
+        Key: { channelId },
         UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_exists(openAlerts)',
+        ExpressionAttributeNames: { '#id': id },
         ExpressionAttributeValues: { ':a': alert, ':l': last, ':t': last.at },
       }),
     );
+  try {
+    await nested();
+    return;
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
-    // First alert on this record: create the map (a nested SET needs the parent to exist).
+  }
+  // First alert on this record: create the map (a nested SET needs the parent to exist), but
+  // only if a concurrent first alert has not created it meanwhile; then the nested SET applies.
+  try {
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
         UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+        ConditionExpression: 'attribute_not_exists(openAlerts)',
         ExpressionAttributeValues: { ':m': { [id]: alert }, ':l': last, ':t': last.at },
       }),
     );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    await nested();
   }
 }
 
-async function clearOpenAlert(deps: HealthDeps, channelId: string, id: string, last: LastAlert) {
+/**
+ * Removes an open alert. `inputReturned` also stamps `inputClearedAt` (a MediaLive input alert
+ * cleared: input is back), which idle auto-stop reads before CloudWatch shows the input.
+ */
+async function clearOpenAlert(
+  deps: HealthDeps,
+  channelId: string,
+  id: string,
+  last: LastAlert,
+  inputReturned = false,
+) {
+  const stamp = inputReturned ? ', inputClearedAt = :t' : '';
   try {
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
-        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
+        UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
@@ -138,7 +172,7 @@ async function clearOpenAlert(deps: HealthDeps, channelId: string, id: string, l
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: { channelId },
-        UpdateExpression: 'SET lastAlert = :l, lastChange = :t',
+        UpdateExpression: `SET lastAlert = :l, lastChange = :t${stamp}`,
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
       }),
     );
@@ -150,7 +184,10 @@ export function isRestartableAlert(type: string): boolean {
   return !isInputAlert(type) && /output|socket|destination|muxer|encod|pipeline|fail/i.test(type);
 }
 
-export type RestartOutcome = 'restarted' | 'rate-limited' | 'not-eligible' | 'failed';
+export type RestartOutcome = 'restarted' | 'rate-limited' | 'not-running' | 'not-eligible' | 'failed';
+
+/** Pipelines are restarted only on a channel in one of these states (never one stopping or stopped). */
+const RESTARTABLE_STATES: ReadonlySet<string> = new Set([ChannelState.RUNNING, ChannelState.RECOVERING]);
 
 /**
  * Restarts one pipeline of an opted-in channel, at most once per {@link RESTART_INTERVAL_MS}:
@@ -165,6 +202,25 @@ export async function maybeRestart(
   const pipeline = pipelineIndex(alert.pipeline);
   if (!deps.autoRestart.has(channelId) || pipeline === undefined || !isRestartableAlert(alert.type))
     return 'not-eligible';
+  const entry = deps.registry[channelId];
+  if (entry === undefined) return 'not-eligible';
+  // An alert can arrive while the channel stops (or after): restarting then would start
+  // pipelines nobody wants, and claiming the slot would block a real restart later.
+  let state: string;
+  try {
+    const ch = await deps.medialive.send(new DescribeChannelCommand({ ChannelId: entry.ml }));
+    state = ch.State ?? 'UNKNOWN';
+  } catch (err) {
+    deps.log.warn('could not describe the channel before an automatic restart', {
+      channelId,
+      errorName: (err as Error).name,
+    });
+    return 'failed';
+  }
+  if (!RESTARTABLE_STATES.has(state)) {
+    deps.log.info('automatic restart skipped: channel not running', { channelId, state });
+    return 'not-running';
+  }
   try {
     await deps.ddb.send(
       new UpdateCommand({
@@ -179,8 +235,6 @@ export async function maybeRestart(
     if (isConditionFailed(err)) return 'rate-limited';
     throw err;
   }
-  const entry = deps.registry[channelId];
-  if (entry === undefined) return 'not-eligible';
   try {
     await deps.medialive.send(
       new RestartChannelPipelinesCommand({
@@ -202,6 +256,7 @@ export async function maybeRestart(
 const RESTART_NOTE: Record<RestartOutcome, string> = {
   restarted: 'Automatic restart: the pipeline was restarted (autoRestart is on for this channel).',
   'rate-limited': 'Automatic restart skipped: this channel was restarted less than 15 minutes ago.',
+  'not-running': 'Automatic restart skipped: the channel is not running (stopping or stopped).',
   failed: 'Automatic restart failed; check the channel in the MediaLive console.',
   'not-eligible': '',
 };
@@ -232,7 +287,7 @@ export async function onAlert(
     );
     outcome = await maybeRestart(deps, channelId, { type: d.alert_type, pipeline }, now);
   } else {
-    await clearOpenAlert(deps, channelId, d.alarm_id, last);
+    await clearOpenAlert(deps, channelId, d.alarm_id, last, isInputAlert(d.alert_type));
   }
   deps.log.info('channel alert recorded', {
     channelId,

@@ -7,7 +7,7 @@ import { DescribeChannelCommand, type MediaLiveClient, StopChannelCommand } from
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Log, type Notifier, notify } from '../shared/notify';
 import type { ChannelEntry, Registry } from '../shared/registry';
-import { readStatuses } from '../shared/status';
+import { readStatus } from '../shared/status';
 import { decideIdle, type IdleDecision, type InputSample } from './decide';
 
 export interface IdleStopDeps {
@@ -95,7 +95,6 @@ export interface ChannelOutcome {
 export async function checkIdleChannels(deps: IdleStopDeps, now = Date.now()): Promise<ChannelOutcome[]> {
   const ids = Object.keys(deps.registry).filter((id) => (deps.idleMinutes[id] ?? 0) > 0);
   if (ids.length === 0) return [];
-  const statuses = await readStatuses(deps.ddb, deps.statusTable, ids);
   const out: ChannelOutcome[] = [];
   for (const channelId of ids) {
     const entry = deps.registry[channelId] as ChannelEntry;
@@ -103,14 +102,12 @@ export async function checkIdleChannels(deps: IdleStopDeps, now = Date.now()): P
     try {
       const ch = await deps.medialive.send(new DescribeChannelCommand({ ChannelId: entry.ml }));
       const state = ch.State ?? 'UNKNOWN';
-      const samples = state === 'RUNNING' ? await inputSamples(deps.cloudwatch, entry, minutes, now) : [];
-      const decision = decideIdle({
-        state,
-        idleMinutes: minutes,
-        now,
-        liveSince: statuses.get(channelId)?.liveSince,
-        samples,
-      });
+      const running = state === 'RUNNING';
+      const samples = running ? await inputSamples(deps.cloudwatch, entry, minutes, now) : [];
+      // Read last, right before deciding: the health function records input alerts within
+      // seconds, so this is the freshest evidence that input has (re)appeared.
+      const status = running ? await readStatus(deps.ddb, deps.statusTable, channelId) : undefined;
+      const decision = decideIdle({ state, idleMinutes: minutes, now, pipelines: entry.p, status, samples });
       let stopped = false;
       if (decision.stop) {
         await deps.medialive.send(new StopChannelCommand({ ChannelId: entry.ml }));

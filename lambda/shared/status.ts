@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /** One open MediaLive alert or CloudWatch alarm on a channel. */
 export interface OpenAlert {
@@ -32,6 +32,10 @@ export interface StatusRecord {
   /** Open alerts keyed by MediaLive alarm id or `alarm:<CloudWatch alarm name>`. */
   readonly openAlerts?: Record<string, OpenAlert>;
   readonly lastAlert?: LastAlert;
+  /** ISO time a MediaLive input alert was last cleared (input returned); idle auto-stop reads it. */
+  readonly inputClearedAt?: string;
+  /** ISO time of the state change `state` comes from (older events are ignored). */
+  readonly stateAt?: string;
   /** ISO time of the last change to this record. */
   readonly lastChange?: string;
   /** Epoch milliseconds of the last automatic pipeline restart. */
@@ -60,4 +64,14 @@ export async function readStatuses(
     keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }
   return out;
+}
+
+/** Reads one channel's status record with a strongly consistent read (undefined if it has none). */
+export async function readStatus(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  channelId: string,
+): Promise<StatusRecord | undefined> {
+  const res = await ddb.send(new GetCommand({ TableName: table, Key: { channelId }, ConsistentRead: true }));
+  return res.Item as StatusRecord | undefined;
 }

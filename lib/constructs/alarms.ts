@@ -20,6 +20,9 @@ export function alarmCount(pipelines: number): number {
 
 const MINUTE = Duration.minutes(1);
 
+/** NetworkIn (Mbit/s, per pipeline) above this means input arrives (lambda/idle-stop/decide.ts uses the same). */
+export const INPUT_PRESENT_MBPS = 0.05;
+
 /** `[onair:<scope>] <what>`: the health function maps an alarm to its channel by this prefix. */
 export function alarmDescription(scope: string, what: string): string {
   return `[onair:${scope}] ${what}`;
@@ -76,6 +79,7 @@ export class ChannelAlarms extends Construct {
       metric: cloudwatch.IMetric,
       threshold: number,
       comparisonOperator: cloudwatch.ComparisonOperator,
+      minutes = evaluation,
     ) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: alarmDescription(props.channelId, what),
@@ -83,7 +87,7 @@ export class ChannelAlarms extends Construct {
         threshold,
         comparisonOperator,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        ...evaluation,
+        ...minutes,
       });
       alarm.addAlarmAction(new actions.SnsAction(props.topic));
       alarm.addOkAction(new actions.SnsAction(props.topic));
@@ -147,16 +151,22 @@ export class ChannelAlarms extends Construct {
       );
     }
 
-    // MediaPackage keeps receiving fill frames while MediaLive runs without input, so ingress
-    // falling to nothing while the channel runs means the MediaLive → MediaPackage leg broke.
-    // "Running" is taken from MediaLive's ActiveAlerts, which has datapoints only then.
+    // Once it has had input, MediaLive keeps sending MediaPackage fill frames when the input is
+    // lost; but a channel waiting for its first input produces no output at all, so IngressBytes
+    // is 0 on every channel started before its streamer connects. Ingress only counts as stopped
+    // while input arrives (NetworkIn of any pipeline above the idle-stop noise threshold).
+    const netin: Record<string, cloudwatch.IMetric> = {};
+    for (let p = 0; p < props.pipelines; p++)
+      netin[`netin${p}`] = mediaLiveMetric(ml, p, 'NetworkIn', 'Maximum');
+    const filled = Object.keys(netin).map((k) => `FILL(${k}, 0)`);
+    const input = filled.length === 1 ? filled[0] : `MAX([${filled.join(', ')}])`;
     add(
       'IngressStopped',
-      'MediaPackage ingress stopped while the channel runs',
+      'MediaPackage ingress stopped while MediaLive receives input',
       new cloudwatch.MathExpression({
-        expression: `IF(running >= 0 AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
+        expression: `IF(${input} > ${INPUT_PRESENT_MBPS} AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
         usingMetrics: {
-          running: mediaLiveMetric(ml, 0, 'ActiveAlerts', 'Maximum'),
+          ...netin,
           ingress: new cloudwatch.Metric({
             namespace: 'AWS/MediaPackage',
             metricName: 'IngressBytes',
@@ -170,6 +180,12 @@ export class ChannelAlarms extends Construct {
       }),
       1,
       ge,
+      // MediaPackage may publish the newest minute later than MediaLive (filled as 0 meanwhile):
+      // at least 3 breaching minutes in a row, so that minute alone never alarms.
+      {
+        evaluationPeriods: Math.max(3, t.evaluationMinutes),
+        datapointsToAlarm: Math.max(3, t.evaluationMinutes),
+      },
     );
     add(
       'Egress5xx',

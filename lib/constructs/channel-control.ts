@@ -105,9 +105,11 @@ export class ChannelControl extends Construct {
         ONAIR_TOPIC_ARN: props.topic.topicArn,
         ONAIR_STAGE: props.stage,
       },
+      // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
+      // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5
+      // minutes apart with a 1-minute timeout and no retries; if two ever overlapped, the second
+      // StopChannel would only meet a ConflictException.
       timeout: Duration.minutes(1),
-      // Two overlapping runs could both decide to stop; one at a time is enough.
-      reservedConcurrentExecutions: 1,
     });
     const idle = this.idleStopFunction.function;
     const stoppable = props.channels.filter((c) => c.autoStopIdleMinutes > 0).map((c) => c.channel);
@@ -196,8 +198,15 @@ export class ChannelControl extends Construct {
         r.node.addDependency(ch.transcode.channel);
         return r;
       };
-      safeDelete[ch.channelId] = resource('SafeDelete');
-      if (c.autoStart) autoStart[ch.channelId] = resource('AutoStart');
+      const guard = resource('SafeDelete');
+      safeDelete[ch.channelId] = guard;
+      if (c.autoStart) {
+        const start = resource('AutoStart');
+        // Start only once safe delete exists: if the deployment then fails, rollback deletes
+        // safe delete (stopping the channel) before the channel, so it cannot fail on a running one.
+        start.node.addDependency(guard);
+        autoStart[ch.channelId] = start;
+      }
     }
     this.safeDelete = safeDelete;
     this.autoStart = autoStart;

@@ -95,7 +95,8 @@ export class Health extends Construct {
     if (restartable.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ['medialive:RestartChannelPipelines'],
+          // DescribeChannel first: pipelines are restarted only on a RUNNING/RECOVERING channel.
+          actions: ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
           resources: restartable.map((c) => c.transcode.channel.attrArn),
         }),
       );

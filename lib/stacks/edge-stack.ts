@@ -7,7 +7,11 @@ import { CdnAlarms } from '../constructs/alarms';
 import { AlertTopic } from '../constructs/alert-topic';
 import { EDGE_REGION, edgeParameterNames } from '../constructs/edge-parameters';
 
-/** Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the health function). */
+/**
+ * Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the
+ * health function). Named by stage only, like the edge stack and its SSM parameters: one region
+ * per stage and account (README, Operations).
+ */
 export function edgeTopicName(stage: string): string {
   return `OnAir-${stage}-cdn-alerts`;
 }

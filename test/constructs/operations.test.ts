@@ -1,6 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NETWORK_IN_THRESHOLD_MBPS } from '../../lambda/idle-stop/decide';
 import { loadConfig } from '../../lib/config/load';
-import { ALARMS_PER_CHANNEL, ALARMS_PER_PIPELINE, alarmCount } from '../../lib/constructs/alarms';
+import {
+  ALARMS_PER_CHANNEL,
+  ALARMS_PER_PIPELINE,
+  alarmCount,
+  INPUT_PRESENT_MBPS,
+} from '../../lib/constructs/alarms';
 import { synthOnAir, testConfig } from '../helpers';
 
 const STANDARD = {
@@ -136,32 +142,84 @@ describe('alarms', () => {
     );
   });
 
-  test('MediaPackage ingress stopped: IngressBytes Sum by Channel, only while MediaLive reports the channel running', () => {
-    const alarm = alarmsOf(template, 'main').find((a) =>
-      a.Properties.AlarmDescription.includes('ingress stopped'),
-    );
-    expect(alarm?.Properties).toMatchObject({
-      Threshold: 1,
-      TreatMissingData: 'notBreaching',
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  describe('MediaPackage ingress stopped: only while MediaLive receives input', () => {
+    const ingressAlarm = (scope: string) => {
+      const alarm = alarmsOf(template, scope).find((a) =>
+        a.Properties.AlarmDescription.includes('ingress stopped'),
+      );
+      return { props: alarm?.Properties, metrics: alarm?.Properties.Metrics as MetricQuery[] };
+    };
+
+    test('SINGLE_PIPELINE: pipeline 0 NetworkIn gates IngressBytes, 3 of 3 minutes', () => {
+      const { props, metrics } = ingressAlarm('main');
+      expect(props).toMatchObject({
+        AlarmDescription: '[onair:main] MediaPackage ingress stopped while MediaLive receives input',
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+        'IF(FILL(netin0, 0) > 0.05 AND FILL(ingress, 0) <= 0, 1, 0)',
+      );
+      expect(metrics.map((m) => m.Id).sort()).toEqual(['expr_1', 'ingress', 'netin0']);
+      expect(metrics.find((m) => m.Id === 'netin0')?.MetricStat).toMatchObject({
+        Stat: 'Maximum',
+        Period: 60,
+        Metric: {
+          Namespace: 'AWS/MediaLive',
+          MetricName: 'NetworkIn',
+          Dimensions: [
+            { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelmainTranscode/) } },
+            { Name: 'Pipeline', Value: '0' },
+          ],
+        },
+      });
+      const ingress = metrics.find((m) => m.Id === 'ingress')?.MetricStat;
+      expect(ingress).toMatchObject({
+        Stat: 'Sum',
+        Period: 60,
+        Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
+      });
+      expect(ingress?.Metric.Dimensions).toEqual([
+        { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
+      ]);
+      // No metric of a channel waiting for its first input (ActiveAlerts) gates it any more.
+      expect(JSON.stringify(metrics)).not.toContain('ActiveAlerts');
     });
-    const metrics = alarm?.Properties.Metrics as MetricQuery[];
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
-      'IF(running >= 0 AND FILL(ingress, 0) <= 0, 1, 0)',
-    );
-    const ingress = metrics.find((m) => m.Id === 'ingress')?.MetricStat;
-    expect(ingress).toMatchObject({
-      Stat: 'Sum',
-      Period: 60,
-      Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
+
+    test('STANDARD: the larger NetworkIn of both pipelines gates it', () => {
+      const { metrics } = ingressAlarm('studio');
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+        'IF(MAX([FILL(netin0, 0), FILL(netin1, 0)]) > 0.05 AND FILL(ingress, 0) <= 0, 1, 0)',
+      );
+      expect(metrics.find((m) => m.Id === 'netin1')?.MetricStat?.Metric.Dimensions).toEqual([
+        { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelstudioTranscode/) } },
+        { Name: 'Pipeline', Value: '1' },
+      ]);
     });
-    expect(ingress?.Metric.Dimensions).toEqual([
-      { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
-    ]);
-    const running = metrics.find((m) => m.Id === 'running')?.MetricStat;
-    expect(running).toMatchObject({
-      Stat: 'Maximum',
-      Metric: { Namespace: 'AWS/MediaLive', MetricName: 'ActiveAlerts' },
+
+    test('the input threshold is the idle-stop one', () => {
+      expect(INPUT_PRESENT_MBPS).toBe(NETWORK_IN_THRESHOLD_MBPS);
+    });
+
+    test('never fewer than 3 breaching minutes (MediaPackage publishes the newest minute late)', () => {
+      const { template: t } = synthOnAir(
+        testConfig({ alarms: { thresholds: { evaluationMinutes: 1, ingressBytesPerMinute: 1000 } } }),
+      );
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('ingress stopped'),
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'IF(FILL(netin0, 0) > 0.05 AND FILL(ingress, 0) <= 1000, 1, 0)' }),
+        ]),
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'InputLossSeconds',
+        EvaluationPeriods: 1,
+      });
     });
   });
 
@@ -248,6 +306,25 @@ describe('notifications', () => {
     });
   });
 
+  test('CloudWatch may use the topic keys only for alarms of this account (confused deputy)', () => {
+    for (const t of [template, edgeTemplate]) {
+      t.resourceCountIs('AWS::KMS::Key', 1);
+      t.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ]),
+        },
+      });
+    }
+  });
+
   test('only alarm notifications reach the health function (no feedback loop)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
@@ -306,7 +383,7 @@ describe('events, status table, dashboard', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Action: 'medialive:RestartChannelPipelines',
+            Action: ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChannelstudioTranscode'), 'Arn'] },
           },
@@ -348,6 +425,14 @@ describe('channel control', () => {
       });
   });
 
+  test('no function reserves concurrency (deploys fail on accounts at the unreserved minimum)', () => {
+    const functions = [template, edgeTemplate].flatMap((t) =>
+      Object.values(t.findResources('AWS::Lambda::Function')),
+    );
+    expect(functions.length).toBeGreaterThan(5);
+    for (const fn of functions) expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
   test('idle auto-stop runs every 5 minutes', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
@@ -360,8 +445,20 @@ describe('channel control', () => {
     const kinds = Object.values(crs).map((r) => [r.Properties.Kind, r.DependsOn]);
     expect(kinds.filter(([k]) => k === 'SafeDelete')).toHaveLength(2);
     expect(kinds.filter(([k]) => k === 'AutoStart')).toHaveLength(1);
-    for (const [, dependsOn] of kinds)
-      expect(dependsOn).toEqual([expect.stringMatching(/^Channel(main|studio)Transcode/)]);
+    for (const [kind, dependsOn] of kinds)
+      if (kind === 'SafeDelete')
+        expect(dependsOn).toEqual([expect.stringMatching(/^Channel(main|studio)Transcode/)]);
+    // Auto-start waits for safe delete: a failed create rolls back through safe delete, which
+    // stops the started channel before CloudFormation deletes it.
+    const studioSafeDelete = Object.entries(crs).find(
+      ([id, r]) => r.Properties.Kind === 'SafeDelete' && id.includes('studio'),
+    )?.[0];
+    const studioAutoStart = Object.values(crs).find((r) => r.Properties.Kind === 'AutoStart');
+    expect(studioSafeDelete).toBeDefined();
+    expect(studioAutoStart?.DependsOn).toHaveLength(2);
+    expect(studioAutoStart?.DependsOn).toEqual(
+      expect.arrayContaining([studioSafeDelete, expect.stringMatching(/^ChannelstudioTranscode/)]),
+    );
     // Provider framework with a completion check and a total timeout of at least 20 minutes.
     const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
     const definition = JSON.stringify(sm?.Properties.DefinitionString);

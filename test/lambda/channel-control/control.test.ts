@@ -85,11 +85,28 @@ describe('POST /channels/{id}/start', () => {
     expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
   });
 
-  test('a ConflictException from StartChannel (a race) is 409', async () => {
-    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+  test('a ConflictException from StartChannel (a race) is 409 with the state described again', async () => {
+    ml.on(DescribeChannelCommand).resolvesOnce({ State: 'IDLE' }).resolves({ State: 'STARTING' });
     ml.on(StartChannelCommand).rejects(awsError('ConflictException', 409));
     const r = await call('POST /channels/{id}/start', 'main');
     expect(r.status).toBe(409);
+    expect(r.headers['retry-after']).toBe('10');
+    expect(r.body).toEqual({
+      error: 'Conflict',
+      message: 'cannot start channel "main": its state changed meanwhile and is now STARTING',
+      channelId: 'main',
+      state: 'STARTING',
+    });
+    expect(ml).toHaveReceivedCommandTimes(DescribeChannelCommand, 2);
+  });
+
+  test('a race whose second DescribeChannel is throttled is 503', async () => {
+    ml.on(DescribeChannelCommand)
+      .resolvesOnce({ State: 'IDLE' })
+      .rejects(awsError('TooManyRequestsException', 429));
+    ml.on(StartChannelCommand).rejects(awsError('ConflictException', 409));
+    const r = await call('POST /channels/{id}/start', 'main');
+    expect(r.status).toBe(503);
   });
 
   test('throttling left after the SDK retries is 503 with Retry-After', async () => {
@@ -156,6 +173,19 @@ describe('POST /channels/{id}/stop', () => {
       expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
     },
   );
+
+  test('a ConflictException from StopChannel (a race) is 409 with the state described again', async () => {
+    ml.on(DescribeChannelCommand).resolvesOnce({ State: 'RUNNING' }).resolves({ State: 'STOPPING' });
+    ml.on(StopChannelCommand).rejects(awsError('ConflictException', 409));
+    const r = await call('POST /channels/{id}/stop', 'studio');
+    expect(r.status).toBe(409);
+    expect(r.body).toEqual({
+      error: 'Conflict',
+      message: 'cannot stop channel "studio": its state changed meanwhile and is now STOPPING',
+      channelId: 'studio',
+      state: 'STOPPING',
+    });
+  });
 
   test('throttling on StopChannel is 503 with Retry-After', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  channelOfPhysicalId,
   handleLifecycle,
   type LifecycleEvent,
   LifecycleKind,
@@ -34,6 +35,48 @@ describe('safe delete', () => {
     const r = await handleLifecycle(client, event(type, LifecycleKind.SAFE_DELETE), quietLogger);
     expect(r).toEqual({ PhysicalResourceId: 'SafeDelete:1234567', IsComplete: true });
     expect(ml).not.toHaveReceivedAnyCommand();
+  });
+
+  test('Delete stops the channel named by the physical id, not the one in the properties', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
+    const r = await handleLifecycle(
+      client,
+      {
+        RequestType: 'Delete',
+        PhysicalResourceId: 'SafeDelete:1111111',
+        ResourceProperties: { Kind: LifecycleKind.SAFE_DELETE, ChannelId: '2222222' },
+      },
+      quietLogger,
+    );
+    expect(r).toEqual({ PhysicalResourceId: 'SafeDelete:1111111', IsComplete: false });
+    expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1111111' });
+    expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1111111' });
+    expect(ml).not.toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '2222222' });
+  });
+
+  test.each([
+    ['SafeDelete:1234567', '1234567'],
+    ['AutoStart:1234567', '1234567'],
+    ['some-other-physical-id', undefined],
+    [undefined, undefined],
+  ])('channel of physical id %s: %s', (physical, channel) => {
+    expect(channelOfPhysicalId(physical)).toBe(channel);
+  });
+
+  test('Delete with a physical id of another shape falls back to the properties', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    const r = await handleLifecycle(
+      client,
+      {
+        RequestType: 'Delete',
+        PhysicalResourceId: 'legacy-id',
+        ResourceProperties: { Kind: LifecycleKind.SAFE_DELETE, ChannelId: '2222222' },
+      },
+      quietLogger,
+    );
+    expect(r).toEqual({ PhysicalResourceId: 'legacy-id', IsComplete: true });
+    expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '2222222' });
   });
 
   // onEvent and every isComplete poll run the same idempotent step.

@@ -1,5 +1,10 @@
 import './env';
-import { MediaLiveClient, RestartChannelPipelinesCommand } from '@aws-sdk/client-medialive';
+import {
+  type ChannelState,
+  DescribeChannelCommand,
+  MediaLiveClient,
+  RestartChannelPipelinesCommand,
+} from '@aws-sdk/client-medialive';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +26,7 @@ const HOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 beforeEach(() => {
   for (const m of [ml, ddb, sns, secrets]) m.reset();
   ddb.on(UpdateCommand).resolves({});
+  ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
   sns.on(PublishCommand).resolves({ MessageId: 'x' });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: HOOK });
   resetWebhookCache();
@@ -39,7 +45,8 @@ describe('state changes', () => {
       TableName: 'status-table',
       Key: { channelId: 'studio' },
       UpdateExpression:
-        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, liveSince = if_not_exists(liveSince, :t)',
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, liveSince = if_not_exists(liveSince, :t)',
+      ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':state': 'RUNNING', ':t': '2024-03-08T18:40:59Z', ':p': 2 },
     });
@@ -54,21 +61,24 @@ describe('state changes', () => {
     expect(body.text).toContain('channel studio is RUNNING');
   });
 
-  test('IDLE clears liveSince and open alerts', async () => {
-    await handler(stateChange('1234567', 'IDLE'));
+  // The state-change event reports a completed stop as STOPPED (the API says IDLE).
+  test.each(['IDLE', 'STOPPED'])('%s clears liveSince and open alerts', async (state) => {
+    await handler(stateChange('1234567', state));
     expect(updates()[0]).toMatchObject({
       Key: { channelId: 'main' },
       UpdateExpression:
-        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, openAlerts = :none REMOVE liveSince',
-      ExpressionAttributeValues: { ':none': {}, ':state': 'IDLE' },
+        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince',
+      ExpressionAttributeValues: { ':none': {}, ':state': state },
     });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: channel main is ${state}`,
+    });
   });
 
   test('RECOVERING is recorded (liveSince kept) and notified', async () => {
     await handler(stateChange('1234567', 'RECOVERING', 0));
     expect(updates()[0]?.UpdateExpression).toBe(
-      'SET #state = :state, pipelinesRunning = :p, lastChange = :t',
+      'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t',
     );
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: 'OnAir test: channel main is RECOVERING',
@@ -91,6 +101,32 @@ describe('state changes', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: `OnAir test: channel main is ${state}`,
     });
+  });
+
+  test('a late RUNNING after IDLE (out-of-order delivery) changes nothing and notifies nothing', async () => {
+    // A table that applies the write's condition to the stored stateAt.
+    let stored: string | undefined;
+    ddb.on(UpdateCommand).callsFake((input) => {
+      const t = input.ExpressionAttributeValues[':t'] as string;
+      expect(input.ConditionExpression).toBe('attribute_not_exists(stateAt) OR stateAt <= :t');
+      if (stored !== undefined && stored > t) throw awsError('ConditionalCheckFailedException');
+      stored = t;
+      return {};
+    });
+    await handler({ ...stateChange('1234567', 'IDLE'), time: '2024-03-08T19:00:10Z' });
+    await handler({ ...stateChange('1234567', 'RUNNING', 1), time: '2024-03-08T18:59:50Z' });
+    expect(stored).toBe('2024-03-08T19:00:10Z');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'OnAir test: channel main is IDLE' });
+    // In order, both apply.
+    await handler({ ...stateChange('1234567', 'RUNNING', 1), time: '2024-03-08T19:05:00Z' });
+    expect(stored).toBe('2024-03-08T19:05:00Z');
+  });
+
+  test('a DynamoDB fault on a state write propagates so EventBridge retries', async () => {
+    ddb.on(UpdateCommand).rejects(awsError('InternalServerError', 500, 'server'));
+    await expect(handler(stateChange('1234567', 'RUNNING', 1))).rejects.toThrow();
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   test('a channel of another deployment is ignored', async () => {
@@ -137,40 +173,89 @@ describe('alerts', () => {
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
-  test('the first alert on a record creates the openAlerts map', async () => {
+  test('the first alert on a record creates the openAlerts map, only if still absent', async () => {
     ddb
       .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
       .rejects(awsError('ConditionalCheckFailedException'));
     await handler(alert('1234567', 'Video Not Detected', 'SET', '0', 'id-2'));
+    expect(updates()).toHaveLength(2);
     expect(updates()[1]).toMatchObject({
       UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
+      ConditionExpression: 'attribute_not_exists(openAlerts)',
       ExpressionAttributeValues: {
         ':m': { 'id-2': expect.objectContaining({ type: 'Video Not Detected' }) },
       },
     });
   });
 
-  test.each(['Failed to Create Output File or Socket', 'RTMP Has No Audio/Video'])(
-    '"%s" CLEARED removes the alert and notifies',
-    async (type) => {
-      await handler(alert('1234567', type, 'CLEARED', '0', 'id-1'));
-      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        UpdateExpression: 'REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t',
-        ExpressionAttributeNames: { '#id': 'id-1' },
-      });
-      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-        Subject: `OnAir test: cleared on main (pipeline 0): ${type}`,
-      });
-      expect(ml).not.toHaveReceivedAnyCommand();
-    },
-  );
+  test('two concurrent first alerts both end up open (no lost update)', async () => {
+    // A record without openAlerts; both events read "absent" before either creates the map.
+    let map: Record<string, unknown> | undefined;
+    let raced = false;
+    ddb.on(UpdateCommand).callsFake((input) => {
+      const cond = input.ConditionExpression;
+      if (cond === 'attribute_exists(openAlerts)') {
+        if (map === undefined) {
+          // The other event's map creation lands right after this check fails.
+          if (!raced) {
+            raced = true;
+            map = { 'id-other': { type: 'Video Not Detected' } };
+          }
+          throw awsError('ConditionalCheckFailedException');
+        }
+        map = { ...map, [input.ExpressionAttributeNames['#id']]: input.ExpressionAttributeValues[':a'] };
+        return {};
+      }
+      if (cond === 'attribute_not_exists(openAlerts)' && map !== undefined)
+        throw awsError('ConditionalCheckFailedException');
+      // An unconditional `SET openAlerts = :m` would overwrite the other event's map.
+      if (input.UpdateExpression.startsWith('SET openAlerts = :m'))
+        map = input.ExpressionAttributeValues[':m'];
+      return {};
+    });
+    await handler(alert('1234567', 'RTMP Stream Not Found', 'SET', '0', 'id-mine'));
+    expect(Object.keys(map ?? {}).sort()).toEqual(['id-mine', 'id-other']);
+    expect(updates().map((u) => u.ConditionExpression)).toEqual([
+      'attribute_exists(openAlerts)',
+      'attribute_not_exists(openAlerts)',
+      'attribute_exists(openAlerts)',
+    ]);
+  });
+
+  test('a DynamoDB fault while creating the map propagates (EventBridge retries)', async () => {
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
+      .rejects(awsError('ConditionalCheckFailedException'));
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(openAlerts)' })
+      .rejects(awsError('InternalServerError', 500, 'server'));
+    await expect(handler(alert('1234567', 'Video Not Detected', 'SET'))).rejects.toThrow();
+  });
+
+  test.each([
+    ['Failed to Create Output File or Socket', ''],
+    // Input is back: stamped for idle auto-stop, which must not trust lagging metrics alone.
+    ['RTMP Has No Audio/Video', ', inputClearedAt = :t'],
+    ['Initial Probe Taking Longer Than Expected', ', inputClearedAt = :t'],
+  ])('"%s" CLEARED removes the alert and notifies', async (type, stamp) => {
+    await handler(alert('1234567', type, 'CLEARED', '0', 'id-1'));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
+      ExpressionAttributeNames: { '#id': 'id-1' },
+      ExpressionAttributeValues: expect.objectContaining({ ':t': '2024-03-08T18:14:25Z' }),
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `OnAir test: cleared on main (pipeline 0): ${type}`,
+    });
+    expect(ml).not.toHaveReceivedAnyCommand();
+  });
 
   test('CLEARED without an openAlerts map only records the last alert', async () => {
     ddb
       .on(UpdateCommand, { ConditionExpression: 'attribute_exists(openAlerts)' })
       .rejects(awsError('ConditionalCheckFailedException'));
     await handler(alert('1234567', 'Video Not Detected', 'CLEARED'));
-    expect(updates()[1]?.UpdateExpression).toBe('SET lastAlert = :l, lastChange = :t');
+    expect(updates()[1]?.UpdateExpression).toBe('SET lastAlert = :l, lastChange = :t, inputClearedAt = :t');
   });
 
   test('a DynamoDB failure propagates so EventBridge retries the event', async () => {
@@ -202,6 +287,34 @@ describe('auto-restart (opt-in, at most once per 15 minutes per channel)', () =>
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
       'the pipeline was restarted',
     );
+  });
+
+  test.each<ChannelState>(['STOPPING', 'IDLE', 'STARTING'])(
+    'on a %s channel: neither claims the slot nor restarts',
+    async (state) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+      await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '1'));
+      expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '2345678' });
+      expect(updates().some((u) => u.UpdateExpression === 'SET lastRestartAt = :now')).toBe(false);
+      expect(ml).not.toHaveReceivedCommand(RestartChannelPipelinesCommand);
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+        'Automatic restart skipped: the channel is not running',
+      );
+    },
+  );
+
+  test('a RECOVERING channel may be restarted', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RECOVERING' });
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(ml).toHaveReceivedCommandWith(RestartChannelPipelinesCommand, { PipelineIds: ['PIPELINE_0'] });
+  });
+
+  test('DescribeChannel throttled: reported as failed, no slot claimed, no restart, no throw', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 429));
+    await handler(alert('2345678', 'Failed to Create Output File or Socket', 'SET', '0'));
+    expect(updates().some((u) => u.UpdateExpression === 'SET lastRestartAt = :now')).toBe(false);
+    expect(ml).not.toHaveReceivedCommand(RestartChannelPipelinesCommand);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('Automatic restart failed');
   });
 
   test('a restart within 15 minutes is refused by the condition: no RestartChannelPipelines', async () => {

@@ -2,46 +2,69 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeChannelCommand, MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { decideIdle, type InputSample, NETWORK_IN_THRESHOLD_MBPS } from '../../../lambda/idle-stop/decide';
+import {
+  decideIdle,
+  type IdleInputs,
+  type IdleStatus,
+  type InputSample,
+  isNoInputAlert,
+  NETWORK_IN_THRESHOLD_MBPS,
+} from '../../../lambda/idle-stop/decide';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
+import type { OpenAlert } from '../../../lambda/shared/status';
 import { awsError, quietLogger, REGISTRY } from '../fixtures';
 
 const NOW = Date.parse('2024-03-08T12:00:00Z');
 const MIN = 60_000;
 
-/** `minutes` per-minute samples ending now, for each pipeline. */
-function samples(minutes: number, value: Partial<InputSample> = {}, pipelines = 1): InputSample[] {
+/**
+ * `minutes` per-minute samples for each pipeline, the newest `lag` minutes old (CloudWatch
+ * publishes MediaLive metrics 1–3 minutes late).
+ */
+function samples(minutes: number, value: Partial<InputSample> = {}, pipelines = 1, lag = 1): InputSample[] {
   const out: InputSample[] = [];
   for (let p = 0; p < pipelines; p++)
-    for (let m = 1; m <= minutes; m++)
+    for (let m = lag; m <= minutes; m++)
       out.push({ timestamp: NOW - m * MIN, pipeline: p, networkInMbps: 0, frameRate: 0, ...value });
   return out;
 }
 
+const ago = (minutes: number) => new Date(NOW - minutes * MIN).toISOString();
+const PROBE = 'Initial Probe Taking Longer Than Expected';
+
+/** A status record whose pipelines have had a no-input alert open since `minutes` ago. */
+function alerted(minutes: number, pipelines = 1, extra: Partial<IdleStatus> = {}): IdleStatus {
+  const openAlerts: Record<string, OpenAlert> = {};
+  for (let p = 0; p < pipelines; p++)
+    openAlerts[`probe-${p}`] = { type: PROBE, pipeline: String(p), message: '', since: ago(minutes) };
+  return { liveSince: ago(120), openAlerts, ...extra };
+}
+
 describe('idle decision table', () => {
-  const base = { state: 'RUNNING', idleMinutes: 30, now: NOW, liveSince: '2024-03-08T10:00:00Z' };
-  test.each<[string, Parameters<typeof decideIdle>[0], string, boolean]>([
+  const base = { state: 'RUNNING', idleMinutes: 30, now: NOW, pipelines: 1, status: alerted(40) };
+  const standard = { ...base, pipelines: 2, status: alerted(40, 2) };
+  test.each<[string, IdleInputs, string, boolean]>([
     ['auto-stop disabled (0)', { ...base, idleMinutes: 0, samples: samples(30) }, 'disabled', false],
     ['IDLE channel', { ...base, state: 'IDLE', samples: [] }, 'not-running', false],
     ['STARTING channel', { ...base, state: 'STARTING', samples: [] }, 'not-running', false],
     ['RECOVERING channel', { ...base, state: 'RECOVERING', samples: samples(30) }, 'not-running', false],
     [
       'started 10 minutes ago, no input yet',
-      { ...base, liveSince: new Date(NOW - 10 * MIN).toISOString(), samples: samples(10) },
+      { ...base, status: alerted(9, 1, { liveSince: ago(10) }), samples: samples(10) },
       'too-young',
       false,
     ],
     [
       'no datapoints at all right after a start (liveSince unknown)',
-      { ...base, liveSince: undefined, samples: [] },
+      { ...base, status: undefined, samples: [] },
       'insufficient-data',
       false,
     ],
     [
       'only the last 8 minutes have data (liveSince unknown)',
-      { ...base, liveSince: undefined, samples: samples(8) },
+      { ...base, status: { openAlerts: alerted(40).openAlerts }, samples: samples(8) },
       'insufficient-data',
       false,
     ],
@@ -49,6 +72,102 @@ describe('idle decision table', () => {
       'half the window missing (metrics gap)',
       { ...base, samples: samples(30).filter((_, i) => i % 2 === 0) },
       'insufficient-data',
+      false,
+    ],
+    [
+      'newest datapoint 4 minutes old (CloudWatch behind)',
+      { ...base, samples: samples(30, {}, 1, 4) },
+      'insufficient-data',
+      false,
+    ],
+    [
+      'pipeline 1 newest datapoint 4 minutes old (STANDARD)',
+      { ...standard, samples: [...samples(30), ...samples(30, {}, 2, 4).filter((s) => s.pipeline === 1)] },
+      'insufficient-data',
+      false,
+    ],
+    [
+      'input in the unpublished last 2 min (alert cleared then; metrics end 3 minutes ago)',
+      {
+        ...base,
+        status: { liveSince: ago(120), openAlerts: {}, inputClearedAt: ago(2) },
+        samples: samples(30, {}, 1, 3),
+      },
+      'input-alert-cleared',
+      false,
+    ],
+    [
+      'alert cleared 1 min ago while another input alert stays open (record without inputClearedAt)',
+      {
+        ...base,
+        status: alerted(40, 1, {
+          lastAlert: { type: PROBE, pipeline: '0', message: '', state: 'CLEARED', at: ago(1) },
+        }),
+        samples: samples(30),
+      },
+      'input-alert-cleared',
+      false,
+    ],
+    [
+      'input alert cleared 40 minutes ago, no-input alert open again for 35',
+      { ...base, status: alerted(35, 1, { inputClearedAt: ago(40) }), samples: samples(30) },
+      'idle',
+      true,
+    ],
+    [
+      'no status record, metrics complete (no event-driven proof)',
+      { ...base, status: undefined, samples: samples(30) },
+      'no-input-alert',
+      false,
+    ],
+    [
+      'status record without open alerts, metrics complete',
+      { ...base, status: { liveSince: ago(120), openAlerts: {} }, samples: samples(30) },
+      'no-input-alert',
+      false,
+    ],
+    [
+      'no-input alert open for 20 minutes only',
+      { ...base, status: alerted(20), samples: samples(30) },
+      'no-input-alert',
+      false,
+    ],
+    [
+      'no-input alert on pipeline 0 only (STANDARD)',
+      { ...standard, status: alerted(40, 1), samples: samples(30, {}, 2) },
+      'no-input-alert',
+      false,
+    ],
+    [
+      'only an audio alert open (video may be arriving)',
+      {
+        ...base,
+        status: {
+          liveSince: ago(120),
+          openAlerts: { a: { type: 'Audio Not Detected', pipeline: '0', message: '', since: ago(40) } },
+        },
+        samples: samples(30),
+      },
+      'no-input-alert',
+      false,
+    ],
+    [
+      'only the CloudWatch input-loss alarm open (no pipeline, not a MediaLive alert)',
+      {
+        ...base,
+        status: {
+          liveSince: ago(120),
+          openAlerts: {
+            'alarm:OnAir-InputLoss0': {
+              type: 'input loss (seconds per minute) on pipeline 0',
+              message: '',
+              since: ago(40),
+            },
+          },
+        },
+        samples: samples(30),
+      },
+      'no-input-alert',
       false,
     ],
     [
@@ -65,7 +184,10 @@ describe('idle decision table', () => {
     ],
     [
       'input on pipeline 1 only (STANDARD)',
-      { ...base, samples: [...samples(30, {}, 2), { timestamp: NOW - MIN, pipeline: 1, networkInMbps: 4 }] },
+      {
+        ...standard,
+        samples: [...samples(30, {}, 2), { timestamp: NOW - MIN, pipeline: 1, networkInMbps: 4 }],
+      },
       'receiving-input',
       false,
     ],
@@ -82,7 +204,8 @@ describe('idle decision table', () => {
       true,
     ],
     ['no input for the whole window', { ...base, samples: samples(30) }, 'idle', true],
-    ['no input on either pipeline (STANDARD)', { ...base, samples: samples(30, {}, 2) }, 'idle', true],
+    ['newest datapoint exactly 3 minutes old', { ...base, samples: samples(30, {}, 1, 3) }, 'idle', true],
+    ['no input on either pipeline (STANDARD)', { ...standard, samples: samples(30, {}, 2) }, 'idle', true],
     [
       'no input, metrics missing for a few minutes only',
       { ...base, samples: samples(30).filter((_, i) => i % 10 !== 5) },
@@ -90,8 +213,8 @@ describe('idle decision table', () => {
       true,
     ],
     [
-      'no input, liveSince unknown but data covers the window',
-      { ...base, liveSince: undefined, samples: samples(30) },
+      'no input, liveSince unknown but data and alert cover the window',
+      { ...base, status: { openAlerts: alerted(40).openAlerts }, samples: samples(30) },
       'idle',
       true,
     ],
@@ -103,6 +226,16 @@ describe('idle decision table', () => {
     ],
   ])('%s → %s', (_name, inputs, reason, stop) => {
     expect(decideIdle(inputs)).toEqual({ stop, reason });
+  });
+
+  test.each([
+    [PROBE, true],
+    ['RTMP Stream Not Found', true],
+    ['Video Not Detected', true],
+    ['Audio Not Detected', false],
+    ['Failed to Create Output File or Socket', false],
+  ])('"%s" proves no input: %s', (type, proves) => {
+    expect(isNoInputAlert(type)).toBe(proves);
   });
 });
 
@@ -142,9 +275,7 @@ describe('checkIdleChannels', () => {
 
   beforeEach(() => {
     for (const m of [ml, cw, ddb, sns]) m.reset();
-    ddb.on(BatchGetCommand).resolves({
-      Responses: { 'status-table': [{ channelId: 'main', liveSince: '2024-03-08T09:00:00Z' }] },
-    });
+    ddb.on(GetCommand).resolves({ Item: { channelId: 'main', ...alerted(40) } });
     sns.on(PublishCommand).resolves({});
   });
 
@@ -193,10 +324,45 @@ describe('checkIdleChannels', () => {
         },
       ],
     });
+    // The status record is read last (strongly consistent), right before the decision.
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'status-table',
+      Key: { channelId: 'main' },
+      ConsistentRead: true,
+    });
     expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1234567' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: 'OnAir test: channel main stopped after 30 idle minutes',
     });
+  });
+
+  test('metrics say idle but the status record shows input returned a minute ago: not stopped', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    cw.on(GetMetricDataCommand).resolves(metricData(30, 0));
+    ddb.on(GetCommand).resolves({
+      Item: { channelId: 'main', liveSince: ago(120), openAlerts: {}, inputClearedAt: ago(1) },
+    });
+    const out = await checkIdleChannels(deps(), NOW);
+    expect(out[0]).toMatchObject({ stopped: false, decision: { reason: 'input-alert-cleared' } });
+    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+  });
+
+  test('no status record (health function never saw the channel): not stopped', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    cw.on(GetMetricDataCommand).resolves(metricData(30, 0));
+    ddb.on(GetCommand).resolves({});
+    const out = await checkIdleChannels(deps(), NOW);
+    expect(out[0]).toMatchObject({ stopped: false, decision: { reason: 'no-input-alert' } });
+    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+  });
+
+  test('DynamoDB throttling while reading the status record: logged, nothing stopped', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    cw.on(GetMetricDataCommand).resolves(metricData(30, 0));
+    ddb.on(GetCommand).rejects(awsError('ProvisionedThroughputExceededException', 400));
+    const out = await checkIdleChannels(deps(), NOW);
+    expect(out[0]).toMatchObject({ stopped: false, decision: { reason: 'error' } });
+    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
   });
 
   test('never stops a channel receiving input', async () => {
@@ -217,10 +383,11 @@ describe('checkIdleChannels', () => {
     expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
   });
 
-  test('an IDLE channel needs no metrics', async () => {
+  test('an IDLE channel needs no metrics and no status record', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     await checkIdleChannels(deps(), NOW);
     expect(cw).not.toHaveReceivedAnyCommand();
+    expect(ddb).not.toHaveReceivedAnyCommand();
   });
 
   test('throttling on one channel is logged and the run goes on; nothing is stopped', async () => {
