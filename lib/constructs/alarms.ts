@@ -158,13 +158,16 @@ export class ChannelAlarms extends Construct {
     const netin: Record<string, cloudwatch.IMetric> = {};
     for (let p = 0; p < props.pipelines; p++)
       netin[`netin${p}`] = mediaLiveMetric(ml, p, 'NetworkIn', 'Maximum');
-    const filled = Object.keys(netin).map((k) => `FILL(${k}, 0)`);
-    const input = filled.length === 1 ? filled[0] : `MAX([${filled.join(', ')}])`;
+    // One comparison per pipeline joined with OR: unambiguous per-minute semantics (no
+    // array function whose result could be a scalar).
+    const inputPresent = Object.keys(netin)
+      .map((k) => `FILL(${k}, 0) > ${INPUT_PRESENT_MBPS}`)
+      .join(' OR ');
     add(
       'IngressStopped',
       'MediaPackage ingress stopped while MediaLive receives input',
       new cloudwatch.MathExpression({
-        expression: `IF(${input} > ${INPUT_PRESENT_MBPS} AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
+        expression: `IF((${inputPresent}) AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
         usingMetrics: {
           ...netin,
           ingress: new cloudwatch.Metric({
