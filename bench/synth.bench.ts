@@ -1,17 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './run';
 
 const RUNS = 3;
+/** The feature flags the CDK CLI passes from cdk.json. */
+const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 /** Wall time of one synth of the app as the CDK CLI runs it (fresh process, real bundling, validation on). */
 function synthSeconds(config: string): number {
   const outdir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/onair.ts'], {
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ config }) },
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkContext, config }) },
     encoding: 'utf8',
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

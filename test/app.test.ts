@@ -5,12 +5,17 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addOnAir } from '../lib/app';
 import { loadConfig } from '../lib/config/load';
+import { cdkJsonContext } from './helpers';
 
 /** Runs bin/onair.ts the way the CDK CLI does (CDK_OUTDIR + CDK_CONTEXT_JSON). */
 function runApp(context: Record<string, unknown>) {
   const outdir = mkdtempSync(join(tmpdir(), 'onair-cli-'));
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/onair.ts'], {
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...context }),
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -19,7 +24,7 @@ function runApp(context: Record<string, unknown>) {
 
 test('the default app synthesizes with aws-cdk-lib built-in CloudFormation validation and real bundling', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'onair-full-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: cdkJsonContext() });
   addOnAir(app, loadConfig('config/default.json'));
   const assembly = app.synth();
   const stack = assembly.stacks.find((s) => s.stackName === 'OnAir-dev');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addOnAir, type OnAirStacks } from '../lib/app';
@@ -12,8 +14,19 @@ import type { OnAirConfig } from '../lib/config/schema';
 export function testApp(context: Record<string, unknown> = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
-    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
   });
+}
+
+/**
+ * The context (feature flags) cdk.json gives every `cdk synth`: tests synthesize with the same
+ * flags, or their templates would differ from the deployed ones.
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
 }
 
 /** A minimal valid config (one SINGLE_PIPELINE 720p channel), with overrides merged at top level. */

@@ -78,3 +78,10 @@ test('fails on more than 10 CIDRs', () => {
 test('fails on no CIDRs', () => {
   expect(() => ingest([])).toThrow(/got 0/);
 });
+
+test('the cfn-lint false positive on MediaLive input security groups is silenced on the input only', () => {
+  const { template } = ingest(['203.0.113.0/24']);
+  template.hasResource('AWS::MediaLive::Input', {
+    Metadata: { 'cfn-lint': { config: { ignore_checks: ['E1041'] } } },
+  });
+});

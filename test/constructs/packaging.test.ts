@@ -121,8 +121,8 @@ test('MediaPackage can read the CDN identifier secret, list secret names and get
         {
           Effect: 'Allow',
           Action: [
-            'secretsmanager:GetSecretValue',
             'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
             'secretsmanager:ListSecretVersionIds',
           ],
           Resource: { Ref: Match.stringLikeRegexp('CdnSecret') },

@@ -141,7 +141,7 @@ describe('signed playback in the platform template', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Resource: { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
           }),
         ]),
@@ -157,8 +157,8 @@ describe('signed playback in the platform template', () => {
           Match.objectLike({
             Action: 'secretsmanager:PutSecretValue',
             Resource: [
-              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
               { Ref: Match.stringLikeRegexp('^SigningKeysKeyv2Secret') },
+              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
             ],
           }),
         ]),

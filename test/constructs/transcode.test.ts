@@ -93,7 +93,7 @@ test('the channel role can only describe its MediaPackage channel, write its own
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChannelmainPackaging'), 'Arn'] },
         }),
         Match.objectLike({
-          Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
           Resource: {
             'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('Archive'), 'Arn'] }, '/main/*']],
           },
@@ -137,7 +137,7 @@ test('the channel role has what MediaLive needs for logs and the S3 destination'
       Statement: Match.arrayWith([
         Match.objectLike({ Action: 'logs:DescribeLogGroups' }),
         Match.objectLike({
-          Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+          Action: ['s3:GetBucketLocation', 's3:ListBucket'],
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Archive'), 'Arn'] },
         }),
       ]),
