@@ -6,6 +6,7 @@ import {
   describeFailure,
   describeMediaError,
   formatRemaining,
+  formatRendition,
   formatSeconds,
   manifestUrl,
   renewalDelayMs,
@@ -70,7 +71,7 @@ async function requestSession() {
         body: '{}',
       });
     } catch {
-      return onSessionFailure(0, null, null, token !== '');
+      return onSessionFailure(0, null, null, token !== '', null);
     }
     let body = null;
     try {
@@ -79,7 +80,13 @@ async function requestSession() {
       body = null;
     }
     if (!res.ok || body === null || typeof body.expiresAt !== 'string') {
-      return onSessionFailure(res.ok ? 502 : res.status, body, res.headers.get('retry-after'), token !== '');
+      return onSessionFailure(
+        res.ok ? 502 : res.status,
+        body,
+        res.headers.get('retry-after'),
+        token !== '',
+        res.headers.get('www-authenticate'),
+      );
     }
     const localNow = Date.now();
     const serverNow = serverTime(res.headers.get('date'), localNow);
@@ -88,6 +95,7 @@ async function requestSession() {
     state.sessionAttempt = 0;
     scheduleSession(renewalDelayMs(body.expiresAt, serverNow));
     if (token === '') tokenForm.hidden = true;
+    tick();
     show(
       `Session valid until ${new Date(state.expiresAt).toLocaleTimeString()}; it renews automatically.`,
       'ok',
@@ -99,8 +107,8 @@ async function requestSession() {
   }
 }
 
-function onSessionFailure(status, body, retryAfter, hadToken) {
-  const failure = describeFailure({ status, body, channel: state.channel, hadToken });
+function onSessionFailure(status, body, retryAfter, hadToken, wwwAuthenticate) {
+  const failure = describeFailure({ status, body, channel: state.channel, hadToken, wwwAuthenticate });
   setBadge('no session', 'error');
   if (failure.needsToken) {
     tokenForm.hidden = false;
@@ -134,8 +142,7 @@ function startPlayback() {
       video.play().catch(() => show('Press play to start.', 'info'));
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
-      const level = hls.levels[data.level];
-      if (level) $('rendition').textContent = `${level.height}p · ${Math.round(level.bitrate / 1000)} kbit/s`;
+      $('rendition').textContent = formatRendition(hls.levels[data.level]);
     });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal) return;

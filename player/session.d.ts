@@ -15,6 +15,7 @@ export declare function describeFailure(failure: {
   body: unknown;
   channel: string;
   hadToken: boolean;
+  wwwAuthenticate?: string | null;
 }): { message: string; needsToken: boolean; retry: boolean };
 export declare function formatRemaining(ms: number): string;
 export declare function formatSeconds(seconds: number | null | undefined): string;
@@ -27,3 +28,4 @@ export declare function describeMediaError(status: number | undefined): {
   message: string;
   renewSession: boolean;
 };
+export declare function formatRendition(level: { height?: number; bitrate?: number } | undefined): string;

@@ -83,19 +83,22 @@ export function retryDelayMs(retryAfter, attempt, now) {
 
 /**
  * What the page tells the viewer about a failed session request, and what it does next.
- * @param {{ status: number, body: unknown, channel: string, hadToken: boolean }} failure
+ * `wwwAuthenticate` is the 401's header: API Gateway's JWT authorizer names the reason there
+ * (`error_description="the token does not have a valid audience"`).
+ * @param {{ status: number, body: unknown, channel: string, hadToken: boolean, wwwAuthenticate?: string | null }} failure
  * @returns {{ message: string, needsToken: boolean, retry: boolean }}
  */
-export function describeFailure({ status, body, channel, hadToken }) {
+export function describeFailure({ status, body, channel, hadToken, wwwAuthenticate }) {
   const detail =
     body !== null && typeof body === 'object' && typeof body.message === 'string' ? body.message : '';
   if (status === 404) {
     return { message: `Unknown channel "${channel}".`, needsToken: false, retry: false };
   }
   if (status === 401) {
+    const reason = /error_description="([^"]*)"/.exec(wwwAuthenticate ?? '')?.[1];
     return {
       message: hadToken
-        ? `The token was refused for channel "${channel}" (expired, or the wrong issuer or audience). Paste a fresh one.`
+        ? `The token was refused for channel "${channel}" (${reason ?? 'expired, or the wrong issuer or audience'}). Paste a fresh one.`
         : `Channel "${channel}" needs a sign-in token: paste a JWT from your identity provider.`,
       needsToken: true,
       retry: false,
@@ -182,4 +185,16 @@ export function describeMediaError(status) {
     message: `The stream could not be loaded${status ? ` (HTTP ${status})` : ''}; retrying.`,
     renewSession: false,
   };
+}
+
+/**
+ * "720p · 3000 kbit/s" for an hls.js level; a media playlist without a multivariant playlist
+ * has neither (MediaPackage always sends one, a test stream may not).
+ * @param {{ height?: number, bitrate?: number } | undefined} level
+ */
+export function formatRendition(level) {
+  const parts = [];
+  if (level?.height) parts.push(`${level.height}p`);
+  if (level?.bitrate) parts.push(`${Math.round(level.bitrate / 1000)} kbit/s`);
+  return parts.length > 0 ? parts.join(' · ') : '—';
 }

@@ -6,6 +6,7 @@ import {
   describeFailure,
   describeMediaError,
   formatRemaining,
+  formatRendition,
   formatSeconds,
   MAX_RETRY_MS,
   MIN_RENEW_DELAY_MS,
@@ -110,6 +111,17 @@ describe('session errors', () => {
     expect(fail(401)).toMatchObject({ needsToken: true, retry: false });
     expect(fail(401).message).toContain('needs a sign-in token');
     expect(fail(401, true).message).toContain('token was refused');
+    const refused = describeFailure({
+      status: 401,
+      body: { message: 'Unauthorized' },
+      channel: 'members',
+      hadToken: true,
+      wwwAuthenticate:
+        'Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"',
+    });
+    expect(refused.message).toBe(
+      'The token was refused for channel "members" (the token does not have a valid audience). Paste a fresh one.',
+    );
   });
 
   test('403: an iam channel cannot be played from the page', () => {
@@ -141,6 +153,12 @@ describe('display', () => {
     expect(formatRemaining(14 * MIN + 5000)).toBe('14 min 05 s');
     expect(formatRemaining(90 * MIN)).toBe('1 h 30 min');
     expect(formatRemaining(-1)).toBe('expired');
+  });
+
+  test('rendition', () => {
+    expect(formatRendition({ height: 720, bitrate: 3_000_000 })).toBe('720p · 3000 kbit/s');
+    expect(formatRendition({ height: 0, bitrate: 0 })).toBe('—');
+    expect(formatRendition(undefined)).toBe('—');
   });
 
   test('seconds', () => {
