@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from './cdn-authorization';
 import { apiRouterSource, NOT_FOUND_SOURCE } from './functions/api-router';
 import { liveRouterSource } from './functions/live-router';
+import { playerRouterSource } from './functions/player-router';
 import { type Packaging, PackagingFormat } from './packaging';
+import { PLAYER_FILES, PLAYER_PATH } from './player';
 
 /** A channel the distribution serves under `/live/<channelId>/<hls|dash|cmaf>/…`. */
 export interface DeliveryChannel {
@@ -54,10 +56,36 @@ export interface DeliveryProps {
    * @default - no /api/playback/* behavior
    */
   readonly playbackApiDomainName?: string;
+  /**
+   * Bucket holding the demo player under `player/` (lib/constructs/player.ts), served at
+   * `/player/*` through origin access control.
+   * @default - no /player/* behavior
+   */
+  readonly playerBucket?: s3.IBucket;
 }
 
 /** Path pattern of the viewer API behavior. */
 export const PLAYBACK_API_PATH = '/api/playback/*';
+
+/** Path pattern of the demo player's behavior. */
+export const PLAYER_PATH_PATTERN = `${PLAYER_PATH}*`;
+
+/**
+ * Content Security Policy of the player: its own scripts, styles and hls.js worker only; media
+ * from this host, and MediaSource objects (blob:) for hls.js; no other origin, no framing.
+ */
+export const PLAYER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** MediaPackage v1 query parameters that change the response (time-shift, manifest filter). */
 const MEDIAPACKAGE_QUERY_PARAMS = ['start', 'end', 'time_delay', 'aws.manifestfilter', 'm'];
@@ -75,6 +103,8 @@ export class Delivery extends Construct {
   public readonly notFound: cloudfront.Function;
   /** Strips `/api` for the control API's viewer routes. */
   public readonly apiRouter?: cloudfront.Function;
+  /** Serves `/player/` as `/player/index.html`; 404 for anything but the player's files. */
+  public readonly playerRouter?: cloudfront.Function;
   public readonly mediaCachePolicy: cloudfront.CachePolicy;
   public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
   /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
@@ -214,6 +244,42 @@ export class Delivery extends Construct {
         compress: true,
         functionAssociations: [
           { function: this.apiRouter, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
+      };
+    }
+
+    if (props.playerBucket !== undefined) {
+      this.playerRouter = new cloudfront.Function(this, 'PlayerRouter', {
+        comment: 'OnAir: /player/ -> /player/index.html; 404 outside the player files',
+        runtime: cloudfront.FunctionRuntime.JS_2_0,
+        code: cloudfront.FunctionCode.fromInline(playerRouterSource(PLAYER_FILES)),
+      });
+      const playerHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PlayerHeadersPolicy', {
+        comment: 'OnAir demo player: CSP (same origin only), no framing, no referrer',
+        securityHeadersBehavior: {
+          contentSecurityPolicy: { contentSecurityPolicy: PLAYER_CSP, override: true },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(365),
+            includeSubdomains: false,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+          referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        },
+      });
+      // The page is public; the media it plays needs the session, so no trusted key group here.
+      additionalBehaviors[PLAYER_PATH_PATTERN] = {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(props.playerBucket, { originId: 'player' }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+        // Honours the files' Cache-Control (set by the deployment), without query strings.
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: playerHeaders,
+        compress: true,
+        functionAssociations: [
+          { function: this.playerRouter, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       };
     }

@@ -12,6 +12,7 @@ import { LiveChannel } from '../constructs/live-channel';
 import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
 import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
+import { PLAYER_PATH, Player } from '../constructs/player';
 import { PlaybackSigningKeys } from '../constructs/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys';
 
@@ -34,6 +35,8 @@ export class PlatformStack extends Stack {
   public readonly controlApi: ControlApi;
   public readonly signingKeys: PlaybackSigningKeys;
   public readonly playback: Playback;
+  /** The static demo player served at /player/. */
+  public readonly player: Player;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
   public readonly streamKeys: StreamKeys;
@@ -80,6 +83,8 @@ export class PlatformStack extends Stack {
       sessionTtl,
     });
 
+    this.player = new Player(this, 'Player', { accessLogsBucket: this.accessLogs.bucket });
+
     this.delivery = new Delivery(this, 'Delivery', {
       channels: this.channels.map((c) => ({ channelId: c.channelId, packaging: c.packaging })),
       cdnAuthorization: this.cdnAuthorization,
@@ -91,6 +96,7 @@ export class PlatformStack extends Stack {
       // Media always needs a signed session, whatever the channel's viewer auth.
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
       playbackApiDomainName: this.controlApi.domainName,
+      playerBucket: this.player.bucket,
     });
 
     this.channelRegistry = channelRegistryJson(this.channels);
@@ -122,6 +128,13 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'PlaybackKeyPairId', {
       description: 'CloudFront public key id sessions are signed with (aws cloudfront get-public-key --id …)',
       value: this.signingKeys.current.publicKeyId,
+    });
+    // The page plays channels whose sessions a browser can obtain (public or jwt viewer auth);
+    // for an iam channel it explains that a backend must issue the session.
+    const shown = cfg.channels.find((c) => c.playback.auth !== ViewerAuth.IAM) ?? cfg.channels[0];
+    new CfnOutput(this, 'PlayerUrl', {
+      description: 'Demo player: open in a browser; ?channel=<id> picks the channel',
+      value: `https://${this.delivery.domainName}${PLAYER_PATH}?channel=${shown.id}`,
     });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
     for (const ch of this.channels) {

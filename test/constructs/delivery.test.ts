@@ -193,6 +193,6 @@ describe('distribution', () => {
     const [dist] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     expect(
       dist?.Properties.DistributionConfig.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern),
-    ).toEqual(['/live/alpha/*', '/live/beta/*', '/api/playback/*']);
+    ).toEqual(['/live/alpha/*', '/live/beta/*', '/api/playback/*', '/player/*']);
   });
 });

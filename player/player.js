@@ -1,0 +1,239 @@
+// OnAir demo player: obtains a signed playback session from this distribution's session API
+// (CloudFront-* cookies scoped to /live/<channel>/), plays the channel's HLS manifest and renews
+// the session before it expires. Everything is same-origin, so the cookies are first-party.
+import {
+  channelFromSearch,
+  describeFailure,
+  describeMediaError,
+  formatRemaining,
+  formatRendition,
+  formatSeconds,
+  manifestUrl,
+  renewalDelayMs,
+  retryDelayMs,
+  serverTime,
+  sessionUrl,
+  wallClockLatencySeconds,
+} from './session.js';
+
+const $ = (id) => document.getElementById(id);
+const video = $('video');
+const message = $('message');
+const badge = $('state');
+const tokenForm = $('token-form');
+const tokenInput = $('token');
+
+const state = {
+  channel: '',
+  /** Session expiry on the local clock (ms). */
+  expiresAt: 0,
+  /** Server clock minus local clock (ms), from the session response's Date header. */
+  clockOffsetMs: 0,
+  sessionTimer: 0,
+  sessionAttempt: 0,
+  mediaAttempt: 0,
+  inFlight: false,
+  started: false,
+  /** @type {any} */
+  hls: null,
+};
+
+function show(text, kind = 'info') {
+  message.textContent = text;
+  message.className = kind;
+}
+
+function setBadge(text, kind = '') {
+  badge.textContent = text;
+  badge.className = `badge ${kind}`;
+}
+
+function scheduleSession(delayMs) {
+  clearTimeout(state.sessionTimer);
+  state.sessionTimer = setTimeout(requestSession, delayMs);
+}
+
+async function requestSession() {
+  if (state.inFlight) return;
+  state.inFlight = true;
+  clearTimeout(state.sessionTimer);
+  const token = tokenInput.value.trim();
+  const headers = { 'content-type': 'application/json' };
+  if (token !== '') headers.authorization = `Bearer ${token}`;
+  try {
+    let res;
+    try {
+      res = await fetch(sessionUrl(state.channel), {
+        method: 'POST',
+        credentials: 'include',
+        cache: 'no-store',
+        headers,
+        body: '{}',
+      });
+    } catch {
+      return onSessionFailure(0, null, null, token !== '', null);
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+    if (!res.ok || body === null || typeof body.expiresAt !== 'string') {
+      return onSessionFailure(
+        res.ok ? 502 : res.status,
+        body,
+        res.headers.get('retry-after'),
+        token !== '',
+        res.headers.get('www-authenticate'),
+      );
+    }
+    const localNow = Date.now();
+    const serverNow = serverTime(res.headers.get('date'), localNow);
+    state.clockOffsetMs = serverNow - localNow;
+    state.expiresAt = Date.parse(body.expiresAt) - state.clockOffsetMs;
+    state.sessionAttempt = 0;
+    scheduleSession(renewalDelayMs(body.expiresAt, serverNow));
+    if (token === '') tokenForm.hidden = true;
+    tick();
+    show(
+      `Session valid until ${new Date(state.expiresAt).toLocaleTimeString()}; it renews automatically.`,
+      'ok',
+    );
+    // A renewal only replaces the cookies; the player picks them up with its next request.
+    if (!state.started) startPlayback();
+  } finally {
+    state.inFlight = false;
+  }
+}
+
+function onSessionFailure(status, body, retryAfter, hadToken, wwwAuthenticate) {
+  const failure = describeFailure({ status, body, channel: state.channel, hadToken, wwwAuthenticate });
+  setBadge('no session', 'error');
+  if (failure.needsToken) {
+    tokenForm.hidden = false;
+    tokenInput.focus();
+  }
+  if (failure.retry) {
+    const delay = retryDelayMs(retryAfter, state.sessionAttempt++, Date.now());
+    scheduleSession(delay);
+    show(`${failure.message} Next attempt in ${Math.ceil(delay / 1000)} s.`, 'warn');
+  } else {
+    show(failure.message, 'error');
+  }
+}
+
+function startPlayback() {
+  state.started = true;
+  const src = manifestUrl(state.channel);
+  const Hls = globalThis.Hls;
+  if (Hls?.isSupported()) {
+    const hls = new Hls({
+      // The worker is a file of this site, so the CSP needs no blob: workers.
+      workerPath: 'hls.worker.js',
+      // Same-origin requests carry the cookies anyway; explicit for copies of this page elsewhere.
+      xhrSetup: (xhr) => {
+        xhr.withCredentials = true;
+      },
+    });
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      state.mediaAttempt = 0;
+      setBadge('live', 'live');
+      video.play().catch(() => show('Press play to start.', 'info'));
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      $('rendition').textContent = formatRendition(hls.levels[data.level]);
+    });
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+        return;
+      }
+      onMediaFailure(data.response?.code);
+    });
+    hls.loadSource(src);
+    hls.attachMedia(video);
+    state.hls = hls;
+    $('engine').textContent = `hls.js ${Hls.version}`;
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = src;
+    video.addEventListener('playing', () => setBadge('live', 'live'), { once: true });
+    // Native playback does not expose the HTTP status.
+    video.addEventListener('error', () => onMediaFailure(undefined), { once: true });
+    video.play().catch(() => show('Press play to start.', 'info'));
+    $('engine').textContent = 'native HLS';
+  } else {
+    setBadge('unsupported', 'error');
+    show('This browser can play neither HLS natively nor with Media Source Extensions.', 'error');
+  }
+}
+
+function onMediaFailure(status) {
+  const failure = describeMediaError(status);
+  setBadge('offline', 'error');
+  const delay = retryDelayMs(null, state.mediaAttempt++, Date.now());
+  show(`${failure.message} Next attempt in ${Math.ceil(delay / 1000)} s.`, 'warn');
+  if (state.hls !== null) {
+    state.hls.destroy();
+    state.hls = null;
+  }
+  const expired = Date.now() >= state.expiresAt;
+  setTimeout(() => {
+    state.started = false;
+    if (failure.renewSession || expired) requestSession();
+    else startPlayback();
+  }, delay);
+}
+
+/** Distance from the live edge: hls.js's estimate, or the seekable range's end natively. */
+function edgeLatency() {
+  if (state.hls !== null) return state.hls.latency;
+  const ranges = video.seekable;
+  return ranges.length > 0 ? ranges.end(ranges.length - 1) - video.currentTime : undefined;
+}
+
+/** Wall-clock time of the frame on screen (EXT-X-PROGRAM-DATE-TIME). */
+function playingDate() {
+  if (state.hls !== null) return state.hls.playingDate;
+  const start = typeof video.getStartDate === 'function' ? video.getStartDate() : null;
+  return start && Number.isFinite(start.getTime())
+    ? new Date(start.getTime() + video.currentTime * 1000)
+    : null;
+}
+
+function tick() {
+  if (state.expiresAt > 0) {
+    const left = state.expiresAt - Date.now();
+    $('expires').textContent =
+      `${new Date(state.expiresAt).toLocaleTimeString()} (in ${formatRemaining(left)})`;
+  }
+  if (!video.paused) {
+    $('latency').textContent = formatSeconds(edgeLatency());
+    $('wallclock').textContent = formatSeconds(
+      wallClockLatencySeconds(playingDate(), Date.now(), state.clockOffsetMs),
+    );
+  }
+}
+
+function main() {
+  const parsed = channelFromSearch(location.search);
+  if ('error' in parsed) {
+    setBadge('error', 'error');
+    show(parsed.error, 'error');
+    return;
+  }
+  state.channel = parsed.channel;
+  $('channel').textContent = parsed.channel;
+  $('channel-input').value = parsed.channel;
+  document.title = `OnAir · ${parsed.channel}`;
+  tokenForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.sessionAttempt = 0;
+    requestSession();
+  });
+  setInterval(tick, 1000);
+  requestSession();
+}
+
+main();

@@ -1,0 +1,31 @@
+// Types of session.js for the TypeScript tests (the page itself is plain JavaScript, served as is).
+export declare const DEFAULT_CHANNEL: string;
+export declare const RENEW_BEFORE_MS: number;
+export declare const MIN_RENEW_DELAY_MS: number;
+export declare const DEFAULT_RETRY_MS: number;
+export declare const MAX_RETRY_MS: number;
+export declare function channelFromSearch(search: string): { channel: string } | { error: string };
+export declare function sessionUrl(channel: string): string;
+export declare function manifestUrl(channel: string): string;
+export declare function renewalDelayMs(expiresAt: string, serverNow: number): number;
+export declare function serverTime(dateHeader: string | null, localNow: number): number;
+export declare function retryDelayMs(retryAfter: string | null, attempt: number, now: number): number;
+export declare function describeFailure(failure: {
+  status: number;
+  body: unknown;
+  channel: string;
+  hadToken: boolean;
+  wwwAuthenticate?: string | null;
+}): { message: string; needsToken: boolean; retry: boolean };
+export declare function formatRemaining(ms: number): string;
+export declare function formatSeconds(seconds: number | null | undefined): string;
+export declare function wallClockLatencySeconds(
+  playingDate: Date | null | undefined,
+  localNow: number,
+  clockOffsetMs: number,
+): number | undefined;
+export declare function describeMediaError(status: number | undefined): {
+  message: string;
+  renewSession: boolean;
+};
+export declare function formatRendition(level: { height?: number; bitrate?: number } | undefined): string;

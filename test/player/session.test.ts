@@ -1,0 +1,177 @@
+import { manifestPath } from '../../lambda/shared/manifests';
+import { SESSION_PATH } from '../../lib/constructs/playback';
+import {
+  channelFromSearch,
+  DEFAULT_RETRY_MS,
+  describeFailure,
+  describeMediaError,
+  formatRemaining,
+  formatRendition,
+  formatSeconds,
+  MAX_RETRY_MS,
+  MIN_RENEW_DELAY_MS,
+  manifestUrl,
+  RENEW_BEFORE_MS,
+  renewalDelayMs,
+  retryDelayMs,
+  serverTime,
+  sessionUrl,
+  wallClockLatencySeconds,
+} from '../../player/session.js';
+
+const MIN = 60_000;
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const at = (ms: number) => new Date(NOW + ms).toISOString();
+
+describe('URLs', () => {
+  test('the session is the distribution path of the control API route', () => {
+    expect(sessionUrl('main')).toBe('/api/playback/main/session');
+    expect(sessionUrl('main')).toBe(`/api${SESSION_PATH('main')}`);
+  });
+
+  test('the manifest is the channel HLS path the cookies cover', () => {
+    expect(manifestUrl('main')).toBe(manifestPath('main', 'hls'));
+    expect(manifestUrl('sports-2').startsWith('/live/sports-2/')).toBe(true);
+  });
+
+  test.each([
+    ['', 'main'],
+    ['?channel=', 'main'],
+    ['?channel=sports-2', 'sports-2'],
+    ['?foo=1&channel=ab', 'ab'],
+  ])('channel from %j is %s', (search, channel) => {
+    expect(channelFromSearch(search)).toEqual({ channel });
+  });
+
+  test.each([
+    '?channel=Main',
+    '?channel=a',
+    '?channel=../api',
+    '?channel=main%2Fhls',
+    '?channel=-main',
+    `?channel=${'a'.repeat(33)}`,
+  ])('rejects %s with a message naming the value and what is allowed', (search) => {
+    const r = channelFromSearch(search);
+    expect(r).toEqual({ error: expect.stringContaining('is not a channel id (2-32 characters') });
+  });
+});
+
+describe('renewal timing', () => {
+  test('renews 5 minutes before expiry', () => {
+    expect(RENEW_BEFORE_MS).toBe(5 * MIN);
+    expect(renewalDelayMs(at(60 * MIN), NOW)).toBe(55 * MIN);
+    expect(renewalDelayMs(at(15 * MIN), NOW)).toBe(10 * MIN);
+  });
+
+  test('a session shorter than 10 minutes renews half-way', () => {
+    expect(renewalDelayMs(at(2 * MIN), NOW)).toBe(MIN);
+  });
+
+  test('never renews in a tight loop, even for an expired or unparsable expiry', () => {
+    expect(renewalDelayMs(at(-MIN), NOW)).toBe(MIN_RENEW_DELAY_MS);
+    expect(renewalDelayMs('not a date', NOW)).toBe(MIN_RENEW_DELAY_MS);
+  });
+
+  test("measures against the server's clock, not a skewed viewer clock", () => {
+    const viewerClock = NOW + 30 * MIN; // viewer 30 minutes fast
+    const server = serverTime(new Date(NOW).toUTCString(), viewerClock);
+    expect(server).toBe(NOW);
+    expect(renewalDelayMs(at(60 * MIN), server)).toBe(55 * MIN);
+    expect(serverTime(null, viewerClock)).toBe(viewerClock);
+    expect(serverTime('garbage', viewerClock)).toBe(viewerClock);
+  });
+});
+
+describe('retries', () => {
+  test('honours Retry-After in seconds or as an HTTP date, capped', () => {
+    expect(retryDelayMs('7', 0, NOW)).toBe(7000);
+    expect(retryDelayMs(new Date(NOW + 12_000).toUTCString(), 0, NOW)).toBe(12_000);
+    expect(retryDelayMs('3600', 0, NOW)).toBe(MAX_RETRY_MS);
+  });
+
+  test('backs off exponentially without Retry-After, capped', () => {
+    expect([0, 1, 2, 10].map((n) => retryDelayMs(null, n, NOW))).toEqual([
+      DEFAULT_RETRY_MS,
+      2 * DEFAULT_RETRY_MS,
+      4 * DEFAULT_RETRY_MS,
+      MAX_RETRY_MS,
+    ]);
+  });
+});
+
+describe('session errors', () => {
+  const fail = (status: number, hadToken = false, body: unknown = null) =>
+    describeFailure({ status, body, channel: 'members', hadToken });
+
+  test('404: unknown channel, no retry', () => {
+    expect(fail(404)).toEqual({ message: 'Unknown channel "members".', needsToken: false, retry: false });
+  });
+
+  test('401: asks for a token, then says the token was refused', () => {
+    expect(fail(401)).toMatchObject({ needsToken: true, retry: false });
+    expect(fail(401).message).toContain('needs a sign-in token');
+    expect(fail(401, true).message).toContain('token was refused');
+    const refused = describeFailure({
+      status: 401,
+      body: { message: 'Unauthorized' },
+      channel: 'members',
+      hadToken: true,
+      wwwAuthenticate:
+        'Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"',
+    });
+    expect(refused.message).toBe(
+      'The token was refused for channel "members" (the token does not have a valid audience). Paste a fresh one.',
+    );
+  });
+
+  test('403: an iam channel cannot be played from the page', () => {
+    expect(fail(403)).toMatchObject({ needsToken: false, retry: false });
+    expect(fail(403).message).toContain('iam viewer auth');
+  });
+
+  test.each([429, 502, 503, 504, 0])('%i: retried', (status) => {
+    expect(fail(status)).toMatchObject({ needsToken: false, retry: true });
+  });
+
+  test('other errors show the API message', () => {
+    expect(fail(400, false, { error: 'BadRequest', message: 'invalid request body' }).message).toBe(
+      'Session request failed (HTTP 400): invalid request body',
+    );
+    expect(fail(500).retry).toBe(true);
+  });
+
+  test('media: 403 renews the session, 404 means not live', () => {
+    expect(describeMediaError(403)).toMatchObject({ renewSession: true });
+    expect(describeMediaError(404)).toMatchObject({ renewSession: false });
+    expect(describeMediaError(404).message).toContain('not live');
+    expect(describeMediaError(undefined).message).toBe('The stream could not be loaded; retrying.');
+  });
+});
+
+describe('display', () => {
+  test('remaining time', () => {
+    expect(formatRemaining(14 * MIN + 5000)).toBe('14 min 05 s');
+    expect(formatRemaining(90 * MIN)).toBe('1 h 30 min');
+    expect(formatRemaining(-1)).toBe('expired');
+  });
+
+  test('rendition', () => {
+    expect(formatRendition({ height: 720, bitrate: 3_000_000 })).toBe('720p · 3000 kbit/s');
+    expect(formatRendition({ height: 0, bitrate: 0 })).toBe('—');
+    expect(formatRendition(undefined)).toBe('—');
+  });
+
+  test('seconds', () => {
+    expect(formatSeconds(4.26)).toBe('4.3 s');
+    expect(formatSeconds(0)).toBe('—');
+    expect(formatSeconds(undefined)).toBe('—');
+  });
+
+  test('wall-clock latency corrects the viewer clock by the server offset', () => {
+    const frame = new Date(NOW - 8000);
+    expect(wallClockLatencySeconds(frame, NOW, 0)).toBe(8);
+    // viewer 3 s slow: server − local = +3 s
+    expect(wallClockLatencySeconds(frame, NOW - 3000, 3000)).toBe(8);
+    expect(wallClockLatencySeconds(null, NOW, 0)).toBeUndefined();
+  });
+});
