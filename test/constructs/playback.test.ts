@@ -39,6 +39,7 @@ describe('signed playback in the platform template', () => {
     template.hasResourceProperties('AWS::CloudFront::KeyGroup', {
       KeyGroupConfig: {
         Name: 'OnAir-test-playback',
+        Comment: 'OnAir playback: current and previous signing key (guard 4500s)',
         Items: [
           { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv3'), 'PublicKeyId'] },
           { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv2'), 'PublicKeyId'] },
@@ -48,7 +49,8 @@ describe('signed playback in the platform template', () => {
     template.hasResourceProperties('Custom::OnAirSigningKey', {
       Version: '3',
       Role: 'current',
-      GuardSeconds: String(65 * 60),
+      // session TTL + 5 minutes margin + 10 minutes signing grace
+      GuardSeconds: String(75 * 60),
       KeyGroupName: 'OnAir-test-playback',
       SecretArn: { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
       PreviousPublicKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv2'), 'PublicKeyId'] },
