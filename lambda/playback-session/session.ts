@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { BadRequest, NotFound, Unauthorized } from '../shared/errors';
@@ -66,6 +66,17 @@ export function viewerAddress(event: APIGatewayProxyEventV2): string | undefined
   return direct !== undefined && isIP(direct) !== 0 ? direct : undefined;
 }
 
+/**
+ * Bound sessions name an IPv4 address: CloudFront does not support IpAddress policies for IPv6
+ * viewers (the distribution answers IPv4 only when sessions are bound).
+ */
+function ipv4Only(ip: string): string {
+  if (isIPv4(ip)) return ip;
+  throw new BadRequest(
+    `sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4`,
+  );
+}
+
 export interface SessionDeps {
   readonly config: SessionConfig;
   readonly keys: KeyCache;
@@ -107,14 +118,15 @@ export async function issueSession(
         throw new BadRequest(
           'viewerIp is required: sessions are bound to the viewer address (playback.bindSourceIp)',
         );
-      sourceIp = body.viewerIp;
+      sourceIp = ipv4Only(body.viewerIp);
     }
   } else {
     parseWith(viewerBody, raw, 'request body');
     if (deps.config.bindSourceIp) {
-      sourceIp = viewerAddress(event);
-      if (sourceIp === undefined)
+      const address = viewerAddress(event);
+      if (address === undefined)
         throw new BadRequest('the viewer address is unknown; cannot bind the session');
+      sourceIp = ipv4Only(address);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
 import { type Format, manifestPath } from '../shared/manifests';
 
@@ -37,11 +37,14 @@ export interface PlaybackSession {
   readonly urls: Readonly<Record<Format, string>>;
 }
 
-/** `AWS:SourceIp` takes CIDR notation: one address is /32 (IPv4) or /128 (IPv6). */
+/**
+ * `AWS:SourceIp` takes CIDR notation: one address is /32. IPv4 only: CloudFront's API reference
+ * (IsIPV6Enabled) rules out IPv6 for custom policies with IpAddress, and the distribution has IPv6
+ * off when sessions are bound.
+ */
 export function sourceIpCidr(ip: string): string {
-  const family = isIP(ip);
-  if (family === 0) throw new Error('not an IP address');
-  return `${ip}/${family === 4 ? 32 : 128}`;
+  if (!isIPv4(ip)) throw new Error('not an IPv4 address');
+  return `${ip}/32`;
 }
 
 /**

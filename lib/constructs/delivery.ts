@@ -54,6 +54,12 @@ export interface DeliveryProps {
    * @default - no /api/playback/* behavior
    */
   readonly playbackApiDomainName?: string;
+  /**
+   * Answer IPv6 DNS queries. CloudFront's API reference (IsIPV6Enabled) says not to enable IPv6
+   * when signed URLs or cookies use a custom policy with IpAddress (sessions bound to the viewer).
+   * @default - true
+   */
+  readonly enableIpv6?: boolean;
 }
 
 /** Path pattern of the viewer API behavior. */
@@ -257,7 +263,7 @@ export class Delivery extends Construct {
       minimumProtocolVersion: props.customDomain
         ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
         : undefined,
-      enableIpv6: true,
+      enableIpv6: props.enableIpv6 ?? true,
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',

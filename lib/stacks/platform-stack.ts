@@ -91,6 +91,8 @@ export class PlatformStack extends Stack {
       // Media always needs a signed session, whatever the channel's viewer auth.
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
       playbackApiDomainName: this.controlApi.domainName,
+      // Sessions bound to an address are IPv4 only (IsIPV6Enabled, CloudFront API reference).
+      enableIpv6: !cfg.playback.bindSourceIp,
     });
 
     this.channelRegistry = channelRegistryJson(this.channels);

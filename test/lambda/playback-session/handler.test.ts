@@ -215,10 +215,34 @@ describe('POST /playback/{channelId}/session', () => {
     const missing = await handler(event('partner', iam));
     expect(missing.statusCode).toBe(400);
     expect(body(missing).message).toMatch(/^viewerIp is required/);
-    const given = await handler(event('partner', { ...iam, body: '{"viewerIp":"2001:db8::5"}' }));
+    const given = await handler(event('partner', { ...iam, body: '{"viewerIp":"198.51.100.5"}' }));
     expect(given.statusCode).toBe(200);
     const badIp = await handler(event('partner', { ...iam, body: '{"viewerIp":"300.1.1.1"}' }));
     expect(badIp.statusCode).toBe(400);
+  });
+
+  test('bound sessions refuse IPv6 viewers with 400 and a clear message (CloudFront binds IPv4 only)', async () => {
+    const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+    const viewer = await handler(
+      event('main', { headers: { 'cloudfront-viewer-address': '2001:db8::9:50123' } }),
+    );
+    expect(viewer.statusCode).toBe(400);
+    expect(body(viewer).message).toBe(
+      'sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4',
+    );
+    const iam = { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } };
+    const backend = await handler(event('partner', { ...iam, body: '{"viewerIp":"2001:db8::5"}' }));
+    expect(backend.statusCode).toBe(400);
+    expect(body(backend).message).toMatch(/can bind only IPv4 addresses/);
+    expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 0);
+  });
+
+  test('unbound sessions serve IPv6 viewers', async () => {
+    const res = await loadHandler(
+      {},
+      secretOk,
+    )(event('main', { headers: { 'cloudfront-viewer-address': '2001:db8::9:50123' } }));
+    expect(res.statusCode).toBe(200);
   });
 
   test.each([
