@@ -3,7 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Construct } from 'constructs';
 import { AppFunction } from './app-function';
-import type { ControlApi } from './control-api';
+import { type ControlApi, SESSION_THROTTLE } from './control-api';
 import type { PlaybackSigningKeys } from './signing-keys';
 
 /** Who may obtain a playback session for a channel (media always needs one). */
@@ -90,10 +90,12 @@ export class Playback extends Construct {
       });
     }
     const fn = this.sessionFunction.function;
+    const api = props.controlApi;
     for (const ch of props.channels) {
       const routeId = `Session-${ch.channelId}`;
       if (ch.auth === ViewerAuth.IAM) {
-        props.controlApi.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+        const routes = api.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+        api.throttleRoutes(routes, SESSION_THROTTLE);
       } else {
         const routes = props.controlApi.addRoute(
           routeId,
@@ -102,6 +104,7 @@ export class Playback extends Construct {
           fn,
           ch.auth === ViewerAuth.JWT ? this.jwtAuthorizer : undefined,
         );
+        api.throttleRoutes(routes, SESSION_THROTTLE);
         if (ch.auth === ViewerAuth.PUBLIC) {
           for (const r of routes)
             Validations.of(r).acknowledge({
@@ -118,6 +121,7 @@ export class Playback extends Construct {
       fn,
       undefined,
     );
+    api.throttleRoutes(unknown, SESSION_THROTTLE);
     for (const r of unknown)
       Validations.of(r).acknowledge({
         id: 'AwsSolutions-APIG4',

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config/load';
-import { ControlApi } from '../../lib/constructs/control-api';
+import { ControlApi, OPERATOR_THROTTLE, SESSION_THROTTLE } from '../../lib/constructs/control-api';
 import { Playback, ViewerAuth } from '../../lib/constructs/playback';
 import { PlaybackSigningKeys } from '../../lib/constructs/signing-keys';
 import { synthOnAir, testApp, testConfig } from '../helpers';
@@ -122,6 +122,29 @@ describe('signed playback in the platform template', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Issuer: JWT.issuer, Audience: JWT.audience },
     });
+  });
+
+  test('session routes have their own throttle; operator routes keep the stage default', () => {
+    const stages = template.findResources('AWS::ApiGatewayV2::Stage');
+    const [stage] = Object.values(stages);
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: OPERATOR_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: OPERATOR_THROTTLE.burstLimit,
+    });
+    const limits = { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 };
+    expect(SESSION_THROTTLE).toEqual({ rateLimit: 500, burstLimit: 1000 });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /playback/main/session': limits,
+      'POST /playback/members/session': limits,
+      'POST /playback/partner/session': limits,
+      'POST /playback/{channelId}/session': limits,
+    });
+    // route settings name existing routes only: the stage waits for them
+    const routes = template.findResources('AWS::ApiGatewayV2::Route', {
+      Properties: { RouteKey: Match.stringLikeRegexp('^POST /playback/') },
+    });
+    expect(Object.keys(routes)).toHaveLength(4);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(Object.keys(routes)));
   });
 
   test('the session function signs with the current key, reads only its secret and waits for the key group', () => {
