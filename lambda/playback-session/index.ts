@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
-import { KeyCache, readSigningKey } from './key';
+import { KeyCache, readOriginSecret, readSigningKey } from './key';
 import { issueSession, loadSessionConfig } from './session';
 
 const sm = new SecretsManagerClient({ maxAttempts: 3 });
@@ -12,6 +12,8 @@ const keys = new KeyCache(() =>
   readSigningKey(sm, { secretArn: config.secretArn, expectedKeyPairId: config.keyPairId }),
 );
 
+const originSecret = new KeyCache(() => readOriginSecret(sm, config.originSecretArn));
+
 type Attrs = Parameters<typeof logger.appendKeys>[0];
 const log = {
   info: (msg: string, extra: object = {}) => logger.info(msg, extra as Attrs),
@@ -20,5 +22,5 @@ const log = {
 };
 
 export const handler = httpHandler(log, (event) =>
-  issueSession(event, { config, keys, now: () => new Date(), log }),
+  issueSession(event, { config, keys, originSecret, now: () => new Date(), log }),
 );

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceUnavailable } from '../shared/errors';
+import { ORIGIN_VERIFY_KEY } from '../shared/origin-verify';
 import type { SigningKey } from './signing';
 
 /** Seconds a client should wait before asking again when the key cannot be read. */
@@ -43,13 +44,49 @@ export async function readSigningKey(sm: SecretsManagerClient, src: KeySource): 
   }
 }
 
-/** Loads the key once per container; a failed load is retried by the next request. */
-export class KeyCache {
-  private pending: Promise<SigningKey> | undefined;
+/**
+ * Reads the origin-verify secret's value (see lambda/shared/origin-verify.ts); any failure is a 503
+ * that names no secret material.
+ */
+export async function readOriginSecret(sm: SecretsManagerClient, secretArn: string): Promise<string> {
+  let text: string | undefined;
+  try {
+    text = (await sm.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+  } catch (err) {
+    throw new ServiceUnavailable(
+      'the playback API cannot verify its origin; retry shortly',
+      KEY_RETRY_SECONDS,
+      {
+        reason: (err as Error).name ?? 'Error',
+      },
+    );
+  }
+  const value = (() => {
+    try {
+      return (JSON.parse(text ?? '') as Record<string, unknown>)[ORIGIN_VERIFY_KEY];
+    } catch {
+      return undefined;
+    }
+  })();
+  if (typeof value !== 'string' || value === '') {
+    throw new ServiceUnavailable(
+      'the playback API cannot verify its origin; retry shortly',
+      KEY_RETRY_SECONDS,
+      {
+        reason: 'MalformedSecret',
+      },
+    );
+  }
+  return value;
+}
 
-  constructor(private readonly load: () => Promise<SigningKey>) {}
+/** Loads a value once per container; a failed load is retried by the next request. */
+export class KeyCache<T = SigningKey> {
+  private pending: Promise<T> | undefined;
 
-  get(): Promise<SigningKey> {
+  constructor(private readonly load: () => Promise<T>) {}
+
+  get(): Promise<T> {
     if (this.pending === undefined) {
       this.pending = this.load().catch((err: unknown) => {
         this.pending = undefined;

@@ -55,6 +55,11 @@ export interface DeliveryProps {
    */
   readonly playbackApiDomainName?: string;
   /**
+   * Custom headers CloudFront adds to every `/api/playback/*` origin request.
+   * @default - none
+   */
+  readonly playbackApiOriginHeaders?: Readonly<Record<string, string>>;
+  /**
    * Answer IPv6 DNS queries. CloudFront's API reference (IsIPV6Enabled) says not to enable IPv6
    * when signed URLs or cookies use a custom policy with IpAddress (sessions bound to the viewer).
    * @default - true
@@ -208,6 +213,7 @@ export class Delivery extends Construct {
       additionalBehaviors[PLAYBACK_API_PATH] = {
         origin: new origins.HttpOrigin(props.playbackApiDomainName, {
           originId: 'control-api',
+          customHeaders: props.playbackApiOriginHeaders ? { ...props.playbackApiOriginHeaders } : undefined,
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           readTimeout: Duration.seconds(10),

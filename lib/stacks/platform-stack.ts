@@ -12,6 +12,7 @@ import { LiveChannel } from '../constructs/live-channel';
 import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
 import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
+import { PlaybackOriginSecret } from '../constructs/playback-origin';
 import { PlaybackSigningKeys } from '../constructs/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys';
 
@@ -34,6 +35,8 @@ export class PlatformStack extends Stack {
   public readonly controlApi: ControlApi;
   public readonly signingKeys: PlaybackSigningKeys;
   public readonly playback: Playback;
+  /** The header that proves a playback API request came through the distribution. */
+  public readonly playbackOrigin: PlaybackOriginSecret;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
   public readonly streamKeys: StreamKeys;
@@ -80,6 +83,7 @@ export class PlatformStack extends Stack {
       sessionTtl,
     });
 
+    this.playbackOrigin = new PlaybackOriginSecret(this, 'PlaybackOrigin');
     this.delivery = new Delivery(this, 'Delivery', {
       channels: this.channels.map((c) => ({ channelId: c.channelId, packaging: c.packaging })),
       cdnAuthorization: this.cdnAuthorization,
@@ -91,6 +95,7 @@ export class PlatformStack extends Stack {
       // Media always needs a signed session, whatever the channel's viewer auth.
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
       playbackApiDomainName: this.controlApi.domainName,
+      playbackApiOriginHeaders: this.playbackOrigin.originHeaders(),
       // Sessions bound to an address are IPv4 only (IsIPV6Enabled, CloudFront API reference).
       enableIpv6: !cfg.playback.bindSourceIp,
     });
@@ -113,6 +118,7 @@ export class PlatformStack extends Stack {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
       controlApi: this.controlApi,
       signingKeys: this.signingKeys,
+      originSecret: this.playbackOrigin.secret,
       domainName: this.delivery.domainName,
       sessionTtl,
       bindSourceIp: cfg.playback.bindSourceIp,

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config/load';
 import { ControlApi, OPERATOR_THROTTLE, SESSION_THROTTLE } from '../../lib/constructs/control-api';
 import { Playback, ViewerAuth } from '../../lib/constructs/playback';
+import { PlaybackOriginSecret } from '../../lib/constructs/playback-origin';
 import { PlaybackSigningKeys } from '../../lib/constructs/signing-keys';
 import { synthOnAir, testApp, testConfig } from '../helpers';
 
@@ -99,6 +100,49 @@ describe('signed playback in the platform template', () => {
     expect(JSON.stringify(origin?.DomainName)).toContain('ControlApi');
   });
 
+  test('CloudFront proves its requests to the playback API with a generated secret header, never a literal', () => {
+    const origin = (dist().Origins as { Id: string; OriginCustomHeaders?: unknown }[]).find(
+      (o) => o.Id === 'control-api',
+    );
+    expect(origin?.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: 'X-OnAir-Origin-Verify',
+        HeaderValue: {
+          'Fn::Join': [
+            '',
+            [
+              '{{resolve:secretsmanager:',
+              { Ref: expect.stringMatching(/^PlaybackOriginSecret/) },
+              ':SecretString:originVerify::}}',
+            ],
+          ],
+        },
+      },
+    ]);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'originVerify', PasswordLength: 48 }),
+    });
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
+      }),
+    )[0];
+    expect(fn?.Properties.Environment.Variables.ONAIR_ORIGIN_SECRET_ARN).toEqual({
+      Ref: expect.stringMatching(/^PlaybackOriginSecret/),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^PlaybackOriginSecret') }]),
+          }),
+        ]),
+      },
+    });
+  });
+
   test('routes: one per channel with its authorizer, plus the unknown-channel route', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /playback/main/session',
@@ -147,7 +191,7 @@ describe('signed playback in the platform template', () => {
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(Object.keys(routes)));
   });
 
-  test('the session function signs with the current key, reads only its secret and waits for the key group', () => {
+  test('the session function signs with the current key, reads only its secrets and waits for the key group', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
     });
@@ -167,7 +211,7 @@ describe('signed playback in the platform template', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
+            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') }]),
           }),
         ]),
       },
@@ -226,6 +270,7 @@ describe('playback construct validation', () => {
         channels: [{ channelId: 'main', auth: ViewerAuth.PUBLIC }],
         controlApi: new ControlApi(stack, 'Api'),
         signingKeys,
+        originSecret: new PlaybackOriginSecret(stack, 'Origin').secret,
         domainName: 'd111111abcdef8.cloudfront.net',
         sessionTtl: Duration.hours(2),
         ...props,
