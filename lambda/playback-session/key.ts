@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceUnavailable } from '../shared/errors';
 import { ORIGIN_VERIFY_KEY } from '../shared/origin-verify';
+import { SIGNING_GRACE_SECONDS, type StoredSigningKey } from '../shared/signing-keys';
 import type { SigningKey } from './signing';
 
 /** Seconds a client should wait before asking again when the key cannot be read. */
@@ -11,6 +12,32 @@ export interface KeySource {
   readonly secretArn: string;
   /** The public key id the deployment expects (changes on rotation, which also recycles containers). */
   readonly expectedKeyPairId: string;
+}
+
+/**
+ * The current key and, for a signing grace after it was created, the previous one: CloudFront
+ * applies a key group change to its edge locations over minutes, so a session signed with a
+ * brand-new key could be refused where the change has not arrived yet.
+ */
+export class SigningKeys {
+  constructor(
+    private readonly current: KeyCache,
+    private readonly previous: KeyCache | undefined,
+    private readonly graceSeconds: number = SIGNING_GRACE_SECONDS,
+  ) {}
+
+  /** The key to sign with at `now`. */
+  async forNow(now: Date): Promise<SigningKey> {
+    const current = await this.current.get();
+    if (this.previous === undefined || current.createdAt === undefined) return current;
+    if (now.getTime() >= current.createdAt.getTime() + this.graceSeconds * 1000) return current;
+    try {
+      return await this.previous.get();
+    } catch {
+      // The previous key is a precaution; the current one is trusted by the key group already.
+      return current;
+    }
+  }
 }
 
 /** Reads and parses the signing key; any failure is a 503 that names no secret material. */
@@ -28,11 +55,16 @@ export async function readSigningKey(sm: SecretsManagerClient, src: KeySource): 
     );
   }
   try {
-    const parsed = JSON.parse(text ?? '') as { keyPairId?: unknown; privateKey?: unknown };
+    const parsed = JSON.parse(text ?? '') as Partial<Record<keyof StoredSigningKey, unknown>>;
     if (parsed.keyPairId !== src.expectedKeyPairId || typeof parsed.privateKey !== 'string') {
       throw new Error('stale or incomplete');
     }
-    return { keyPairId: parsed.keyPairId, privateKey: createPrivateKey(parsed.privateKey) };
+    const createdAt = typeof parsed.createdAt === 'string' ? new Date(parsed.createdAt) : undefined;
+    return {
+      keyPairId: parsed.keyPairId,
+      privateKey: createPrivateKey(parsed.privateKey),
+      ...(createdAt !== undefined && !Number.isNaN(createdAt.getTime()) ? { createdAt } : {}),
+    };
   } catch {
     throw new ServiceUnavailable(
       'the playback signing key is being rotated; retry shortly',

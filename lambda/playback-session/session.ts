@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER } from '../shared/origin-verify';
-import type { KeyCache } from './key';
+import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
 
 export const AUTH_MODES = ['public', 'jwt', 'iam'] as const;
@@ -16,6 +16,8 @@ export const ENV = {
   domain: 'ONAIR_PLAYBACK_DOMAIN',
   secretArn: 'ONAIR_SIGNING_KEY_SECRET_ARN',
   keyPairId: 'ONAIR_SIGNING_KEY_ID',
+  previousSecretArn: 'ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN',
+  previousKeyPairId: 'ONAIR_PREVIOUS_SIGNING_KEY_ID',
   ttlSeconds: 'ONAIR_SESSION_TTL_SECONDS',
   bindSourceIp: 'ONAIR_BIND_SOURCE_IP',
   originSecretArn: 'ONAIR_ORIGIN_SECRET_ARN',
@@ -26,6 +28,9 @@ export const sessionConfig = z.object({
   domain: z.string().min(1),
   secretArn: z.string().min(1),
   keyPairId: z.string().min(1),
+  /** The previous key version (absent at version 1): signs for a grace period after a rotation. */
+  previousSecretArn: z.string().min(1).optional(),
+  previousKeyPairId: z.string().min(1).optional(),
   ttlSeconds: z.coerce.number().int().min(60).max(86_400),
   bindSourceIp: z.enum(['true', 'false']).transform((v) => v === 'true'),
   originSecretArn: z.string().min(1),
@@ -96,7 +101,7 @@ function ipv4Only(ip: string): string {
 
 export interface SessionDeps {
   readonly config: SessionConfig;
-  readonly keys: KeyCache;
+  readonly keys: SigningKeys;
   /** The origin-verify header value CloudFront sends (read once per container, only for bound sessions). */
   readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
@@ -154,7 +159,7 @@ export async function issueSession(
     }
   }
 
-  const key = await deps.keys.get();
+  const key = await deps.keys.forNow(deps.now());
   const session = signSession(key, {
     domain: deps.config.domain,
     channelId,

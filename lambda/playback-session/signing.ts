@@ -7,6 +7,8 @@ import { type Format, manifestPath } from '../shared/manifests';
 export interface SigningKey {
   readonly keyPairId: string;
   readonly privateKey: KeyObject;
+  /** When CloudFront registered the public key, if the secret records it. */
+  readonly createdAt?: Date;
 }
 
 export type { Format };

@@ -80,6 +80,13 @@ export class Playback extends Construct {
         ONAIR_PLAYBACK_DOMAIN: props.domainName,
         ONAIR_SIGNING_KEY_SECRET_ARN: keys.current.secret.secretArn,
         ONAIR_SIGNING_KEY_ID: keys.current.publicKeyId,
+        // Signs for a grace period after a rotation (lambda/shared/signing-keys.ts).
+        ...(keys.previous
+          ? {
+              ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: keys.previous.secret.secretArn,
+              ONAIR_PREVIOUS_SIGNING_KEY_ID: keys.previous.publicKeyId,
+            }
+          : {}),
         ONAIR_SESSION_TTL_SECONDS: String(ttl),
         ONAIR_BIND_SOURCE_IP: String(props.bindSourceIp ?? false),
         ONAIR_ORIGIN_SECRET_ARN: props.originSecret.secretArn,
@@ -89,6 +96,7 @@ export class Playback extends Construct {
       },
     });
     keys.current.secret.grantRead(this.sessionFunction.role);
+    keys.previous?.secret.grantRead(this.sessionFunction.role);
     props.originSecret.grantRead(this.sessionFunction.role);
     // Sign with a new key only once the key group trusts it.
     this.sessionFunction.node.addDependency(keys.keyGroup);

@@ -200,6 +200,10 @@ describe('signed playback in the platform template', () => {
       ONAIR_PLAYBACK_DOMAIN: { 'Fn::GetAtt': [expect.stringMatching(/^Delivery/), 'DomainName'] },
       ONAIR_SIGNING_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^SigningKeysKeyv3Secret/) },
       ONAIR_SIGNING_KEY_ID: { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyv3/), 'PublicKeyId'] },
+      ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^SigningKeysKeyv2Secret/) },
+      ONAIR_PREVIOUS_SIGNING_KEY_ID: {
+        'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyv2/), 'PublicKeyId'],
+      },
       ONAIR_BIND_SOURCE_IP: 'false',
       ONAIR_PLAYBACK_AUTH: JSON.stringify({ main: 'public', members: 'jwt', partner: 'iam' }),
     });
@@ -211,7 +215,10 @@ describe('signed playback in the platform template', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') }]),
+            Resource: Match.arrayWith([
+              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv2Secret') },
+              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
+            ]),
           }),
         ]),
       },
@@ -251,6 +258,12 @@ describe('signing key versions', () => {
     });
     const cr = Object.values(template.findResources('Custom::OnAirSigningKey'))[0];
     expect(cr?.Properties.PreviousPublicKeyId).toBeUndefined();
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SIGNING_KEY_ID: Match.anyValue() } } },
+      }),
+    )[0];
+    expect(Object.keys(fn?.Properties.Environment.Variables)).not.toContain('ONAIR_PREVIOUS_SIGNING_KEY_ID');
   });
 
   test('fails for a version below 1', () => {

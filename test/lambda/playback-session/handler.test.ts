@@ -35,6 +35,8 @@ let GetSecretValueCommand: typeof SecretsManager.GetSecretValueCommand;
  * mocks the Secrets Manager client of that same module registry.
  */
 function loadHandler(env: Record<string, string> = {}, setup: (sm: SmStub) => void = () => {}): Handler {
+  delete process.env.ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN;
+  delete process.env.ONAIR_PREVIOUS_SIGNING_KEY_ID;
   Object.assign(process.env, {
     ONAIR_PLAYBACK_DOMAIN: DOMAIN,
     ONAIR_SIGNING_KEY_SECRET_ARN: SECRET_ARN,
@@ -314,6 +316,78 @@ describe('POST /playback/{channelId}/session', () => {
       secretOk,
     )(event('main', { headers: { 'cloudfront-viewer-address': '2001:db8::9:50123' } }));
     expect(res.statusCode).toBe(200);
+  });
+
+  describe('signing grace after a rotation', () => {
+    const previousPair = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const PREV_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SigningKeysKeyv0-prev';
+    const PREV_ID = 'K2PREVIOUSKEY1';
+    const withCurrentCreated = (minutesAgo: number) =>
+      loadHandler(
+        { ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: PREV_ARN, ONAIR_PREVIOUS_SIGNING_KEY_ID: PREV_ID },
+        (stub) => {
+          stub.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
+            SecretString: JSON.stringify({
+              keyPairId: KEY_ID,
+              privateKey: pair.privateKey,
+              createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+            }),
+          });
+          stub.on(GetSecretValueCommand, { SecretId: PREV_ARN }).resolves({
+            SecretString: JSON.stringify({ keyPairId: PREV_ID, privateKey: previousPair.privateKey }),
+          });
+        },
+      );
+    const signedWith = (res: APIGatewayProxyStructuredResultV2) => {
+      const url = body(res).urls.hls as string;
+      const q = new URL(url).searchParams;
+      const args = {
+        url,
+        policy: q.get('Policy') ?? '',
+        signature: q.get('Signature') ?? '',
+        at: new Date(),
+      };
+      return {
+        keyPairId: q.get('Key-Pair-Id'),
+        byPrevious: cloudFrontWouldAllow(previousPair.publicKey, args),
+        byCurrent: cloudFrontWouldAllow(pair.publicKey, args),
+      };
+    };
+
+    test("within 10 minutes of the current key's creation, the previous key signs (edges may not trust the new one yet)", async () => {
+      const res = await withCurrentCreated(1)(event('main'));
+      expect(res.statusCode).toBe(200);
+      expect(signedWith(res)).toEqual({ keyPairId: PREV_ID, byPrevious: true, byCurrent: false });
+      expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: PREV_ARN });
+    });
+
+    test('after the grace the current key signs and the previous secret is not read', async () => {
+      const res = await withCurrentCreated(11)(event('main'));
+      expect(signedWith(res)).toEqual({ keyPairId: KEY_ID, byPrevious: false, byCurrent: true });
+      expect(sm.commandCalls(GetSecretValueCommand, { SecretId: PREV_ARN })).toHaveLength(0);
+    });
+
+    test('an unreadable previous key falls back to the current one', async () => {
+      const handler = withCurrentCreated(1);
+      sm.on(GetSecretValueCommand, { SecretId: PREV_ARN }).rejects(
+        Object.assign(new Error('x'), { name: 'ThrottlingException', $fault: 'server' }),
+      );
+      const res = await handler(event('main'));
+      expect(res.statusCode).toBe(200);
+      expect(signedWith(res).keyPairId).toBe(KEY_ID);
+    });
+
+    test('a current key without a recorded creation time signs at once', async () => {
+      const res = await loadHandler(
+        { ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: PREV_ARN, ONAIR_PREVIOUS_SIGNING_KEY_ID: PREV_ID },
+        secretOk,
+      )(event('main'));
+      expect(signedWith(res).keyPairId).toBe(KEY_ID);
+    });
   });
 
   test.each([
