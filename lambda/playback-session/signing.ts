@@ -92,11 +92,15 @@ function required(v: string | undefined): string {
   return v;
 }
 
-/** Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site), never to scripts. */
+/**
+ * Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site),
+ * never to scripts; `Partitioned` (CHIPS) keeps them usable for an embedded player where the
+ * browser blocks unpartitioned third-party cookies (browsers without CHIPS ignore the attribute).
+ */
 export function setCookieHeaders(session: PlaybackSession): string[] {
   const expires = session.expiresAt.toUTCString();
   return SIGNED_COOKIES.map(
     (name) =>
-      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None`,
+      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None; Partitioned`,
   );
 }

@@ -130,7 +130,7 @@ describe('POST /playback/{channelId}/session', () => {
     }
     expect(res.cookies).toHaveLength(3);
     expect(res.cookies?.[0]).toMatch(
-      /^CloudFront-Policy=.+; Path=\/live\/main\/; Expires=.+; Secure; HttpOnly; SameSite=None$/,
+      /^CloudFront-Policy=.+; Path=\/live\/main\/; Expires=.+; Secure; HttpOnly; SameSite=None; Partitioned$/,
     );
     await handler(event('main'));
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);

@@ -123,7 +123,7 @@ describe('playback session signing', () => {
     expect(() => sessionPolicy({ ...input, sourceIp: '2001:db8::7' })).toThrow('not an IPv4 address');
   });
 
-  test('cookies are secure, http-only, cross-site and scoped to the channel path until expiry', () => {
+  test('cookies are secure, http-only, cross-site, partitioned and scoped to the channel path until expiry', () => {
     const headers = setCookieHeaders(session);
     expect(headers).toHaveLength(3);
     for (const [i, name] of [
@@ -133,7 +133,7 @@ describe('playback session signing', () => {
     ].entries()) {
       expect(headers[i]).toMatch(
         new RegExp(
-          `^${name}=[A-Za-z0-9_~-]+; Path=/live/main/; Expires=Tue, 01 Jan 2030 02:00:00 GMT; Secure; HttpOnly; SameSite=None$`,
+          `^${name}=[A-Za-z0-9_~-]+; Path=/live/main/; Expires=Tue, 01 Jan 2030 02:00:00 GMT; Secure; HttpOnly; SameSite=None; Partitioned$`,
         ),
       );
     }
