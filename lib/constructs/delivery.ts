@@ -207,9 +207,11 @@ export class Delivery extends Construct {
           contentTypeOptions: { override: true },
         },
       });
-      // Never cached (each response is a credential); all viewer headers but Host reach the API,
-      // since API Gateway routes by Host; Authorization passes because caching is disabled.
-      // The session is not signed media, so this behavior has no trusted key group.
+      // Never cached (each response is a credential). Every viewer header but Host reaches the
+      // API (API Gateway answers only its own host name). The jwt channels' Authorization header
+      // reaches it only because a managed AllViewer* origin request policy may forward it when
+      // the cache policy disables caching; a custom origin request policy cannot. The session is
+      // not signed media, so this behavior has no trusted key group.
       additionalBehaviors[PLAYBACK_API_PATH] = {
         origin: new origins.HttpOrigin(props.playbackApiDomainName, {
           originId: 'control-api',
