@@ -1,16 +1,25 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
-import { KeyCache, readSigningKey } from './key';
+import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
 import { issueSession, loadSessionConfig } from './session';
 
 const sm = new SecretsManagerClient({ maxAttempts: 3 });
 const config = loadSessionConfig();
 // Parsed once per container: a rotation changes ONAIR_SIGNING_KEY_ID, which makes Lambda start
 // fresh containers that load the new key.
-const keys = new KeyCache(() =>
+const current = new KeyCache(() =>
   readSigningKey(sm, { secretArn: config.secretArn, expectedKeyPairId: config.keyPairId }),
 );
+const { previousSecretArn, previousKeyPairId } = config;
+const previous =
+  previousSecretArn !== undefined && previousKeyPairId !== undefined
+    ? new KeyCache(() =>
+        readSigningKey(sm, { secretArn: previousSecretArn, expectedKeyPairId: previousKeyPairId }),
+      )
+    : undefined;
+const keys = new SigningKeys(current, previous);
+const originSecret = new KeyCache(() => readOriginSecret(sm, config.originSecretArn));
 
 type Attrs = Parameters<typeof logger.appendKeys>[0];
 const log = {
@@ -20,5 +29,5 @@ const log = {
 };
 
 export const handler = httpHandler(log, (event) =>
-  issueSession(event, { config, keys, now: () => new Date(), log }),
+  issueSession(event, { config, keys, originSecret, now: () => new Date(), log }),
 );

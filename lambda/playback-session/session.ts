@@ -1,9 +1,11 @@
-import { isIP } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP, isIPv4 } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { BadRequest, NotFound, Unauthorized } from '../shared/errors';
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith } from '../shared/http';
-import type { KeyCache } from './key';
+import { ORIGIN_VERIFY_HEADER } from '../shared/origin-verify';
+import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
 
 export const AUTH_MODES = ['public', 'jwt', 'iam'] as const;
@@ -14,8 +16,11 @@ export const ENV = {
   domain: 'ONAIR_PLAYBACK_DOMAIN',
   secretArn: 'ONAIR_SIGNING_KEY_SECRET_ARN',
   keyPairId: 'ONAIR_SIGNING_KEY_ID',
+  previousSecretArn: 'ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN',
+  previousKeyPairId: 'ONAIR_PREVIOUS_SIGNING_KEY_ID',
   ttlSeconds: 'ONAIR_SESSION_TTL_SECONDS',
   bindSourceIp: 'ONAIR_BIND_SOURCE_IP',
+  originSecretArn: 'ONAIR_ORIGIN_SECRET_ARN',
   auth: 'ONAIR_PLAYBACK_AUTH',
 } as const;
 
@@ -23,8 +28,12 @@ export const sessionConfig = z.object({
   domain: z.string().min(1),
   secretArn: z.string().min(1),
   keyPairId: z.string().min(1),
+  /** The previous key version (absent at version 1): signs for a grace period after a rotation. */
+  previousSecretArn: z.string().min(1).optional(),
+  previousKeyPairId: z.string().min(1).optional(),
   ttlSeconds: z.coerce.number().int().min(60).max(86_400),
   bindSourceIp: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  originSecretArn: z.string().min(1),
   auth: z.string().transform((s, ctx) => {
     const r = z.record(z.string(), z.enum(AUTH_MODES)).safeParse(JSON.parse(s));
     if (!r.success) {
@@ -55,20 +64,46 @@ type Authorizer = {
   iam?: { userArn?: string; callerId?: string };
 };
 
-/** The viewer's address: CloudFront's CloudFront-Viewer-Address ("<ip>:<port>") when it came through the distribution. */
+/**
+ * The viewer's address from CloudFront-Viewer-Address ("<ip>:<port>"). Only meaningful on a
+ * request that came through the distribution ({@link cameThroughCloudFront}): a direct caller of
+ * the API chooses its own headers.
+ */
 export function viewerAddress(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.['cloudfront-viewer-address'];
-  if (header !== undefined) {
-    const ip = header.slice(0, header.lastIndexOf(':'));
-    if (isIP(ip) !== 0) return ip;
-  }
-  const direct = event.requestContext?.http?.sourceIp;
-  return direct !== undefined && isIP(direct) !== 0 ? direct : undefined;
+  if (header === undefined) return undefined;
+  const ip = header.slice(0, header.lastIndexOf(':'));
+  return isIP(ip) !== 0 ? ip : undefined;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** Whether the request carries CloudFront's origin-verify header (compared in constant time). */
+export async function cameThroughCloudFront(
+  event: APIGatewayProxyEventV2,
+  originSecret: KeyCache<string>,
+): Promise<boolean> {
+  const sent = event.headers?.[ORIGIN_VERIFY_HEADER.toLowerCase()];
+  if (sent === undefined || sent === '') return false;
+  return timingSafeEqual(sha256(sent), sha256(await originSecret.get()));
+}
+
+/**
+ * Bound sessions name an IPv4 address: CloudFront does not support IpAddress policies for IPv6
+ * viewers (the distribution answers IPv4 only when sessions are bound).
+ */
+function ipv4Only(ip: string): string {
+  if (isIPv4(ip)) return ip;
+  throw new BadRequest(
+    `sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4`,
+  );
 }
 
 export interface SessionDeps {
   readonly config: SessionConfig;
-  readonly keys: KeyCache;
+  readonly keys: SigningKeys;
+  /** The origin-verify header value CloudFront sends (read once per container, only for bound sessions). */
+  readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
   readonly log: { info(msg: string, extra?: object): void };
 }
@@ -107,18 +142,24 @@ export async function issueSession(
         throw new BadRequest(
           'viewerIp is required: sessions are bound to the viewer address (playback.bindSourceIp)',
         );
-      sourceIp = body.viewerIp;
+      sourceIp = ipv4Only(body.viewerIp);
     }
   } else {
     parseWith(viewerBody, raw, 'request body');
     if (deps.config.bindSourceIp) {
-      sourceIp = viewerAddress(event);
-      if (sourceIp === undefined)
+      if (!(await cameThroughCloudFront(event, deps.originSecret))) {
+        throw new Forbidden(
+          `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${deps.config.domain}/api/playback/${channelId}/session`,
+        );
+      }
+      const address = viewerAddress(event);
+      if (address === undefined)
         throw new BadRequest('the viewer address is unknown; cannot bind the session');
+      sourceIp = ipv4Only(address);
     }
   }
 
-  const key = await deps.keys.get();
+  const key = await deps.keys.forNow(deps.now());
   const session = signSession(key, {
     domain: deps.config.domain,
     channelId,

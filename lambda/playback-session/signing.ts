@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
 import { type Format, manifestPath } from '../shared/manifests';
 
@@ -7,6 +7,8 @@ import { type Format, manifestPath } from '../shared/manifests';
 export interface SigningKey {
   readonly keyPairId: string;
   readonly privateKey: KeyObject;
+  /** When CloudFront registered the public key, if the secret records it. */
+  readonly createdAt?: Date;
 }
 
 export type { Format };
@@ -37,11 +39,14 @@ export interface PlaybackSession {
   readonly urls: Readonly<Record<Format, string>>;
 }
 
-/** `AWS:SourceIp` takes CIDR notation: one address is /32 (IPv4) or /128 (IPv6). */
+/**
+ * `AWS:SourceIp` takes CIDR notation: one address is /32. IPv4 only: CloudFront's API reference
+ * (IsIPV6Enabled) rules out IPv6 for custom policies with IpAddress, and the distribution has IPv6
+ * off when sessions are bound.
+ */
 export function sourceIpCidr(ip: string): string {
-  const family = isIP(ip);
-  if (family === 0) throw new Error('not an IP address');
-  return `${ip}/${family === 4 ? 32 : 128}`;
+  if (!isIPv4(ip)) throw new Error('not an IPv4 address');
+  return `${ip}/32`;
 }
 
 /**
@@ -87,11 +92,15 @@ function required(v: string | undefined): string {
   return v;
 }
 
-/** Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site), never to scripts. */
+/**
+ * Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site),
+ * never to scripts; `Partitioned` (CHIPS) keeps them usable for an embedded player where the
+ * browser blocks unpartitioned third-party cookies (browsers without CHIPS ignore the attribute).
+ */
 export function setCookieHeaders(session: PlaybackSession): string[] {
   const expires = session.expiresAt.toUTCString();
   return SIGNED_COOKIES.map(
     (name) =>
-      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None`,
+      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None; Partitioned`,
   );
 }

@@ -24,6 +24,12 @@ export class Unauthorized extends HttpError {
   }
 }
 
+export class Forbidden extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(403, 'Forbidden', message, details);
+  }
+}
+
 export class NotFound extends HttpError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(404, 'NotFound', message, details);

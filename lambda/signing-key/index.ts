@@ -34,14 +34,36 @@ export interface Clients {
   readonly now?: () => Date;
 }
 
-async function guard(c: Clients, p: KeyProperties, self: string | undefined): Promise<void> {
-  const keep = [p.PreviousPublicKeyId, self].filter((x): x is string => x !== undefined);
-  await assertRetirementIsSafe(c.cf, {
-    keyGroupName: p.KeyGroupName,
-    keep,
-    guardSeconds: p.GuardSeconds,
-    now: (c.now ?? (() => new Date()))(),
-  });
+interface GuardInput {
+  /** Public keys the key group keeps trusting besides the one being created. */
+  readonly keep: readonly (string | undefined)[];
+  readonly guardSeconds: number;
+  /**
+   * `enforce` fails the request; `warn` only logs. Updates never fail: a rollback sends an Update
+   * that makes the old key current again while the key group still trusts the newer key, and a
+   * failure there leaves the stack in UPDATE_ROLLBACK_FAILED.
+   */
+  readonly mode: 'enforce' | 'warn';
+}
+
+async function guard(c: Clients, p: KeyProperties, g: GuardInput, log: object): Promise<void> {
+  try {
+    await assertRetirementIsSafe(c.cf, {
+      keyGroupName: p.KeyGroupName,
+      keep: g.keep.filter((x): x is string => x !== undefined),
+      guardSeconds: g.guardSeconds,
+      now: (c.now ?? (() => new Date()))(),
+    });
+  } catch (err) {
+    if (g.mode === 'enforce') throw err;
+    logger.warn(
+      'this key change may cut off live sessions; an update is never blocked (it may be a rollback)',
+      {
+        ...log,
+        reason: (err as Error).message,
+      },
+    );
+  }
 }
 
 /**
@@ -66,7 +88,6 @@ export async function onEvent(
   }
 
   const create = async (): Promise<ProviderResponse> => {
-    if (props.Role === 'current') await guard(c, props, undefined);
     const { publicKeyId } = await createSigningKey(c.cf, c.sm, {
       callerReference: event.RequestId,
       namePrefix: props.NamePrefix,
@@ -77,16 +98,31 @@ export async function onEvent(
     return { PhysicalResourceId: publicKeyId, Data: { PublicKeyId: publicKeyId } };
   };
 
-  if (event.RequestType === 'Create') return create();
+  if (event.RequestType === 'Create') {
+    // A new current key keeps the previous one trusted. A new *previous* key means the version was
+    // lowered or skipped: the key group would keep none of the keys it trusts today.
+    const keep = props.Role === 'current' ? [props.PreviousPublicKeyId] : [];
+    await guard(c, props, { keep, guardSeconds: props.GuardSeconds, mode: 'enforce' }, base);
+    return create();
+  }
 
   const old = keyProperties.safeParse(event.OldResourceProperties);
   const id = event.PhysicalResourceId;
+  // A shorter session TTL in this deployment does not shorten sessions signed before it.
+  const guardSeconds = Math.max(props.GuardSeconds, old.success ? old.data.GuardSeconds : 0);
   // A new version or secret needs a new key; CloudFormation then deletes the old one once the
   // key group no longer lists it (cleanup phase).
   if (!old.success || old.data.Version !== props.Version || old.data.SecretArn !== props.SecretArn) {
+    if (props.Role === 'current') {
+      await guard(c, props, { keep: [props.PreviousPublicKeyId], guardSeconds, mode: 'warn' }, base);
+    }
     return create();
   }
-  if (props.Role === 'current' && old.data.Role !== 'current') await guard(c, props, id);
+  if (props.Role === 'current' && old.data.Role !== 'current') {
+    // previous → current: a rollback of a rotation, or a lowered version (2 → 1), which cannot be
+    // told apart here.
+    await guard(c, props, { keep: [props.PreviousPublicKeyId, id], guardSeconds, mode: 'warn' }, base);
+  }
   logger.info('signing key unchanged', { ...base, publicKeyId: id });
   return { PhysicalResourceId: id, Data: { PublicKeyId: id } };
 }

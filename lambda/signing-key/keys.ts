@@ -9,14 +9,7 @@ import {
   ListPublicKeysCommand,
 } from '@aws-sdk/client-cloudfront';
 import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-/** What the session function reads from the key's secret. */
-export interface StoredSigningKey {
-  /** The CloudFront public key id (the signed URL's Key-Pair-Id). */
-  readonly keyPairId: string;
-  /** PKCS#8 PEM. */
-  readonly privateKey: string;
-}
+import { guardFromComment, type StoredSigningKey } from '../shared/signing-keys';
 
 export interface KeyPair {
   readonly publicKeyPem: string;
@@ -74,7 +67,11 @@ export async function createSigningKey(
   );
   const publicKeyId = created.PublicKey?.Id;
   if (!isPublicKeyId(publicKeyId)) throw new Error('CloudFront returned no public key id');
-  const stored: StoredSigningKey = { keyPairId: publicKeyId, privateKey: pair.privateKeyPem };
+  const stored: StoredSigningKey = {
+    keyPairId: publicKeyId,
+    privateKey: pair.privateKeyPem,
+    createdAt: (created.PublicKey?.CreatedTime ?? new Date()).toISOString(),
+  };
   try {
     await sm.send(
       new PutSecretValueCommand({ SecretId: input.secretArn, SecretString: JSON.stringify(stored) }),
@@ -137,7 +134,11 @@ export interface RetirementCheck {
   readonly keyGroupName: string;
   /** Keys the key group will still trust after this deployment (besides the new current key). */
   readonly keep: readonly string[];
-  /** Longest session lifetime plus a margin, in seconds. */
+  /**
+   * Seconds a replaced key may still have valid sessions after its successor was created (longest
+   * session lifetime + margin + signing grace). The guard the key group was last deployed with
+   * counts too, whichever is longer.
+   */
   readonly guardSeconds: number;
   readonly now: Date;
 }
@@ -145,8 +146,9 @@ export interface RetirementCheck {
 /**
  * Refuses a key change that would stop trusting a key while sessions signed with it may still be
  * valid. Before the deployment, sessions are signed with the newest key in the key group; every
- * older key stopped signing when that newest key was created. So: retiring the newest key is
- * never allowed, and retiring an older one only once the newest is older than the guard.
+ * older key stopped signing at most a signing grace after that newest key was created. So:
+ * retiring the newest key is never allowed, and retiring an older one only once the newest is
+ * older than the guard.
  */
 export async function assertRetirementIsSafe(cf: CloudFrontClient, check: RetirementCheck): Promise<void> {
   const group = await findKeyGroup(cf, check.keyGroupName);
@@ -165,11 +167,15 @@ export async function assertRetirementIsSafe(cf: CloudFrontClient, check: Retire
   }
   const since = newest !== undefined ? created.get(newest) : undefined;
   if (since === undefined) return;
-  const safeAt = new Date(since.getTime() + check.guardSeconds * 1000);
+  const guardSeconds = Math.max(
+    check.guardSeconds,
+    guardFromComment(group?.KeyGroup?.KeyGroupConfig?.Comment) ?? 0,
+  );
+  const safeAt = new Date(since.getTime() + guardSeconds * 1000);
   if (check.now < safeAt) {
     throw new Error(
       `retiring public key(s) ${retiring.join(', ')} now would cut off sessions signed until ${since.toISOString()} ` +
-        `(sessions last up to ${Math.round(check.guardSeconds / 60)} minutes including margin); deploy this rotation after ${safeAt.toISOString()}`,
+        `(sessions last up to ${Math.round(guardSeconds / 60)} minutes including margin and signing grace); deploy this rotation after ${safeAt.toISOString()}`,
     );
   }
 }

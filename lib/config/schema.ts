@@ -109,10 +109,28 @@ export const deliveryConfig = z.strictObject({
     })
     .optional(),
   corsAllowedOrigins: z
-    .array(z.union([z.literal('*'), z.url({ protocol: /^https$/ })]))
+    .array(
+      z
+        .string()
+        .refine(
+          isCorsOrigin,
+          'expected "*" or an https origin such as "https://www.example.com" (scheme, lower-case host and optional port, no path or trailing slash: browsers send exactly that in Origin)',
+        ),
+    )
     .min(1)
     .default(['*']),
 });
+
+/** `*` or an https origin exactly as browsers send it in the Origin header (CORS compares strings). */
+function isCorsOrigin(value: string): boolean {
+  if (value === '*') return true;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export const packagingConfig = z.strictObject({
   /** How far back viewers (and clips) can seek into a live stream. */

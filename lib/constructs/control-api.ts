@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Lazy } from 'aws-cdk-lib';
 import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,15 +7,30 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** Steady-state requests per second and burst of a route (or of the stage default). */
+export interface ThrottleLimits {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** The stage default: every operator route (people and scripts) gets this, each on its own. */
+export const OPERATOR_THROTTLE: ThrottleLimits = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Viewer session routes: one call per viewer per session TTL, so an audience arriving at the start
+ * of an event fits, while a flood of session requests cannot starve the operator routes.
+ */
+export const SESSION_THROTTLE: ThrottleLimits = { rateLimit: 500, burstLimit: 1000 };
+
 /** Props for {@link ControlApi}. */
 export interface ControlApiProps {
   /**
-   * Steady-state requests per second across the API.
-   * @default - 50
+   * Steady-state requests per second of each route without its own limits.
+   * @default - OPERATOR_THROTTLE.rateLimit (50)
    */
   readonly rateLimit?: number;
   /**
-   * @default - 100
+   * @default - OPERATOR_THROTTLE.burstLimit (100)
    */
   readonly burstLimit?: number;
 }
@@ -29,6 +44,11 @@ export class ControlApi extends Construct {
   public readonly stage: apigw.HttpStage;
   public readonly accessLogs: logs.LogGroup;
   private readonly iamAuthorizer = new authorizers.HttpIamAuthorizer();
+  /** CloudFormation's RouteSettings is a JSON map: its keys are route keys, its values use CloudFormation's casing. */
+  private readonly routeThrottles: Record<
+    string,
+    { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  > = {};
 
   constructor(scope: Construct, id: string, props: ControlApiProps = {}) {
     super(scope, id);
@@ -40,7 +60,10 @@ export class ControlApi extends Construct {
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      throttle: {
+        rateLimit: props.rateLimit ?? OPERATOR_THROTTLE.rateLimit,
+        burstLimit: props.burstLimit ?? OPERATOR_THROTTLE.burstLimit,
+      },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogs),
         format: apigwv1.AccessLogFormat.jsonWithStandardFields({
@@ -55,6 +78,26 @@ export class ControlApi extends Construct {
           user: true,
         }),
       },
+    });
+  }
+
+  /**
+   * Gives routes their own throttle (stage RouteSettings keyed by route key) instead of the
+   * stage default.
+   */
+  public throttleRoutes(routes: readonly apigw.HttpRoute[], limits: ThrottleLimits): void {
+    const cfn = this.stage.node.defaultChild as apigw.CfnStage;
+    for (const route of routes) {
+      const key = (route.node.defaultChild as apigw.CfnRoute).routeKey;
+      this.routeThrottles[key] = {
+        ThrottlingRateLimit: limits.rateLimit,
+        ThrottlingBurstLimit: limits.burstLimit,
+      };
+      // API Gateway accepts route settings only for routes that exist.
+      cfn.node.addDependency(route);
+    }
+    cfn.routeSettings = Lazy.any({
+      produce: () => (Object.keys(this.routeThrottles).length > 0 ? this.routeThrottles : undefined),
     });
   }
 

@@ -62,6 +62,17 @@ export interface DeliveryProps {
    * @default - no /player/* behavior
    */
   readonly playerBucket?: s3.IBucket;
+  /**
+   * Custom headers CloudFront adds to every `/api/playback/*` origin request.
+   * @default - none
+   */
+  readonly playbackApiOriginHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Answer IPv6 DNS queries. CloudFront's API reference (IsIPV6Enabled) says not to enable IPv6
+   * when signed URLs or cookies use a custom policy with IpAddress (sessions bound to the viewer).
+   * @default - true
+   */
+  readonly enableIpv6?: boolean;
 }
 
 /** Path pattern of the viewer API behavior. */
@@ -226,12 +237,15 @@ export class Delivery extends Construct {
           contentTypeOptions: { override: true },
         },
       });
-      // Never cached (each response is a credential); all viewer headers but Host reach the API,
-      // since API Gateway routes by Host; Authorization passes because caching is disabled.
-      // The session is not signed media, so this behavior has no trusted key group.
+      // Never cached (each response is a credential). Every viewer header but Host reaches the
+      // API (API Gateway answers only its own host name). The jwt channels' Authorization header
+      // reaches it only because a managed AllViewer* origin request policy may forward it when
+      // the cache policy disables caching; a custom origin request policy cannot. The session is
+      // not signed media, so this behavior has no trusted key group.
       additionalBehaviors[PLAYBACK_API_PATH] = {
         origin: new origins.HttpOrigin(props.playbackApiDomainName, {
           originId: 'control-api',
+          customHeaders: props.playbackApiOriginHeaders ? { ...props.playbackApiOriginHeaders } : undefined,
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           readTimeout: Duration.seconds(10),
@@ -323,7 +337,7 @@ export class Delivery extends Construct {
       minimumProtocolVersion: props.customDomain
         ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
         : undefined,
-      enableIpv6: true,
+      enableIpv6: props.enableIpv6 ?? true,
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',

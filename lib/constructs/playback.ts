@@ -1,9 +1,11 @@
 import { type Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppFunction } from './app-function';
-import type { ControlApi } from './control-api';
+import { type ControlApi, SESSION_THROTTLE } from './control-api';
+import type { PlaybackOriginSecret } from './playback-origin';
 import type { PlaybackSigningKeys } from './signing-keys';
 
 /** Who may obtain a playback session for a channel (media always needs one). */
@@ -26,6 +28,11 @@ export interface PlaybackProps {
   readonly channels: readonly PlaybackChannel[];
   readonly controlApi: ControlApi;
   readonly signingKeys: PlaybackSigningKeys;
+  /**
+   * The secret whose value CloudFront sends on `/api/playback/*` (see {@link PlaybackOriginSecret}):
+   * the function trusts CloudFront-Viewer-Address only on requests that carry it.
+   */
+  readonly originSecret: secretsmanager.ISecret;
   /** Host name viewers play from (distribution or custom domain); the policies name it. */
   readonly domainName: string;
   readonly sessionTtl: Duration;
@@ -73,14 +80,24 @@ export class Playback extends Construct {
         ONAIR_PLAYBACK_DOMAIN: props.domainName,
         ONAIR_SIGNING_KEY_SECRET_ARN: keys.current.secret.secretArn,
         ONAIR_SIGNING_KEY_ID: keys.current.publicKeyId,
+        // Signs for a grace period after a rotation (lambda/shared/signing-keys.ts).
+        ...(keys.previous
+          ? {
+              ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: keys.previous.secret.secretArn,
+              ONAIR_PREVIOUS_SIGNING_KEY_ID: keys.previous.publicKeyId,
+            }
+          : {}),
         ONAIR_SESSION_TTL_SECONDS: String(ttl),
         ONAIR_BIND_SOURCE_IP: String(props.bindSourceIp ?? false),
+        ONAIR_ORIGIN_SECRET_ARN: props.originSecret.secretArn,
         ONAIR_PLAYBACK_AUTH: JSON.stringify(
           Object.fromEntries(props.channels.map((c) => [c.channelId, c.auth])),
         ),
       },
     });
     keys.current.secret.grantRead(this.sessionFunction.role);
+    keys.previous?.secret.grantRead(this.sessionFunction.role);
+    props.originSecret.grantRead(this.sessionFunction.role);
     // Sign with a new key only once the key group trusts it.
     this.sessionFunction.node.addDependency(keys.keyGroup);
 
@@ -90,10 +107,12 @@ export class Playback extends Construct {
       });
     }
     const fn = this.sessionFunction.function;
+    const api = props.controlApi;
     for (const ch of props.channels) {
       const routeId = `Session-${ch.channelId}`;
       if (ch.auth === ViewerAuth.IAM) {
-        props.controlApi.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+        const routes = api.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+        api.throttleRoutes(routes, SESSION_THROTTLE);
       } else {
         const routes = props.controlApi.addRoute(
           routeId,
@@ -102,6 +121,7 @@ export class Playback extends Construct {
           fn,
           ch.auth === ViewerAuth.JWT ? this.jwtAuthorizer : undefined,
         );
+        api.throttleRoutes(routes, SESSION_THROTTLE);
         if (ch.auth === ViewerAuth.PUBLIC) {
           for (const r of routes)
             Validations.of(r).acknowledge({
@@ -118,6 +138,7 @@ export class Playback extends Construct {
       fn,
       undefined,
     );
+    api.throttleRoutes(unknown, SESSION_THROTTLE);
     for (const r of unknown)
       Validations.of(r).acknowledge({
         id: 'AwsSolutions-APIG4',

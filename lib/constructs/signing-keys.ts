@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { keyGroupComment, SIGNING_GRACE_SECONDS } from '../../lambda/shared/signing-keys';
 import { AppFunction } from './app-function';
 import { acknowledgeWildcardResources } from './nag';
 
@@ -35,9 +36,9 @@ export interface SigningKeyVersion {
  * RSA-2048 key pair at deploy, registers the public key with CloudFront and writes the private key
  * to that version's secret (never to the template). The key group trusts the current and the
  * previous version; raising the version by one adds `v<n+1>`, keeps `v<n>` trusted and removes
- * `v<n-1>`, which CloudFormation deletes only after the key group stopped listing it. The current
- * key's handler refuses a deployment that would retire a key less than a session TTL (+ margin)
- * after it stopped signing, so no valid session ever loses its key.
+ * `v<n-1>`, which CloudFormation deletes only after the key group stopped listing it. Creating a
+ * key refuses a deployment that would retire a key less than a session TTL (+ margin) after it
+ * stopped signing, so no valid session ever loses its key; updates never fail (rollbacks).
  */
 export class PlaybackSigningKeys extends Construct {
   public readonly keyGroup: cloudfront.CfnKeyGroup;
@@ -54,7 +55,11 @@ export class PlaybackSigningKeys extends Construct {
     }
     const stack = Stack.of(this);
     const keyGroupName = `${stack.stackName}-playback`;
-    const guard = props.sessionTtl.plus(props.retirementMargin ?? Duration.minutes(5));
+    // A replaced key may sign for the signing grace after its successor was created; its
+    // sessions then last up to a session TTL.
+    const guard = props.sessionTtl
+      .plus(props.retirementMargin ?? Duration.minutes(5))
+      .plus(Duration.seconds(SIGNING_GRACE_SECONDS));
 
     this.handler = new AppFunction(this, 'Handler', {
       entry: 'signing-key',
@@ -126,7 +131,7 @@ export class PlaybackSigningKeys extends Construct {
     this.keyGroup = new cloudfront.CfnKeyGroup(this, 'KeyGroup', {
       keyGroupConfig: {
         name: keyGroupName,
-        comment: 'OnAir playback: current and previous signing key',
+        comment: keyGroupComment(guard.toSeconds()),
         items: [this.current.publicKeyId, ...(this.previous ? [this.previous.publicKeyId] : [])],
       },
     });

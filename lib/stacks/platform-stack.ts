@@ -12,6 +12,7 @@ import { LiveChannel } from '../constructs/live-channel';
 import { Operations } from '../constructs/operations';
 import { PackagingFormat } from '../constructs/packaging';
 import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
+import { PlaybackOriginSecret } from '../constructs/playback-origin';
 import { PLAYER_PATH, Player } from '../constructs/player';
 import { PlaybackSigningKeys } from '../constructs/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys';
@@ -37,6 +38,8 @@ export class PlatformStack extends Stack {
   public readonly playback: Playback;
   /** The static demo player served at /player/. */
   public readonly player: Player;
+  /** The header that proves a playback API request came through the distribution. */
+  public readonly playbackOrigin: PlaybackOriginSecret;
   /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
   public readonly channelRegistry: string;
   public readonly streamKeys: StreamKeys;
@@ -85,6 +88,7 @@ export class PlatformStack extends Stack {
 
     this.player = new Player(this, 'Player', { accessLogsBucket: this.accessLogs.bucket });
 
+    this.playbackOrigin = new PlaybackOriginSecret(this, 'PlaybackOrigin');
     this.delivery = new Delivery(this, 'Delivery', {
       channels: this.channels.map((c) => ({ channelId: c.channelId, packaging: c.packaging })),
       cdnAuthorization: this.cdnAuthorization,
@@ -97,6 +101,9 @@ export class PlatformStack extends Stack {
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
       playbackApiDomainName: this.controlApi.domainName,
       playerBucket: this.player.bucket,
+      playbackApiOriginHeaders: this.playbackOrigin.originHeaders(),
+      // Sessions bound to an address are IPv4 only (IsIPV6Enabled, CloudFront API reference).
+      enableIpv6: !cfg.playback.bindSourceIp,
     });
 
     this.channelRegistry = channelRegistryJson(this.channels);
@@ -117,6 +124,7 @@ export class PlatformStack extends Stack {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
       controlApi: this.controlApi,
       signingKeys: this.signingKeys,
+      originSecret: this.playbackOrigin.secret,
       domainName: this.delivery.domainName,
       sessionTtl,
       bindSourceIp: cfg.playback.bindSourceIp,

@@ -172,7 +172,25 @@ describe('config errors name the field, the value and what is allowed', () => {
     [
       'an http CORS origin',
       { stage: 'dev', channels: [channel()], delivery: { corsAllowedOrigins: ['http://example.com'] } },
-      'delivery.corsAllowedOrigins[0]: received "http://example.com";',
+      'delivery.corsAllowedOrigins[0]: received "http://example.com"; expected "*" or an https origin such as "https://www.example.com" (scheme, lower-case host and optional port, no path or trailing slash: browsers send exactly that in Origin)',
+    ],
+    [
+      'a CORS origin with a trailing slash',
+      {
+        stage: 'dev',
+        channels: [channel()],
+        delivery: { corsAllowedOrigins: ['https://www.example.com', 'https://app.example.com/'] },
+      },
+      'delivery.corsAllowedOrigins[1]: received "https://app.example.com/"; expected "*" or an https origin such as "https://www.example.com" (scheme, lower-case host and optional port, no path or trailing slash: browsers send exactly that in Origin)',
+    ],
+    [
+      'a CORS origin with a path',
+      {
+        stage: 'dev',
+        channels: [channel()],
+        delivery: { corsAllowedOrigins: ['https://example.com/player'] },
+      },
+      'delivery.corsAllowedOrigins[0]: received "https://example.com/player"; expected "*" or an https origin',
     ],
     [
       'a startover beyond 14 days',
@@ -211,6 +229,16 @@ describe('config errors name the field, the value and what is allowed', () => {
   ])('fails on %s', (_what, input, expected) => {
     const problems = problemsOf(input);
     expect(problems.some((p) => p.includes(expected))).toBe(true);
+  });
+
+  test('accepts CORS origins exactly as browsers send them', () => {
+    const origins = ['https://www.example.com', 'https://localhost:8443'];
+    const cfg = parseConfig({
+      stage: 'dev',
+      channels: [channel()],
+      delivery: { corsAllowedOrigins: origins },
+    });
+    expect(cfg.delivery.corsAllowedOrigins).toEqual(origins);
   });
 
   test('fails on duplicate channel ids, naming both places', () => {

@@ -40,6 +40,17 @@ describe('router function', () => {
 });
 
 describe('distribution', () => {
+  test('IPv6 is off when sessions are bound to the viewer address (IsIPV6Enabled), on otherwise', () => {
+    const bound = synthOnAir(testConfig({ playback: { bindSourceIp: true } })).template;
+    bound.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ IPV6Enabled: false }),
+    });
+    const open = synthOnAir(testConfig({ playback: { bindSourceIp: false } })).template;
+    open.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ IPV6Enabled: true }),
+    });
+  });
+
   test('one behavior and one MediaPackage origin per channel, HTTPS only, sending the CDN identifier', () => {
     const { template } = synthOnAir();
     template.hasResourceProperties('AWS::CloudFront::Distribution', {

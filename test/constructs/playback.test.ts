@@ -1,8 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config/load';
-import { ControlApi } from '../../lib/constructs/control-api';
+import { ControlApi, OPERATOR_THROTTLE, SESSION_THROTTLE } from '../../lib/constructs/control-api';
 import { Playback, ViewerAuth } from '../../lib/constructs/playback';
+import { PlaybackOriginSecret } from '../../lib/constructs/playback-origin';
 import { PlaybackSigningKeys } from '../../lib/constructs/signing-keys';
 import { synthOnAir, testApp, testConfig } from '../helpers';
 
@@ -39,6 +40,7 @@ describe('signed playback in the platform template', () => {
     template.hasResourceProperties('AWS::CloudFront::KeyGroup', {
       KeyGroupConfig: {
         Name: 'OnAir-test-playback',
+        Comment: 'OnAir playback: current and previous signing key (guard 4500s)',
         Items: [
           { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv3'), 'PublicKeyId'] },
           { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv2'), 'PublicKeyId'] },
@@ -48,7 +50,8 @@ describe('signed playback in the platform template', () => {
     template.hasResourceProperties('Custom::OnAirSigningKey', {
       Version: '3',
       Role: 'current',
-      GuardSeconds: String(65 * 60),
+      // session TTL + 5 minutes margin + 10 minutes signing grace
+      GuardSeconds: String(75 * 60),
       KeyGroupName: 'OnAir-test-playback',
       SecretArn: { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
       PreviousPublicKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SigningKeysKeyv2'), 'PublicKeyId'] },
@@ -97,6 +100,49 @@ describe('signed playback in the platform template', () => {
     expect(JSON.stringify(origin?.DomainName)).toContain('ControlApi');
   });
 
+  test('CloudFront proves its requests to the playback API with a generated secret header, never a literal', () => {
+    const origin = (dist().Origins as { Id: string; OriginCustomHeaders?: unknown }[]).find(
+      (o) => o.Id === 'control-api',
+    );
+    expect(origin?.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: 'X-OnAir-Origin-Verify',
+        HeaderValue: {
+          'Fn::Join': [
+            '',
+            [
+              '{{resolve:secretsmanager:',
+              { Ref: expect.stringMatching(/^PlaybackOriginSecret/) },
+              ':SecretString:originVerify::}}',
+            ],
+          ],
+        },
+      },
+    ]);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'originVerify', PasswordLength: 48 }),
+    });
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
+      }),
+    )[0];
+    expect(fn?.Properties.Environment.Variables.ONAIR_ORIGIN_SECRET_ARN).toEqual({
+      Ref: expect.stringMatching(/^PlaybackOriginSecret/),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^PlaybackOriginSecret') }]),
+          }),
+        ]),
+      },
+    });
+  });
+
   test('routes: one per channel with its authorizer, plus the unknown-channel route', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /playback/main/session',
@@ -122,7 +168,30 @@ describe('signed playback in the platform template', () => {
     });
   });
 
-  test('the session function signs with the current key, reads only its secret and waits for the key group', () => {
+  test('session routes have their own throttle; operator routes keep the stage default', () => {
+    const stages = template.findResources('AWS::ApiGatewayV2::Stage');
+    const [stage] = Object.values(stages);
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: OPERATOR_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: OPERATOR_THROTTLE.burstLimit,
+    });
+    const limits = { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 };
+    expect(SESSION_THROTTLE).toEqual({ rateLimit: 500, burstLimit: 1000 });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /playback/main/session': limits,
+      'POST /playback/members/session': limits,
+      'POST /playback/partner/session': limits,
+      'POST /playback/{channelId}/session': limits,
+    });
+    // route settings name existing routes only: the stage waits for them
+    const routes = template.findResources('AWS::ApiGatewayV2::Route', {
+      Properties: { RouteKey: Match.stringLikeRegexp('^POST /playback/') },
+    });
+    expect(Object.keys(routes)).toHaveLength(4);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(Object.keys(routes)));
+  });
+
+  test('the session function signs with the current key, reads only its secrets and waits for the key group', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
     });
@@ -131,6 +200,10 @@ describe('signed playback in the platform template', () => {
       ONAIR_PLAYBACK_DOMAIN: { 'Fn::GetAtt': [expect.stringMatching(/^Delivery/), 'DomainName'] },
       ONAIR_SIGNING_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^SigningKeysKeyv3Secret/) },
       ONAIR_SIGNING_KEY_ID: { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyv3/), 'PublicKeyId'] },
+      ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^SigningKeysKeyv2Secret/) },
+      ONAIR_PREVIOUS_SIGNING_KEY_ID: {
+        'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyv2/), 'PublicKeyId'],
+      },
       ONAIR_BIND_SOURCE_IP: 'false',
       ONAIR_PLAYBACK_AUTH: JSON.stringify({ main: 'public', members: 'jwt', partner: 'iam' }),
     });
@@ -142,7 +215,10 @@ describe('signed playback in the platform template', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
+            Resource: Match.arrayWith([
+              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv2Secret') },
+              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
+            ]),
           }),
         ]),
       },
@@ -182,6 +258,12 @@ describe('signing key versions', () => {
     });
     const cr = Object.values(template.findResources('Custom::OnAirSigningKey'))[0];
     expect(cr?.Properties.PreviousPublicKeyId).toBeUndefined();
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SIGNING_KEY_ID: Match.anyValue() } } },
+      }),
+    )[0];
+    expect(Object.keys(fn?.Properties.Environment.Variables)).not.toContain('ONAIR_PREVIOUS_SIGNING_KEY_ID');
   });
 
   test('fails for a version below 1', () => {
@@ -201,6 +283,7 @@ describe('playback construct validation', () => {
         channels: [{ channelId: 'main', auth: ViewerAuth.PUBLIC }],
         controlApi: new ControlApi(stack, 'Api'),
         signingKeys,
+        originSecret: new PlaybackOriginSecret(stack, 'Origin').secret,
         domainName: 'd111111abcdef8.cloudfront.net',
         sessionTtl: Duration.hours(2),
         ...props,

@@ -13,6 +13,12 @@ const pair = generateKeyPairSync('rsa', {
 const KEY_ID = 'K3AAAAEXAMPLE1';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SigningKeysKeyv1-abc';
 const DOMAIN = 'd111111abcdef8.cloudfront.net';
+const ORIGIN_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:PlaybackOriginSecret-xyz';
+const ORIGIN_VALUE = 'q8ZorigInVerifyValue0123456789abcdefABCDEF0123456';
+/** Headers of a request that came through the distribution (CloudFront adds the origin header). */
+const viaCloudFront = (address = '203.0.113.9:50123', verify = ORIGIN_VALUE) => ({
+  headers: { 'cloudfront-viewer-address': address, 'x-onair-origin-verify': verify },
+});
 
 type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -29,12 +35,15 @@ let GetSecretValueCommand: typeof SecretsManager.GetSecretValueCommand;
  * mocks the Secrets Manager client of that same module registry.
  */
 function loadHandler(env: Record<string, string> = {}, setup: (sm: SmStub) => void = () => {}): Handler {
+  delete process.env.ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN;
+  delete process.env.ONAIR_PREVIOUS_SIGNING_KEY_ID;
   Object.assign(process.env, {
     ONAIR_PLAYBACK_DOMAIN: DOMAIN,
     ONAIR_SIGNING_KEY_SECRET_ARN: SECRET_ARN,
     ONAIR_SIGNING_KEY_ID: KEY_ID,
     ONAIR_SESSION_TTL_SECONDS: '7200',
     ONAIR_BIND_SOURCE_IP: 'false',
+    ONAIR_ORIGIN_SECRET_ARN: ORIGIN_ARN,
     ONAIR_PLAYBACK_AUTH: JSON.stringify({ main: 'public', members: 'jwt', partner: 'iam' }),
     POWERTOOLS_SERVICE_NAME: 'playback-session',
     ...env,
@@ -71,7 +80,12 @@ function event(channelId: string, opts: Partial<APIGatewayProxyEventV2> & { auth
 }
 
 const OK = { SecretString: JSON.stringify({ keyPairId: KEY_ID, privateKey: pair.privateKey }) };
-const secretOk = (stub: SmStub) => stub.on(GetSecretValueCommand).resolves(OK);
+const secretOk = (stub: SmStub) => {
+  stub.on(GetSecretValueCommand).resolves(OK);
+  stub
+    .on(GetSecretValueCommand, { SecretId: ORIGIN_ARN })
+    .resolves({ SecretString: JSON.stringify({ originVerify: ORIGIN_VALUE }) });
+};
 const body = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(String(r.body));
 
 let output: string[];
@@ -116,7 +130,7 @@ describe('POST /playback/{channelId}/session', () => {
     }
     expect(res.cookies).toHaveLength(3);
     expect(res.cookies?.[0]).toMatch(
-      /^CloudFront-Policy=.+; Path=\/live\/main\/; Expires=.+; Secure; HttpOnly; SameSite=None$/,
+      /^CloudFront-Policy=.+; Path=\/live\/main\/; Expires=.+; Secure; HttpOnly; SameSite=None; Partitioned$/,
     );
     await handler(event('main'));
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
@@ -202,23 +216,178 @@ describe('POST /playback/{channelId}/session', () => {
     expect(unsigned.statusCode).toBe(401);
   });
 
-  test('bound sessions use CloudFront-Viewer-Address, or the backend-supplied viewerIp for iam', async () => {
+  test('bound sessions use CloudFront-Viewer-Address when CloudFront sent the origin header, or the backend-supplied viewerIp for iam', async () => {
     const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
-    const res = await handler(event('main'));
+    const res = await handler(event('main', viaCloudFront()));
+    expect(res.statusCode).toBe(200);
     const q = new URL(body(res).urls.hls).searchParams;
     const policy = Buffer.from(
       String(q.get('Policy')).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
       'base64',
     ).toString();
     expect(policy).toContain('"AWS:SourceIp":"203.0.113.9/32"');
+    const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
+    expect((await handler(event('members', { ...viaCloudFront(), ...jwt }))).statusCode).toBe(200);
+    // the origin secret is read once per container
+    expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ORIGIN_ARN });
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: ORIGIN_ARN })).toHaveLength(1);
     const iam = { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } };
     const missing = await handler(event('partner', iam));
     expect(missing.statusCode).toBe(400);
     expect(body(missing).message).toMatch(/^viewerIp is required/);
-    const given = await handler(event('partner', { ...iam, body: '{"viewerIp":"2001:db8::5"}' }));
+    // iam callers come directly (SigV4): no origin header needed
+    const given = await handler(event('partner', { ...iam, body: '{"viewerIp":"198.51.100.5"}' }));
     expect(given.statusCode).toBe(200);
     const badIp = await handler(event('partner', { ...iam, body: '{"viewerIp":"300.1.1.1"}' }));
     expect(badIp.statusCode).toBe(400);
+  });
+
+  test("bound public/jwt sessions requested directly from execute-api (no or a wrong origin header) are 403: their CloudFront-Viewer-Address is the caller's own", async () => {
+    const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+    const message = `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${DOMAIN}/api/playback/main/session`;
+    // event() carries a forged CloudFront-Viewer-Address and no origin header
+    const direct = await handler(event('main'));
+    expect(direct.statusCode).toBe(403);
+    expect(body(direct)).toEqual({ error: 'Forbidden', message });
+    const wrong = await handler(event('main', viaCloudFront('203.0.113.9:1', 'guess')));
+    expect(wrong.statusCode).toBe(403);
+    const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
+    const members = await handler(event('members', { ...viaCloudFront('203.0.113.9:1', ''), ...jwt }));
+    expect(members.statusCode).toBe(403);
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).toHaveLength(0);
+  });
+
+  test('the origin header value never appears in logs', async () => {
+    const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+    expect((await handler(event('main', viaCloudFront()))).statusCode).toBe(200);
+    expect(
+      (await handler(event('main', viaCloudFront('203.0.113.9:1', `${ORIGIN_VALUE}x`)))).statusCode,
+    ).toBe(403);
+    const logged = output.join('\n');
+    expect(logged).toContain('playback session issued');
+    expect(logged).not.toContain(ORIGIN_VALUE);
+  });
+
+  test.each([
+    ['ThrottlingException', 'server'],
+    ['AccessDeniedException', 'client'],
+  ])(
+    'an unreadable origin secret (%s) is 503 with Retry-After; the next request retries',
+    async (name, fault) => {
+      const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+      sm.on(GetSecretValueCommand, { SecretId: ORIGIN_ARN })
+        .rejectsOnce(Object.assign(new Error('x'), { name, $fault: fault }))
+        .resolves({ SecretString: JSON.stringify({ originVerify: ORIGIN_VALUE }) });
+      const res = await handler(event('main', viaCloudFront()));
+      expect(res.statusCode).toBe(503);
+      expect(res.headers?.['retry-after']).toBe('2');
+      expect(body(res)).toEqual({
+        error: 'ServiceUnavailable',
+        message: 'the playback API cannot verify its origin; retry shortly',
+        reason: name,
+      });
+      expect((await handler(event('main', viaCloudFront()))).statusCode).toBe(200);
+    },
+  );
+
+  test('unbound sessions never read the origin secret', async () => {
+    const handler = loadHandler({}, secretOk);
+    expect((await handler(event('main'))).statusCode).toBe(200);
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: ORIGIN_ARN })).toHaveLength(0);
+  });
+
+  test('bound sessions refuse IPv6 viewers with 400 and a clear message (CloudFront binds IPv4 only)', async () => {
+    const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+    const viewer = await handler(event('main', viaCloudFront('2001:db8::9:50123')));
+    expect(viewer.statusCode).toBe(400);
+    expect(body(viewer).message).toBe(
+      'sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4',
+    );
+    const iam = { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } };
+    const backend = await handler(event('partner', { ...iam, body: '{"viewerIp":"2001:db8::5"}' }));
+    expect(backend.statusCode).toBe(400);
+    expect(body(backend).message).toMatch(/can bind only IPv4 addresses/);
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).toHaveLength(0);
+  });
+
+  test('unbound sessions serve IPv6 viewers', async () => {
+    const res = await loadHandler(
+      {},
+      secretOk,
+    )(event('main', { headers: { 'cloudfront-viewer-address': '2001:db8::9:50123' } }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  describe('signing grace after a rotation', () => {
+    const previousPair = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const PREV_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SigningKeysKeyv0-prev';
+    const PREV_ID = 'K2PREVIOUSKEY1';
+    const withCurrentCreated = (minutesAgo: number) =>
+      loadHandler(
+        { ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: PREV_ARN, ONAIR_PREVIOUS_SIGNING_KEY_ID: PREV_ID },
+        (stub) => {
+          stub.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
+            SecretString: JSON.stringify({
+              keyPairId: KEY_ID,
+              privateKey: pair.privateKey,
+              createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+            }),
+          });
+          stub.on(GetSecretValueCommand, { SecretId: PREV_ARN }).resolves({
+            SecretString: JSON.stringify({ keyPairId: PREV_ID, privateKey: previousPair.privateKey }),
+          });
+        },
+      );
+    const signedWith = (res: APIGatewayProxyStructuredResultV2) => {
+      const url = body(res).urls.hls as string;
+      const q = new URL(url).searchParams;
+      const args = {
+        url,
+        policy: q.get('Policy') ?? '',
+        signature: q.get('Signature') ?? '',
+        at: new Date(),
+      };
+      return {
+        keyPairId: q.get('Key-Pair-Id'),
+        byPrevious: cloudFrontWouldAllow(previousPair.publicKey, args),
+        byCurrent: cloudFrontWouldAllow(pair.publicKey, args),
+      };
+    };
+
+    test("within 10 minutes of the current key's creation, the previous key signs (edges may not trust the new one yet)", async () => {
+      const res = await withCurrentCreated(1)(event('main'));
+      expect(res.statusCode).toBe(200);
+      expect(signedWith(res)).toEqual({ keyPairId: PREV_ID, byPrevious: true, byCurrent: false });
+      expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: PREV_ARN });
+    });
+
+    test('after the grace the current key signs and the previous secret is not read', async () => {
+      const res = await withCurrentCreated(11)(event('main'));
+      expect(signedWith(res)).toEqual({ keyPairId: KEY_ID, byPrevious: false, byCurrent: true });
+      expect(sm.commandCalls(GetSecretValueCommand, { SecretId: PREV_ARN })).toHaveLength(0);
+    });
+
+    test('an unreadable previous key falls back to the current one', async () => {
+      const handler = withCurrentCreated(1);
+      sm.on(GetSecretValueCommand, { SecretId: PREV_ARN }).rejects(
+        Object.assign(new Error('x'), { name: 'ThrottlingException', $fault: 'server' }),
+      );
+      const res = await handler(event('main'));
+      expect(res.statusCode).toBe(200);
+      expect(signedWith(res).keyPairId).toBe(KEY_ID);
+    });
+
+    test('a current key without a recorded creation time signs at once', async () => {
+      const res = await loadHandler(
+        { ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: PREV_ARN, ONAIR_PREVIOUS_SIGNING_KEY_ID: PREV_ID },
+        secretOk,
+      )(event('main'));
+      expect(signedWith(res).keyPairId).toBe(KEY_ID);
+    });
   });
 
   test.each([

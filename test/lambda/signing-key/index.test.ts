@@ -11,6 +11,8 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { logger } from '../../../lambda/shared/powertools';
+import { keyGroupComment } from '../../../lambda/shared/signing-keys';
 import { onEvent } from '../../../lambda/signing-key/index';
 
 const cfMock = mockClient(CloudFrontClient);
@@ -58,7 +60,7 @@ const del = (id: string, p: ReturnType<typeof props>) =>
   }) as CloudFormationCustomResourceEvent;
 
 /** The account's key group and public keys before the deployment. */
-function account(group: string[] | undefined, created: Record<string, string>) {
+function account(group: string[] | undefined, created: Record<string, string>, comment?: string) {
   cfMock.on(ListKeyGroupsCommand).resolves({
     KeyGroupList: {
       MaxItems: 100,
@@ -77,7 +79,7 @@ function account(group: string[] | undefined, created: Record<string, string>) {
                 KeyGroup: {
                   Id: 'kg-1',
                   LastModifiedTime: new Date(),
-                  KeyGroupConfig: { Name: 'OnAir-dev-playback', Items: group },
+                  KeyGroupConfig: { Name: 'OnAir-dev-playback', Items: group, Comment: comment },
                 },
               },
             ]
@@ -108,6 +110,7 @@ beforeEach(() => {
   });
   smMock.on(PutSecretValueCommand).resolves({});
 });
+afterEach(() => jest.restoreAllMocks());
 
 describe('signing key custom resource', () => {
   test('create registers an RSA-2048 public key and stores exactly its private half in the version secret', async () => {
@@ -131,6 +134,7 @@ describe('signing key custom resource', () => {
       smMock.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '{}',
     );
     expect(stored.keyPairId).toBe('KNEW00000001');
+    expect(Date.parse(stored.createdAt)).not.toBeNaN();
     const sig = sign('RSA-SHA1', Buffer.from('policy'), createPrivateKey(stored.privateKey));
     expect(verify('RSA-SHA1', Buffer.from('policy'), publicKey, sig)).toBe(true);
   });
@@ -206,7 +210,7 @@ describe('signing key custom resource', () => {
       account(group, created);
       const ev = create(props(3, 'current', { PreviousPublicKeyId: 'KV2000000002' }));
       await expect(onEvent(ev, clients(new Date('2030-01-01T12:00:00Z')))).rejects.toThrow(
-        'retiring public key(s) KV1000000001 now would cut off sessions signed until 2030-01-01T11:00:00.000Z (sessions last up to 125 minutes including margin); deploy this rotation after 2030-01-01T13:05:00.000Z',
+        'retiring public key(s) KV1000000001 now would cut off sessions signed until 2030-01-01T11:00:00.000Z (sessions last up to 125 minutes including margin and signing grace); deploy this rotation after 2030-01-01T13:05:00.000Z',
       );
       expect(cfMock).toHaveReceivedCommandTimes(CreatePublicKeyCommand, 0);
       expect(smMock).toHaveReceivedCommandTimes(PutSecretValueCommand, 0);
@@ -227,21 +231,66 @@ describe('signing key custom resource', () => {
       );
     });
 
-    test('lowering the version (v3 -> v2) makes v2 current again and is refused too', async () => {
+    test('lowering the version (v3 -> v2) is refused where it creates v1 as the previous key', async () => {
       account(['KV3000000003', 'KV2000000002'], {
         KV2000000002: '2029-01-01T00:00:00Z',
         KV3000000003: '2029-02-01T00:00:00Z',
       });
-      await expect(
-        onEvent(
-          update(
-            'KV2000000002',
-            props(2, 'current', { PreviousPublicKeyId: 'KV1000000009' }),
-            props(2, 'previous'),
-          ),
-          clients(),
+      await expect(onEvent(create(props(1, 'previous')), clients())).rejects.toThrow(
+        "this deployment would stop trusting public key KV3000000003, which signs today's sessions",
+      );
+      expect(cfMock).toHaveReceivedCommandTimes(CreatePublicKeyCommand, 0);
+    });
+
+    test('a first deployment at version 2 creates the previous key too (no key group yet)', async () => {
+      account(undefined, {});
+      const res = await onEvent(create(props(1, 'previous')), clients());
+      expect(res.PhysicalResourceId).toBe('KNEW00000001');
+    });
+
+    test('rollback of a rotation: v2 goes back previous -> current while the key group still trusts v3; the update succeeds', async () => {
+      // The key group was already updated to [v3, v2] when the deployment failed.
+      account(['KV3000000003', 'KV2000000002'], {
+        KV2000000002: '2029-01-01T00:00:00Z',
+        KV3000000003: '2030-01-01T11:59:00Z',
+      });
+      const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+      const res = await onEvent(
+        update(
+          'KV2000000002',
+          props(2, 'current', { PreviousPublicKeyId: 'KV1000000001' }),
+          props(2, 'previous'),
         ),
-      ).rejects.toThrow('would stop trusting public key KV3000000003');
+        clients(),
+      );
+      expect(res).toEqual({ PhysicalResourceId: 'KV2000000002', Data: { PublicKeyId: 'KV2000000002' } });
+      expect(cfMock).toHaveReceivedCommandTimes(CreatePublicKeyCommand, 0);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/^this key change may cut off live sessions/),
+        expect.objectContaining({ reason: expect.stringContaining('KV3000000003') }),
+      );
+    });
+
+    test('an update never fails on the guard, even when CloudFront cannot be read', async () => {
+      cfMock.on(ListKeyGroupsCommand).rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
+      jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+      await expect(
+        onEvent(update('KV2000000002', props(2, 'current'), props(2, 'previous')), clients()),
+      ).resolves.toEqual({ PhysicalResourceId: 'KV2000000002', Data: { PublicKeyId: 'KV2000000002' } });
+    });
+
+    test('a rotation deployed with a shorter session TTL still waits for the TTL the key group was deployed with', async () => {
+      account(
+        ['KV2000000002', 'KV1000000001'],
+        { KV1000000001: '2030-01-01T00:00:00Z', KV2000000002: '2030-01-01T11:00:00Z' },
+        keyGroupComment(7500),
+      );
+      const ev = create(props(3, 'current', { PreviousPublicKeyId: 'KV2000000002', GuardSeconds: '1500' }));
+      // 1500 s after v2 was created has passed, 7500 s has not
+      await expect(onEvent(ev, clients(new Date('2030-01-01T12:00:00Z')))).rejects.toThrow(
+        'deploy this rotation after 2030-01-01T13:05:00.000Z',
+      );
+      await expect(onEvent(ev, clients(new Date('2030-01-01T13:05:00Z')))).resolves.toBeDefined();
     });
 
     test('a changed version or secret on the same resource creates a new key (CloudFormation deletes the old one)', async () => {
