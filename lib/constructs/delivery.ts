@@ -159,27 +159,12 @@ export class Delivery extends Construct {
     });
     const allowed = props.corsAllowedOrigins ?? ['*'];
     // CORS answered at the edge from config, so Origin need not enter the cache key.
-    this.corsPolicy = new cloudfront.ResponseHeadersPolicy(this, 'CorsPolicy', {
+    this.corsPolicy = this.corsHeadersPolicy('CorsPolicy', {
       comment: 'OnAir media: CORS for browser players, security headers',
-      corsBehavior: {
-        accessControlAllowOrigins: [...allowed],
-        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['Range', 'Origin', 'Accept', 'Content-Type'],
-        accessControlExposeHeaders: ['Content-Length', 'Content-Range', 'Date'],
-        // Cookie-authenticated players (withCredentials) need credentials allowed, which the
-        // CORS spec forbids together with a wildcard origin.
-        accessControlAllowCredentials: !allowed.includes('*'),
-        accessControlMaxAge: Duration.minutes(10),
-        originOverride: true,
-      },
-      securityHeadersBehavior: {
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: false,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-      },
+      allowedOrigins: allowed,
+      methods: ['GET', 'HEAD', 'OPTIONS'],
+      headers: ['Range', 'Origin', 'Accept', 'Content-Type'],
+      exposeHeaders: ['Content-Length', 'Content-Range', 'Date'],
     });
 
     const cdnHeader = props.cdnAuthorization.headerValue();
@@ -218,24 +203,11 @@ export class Delivery extends Construct {
         runtime: cloudfront.FunctionRuntime.JS_2_0,
         code: cloudfront.FunctionCode.fromInline(apiRouterSource(allowed)),
       });
-      const apiCors = new cloudfront.ResponseHeadersPolicy(this, 'ApiCorsPolicy', {
+      const apiCors = this.corsHeadersPolicy('ApiCorsPolicy', {
         comment: 'OnAir playback API: CORS for players on other origins',
-        corsBehavior: {
-          accessControlAllowOrigins: [...allowed],
-          accessControlAllowMethods: ['POST', 'OPTIONS'],
-          accessControlAllowHeaders: ['Authorization', 'Content-Type'],
-          accessControlAllowCredentials: !allowed.includes('*'),
-          accessControlMaxAge: Duration.minutes(10),
-          originOverride: true,
-        },
-        securityHeadersBehavior: {
-          strictTransportSecurity: {
-            accessControlMaxAge: Duration.days(365),
-            includeSubdomains: false,
-            override: true,
-          },
-          contentTypeOptions: { override: true },
-        },
+        allowedOrigins: allowed,
+        methods: ['POST', 'OPTIONS'],
+        headers: ['Authorization', 'Content-Type'],
       });
       // Never cached (each response is a credential). Every viewer header but Host reaches the
       // API (API Gateway answers only its own host name). The jwt channels' Authorization header
@@ -366,6 +338,42 @@ export class Delivery extends Construct {
       id: 'AwsSolutions-CFR2',
       reason:
         'live media requires CloudFront-signed requests; WAF rate rules add cost per request and are left to the operator',
+    });
+  }
+
+  /**
+   * CORS from config plus HSTS and nosniff. Cookie-authenticated players (withCredentials) need
+   * credentials allowed, which the CORS spec forbids together with a wildcard origin.
+   */
+  private corsHeadersPolicy(
+    id: string,
+    opts: {
+      comment: string;
+      allowedOrigins: readonly string[];
+      methods: string[];
+      headers: string[];
+      exposeHeaders?: string[];
+    },
+  ): cloudfront.ResponseHeadersPolicy {
+    return new cloudfront.ResponseHeadersPolicy(this, id, {
+      comment: opts.comment,
+      corsBehavior: {
+        accessControlAllowOrigins: [...opts.allowedOrigins],
+        accessControlAllowMethods: opts.methods,
+        accessControlAllowHeaders: opts.headers,
+        accessControlExposeHeaders: opts.exposeHeaders,
+        accessControlAllowCredentials: !opts.allowedOrigins.includes('*'),
+        accessControlMaxAge: Duration.minutes(10),
+        originOverride: true,
+      },
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: false,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+      },
     });
   }
 
