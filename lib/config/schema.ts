@@ -65,12 +65,20 @@ export const channelConfig = z.strictObject({
     /** Maximum input bitrate class; derived from the ladder when absent. */
     maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).optional(),
   }),
-  ladder: z.union([ladderPreset, z.array(rendition).min(1).max(8)]).default('720p'),
+  ladder: z
+    .union([ladderPreset, z.array(rendition).min(1).max(8)], {
+      error: 'expected a preset ("1080p", "720p" or "540p") or a list of 1-8 renditions',
+    })
+    .default('720p'),
   /**
    * Output frame rate. MediaLive's MediaPackage output group requires a specified frame rate
    * (it cannot follow the source), so set the encoder's frame rate here.
    */
-  framerate: z.union([z.literal(24), z.literal(25), z.literal(30), z.literal(50), z.literal(60)]).default(30),
+  framerate: z
+    .union([z.literal(24), z.literal(25), z.literal(30), z.literal(50), z.literal(60)], {
+      error: 'expected one of 24, 25, 30, 50, 60 (frames per second)',
+    })
+    .default(30),
   latency: z.enum(['standard', 'low']).default('standard'),
   archive: z.boolean().default(true),
   autoStart: z.boolean().default(false),

@@ -81,7 +81,7 @@ describe('config errors name the field, the value and what is allowed', () => {
     [
       'a bad ladder',
       { stage: 'dev', channels: [channel({ ladder: '1080' })] },
-      'channels[0].ladder: received "1080";',
+      'channels[0].ladder: received "1080"; expected a preset ("1080p", "720p" or "540p") or a list of 1-8 renditions',
     ],
     [
       'a bad latency',
@@ -124,12 +124,12 @@ describe('config errors name the field, the value and what is allowed', () => {
         stage: 'dev',
         channels: [channel({ ladder: [{ name: 'x', width: 1279, height: 720, maxBitrateKbps: 3000 }] })],
       },
-      'channels[0].ladder',
+      'channels[0].ladder[0].width: received 1279; Invalid number: must be a multiple of 2',
     ],
     [
       'a bad frame rate',
       { stage: 'dev', channels: [channel({ framerate: 29.97 })] },
-      'channels[0].framerate: received 29.97;',
+      'channels[0].framerate: received 29.97; expected one of 24, 25, 30, 50, 60 (frames per second)',
     ],
     [
       'a negative auto-stop',
