@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith } from '../shared/http';
-import { ORIGIN_VERIFY_HEADER } from '../shared/origin-verify';
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
 
@@ -65,14 +65,13 @@ type Authorizer = {
 };
 
 /**
- * The viewer's address from CloudFront-Viewer-Address ("<ip>:<port>"). Only meaningful on a
- * request that came through the distribution ({@link cameThroughCloudFront}): a direct caller of
- * the API chooses its own headers.
+ * The viewer's address, as the distribution's viewer-request function recorded it
+ * ({@link VIEWER_IP_HEADER}). Only meaningful on a request that came through the distribution
+ * ({@link cameThroughCloudFront}): a direct caller of the API chooses its own headers.
  */
 export function viewerAddress(event: APIGatewayProxyEventV2): string | undefined {
-  const header = event.headers?.['cloudfront-viewer-address'];
-  if (header === undefined) return undefined;
-  const ip = header.slice(0, header.lastIndexOf(':'));
+  const ip = event.headers?.[VIEWER_IP_HEADER.toLowerCase()]?.trim();
+  if (ip === undefined) return undefined;
   return isIP(ip) !== 0 ? ip : undefined;
 }
 

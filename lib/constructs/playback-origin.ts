@@ -7,8 +7,8 @@ export { ORIGIN_VERIFY_HEADER };
 
 /**
  * The shared secret CloudFront sends to the control API's viewer routes, so the session function
- * can tell a request that came through the distribution (whose CloudFront-Viewer-Address header
- * CloudFront set) from a direct call to execute-api (whose headers the caller chose).
+ * can tell a request that came through the distribution (whose viewer-IP header the
+ * edge function set) from a direct call to execute-api (whose headers the caller chose).
  */
 export class PlaybackOriginSecret extends Construct {
   public readonly secret: secretsmanager.Secret;

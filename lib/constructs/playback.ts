@@ -30,7 +30,7 @@ export interface PlaybackProps {
   readonly signingKeys: PlaybackSigningKeys;
   /**
    * The secret whose value CloudFront sends on `/api/playback/*` (see {@link PlaybackOriginSecret}):
-   * the function trusts CloudFront-Viewer-Address only on requests that carry it.
+   * the function trusts the edge-recorded viewer IP only on requests that carry it.
    */
   readonly originSecret: secretsmanager.ISecret;
   /** Host name viewers play from (distribution or custom domain); the policies name it. */

@@ -4,9 +4,11 @@ import { apiRouterSource, NOT_FOUND_SOURCE } from '../../lib/constructs/function
 type Req = { method: string; uri: string; headers: Record<string, { value: string }> };
 const load = (src: string) =>
   runInNewContext(`${src}; handler`) as (e: {
+    viewer: { ip: string };
     request: Req;
   }) => Req & { statusCode?: number; headers: Record<string, { value: string }> };
-const req = (method: string, uri: string, origin?: string): { request: Req } => ({
+const req = (method: string, uri: string, origin?: string): { viewer: { ip: string }; request: Req } => ({
+  viewer: { ip: '203.0.113.7' },
   request: { method, uri, headers: origin ? { origin: { value: origin } } : {} },
 });
 
@@ -15,6 +17,12 @@ describe('viewer API edge function', () => {
 
   test('strips /api so the control API sees its own /playback/… path', () => {
     expect(handler(req('POST', '/api/playback/main/session')).uri).toBe('/playback/main/session');
+  });
+
+  test("records CloudFront's view of the viewer IP, replacing a value the viewer sent", () => {
+    const r = req('POST', '/api/playback/main/session');
+    r.request.headers['x-onair-viewer-ip'] = { value: '198.51.100.1' };
+    expect(handler(r).headers['x-onair-viewer-ip']).toEqual({ value: '203.0.113.7' });
   });
 
   test('anything outside /api/playback/ is 404', () => {

@@ -1,7 +1,11 @@
+import { VIEWER_IP_HEADER } from '../../../lambda/shared/origin-verify';
+
 /**
  * Source of the CloudFront Function (cloudfront-js-2.0) in front of the control API's viewer
  * routes: `/api/playback/<…>` becomes `/playback/<…>` (the API's own paths), CORS preflights are
- * answered at the edge (the HTTP API has no OPTIONS routes), anything else is 404.
+ * answered at the edge (the HTTP API has no OPTIONS routes), anything else is 404. It also sets
+ * the viewer-IP header from CloudFront's view of the connection (for IP-bound sessions),
+ * replacing whatever the viewer sent under that name.
  */
 export function apiRouterSource(allowedOrigins: readonly string[]): string {
   return `var ORIGINS = ${JSON.stringify(allowedOrigins)};
@@ -24,6 +28,7 @@ function handler(event) {
     return { statusCode: 204, statusDescription: 'No Content', headers: headers };
   }
   request.uri = request.uri.substring(4);
+  request.headers[${JSON.stringify(VIEWER_IP_HEADER.toLowerCase())}] = { value: event.viewer.ip };
   return request;
 }
 `;

@@ -3,6 +3,8 @@ import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { runInNewContext } from 'node:vm';
+import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
 import { cloudFrontWouldAllow } from './verify';
 
 const pair = generateKeyPairSync('rsa', {
@@ -15,10 +17,29 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:Signing
 const DOMAIN = 'd111111abcdef8.cloudfront.net';
 const ORIGIN_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:PlaybackOriginSecret-xyz';
 const ORIGIN_VALUE = 'q8ZorigInVerifyValue0123456789abcdefABCDEF0123456';
-/** Headers of a request that came through the distribution (CloudFront adds the origin header). */
-const viaCloudFront = (address = '203.0.113.9:50123', verify = ORIGIN_VALUE) => ({
-  headers: { 'cloudfront-viewer-address': address, 'x-onair-origin-verify': verify },
-});
+type EdgeRequest = { method: string; uri: string; headers: Record<string, { value: string }> };
+const apiRouter = runInNewContext(`${apiRouterSource(['*'])}; handler`) as (e: {
+  viewer: { ip: string };
+  request: EdgeRequest;
+}) => EdgeRequest;
+/**
+ * Headers of a request that came through the distribution: the real `/api/playback/*` edge
+ * function runs on it (it records the viewer's IP, replacing any the viewer sent), then CloudFront
+ * adds the origin-verify header.
+ */
+const viaCloudFront = (ip = '203.0.113.9', verify = ORIGIN_VALUE, sent: Record<string, string> = {}) => {
+  const edge = apiRouter({
+    viewer: { ip },
+    request: {
+      method: 'POST',
+      uri: '/api/playback/main/session',
+      headers: Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, { value: v }])),
+    },
+  });
+  const headers: Record<string, string> = { 'x-onair-origin-verify': verify };
+  for (const [name, { value }] of Object.entries(edge.headers)) headers[name] = value;
+  return { headers };
+};
 
 type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -67,7 +88,7 @@ function event(channelId: string, opts: Partial<APIGatewayProxyEventV2> & { auth
     routeKey: `POST /playback/${channelId}/session`,
     rawPath: `/playback/${channelId}/session`,
     rawQueryString: '',
-    headers: { 'cloudfront-viewer-address': '203.0.113.9:50123' },
+    headers: { 'x-onair-viewer-ip': '203.0.113.9' },
     pathParameters: { channelId },
     isBase64Encoded: false,
     requestContext: {
@@ -216,7 +237,7 @@ describe('POST /playback/{channelId}/session', () => {
     expect(unsigned.statusCode).toBe(401);
   });
 
-  test('bound sessions use CloudFront-Viewer-Address when CloudFront sent the origin header, or the backend-supplied viewerIp for iam', async () => {
+  test('bound sessions use the viewer IP the edge function recorded when CloudFront sent the origin header, or the backend-supplied viewerIp for iam', async () => {
     const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
     const res = await handler(event('main', viaCloudFront()));
     expect(res.statusCode).toBe(200);
@@ -226,6 +247,19 @@ describe('POST /playback/{channelId}/session', () => {
       'base64',
     ).toString();
     expect(policy).toContain('"AWS:SourceIp":"203.0.113.9/32"');
+    // a viewer cannot choose the bound address: the edge function overwrites the header
+    const spoofed = await handler(
+      event('main', viaCloudFront('203.0.113.9', ORIGIN_VALUE, { 'x-onair-viewer-ip': '198.51.100.1' })),
+    );
+    expect(body(spoofed).urls.hls).toBeDefined();
+    const spoofedPolicy = Buffer.from(
+      String(new URL(body(spoofed).urls.hls).searchParams.get('Policy'))
+        .replace(/-/g, '+')
+        .replace(/_/g, '=')
+        .replace(/~/g, '/'),
+      'base64',
+    ).toString();
+    expect(spoofedPolicy).toContain('"AWS:SourceIp":"203.0.113.9/32"');
     const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
     expect((await handler(event('members', { ...viaCloudFront(), ...jwt }))).statusCode).toBe(200);
     // the origin secret is read once per container
@@ -249,10 +283,10 @@ describe('POST /playback/{channelId}/session', () => {
     const direct = await handler(event('main'));
     expect(direct.statusCode).toBe(403);
     expect(body(direct)).toEqual({ error: 'Forbidden', message });
-    const wrong = await handler(event('main', viaCloudFront('203.0.113.9:1', 'guess')));
+    const wrong = await handler(event('main', viaCloudFront('203.0.113.9', 'guess')));
     expect(wrong.statusCode).toBe(403);
     const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
-    const members = await handler(event('members', { ...viaCloudFront('203.0.113.9:1', ''), ...jwt }));
+    const members = await handler(event('members', { ...viaCloudFront('203.0.113.9', ''), ...jwt }));
     expect(members.statusCode).toBe(403);
     expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).toHaveLength(0);
   });
@@ -260,9 +294,9 @@ describe('POST /playback/{channelId}/session', () => {
   test('the origin header value never appears in logs', async () => {
     const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
     expect((await handler(event('main', viaCloudFront()))).statusCode).toBe(200);
-    expect(
-      (await handler(event('main', viaCloudFront('203.0.113.9:1', `${ORIGIN_VALUE}x`)))).statusCode,
-    ).toBe(403);
+    expect((await handler(event('main', viaCloudFront('203.0.113.9', `${ORIGIN_VALUE}x`)))).statusCode).toBe(
+      403,
+    );
     const logged = output.join('\n');
     expect(logged).toContain('playback session issued');
     expect(logged).not.toContain(ORIGIN_VALUE);
@@ -298,7 +332,7 @@ describe('POST /playback/{channelId}/session', () => {
 
   test('bound sessions refuse IPv6 viewers with 400 and a clear message (CloudFront binds IPv4 only)', async () => {
     const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
-    const viewer = await handler(event('main', viaCloudFront('2001:db8::9:50123')));
+    const viewer = await handler(event('main', viaCloudFront('2001:db8::9')));
     expect(viewer.statusCode).toBe(400);
     expect(body(viewer).message).toBe(
       'sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4',
@@ -314,7 +348,7 @@ describe('POST /playback/{channelId}/session', () => {
     const res = await loadHandler(
       {},
       secretOk,
-    )(event('main', { headers: { 'cloudfront-viewer-address': '2001:db8::9:50123' } }));
+    )(event('main', { headers: { 'x-onair-viewer-ip': '2001:db8::9' } }));
     expect(res.statusCode).toBe(200);
   });
 
