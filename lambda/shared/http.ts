@@ -56,6 +56,21 @@ export function redact(message: string | undefined): string | undefined {
     .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
 }
 
+/**
+ * For functions invoked by AWS services (not HTTP): logs an error with its message redacted and
+ * returns an error with the same name and the redacted message, so the runtime's own error log (which prints the
+ * thrown message) never shows what an AWS message echoed. Retries and dead-letter queues still
+ * see a failure.
+ */
+export function redactedFailure(err: unknown, logger: Pick<Logger, 'error'>, context: object = {}): Error {
+  const e = err as Error | undefined;
+  const name = e?.name ?? 'Error';
+  logger.error('invocation failed', { ...context, errorName: name, errorMessage: redact(e?.message) });
+  const out = new Error(redact(e?.message) ?? name);
+  out.name = name;
+  return out;
+}
+
 /** Maps any error to a JSON response: HttpErrors and AWS faults keep their meaning; anything else is a 500 without internals. */
 export function errorResponse(
   err: unknown,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { redactedFailure } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { applyPendingRotation } from '../shared/stream-key';
@@ -46,11 +47,16 @@ export async function handler(
     logger.warn('state change of a channel outside this deployment', { arn: parsed.data.detail.channel_arn });
     return { result: 'unknown-channel' };
   }
-  const result = await applyPendingRotation(clients, channelId, entry, {
-    logger,
-    eventState: parsed.data.detail.state,
-    remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
-  });
+  let result: string;
+  try {
+    result = await applyPendingRotation(clients, channelId, entry, {
+      logger,
+      eventState: parsed.data.detail.state,
+      remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+    });
+  } catch (err) {
+    throw redactedFailure(err, logger, { channelId, eventState: parsed.data.detail.state });
+  }
   logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
   return { channelId, result };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
+import { redactedFailure } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { RotationRefused, RotationStep, runStep } from './steps';
@@ -37,5 +38,9 @@ export async function handler(event: unknown): Promise<void> {
     throw new RotationRefused('secret is not a stream key of this deployment');
   }
   logger.info('rotation step', { channelId, step: Step, versionId: ClientRequestToken });
-  await runStep({ clients, logger }, Step, { channelId, entry, token: ClientRequestToken });
+  try {
+    await runStep({ clients, logger }, Step, { channelId, entry, token: ClientRequestToken });
+  } catch (err) {
+    throw redactedFailure(err, logger, { channelId, step: Step });
+  }
 }

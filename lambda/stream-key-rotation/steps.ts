@@ -50,6 +50,8 @@ export class RotationRefused extends Error {
 interface SecretStages {
   readonly stagesOfToken: string[] | undefined;
   readonly currentVersion: string | undefined;
+  /** The version staged AWSPENDING (and not AWSCURRENT), if any. */
+  readonly pendingVersion: string | undefined;
   /** Value of the pending-rotation tag, if an operator's request is pending. */
   readonly pendingTag: string | undefined;
 }
@@ -61,11 +63,31 @@ async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretSta
   }
   const map = out.VersionIdsToStages ?? {};
   const currentVersion = Object.keys(map).find((v) => map[v]?.includes(AWSCURRENT));
+  const pendingVersion = Object.keys(map).find(
+    (v) => map[v]?.includes(AWSPENDING) && !map[v]?.includes(AWSCURRENT),
+  );
   return {
     stagesOfToken: map[req.token],
     currentVersion,
+    pendingVersion,
     pendingTag: (out.Tags ?? []).find((t) => t.Key === PENDING_TAG)?.Value,
   };
+}
+
+async function versionKey(
+  ctx: StepContext,
+  req: RotationRequest,
+  versionId: string,
+): Promise<string | undefined> {
+  try {
+    const out = await ctx.clients.secrets.send(
+      new GetSecretValueCommand({ SecretId: req.entry.key, VersionId: versionId }),
+    );
+    return out.SecretString;
+  } catch (err) {
+    if ((err as Error)?.name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
 }
 
 async function pendingKey(ctx: StepContext, req: RotationRequest): Promise<string | undefined> {
@@ -114,17 +136,52 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
   }
   const securityGroups = await inputSecurityGroups(ctx.clients.medialive, req.entry);
   await updateInputKey(ctx.clients.medialive, req.entry, key, { securityGroups, sleep: ctx.sleep });
+  // An operator's rotation may have staged its own key (moving AWSPENDING off our version) while
+  // our UpdateInput was on its way, and ours may have landed last. Then the input must serve the
+  // key that will become current: the operator's staged one, or AWSCURRENT if none is staged.
+  const after = await stages(ctx, req);
+  if (!after.stagesOfToken?.includes(AWSPENDING)) {
+    const winner = after.pendingVersion ?? after.currentVersion;
+    const winnerKey = winner === undefined ? undefined : await versionKey(ctx, req, winner);
+    if (winnerKey !== undefined)
+      await updateInputKey(ctx.clients.medialive, req.entry, winnerKey, { securityGroups, sleep: ctx.sleep });
+    ctx.logger.warn('setSecret: superseded by another rotation during the update; the input serves its key', {
+      channelId: req.channelId,
+      versionId: req.token,
+      supersededBy: winner,
+    });
+    throw new RotationRefused(
+      `version ${req.token} of the stream-key secret of "${req.channelId}" was superseded by another rotation`,
+    );
+  }
   ctx.logger.info('setSecret: input destinations updated', {
     channelId: req.channelId,
     versionId: req.token,
   });
 }
 
-/** testSecret: the input's every endpoint serves <app>/<staged key>. */
+/**
+ * testSecret: the input's every endpoint serves <app>/<staged key>. When rotation is configured
+ * without rotating at once (as the rotation schedule is deployed), Secrets Manager tests the
+ * function by calling only this step with an AWSPENDING version it creates and then removes; if
+ * that version holds no key, the input must serve the current key instead. (finishSecret never
+ * promotes a version without a key.)
+ */
 export async function testSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
-  const key = await pendingKey(ctx, req);
+  let key = await pendingKey(ctx, req);
   if (key === undefined) {
-    throw new RotationRefused(`no AWSPENDING key for version ${req.token} of channel "${req.channelId}"`);
+    const current = (await stages(ctx, req)).currentVersion;
+    key = current === undefined ? undefined : await versionKey(ctx, req, current);
+    if (key === undefined) {
+      throw new RotationRefused(`no AWSPENDING or AWSCURRENT key for channel "${req.channelId}"`);
+    }
+    ctx.logger.info(
+      'testSecret: no key staged under this version (configuration test); checking the current key',
+      {
+        channelId: req.channelId,
+        versionId: req.token,
+      },
+    );
   }
   const input = await ctx.clients.medialive.send(new DescribeInputCommand({ InputId: req.entry.in }));
   const destinations = input.Destinations ?? [];
@@ -145,6 +202,9 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
 /** finishSecret: move AWSCURRENT to the token's version (compare-and-swap on the current one). */
 export async function finishSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
   const s = await stages(ctx, req);
+  if (s.currentVersion !== req.token && (await pendingKey(ctx, req)) === undefined) {
+    throw new RotationRefused(`no AWSPENDING key for version ${req.token} of channel "${req.channelId}"`);
+  }
   if (s.currentVersion === req.token) {
     ctx.logger.info('finishSecret: version already AWSCURRENT', {
       channelId: req.channelId,

@@ -110,7 +110,77 @@ describe('setSecret', () => {
   );
 });
 
+describe('setSecret racing an operator rotation', () => {
+  const OPERATOR_KEY = 'OperatorKeyOperatorKeyOperator12';
+  test('superseded during the update → the input gets the key the operator staged, and the step is refused', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ SecurityGroups: ['5551212'], Destinations: [] });
+    ml.on(UpdateInputCommand).resolves({});
+    // before the update our token is AWSPENDING; afterwards the operator's version holds it
+    sm.on(DescribeSecretCommand)
+      .resolvesOnce({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+      })
+      .resolves({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-operator': ['AWSPENDING'] },
+      });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-operator' }).resolves({
+      SecretString: OPERATOR_KEY,
+    });
+
+    const { result, logs } = await captureLogs(() =>
+      handler(rotationEvent('setSecret')).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    );
+
+    expect(result).toBe(
+      `version ${TOKEN} of the stream-key secret of "main" was superseded by another rotation`,
+    );
+    const updates = ml.commandCalls(UpdateInputCommand).map((c) => c.args[0].input.Destinations);
+    expect(updates).toEqual([
+      [{ StreamName: `main/${PENDING_KEY}` }, { StreamName: `main/${PENDING_KEY}` }],
+      [{ StreamName: `main/${OPERATOR_KEY}` }, { StreamName: `main/${OPERATOR_KEY}` }],
+    ]);
+    expect(logs).toContain('superseded by another rotation during the update');
+    expect(logs).not.toContain(OPERATOR_KEY);
+    expect(logs).not.toContain(PENDING_KEY);
+  });
+
+  test('still AWSPENDING after the update → one UpdateInput, no repair', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+    ml.on(UpdateInputCommand).resolves({});
+    await handler(rotationEvent('setSecret'));
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
+  });
+});
+
 describe('testSecret', () => {
+  test("Secrets Manager's configuration test (a version without a key) passes when the input serves the current key", async () => {
+    const CURRENT = 'CurrentKeyCurrentKeyCurrentKey12';
+    sm.on(GetSecretValueCommand, {
+      SecretId: SECRET_ARN,
+      VersionId: TOKEN,
+      VersionStage: 'AWSPENDING',
+    }).rejects(awsError('ResourceNotFoundException'));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-old' }).resolves({
+      SecretString: CURRENT,
+    });
+    ml.on(DescribeInputCommand).resolves({
+      Destinations: [
+        { Url: `rtmp://198.51.100.10:1935/main/${CURRENT}` },
+        { Url: `rtmp://198.51.100.20:1935/main/${CURRENT}` },
+      ],
+    });
+    await expect(handler(rotationEvent('testSecret'))).resolves.toBeUndefined();
+    expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
   test('passes when every endpoint serves <app>/<staged key>', async () => {
     ml.on(DescribeInputCommand).resolves({
       Destinations: [
@@ -140,7 +210,40 @@ describe('testSecret', () => {
   });
 });
 
+describe('failures are logged and rethrown redacted', () => {
+  test('an AWS message echoing a stream name loses the key in the thrown error and the log', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+    ml.on(UpdateInputCommand).rejects(
+      Object.assign(awsError('BadRequestException'), { message: `invalid stream name main/${PENDING_KEY}` }),
+    );
+
+    const { result, logs } = await captureLogs(() =>
+      handler(rotationEvent('setSecret')).then(
+        () => 'resolved',
+        (e: Error) => `${e.name}: ${e.message}`,
+      ),
+    );
+
+    expect(result).toBe('BadRequestException: invalid stream name main/<redacted>');
+    expect(logs).toContain('invocation failed');
+    expect(logs).not.toContain(PENDING_KEY);
+  });
+});
+
 describe('finishSecret', () => {
+  test('refuses to promote a version that holds no key', async () => {
+    sm.on(GetSecretValueCommand, {
+      SecretId: SECRET_ARN,
+      VersionId: TOKEN,
+      VersionStage: 'AWSPENDING',
+    }).rejects(awsError('ResourceNotFoundException'));
+    await expect(handler(rotationEvent('finishSecret'))).rejects.toThrow(
+      `no AWSPENDING key for version ${TOKEN}`,
+    );
+    expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
   test('moves AWSCURRENT from the current version (compare-and-swap) and clears a pending request', async () => {
     describe_(['AWSPENDING'], [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }]);
     sm.on(UpdateSecretVersionStageCommand).resolves({});
