@@ -1,6 +1,6 @@
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from './config/load';
+import { ConfigError, loadConfig } from './config/load';
 import type { OnAirConfig } from './config/schema';
 import { EdgeStack } from './stacks/edge-stack';
 import { PlatformStack } from './stacks/platform-stack';
@@ -18,7 +18,20 @@ export interface OnAirStacks {
  * Adds OnAir's stacks for a validated config to `app`, with cdk-nag's AwsSolutions checks.
  * Environment-agnostic unless CDK_DEFAULT_* are set, so synth never needs credentials or lookups.
  */
-export function addOnAir(app: App, config: OnAirConfig, opts: { nag?: boolean } = {}): OnAirStacks {
+/** CloudFormation's quota of resources per stack. */
+export const MAX_STACK_RESOURCES = 500;
+
+/** CfnResources of a stack (what its template will hold, plus the CDK metadata resource). */
+export function countResources(stack: Stack): number {
+  const own = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+  return own.length + 1;
+}
+
+export function addOnAir(
+  app: App,
+  config: OnAirConfig,
+  opts: { nag?: boolean; source?: string } = {},
+): OnAirStacks {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const platform = new PlatformStack(app, `OnAir-${config.stage}`, {
     config,
@@ -33,6 +46,14 @@ export function addOnAir(app: App, config: OnAirConfig, opts: { nag?: boolean } 
     description: `OnAir (${config.stage}) us-east-1: CloudFront alarms`,
   });
   edge.addStackDependency(platform, 'reads the distribution id the platform stack publishes');
+  const resources = countResources(platform);
+  if (resources > MAX_STACK_RESOURCES) {
+    throw new ConfigError(opts.source ?? '(inline)', [
+      `channels: ${config.channels.length} channels need ${resources} CloudFormation resources in stack ${platform.stackName}, ` +
+        `more than the ${MAX_STACK_RESOURCES} a stack may hold; split the channels across stages (one stack each). ` +
+        'A channel needs about 20 resources, 31 with STANDARD, archive, autoStart and scheduled key rotation',
+    ]);
+  }
   if (opts.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { config, platform, edge };
 }
@@ -41,5 +62,5 @@ export function addOnAir(app: App, config: OnAirConfig, opts: { nag?: boolean } 
 export function buildAppFromContext(appProps: AppProps = {}): OnAirStacks & { app: App } {
   const app = new App(appProps);
   const path = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
-  return { app, ...addOnAir(app, loadConfig(path)) };
+  return { app, ...addOnAir(app, loadConfig(path), { source: path }) };
 }

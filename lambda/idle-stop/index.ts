@@ -1,10 +1,11 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { TOPIC_ARN_ENV } from '../shared/notify';
+import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
@@ -17,6 +18,7 @@ const medialive = new MediaLiveClient({ maxAttempts: 4 });
 const cloudwatch = new CloudWatchClient({ maxAttempts: 4 });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
 const sns = new SNSClient({ maxAttempts: 4 });
+const secrets = new SecretsManagerClient({ maxAttempts: 4 });
 
 const idleMinutes = z.record(z.string(), z.number().int().min(0));
 
@@ -26,7 +28,13 @@ function dependencies(): IdleStopDeps {
     medialive,
     cloudwatch,
     ddb,
-    notifier: { sns, topicArn: process.env[TOPIC_ARN_ENV] ?? '', log: logger },
+    notifier: {
+      sns,
+      topicArn: process.env[TOPIC_ARN_ENV] ?? '',
+      secrets,
+      webhookSecretArn: process.env[WEBHOOK_SECRET_ENV],
+      log: logger,
+    },
     registry: loadRegistry(),
     idleMinutes: idleMinutes.parse(JSON.parse(process.env[IDLE_MINUTES_ENV] ?? '{}')),
     statusTable: process.env[STATUS_TABLE_ENV] ?? '',
@@ -41,4 +49,4 @@ export async function handler(): Promise<{ channels: ChannelOutcome[] }> {
   return { channels: await checkIdleChannels(dependencies()) };
 }
 
-export { cloudwatch, ddb, medialive, sns };
+export { cloudwatch, ddb, medialive, secrets, sns };

@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -39,6 +40,11 @@ export interface ChannelControlProps {
   readonly statusTable: dynamodb.ITable;
   /** Receives auto-stop notifications. */
   readonly topic: sns.ITopic;
+  /**
+   * The webhook URL secret (alarms.webhook): auto-stop notices are posted there too.
+   * @default - auto-stop notices go to the topic only
+   */
+  readonly webhookSecret?: secretsmanager.ISecret;
   /** Host name of the playback URLs (CloudFront or the custom domain). */
   readonly playbackDomain: string;
 }
@@ -104,6 +110,7 @@ export class ChannelControl extends Construct {
         ONAIR_STATUS_TABLE: props.statusTable.tableName,
         ONAIR_TOPIC_ARN: props.topic.topicArn,
         ONAIR_STAGE: props.stage,
+        ...(props.webhookSecret ? { ONAIR_WEBHOOK_SECRET_ARN: props.webhookSecret.secretArn } : {}),
       },
       // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
       // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5
@@ -138,6 +145,7 @@ export class ChannelControl extends Construct {
     );
     props.statusTable.grantReadData(idle);
     props.topic.grantPublish(idle);
+    props.webhookSecret?.grantRead(idle);
     acknowledgeWildcardActions(
       this.idleStopFunction.role,
       ['kms:GenerateDataKey*'],

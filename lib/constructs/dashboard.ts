@@ -92,7 +92,7 @@ export class OperationsDashboard extends Construct {
           title: `${ch.channelId}: MediaPackage egress latency (ms)`,
           left: [
             mediaPackageMetric(ch.mediapackageChannelId, 'EgressResponseTime', 'Average', {}, 'average'),
-            mediaPackageMetric(ch.mediapackageChannelId, 'EgressResponseTime', 'p99', {}, 'p99'),
+            mediaPackageMetric(ch.mediapackageChannelId, 'EgressResponseTime', 'Maximum', {}, 'maximum'),
           ],
           width: 3,
         }),

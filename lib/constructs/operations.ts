@@ -69,6 +69,7 @@ export class Operations extends Construct {
       api: props.controlApi,
       statusTable: this.health.table,
       topic,
+      webhookSecret: this.health.webhookSecret,
       playbackDomain: props.delivery.domainName,
     });
 

@@ -342,15 +342,31 @@ describe('notifications', () => {
     });
   });
 
-  test('the webhook URL lives in Secrets Manager and the health function may read it', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('^OnAir health'),
-      Environment: {
-        Variables: Match.objectLike({
-          ONAIR_WEBHOOK_SECRET_ARN: { Ref: Match.stringLikeRegexp('WebhookUrl') },
-        }),
-      },
+  test('the webhook URL lives in Secrets Manager; the health and idle-stop functions (auto-stop notices) may read it', () => {
+    for (const description of ['^OnAir health', '^OnAir idle auto-stop']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(description),
+        Environment: {
+          Variables: Match.objectLike({
+            ONAIR_WEBHOOK_SECRET_ARN: { Ref: Match.stringLikeRegexp('WebhookUrl') },
+          }),
+        },
+      });
+    }
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^OperationsControlIdleStopRole') }] },
     });
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: object[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: { Ref: expect.stringMatching(/WebhookUrl/) },
+      }),
+    );
   });
 });
 
