@@ -23,7 +23,8 @@ export function json(
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`).join('; ');
+  // A problem with the value as a whole (e.g. a path parameter) needs no field label.
+  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
 /** Parses a value with a zod schema; a failure is a 400 naming each problem. */
