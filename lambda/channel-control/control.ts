@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TRANSITIONAL_STATES } from '../shared/channel-state';
+import { serverOf } from '../shared/destinations';
 import { Conflict, NotFound } from '../shared/errors';
 import { type Format, manifestPath } from '../shared/manifests';
 import { type ChannelEntry, channelOf, type Registry } from '../shared/registry';
@@ -78,12 +79,6 @@ function ladderOf(ch: DescribeChannelCommandOutput): Rung[] {
   });
 }
 
-/** `rtmp://host:1935/<app>/<key>` → `rtmp://host:1935/<app>`: the key never leaves Secrets Manager through this API. */
-export function ingestServerUrl(destinationUrl: string, app: string): string | undefined {
-  const m = /^(rtmps?:\/\/[^/]+)\//i.exec(destinationUrl);
-  return m ? `${m[1]}/${app}` : undefined;
-}
-
 function playbackUrls(domain: string, channelId: string): ChannelView['playbackUrls'] {
   const url = (format: Format) => `https://${domain}${manifestPath(channelId, format)}`;
   return { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
@@ -109,7 +104,7 @@ async function viewOf(
     pipelinesRunning: ch.PipelinesRunningCount ?? 0,
     ladder: ladderOf(ch),
     ingestEndpoints: (input.Destinations ?? [])
-      .map((d) => (d.Url ? ingestServerUrl(d.Url, entry.app) : undefined))
+      .map((d) => serverOf(entry, d))
       .filter((u): u is string => u !== undefined),
     playbackUrls: playbackUrls(deps.playbackDomain, channelId),
     live: running && !openAlerts.some((a) => isInputAlert(a.type)),

@@ -3,7 +3,6 @@ import {
   ChannelState,
   DescribeChannelCommand,
   DescribeInputCommand,
-  type InputDestination,
   type MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
@@ -18,6 +17,7 @@ import {
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { type Destination, keyOfDestination, serverOf, servesKey } from './destinations';
 import { Conflict, ServiceUnavailable } from './errors';
 import type { ChannelEntry } from './registry';
 
@@ -32,8 +32,7 @@ import type { ChannelEntry } from './registry';
 export const PENDING_TAG = 'onair:rotation-pending';
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
-/** RTMP port MediaLive listens on for RTMP_PUSH inputs. */
-export const RTMP_PORT = '1935';
+export { type Destination, keyOfDestination, RTMP_PORT, serverOf, servesKey } from './destinations';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 32 characters from 62 symbols ≈ 190 bits. */
@@ -84,31 +83,12 @@ export async function channelState(medialive: MediaLiveClient, entry: ChannelEnt
   return out.State ?? 'UNKNOWN';
 }
 
-/** The stream key a destination accepts: what follows `/<app>/` in its URL (undefined if none). */
-export function keyOfDestination(entry: ChannelEntry, url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
-  const prefix = `/${entry.app}/`;
-  return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined;
-}
-
-/** Every pipeline endpoint of the input serves `<app>/<key>`. */
-export function servesKey(
-  entry: ChannelEntry,
-  destinations: readonly InputDestination[],
-  key: string,
-): boolean {
-  return destinations.length === entry.p && destinations.every((d) => keyOfDestination(entry, d.Url) === key);
-}
-
 export interface IngestEndpoint {
-  /** OBS "Server": rtmp://<ip>:1935/<app>. */
-  readonly server: string;
+  /**
+   * OBS "Server": rtmp://<ip>:1935/<app>. Absent only if MediaLive reports no address for the
+   * endpoint (a real RTMP_PUSH input always has one; some emulators do not).
+   */
+  readonly server?: string;
   /** OBS "Stream Key". */
   readonly streamKey: string;
 }
@@ -128,13 +108,10 @@ export interface IngestDetails {
 
 function endpointsOf(
   entry: ChannelEntry,
-  destinations: readonly InputDestination[],
-  keyOf: (d: InputDestination) => string,
+  destinations: readonly Destination[],
+  keyOf: (d: Destination) => string,
 ): IngestEndpoint[] {
-  return destinations.map((d) => ({
-    server: `rtmp://${d.Ip}:${d.Port ?? RTMP_PORT}/${entry.app}`,
-    streamKey: keyOf(d),
-  }));
+  return destinations.map((d) => ({ server: serverOf(entry, d), streamKey: keyOf(d) }));
 }
 
 async function currentKey(secrets: SecretsManagerClient, secretArn: string): Promise<string> {
@@ -175,9 +152,9 @@ export async function ingestDetails(
     isRotationPending(clients.secrets, entry.key),
   ]);
   const destinations = input.Destinations ?? [];
-  const inconsistent = destinations.some((d) => keyOfDestination(entry, d.Url) !== key);
+  const inconsistent = destinations.some((d) => keyOfDestination(entry, d) !== key);
   const endpoints = endpointsOf(entry, destinations, (d) =>
-    inconsistent ? (keyOfDestination(entry, d.Url) ?? key) : key,
+    inconsistent ? (keyOfDestination(entry, d) ?? key) : key,
   );
   return { channelId, state, endpoints, rotationPending, inconsistent };
 }
@@ -288,7 +265,7 @@ export async function updateInputKey(
   entry: ChannelEntry,
   key: string,
   opts: UpdateInputOptions = {},
-): Promise<InputDestination[]> {
+): Promise<Destination[]> {
   const groups = opts.securityGroups ?? [];
   const out = await withConflictRetry(
     () =>
@@ -347,7 +324,7 @@ export interface Rotated {
   readonly key: string;
   readonly versionId: string;
   /** The input's destinations serving the key (from UpdateInput or DescribeInput; may be empty). */
-  readonly destinations: InputDestination[];
+  readonly destinations: Destination[];
 }
 
 /**
@@ -414,7 +391,7 @@ export async function rotateIdleChannel(
     }
   }
 
-  let destinations: InputDestination[];
+  let destinations: Destination[];
   try {
     destinations = await updateInputKey(medialive, entry, key, {
       securityGroups,
@@ -448,9 +425,9 @@ async function afterFailedUpdate(
   staged: { key: string; token: string; ours: boolean },
   err: unknown,
   opts: RotateOptions,
-): Promise<InputDestination[]> {
+): Promise<Destination[]> {
   const errorName = (err as Error)?.name;
-  let now: InputDestination[];
+  let now: Destination[];
   try {
     now = (await clients.medialive.send(new DescribeInputCommand({ InputId: entry.in }))).Destinations ?? [];
   } catch {

@@ -14,6 +14,7 @@ import {
   generateStreamKey,
   inputSecurityGroups,
   type KeyLogger,
+  keyOfDestination,
   PENDING_TAG,
   type StreamKeyClients,
   updateInputKey,
@@ -185,8 +186,7 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   }
   const input = await ctx.clients.medialive.send(new DescribeInputCommand({ InputId: req.entry.in }));
   const destinations = input.Destinations ?? [];
-  const expected = `/${req.entry.app}/${key}`;
-  const matching = destinations.filter((d) => d.Url !== undefined && new URL(d.Url).pathname === expected);
+  const matching = destinations.filter((d) => keyOfDestination(req.entry, d) === key);
   if (destinations.length !== req.entry.p || matching.length !== destinations.length) {
     // Counts only: the URLs carry keys.
     ctx.logger.error('testSecret: input does not serve the staged key', {

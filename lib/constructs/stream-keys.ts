@@ -68,6 +68,9 @@ export class StreamKeys extends Construct {
 
     const environment = { ONAIR_CHANNELS: props.channelRegistry };
     const inputArns = props.channels.map((c) => c.ingest.input.attrArn);
+    // UpdateInput names the input's security groups again (so they stay attached): authorize
+    // the groups too, in case MediaLive checks the attach against them.
+    const updateInputArns = [...inputArns, ...props.channels.map((c) => c.ingest.securityGroup.attrArn)];
     const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
     const secretArns = props.channels.map((c) => c.ingest.streamKey.secretArn);
 
@@ -98,7 +101,8 @@ export class StreamKeys extends Construct {
       environment,
       timeout: ROTATE_FUNCTION_TIMEOUT,
     });
-    grant(this.rotateFunction, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
+    grant(this.rotateFunction, ['medialive:DescribeInput'], inputArns);
+    grant(this.rotateFunction, ['medialive:UpdateInput'], updateInputArns);
     grant(this.rotateFunction, ['medialive:DescribeChannel'], channelArns);
     grant(this.rotateFunction, rotationSecretActions, secretArns);
     grantPendingTag(
@@ -113,7 +117,8 @@ export class StreamKeys extends Construct {
       environment,
       timeout: Duration.seconds(60),
     });
-    grant(this.stateChangeFunction, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
+    grant(this.stateChangeFunction, ['medialive:DescribeInput'], inputArns);
+    grant(this.stateChangeFunction, ['medialive:UpdateInput'], updateInputArns);
     grant(this.stateChangeFunction, ['medialive:DescribeChannel'], channelArns);
     grant(this.stateChangeFunction, rotationSecretActions, secretArns);
     // TagResource: an interrupted rotation is recorded as pending (see rotateIdleChannel).
@@ -182,7 +187,8 @@ export class StreamKeys extends Construct {
         timeout: Duration.seconds(60),
       });
       this.rotationFunction = fn;
-      grant(fn, ['medialive:DescribeInput', 'medialive:UpdateInput'], inputArns);
+      grant(fn, ['medialive:DescribeInput'], inputArns);
+      grant(fn, ['medialive:UpdateInput'], updateInputArns);
       grant(fn, ['medialive:DescribeChannel'], channelArns);
       grant(
         fn,

@@ -31,6 +31,9 @@ function logicalIdOf(template: Template, type: string, prefix: string): string {
 function arnsOf(template: Template) {
   return {
     input: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::Input', 'ChannelmainIngest'), 'Arn'] },
+    securityGroup: {
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::InputSecurityGroup', 'ChannelmainIngest'), 'Arn'],
+    },
     channel: {
       'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::Channel', 'ChannelmainTranscode'), 'Arn'],
     },
@@ -86,7 +89,8 @@ describe('default config (no scheduled rotation)', () => {
 
   test('the rotate function names only this input, channel and secret', () => {
     expect(policyOf(template, 'StreamKeysRotateFnRoleDefaultPolicy').slice(1)).toEqual([
-      { Action: ['medialive:DescribeInput', 'medialive:UpdateInput'], Effect: 'Allow', Resource: arns.input },
+      { Action: 'medialive:DescribeInput', Effect: 'Allow', Resource: arns.input },
+      { Action: 'medialive:UpdateInput', Effect: 'Allow', Resource: [arns.input, arns.securityGroup] },
       { Action: 'medialive:DescribeChannel', Effect: 'Allow', Resource: arns.channel },
       {
         Action: [
@@ -113,7 +117,8 @@ describe('default config (no scheduled rotation)', () => {
       'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'StreamKeysStateChangeDlq'), 'Arn'],
     };
     expect(policyOf(template, 'StreamKeysStateChangeFnRoleDefaultPolicy').slice(1)).toEqual([
-      { Action: ['medialive:DescribeInput', 'medialive:UpdateInput'], Effect: 'Allow', Resource: arns.input },
+      { Action: 'medialive:DescribeInput', Effect: 'Allow', Resource: arns.input },
+      { Action: 'medialive:UpdateInput', Effect: 'Allow', Resource: [arns.input, arns.securityGroup] },
       { Action: 'medialive:DescribeChannel', Effect: 'Allow', Resource: arns.channel },
       {
         Action: [

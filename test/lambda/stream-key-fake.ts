@@ -225,7 +225,14 @@ export class StreamKeyWorld {
     return this;
   }
 
+  /**
+   * Answer destinations the way some local AWS API emulators do: the request's stream names
+   * echoed back, no Ip/Port/Url (real MediaLive reports those and no stream name).
+   */
+  echoStreamNames = false;
+
   private destinations() {
+    if (this.echoStreamNames) return this.streamNames.map((name) => ({ StreamName: name }));
     return this.streamNames.map((name, i) => ({
       Ip: `198.51.100.${10 * (i + 1)}`,
       Port: '1935',

@@ -9,8 +9,8 @@ import {
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ingestServerUrl } from '../../../lambda/channel-control/control';
 import { handler, medialive } from '../../../lambda/channel-control/index';
+import { serverOf } from '../../../lambda/shared/destinations';
 import { awsError } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
@@ -302,7 +302,12 @@ describe('GET /channels and /channels/{id}/status', () => {
   });
 });
 
-test('ingestServerUrl keeps scheme, host, port and app, never the key', () => {
-  expect(ingestServerUrl('rtmp://203.0.113.1:1935/main/abc', 'main')).toBe('rtmp://203.0.113.1:1935/main');
-  expect(ingestServerUrl('not a url', 'main')).toBeUndefined();
+test('serverOf keeps scheme, host, port and app, never the key', () => {
+  const entry = { ml: '1', in: '2', key: 'k', mp: 'm', app: 'main', p: 1 as const };
+  expect(serverOf(entry, { Url: 'rtmp://203.0.113.1:1935/main/abc' })).toBe('rtmp://203.0.113.1:1935/main');
+  expect(serverOf(entry, { Ip: '203.0.113.1', Port: '1935', Url: 'rtmp://203.0.113.1:1935/main/abc' })).toBe(
+    'rtmp://203.0.113.1:1935/main',
+  );
+  expect(serverOf(entry, { Url: 'not a url' })).toBeUndefined();
+  expect(serverOf(entry, {})).toBeUndefined();
 });

@@ -356,3 +356,18 @@ test('two concurrent rotations leave the input and AWSCURRENT agreeing, nothing 
   expectConsistent(w);
   expect(w.versionWith('AWSPENDING')).toBeUndefined();
 });
+
+test('an emulator that echoes stream names instead of Ip/Url: rotation and ingest details still agree', async () => {
+  const w = world();
+  w.echoStreamNames = true;
+  const res = await handler(httpEvent('main'));
+  expect(res.statusCode).toBe(200);
+  const body = JSON.parse(res.body as string) as { endpoints: { server?: string; streamKey: string }[] };
+  const newKey = w.valueOf('AWSCURRENT') as string;
+  expect(newKey).not.toBe(OLD_KEY);
+  expect(body.endpoints).toEqual(Array(entry.p).fill({ streamKey: newKey }));
+  expectConsistent(w);
+  const details = await ingestDetails(clients, 'main', entry);
+  expect(details.inconsistent).toBe(false);
+  expect(details.endpoints.map((e) => e.streamKey)).toEqual(Array(entry.p).fill(newKey));
+});
