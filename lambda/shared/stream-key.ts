@@ -152,7 +152,11 @@ export async function ingestDetails(
     isRotationPending(clients.secrets, entry.key),
   ]);
   const destinations = input.Destinations ?? [];
-  const inconsistent = destinations.some((d) => keyOfDestination(entry, d) !== key);
+  // A destination that reports no key at all (no URL: some emulators) proves nothing either way.
+  const inconsistent = destinations.some((d) => {
+    const served = keyOfDestination(entry, d);
+    return served !== undefined && served !== key;
+  });
   const endpoints = endpointsOf(entry, destinations, (d) =>
     inconsistent ? (keyOfDestination(entry, d) ?? key) : key,
   );
@@ -457,7 +461,7 @@ async function afterFailedUpdate(
 }
 
 /** Removes AWSPENDING from a version (best effort: a leftover label is finished or replaced by the next rotation). */
-async function unstage(
+export async function unstage(
   secrets: SecretsManagerClient,
   channelId: string,
   secretArn: string,

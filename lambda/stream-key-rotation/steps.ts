@@ -17,6 +17,7 @@ import {
   keyOfDestination,
   PENDING_TAG,
   type StreamKeyClients,
+  unstage,
   updateInputKey,
 } from '../shared/stream-key';
 
@@ -186,7 +187,16 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   }
   const input = await ctx.clients.medialive.send(new DescribeInputCommand({ InputId: req.entry.in }));
   const destinations = input.Destinations ?? [];
-  const matching = destinations.filter((d) => keyOfDestination(req.entry, d) === key);
+  const served = destinations.map((d) => keyOfDestination(req.entry, d));
+  const matching = served.filter((k) => k === key);
+  if (destinations.length === req.entry.p && served.every((k) => k === undefined)) {
+    // MediaLive reports every RTMP push destination's URL; an API that reports none (some local
+    // emulators) cannot show a mismatch, and setSecret's UpdateInput already succeeded.
+    ctx.logger.warn('testSecret: the input reports no destination URLs; cannot compare keys', {
+      channelId: req.channelId,
+    });
+    return;
+  }
   if (destinations.length !== req.entry.p || matching.length !== destinations.length) {
     // Counts only: the URLs carry keys.
     ctx.logger.error('testSecret: input does not serve the staged key', {
@@ -225,6 +235,9 @@ export async function finishSecret(ctx: StepContext, req: RotationRequest): Prom
       previousVersionId: s.currentVersion,
     });
   }
+  // The finished version keeps no AWSPENDING: a label left on it makes the next RotateSecret
+  // take a rotation as still in progress (best effort; unstage logs a failure).
+  await unstage(ctx.clients.secrets, req.channelId, req.entry.key, req.token, ctx.logger);
   // A scheduled rotation also satisfies an operator's pending request (unless one arrived since).
   if (s.pendingTag !== undefined)
     await clearPendingIf(ctx.clients.secrets, req.entry.key, s.pendingTag, req.channelId, ctx.logger);
@@ -237,6 +250,16 @@ export async function finishSecret(ctx: StepContext, req: RotationRequest): Prom
  */
 export async function runStep(ctx: StepContext, step: RotationStep, req: RotationRequest): Promise<void> {
   const s = await stages(ctx, req);
+  if (s.stagesOfToken === undefined && step === RotationStep.CREATE) {
+    // Secrets Manager creates the token's version (labelled AWSPENDING) before it calls
+    // createSecret; a caller that did not (a local emulator, a manual test) gets it created by
+    // the PutSecretValue below, with the same label.
+    ctx.logger.info('createSecret: the token is not a version yet; staging it', {
+      channelId: req.channelId,
+      versionId: req.token,
+    });
+    return createSecret(ctx, req);
+  }
   if (s.stagesOfToken === undefined) {
     throw new RotationRefused(
       `version ${req.token} is not a version of the stream-key secret of "${req.channelId}"`,

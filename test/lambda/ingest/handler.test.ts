@@ -102,3 +102,13 @@ test('an input that does not accept the AWSCURRENT key → inconsistent: true wi
   expect(logs).not.toContain(INPUT_KEY);
   expect(logs).not.toContain(KEY);
 });
+
+test('destinations that report no URL (some emulators) show the current key and are not called inconsistent', async () => {
+  ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
+  const res = await handler(httpEvent('main'));
+  expect(res.statusCode).toBe(200);
+  expect(JSON.parse(res.body as string)).toMatchObject({
+    inconsistent: false,
+    endpoints: [{ streamKey: KEY }, { streamKey: KEY }],
+  });
+});

@@ -181,6 +181,12 @@ describe('testSecret', () => {
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
 
+  test('an input that reports no destination URLs cannot show a mismatch: passes with a warning', async () => {
+    ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
+    const { logs } = await captureLogs(() => handler(rotationEvent('testSecret')));
+    expect(logs).toContain('the input reports no destination URLs');
+  });
+
   test('passes when every endpoint serves <app>/<staged key>', async () => {
     ml.on(DescribeInputCommand).resolves({
       Destinations: [
@@ -257,6 +263,12 @@ describe('finishSecret', () => {
       MoveToVersionId: TOKEN,
       RemoveFromVersionId: 'v-old',
     });
+    // then the finished version drops AWSPENDING (else the next RotateSecret sees one in progress)
+    expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      SecretId: SECRET_ARN,
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: TOKEN,
+    });
     expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
       SecretId: SECRET_ARN,
       TagKeys: [PENDING_TAG],
@@ -298,9 +310,26 @@ describe('preconditions', () => {
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
-  test('a token that is not a version of the secret is refused', async () => {
+  test.each(['setSecret', 'testSecret', 'finishSecret'])(
+    '%s with a token that is not a version of the secret is refused',
+    async (step) => {
+      describe_(undefined);
+      await expect(handler(rotationEvent(step))).rejects.toThrow('is not a version');
+      expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+      expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    },
+  );
+
+  test('createSecret with a token that is not a version yet stages it as AWSPENDING (callers other than Secrets Manager)', async () => {
     describe_(undefined);
-    await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('is not a version');
+    sm.on(GetSecretValueCommand, { VersionId: TOKEN }).rejects(awsError('ResourceNotFoundException'));
+    sm.on(PutSecretValueCommand).resolves({});
+    await handler(rotationEvent('createSecret'));
+    expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: SECRET_ARN,
+      ClientRequestToken: TOKEN,
+      VersionStages: ['AWSPENDING'],
+    });
   });
 
   test.each([false, undefined])(
