@@ -23,6 +23,14 @@ export const keyProperties = z.object({
 });
 export type KeyProperties = z.infer<typeof keyProperties>;
 
+/** What an update compares of the previous properties; every field tolerant of absence or junk. */
+const oldKeyProperties = z.object({
+  Version: z.coerce.number().optional().catch(undefined),
+  Role: z.string().optional().catch(undefined),
+  SecretArn: z.string().optional().catch(undefined),
+  GuardSeconds: z.coerce.number().optional().catch(undefined),
+});
+
 export interface ProviderResponse {
   PhysicalResourceId: string;
   Data?: Record<string, string>;
@@ -106,19 +114,22 @@ export async function onEvent(
     return create();
   }
 
-  const old = keyProperties.safeParse(event.OldResourceProperties);
+  // The previous deployment's properties are read field by field, not with the current schema:
+  // a property added in a later release must not make every key look changed (a new key would
+  // drop the trusted ones from the key group and cut off live sessions).
+  const old = oldKeyProperties.parse(event.OldResourceProperties ?? {});
   const id = event.PhysicalResourceId;
   // A shorter session TTL in this deployment does not shorten sessions signed before it.
-  const guardSeconds = Math.max(props.GuardSeconds, old.success ? old.data.GuardSeconds : 0);
+  const guardSeconds = Math.max(props.GuardSeconds, old.GuardSeconds ?? 0);
   // A new version or secret needs a new key; CloudFormation then deletes the old one once the
   // key group no longer lists it (cleanup phase).
-  if (!old.success || old.data.Version !== props.Version || old.data.SecretArn !== props.SecretArn) {
+  if (old.Version !== props.Version || old.SecretArn !== props.SecretArn || !isPublicKeyId(id)) {
     if (props.Role === 'current') {
       await guard(c, props, { keep: [props.PreviousPublicKeyId], guardSeconds, mode: 'warn' }, base);
     }
     return create();
   }
-  if (props.Role === 'current' && old.data.Role !== 'current') {
+  if (props.Role === 'current' && old.Role !== 'current') {
     // previous → current: a rollback of a rotation, or a lowered version (2 → 1), which cannot be
     // told apart here.
     await guard(c, props, { keep: [props.PreviousPublicKeyId, id], guardSeconds, mode: 'warn' }, base);

@@ -304,6 +304,18 @@ describe('signing key custom resource', () => {
     });
   });
 
+  test('old properties an earlier release wrote differently (a field missing, one unknown) do not replace the key', async () => {
+    account(undefined, {});
+    const { KeyGroupName: _dropped, ...older } = props(1, 'current');
+    const res = await onEvent(
+      update('KV1000000001', props(1, 'current'), { ...older, Legacy: 'x' } as never),
+      clients(),
+    );
+    expect(res.PhysicalResourceId).toBe('KV1000000001');
+    expect(cfMock).not.toHaveReceivedCommand(CreatePublicKeyCommand);
+    expect(smMock).not.toHaveReceivedCommand(PutSecretValueCommand);
+  });
+
   test('malformed properties are rejected', async () => {
     await expect(
       onEvent(create({ ...props(1, 'current'), Role: 'primary' as 'current' }), clients()),
