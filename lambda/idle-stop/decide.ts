@@ -2,10 +2,11 @@ import { ChannelState } from '@aws-sdk/client-medialive';
 import { isInputAlert, type StatusRecord } from '../shared/status';
 
 /**
- * MediaLive NetworkIn (Mbit/s into the channel, per pipeline) above this counts as input. An
- * RTMP push of even an audio-only stream exceeds it; an unconnected input stays below it.
+ * MediaLive NetworkIn (Mbit/s into the channel, per pipeline) above this (10 kbit/s) counts as
+ * input. An RTMP push of even a low-bitrate audio-only stream (AAC at 32 kbit/s plus RTMP
+ * framing) exceeds it; an unconnected input stays below it.
  */
-export const NETWORK_IN_THRESHOLD_MBPS = 0.05;
+export const NETWORK_IN_THRESHOLD_MBPS = 0.01;
 /** Share of the window's minutes that must have datapoints before idleness counts as proven. */
 export const MIN_COVERAGE = 0.8;
 /**

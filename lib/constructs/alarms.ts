@@ -21,7 +21,7 @@ export function alarmCount(pipelines: number): number {
 const MINUTE = Duration.minutes(1);
 
 /** NetworkIn (Mbit/s, per pipeline) above this means input arrives (lambda/idle-stop/decide.ts uses the same). */
-export const INPUT_PRESENT_MBPS = 0.05;
+export const INPUT_PRESENT_MBPS = 0.01;
 
 /** `[onair:<scope>] <what>`: the health function maps an alarm to its channel by this prefix. */
 export function alarmDescription(scope: string, what: string): string {

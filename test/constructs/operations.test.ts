@@ -161,7 +161,7 @@ describe('alarms', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
       expect(metrics.find((m) => m.Expression)?.Expression).toBe(
-        'IF((FILL(netin0, 0) > 0.05) AND FILL(ingress, 0) <= 0, 1, 0)',
+        'IF((FILL(netin0, 0) > 0.01) AND FILL(ingress, 0) <= 0, 1, 0)',
       );
       expect(metrics.map((m) => m.Id).sort()).toEqual(['expr_1', 'ingress', 'netin0']);
       expect(metrics.find((m) => m.Id === 'netin0')?.MetricStat).toMatchObject({
@@ -192,7 +192,7 @@ describe('alarms', () => {
     test('STANDARD: the larger NetworkIn of both pipelines gates it', () => {
       const { metrics } = ingressAlarm('studio');
       expect(metrics.find((m) => m.Expression)?.Expression).toBe(
-        'IF((FILL(netin0, 0) > 0.05 OR FILL(netin1, 0) > 0.05) AND FILL(ingress, 0) <= 0, 1, 0)',
+        'IF((FILL(netin0, 0) > 0.01 OR FILL(netin1, 0) > 0.01) AND FILL(ingress, 0) <= 0, 1, 0)',
       );
       expect(metrics.find((m) => m.Id === 'netin1')?.MetricStat?.Metric.Dimensions).toEqual([
         { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelstudioTranscode/) } },
@@ -213,7 +213,7 @@ describe('alarms', () => {
         EvaluationPeriods: 3,
         DatapointsToAlarm: 3,
         Metrics: Match.arrayWith([
-          Match.objectLike({ Expression: 'IF((FILL(netin0, 0) > 0.05) AND FILL(ingress, 0) <= 1000, 1, 0)' }),
+          Match.objectLike({ Expression: 'IF((FILL(netin0, 0) > 0.01) AND FILL(ingress, 0) <= 1000, 1, 0)' }),
         ]),
       });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
