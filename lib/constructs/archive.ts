@@ -10,11 +10,15 @@ export interface ArchiveProps {
   /** Days before objects move to S3 Glacier Instant Retrieval. */
   readonly glacierInstantRetrievalAfterDays: number;
   /**
-   * Days before objects (and their noncurrent versions) are deleted.
-   * @default - recordings are kept until deleted by hand
+   * Days before recordings are deleted. Versions that become noncurrent (by this expiry or by
+   * a deletion by hand) are kept {@link NONCURRENT_RETENTION_DAYS} more days for recovery.
+   * @default - nothing is ever deleted, not even the versions of recordings deleted by hand
    */
   readonly expireAfterDays?: number;
 }
+
+/** With expiry configured, how long a deleted recording stays recoverable (as a noncurrent version). */
+export const NONCURRENT_RETENTION_DAYS = 30;
 
 /**
  * The archive of every live session: versioned, encrypted, TLS-only, never public, and
@@ -52,13 +56,16 @@ export class Archive extends Construct {
           transitions: [
             { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(tier) },
           ],
-          noncurrentVersionTransitions: [
-            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(tier) },
-          ],
           expiration: expire === undefined ? undefined : Duration.days(expire),
-          noncurrentVersionExpiration: expire === undefined ? undefined : Duration.days(expire),
+          // Counted from when a version becomes noncurrent: an expired recording is gone
+          // NONCURRENT_RETENTION_DAYS after its expiry, not another expireAfterDays later.
+          noncurrentVersionExpiration:
+            expire === undefined ? undefined : Duration.days(NONCURRENT_RETENTION_DAYS),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // Delete markers whose versions have all expired would pile up forever (S3 accepts this
+        // only in a rule without a days-based expiration).
+        ...(expire === undefined ? [] : [{ id: 'expired-delete-markers', expiredObjectDeleteMarker: true }]),
       ],
     });
   }

@@ -38,7 +38,7 @@ test('the archive bucket is versioned, encrypted, private, TLS-only, logged and 
   });
 });
 
-test('lifecycle: Glacier Instant Retrieval after the configured days, optional expiry', () => {
+test('lifecycle: Glacier Instant Retrieval after the configured days, optional expiry; deleted versions kept 30 days', () => {
   const { template } = synthOnAir(
     testConfig({ archive: { glacierInstantRetrievalAfterDays: 14, expireAfterDays: 400 } }),
   );
@@ -49,11 +49,11 @@ test('lifecycle: Glacier Instant Retrieval after the configured days, optional e
         Match.objectLike({
           Status: 'Enabled',
           Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 14 }],
-          NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 14 }],
           ExpirationInDays: 400,
-          NoncurrentVersionExpiration: { NoncurrentDays: 400 },
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
         }),
+        { Id: 'expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
       ],
     },
   });
@@ -68,6 +68,7 @@ test('without expiry nothing is ever deleted', () => {
   const rule = archive?.Properties.LifecycleConfiguration.Rules[0];
   expect(rule.ExpirationInDays).toBeUndefined();
   expect(rule.NoncurrentVersionExpiration).toBeUndefined();
+  expect(archive?.Properties.LifecycleConfiguration.Rules).toHaveLength(1);
 });
 
 test('MediaLive destinations put each session under <channel>/$dt$/<pipeline>/', () => {
