@@ -28,6 +28,9 @@ describe('viewer API edge function', () => {
   test('anything outside /api/playback/ is 404', () => {
     expect(handler(req('POST', '/api/channels')).statusCode).toBe(404);
     expect(handler(req('GET', '/apiplayback/x')).statusCode).toBe(404);
+    expect(handler(req('POST', '/api/playback/../channels/main/stop')).statusCode).toBe(404);
+    expect(handler(req('POST', '/api/playback/%2e%2e/channels')).statusCode).toBe(404);
+    expect(handler(req('POST', '/api/playback/./main/session')).statusCode).toBe(404);
   });
 
   test('answers CORS preflight for allowed origins only, with credentials', () => {

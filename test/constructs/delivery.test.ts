@@ -22,6 +22,7 @@ describe('router function', () => {
     ['/live/main/hls/index_1.m3u8', '/out/v1/abc123/index_1.m3u8'],
     ['/live/main/dash/index.mpd', '/out/v1/def456/index.mpd'],
     ['/live/main/cmaf/index_video_1_0_1.mp4', '/out/v1/0789/index_video_1_0_1.mp4'],
+    ['/live/main/cmaf/hls/index.m3u8', '/out/v1/0789/hls/index.m3u8'],
   ])('rewrites %s to %s', (uri, rewritten) => {
     expect(handle({ request: { uri } })).toEqual({ uri: rewritten });
   });
@@ -33,9 +34,22 @@ describe('router function', () => {
     '/live/main/mss/index.ism',
     '/live/main/hls/',
     '/live/main/hls/../../secret',
+    '/live/main/hls//index.m3u8',
+    '/live/main/hls/./index.m3u8',
+    '/live/main/hls/.',
+    '/live/main/hls/index.m3u8/',
+    '/live/main/hls/a..m3u8',
+    '/live/main/hls/%2e%2e/x',
+    '/live/main/hls/a%2Fb.ts',
     '/out/v1/abc123/index.m3u8',
   ])('answers 404 for %s', (uri) => {
     expect(handle({ request: { uri } })).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+  });
+
+  test("leaves the query string (MediaPackage's own parameters) untouched", () => {
+    const querystring = { m: { value: '1566416212' }, start: { value: '2026-12-01T10:00:00Z' } };
+    const out = handle({ request: { uri: '/live/main/hls/index_1.m3u8', querystring } as Request });
+    expect(out).toEqual({ uri: '/out/v1/abc123/index_1.m3u8', querystring });
   });
 });
 

@@ -12,7 +12,10 @@ export function apiRouterSource(allowedOrigins: readonly string[]): string {
 var ANY = ORIGINS.indexOf('*') !== -1;
 function handler(event) {
   var request = event.request;
-  if (request.uri.indexOf('/api/playback/') !== 0) {
+  // Only /api/playback/<…> in plain form: no dot segments or encoded characters that the API
+  // could resolve to another route.
+  var uri = request.uri;
+  if (uri.indexOf('/api/playback/') !== 0 || uri.indexOf('/.') !== -1 || uri.indexOf('%') !== -1) {
     return { statusCode: 404, statusDescription: 'Not Found' };
   }
   if (request.method === 'OPTIONS') {

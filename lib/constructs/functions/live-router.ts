@@ -16,8 +16,10 @@ export function liveRouterSource(routes: Readonly<Record<string, string>>): stri
   return Fn.join('', parts);
 }
 
-// The file part admits only what MediaPackage names files with: no "..", no query.
-export const ROUTER_BODY = `var LIVE = /^\\/live\\/([a-z0-9-]+)\\/(hls|dash|cmaf)\\/([A-Za-z0-9_.\\-\\/]+)$/;
+// The file part admits only what MediaPackage names files with: one or more path segments, each
+// starting with a letter, digit, "_" or "-" (so no "", "." or ".." segment: each spelling of one
+// object would be a separate cache key that forces origin fetches), no encoded characters.
+export const ROUTER_BODY = `var LIVE = /^\\/live\\/([a-z0-9-]+)\\/(hls|dash|cmaf)\\/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)$/;
 function handler(event) {
   var request = event.request;
   var m = LIVE.exec(request.uri);
