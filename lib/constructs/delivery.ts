@@ -337,7 +337,7 @@ export class Delivery extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'live media requires CloudFront-signed requests; WAF rate rules add cost per request and are left to the operator',
+        'live media answers only CloudFront-signed requests (trusted key group); the unsigned routes are /player/* (static files from S3) and /api/playback/* (the session API, which API Gateway throttles per route and which refuses unknown channels); WAF adds a per-request fee and is left to the operator',
     });
   }
 
