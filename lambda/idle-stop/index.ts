@@ -6,7 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
-import { logger } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
@@ -46,7 +46,9 @@ function dependencies(): IdleStopDeps {
 
 /** Runs every 5 minutes (EventBridge schedule); the event carries nothing this function needs. */
 export async function handler(): Promise<{ channels: ChannelOutcome[] }> {
-  return { channels: await checkIdleChannels(dependencies()) };
+  const channels = await checkIdleChannels(dependencies());
+  for (const c of channels) if (c.stopped) countMetric(OnAirMetric.CHANNELS_AUTO_STOPPED, c.channelId);
+  return { channels };
 }
 
 export { cloudwatch, ddb, medialive, secrets, sns };

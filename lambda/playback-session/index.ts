@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { httpHandler } from '../shared/http';
-import { logger } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
 import { issueSession, loadSessionConfig } from './session';
 
@@ -28,6 +28,11 @@ const log = {
   error: (msg: string, extra: object = {}) => logger.error(msg, extra as Attrs),
 };
 
-export const handler = httpHandler(log, (event) =>
-  issueSession(event, { config, keys, originSecret, now: () => new Date(), log }),
-);
+export const handler = httpHandler(log, async (event, context) => {
+  if (context) logger.addContext(context);
+  const res = await issueSession(event, { config, keys, originSecret, now: () => new Date(), log });
+  const channelId = event.pathParameters?.channelId;
+  if (res.statusCode === 200 && channelId !== undefined)
+    countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId);
+  return res;
+});

@@ -1,6 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** One Logger and one Metrics per container, configured from POWERTOOLS_* environment variables. */
 export const logger = new Logger();
 export const metrics = new Metrics();
+
+/** Business events the control plane counts (CloudWatch namespace POWERTOOLS_METRICS_NAMESPACE). */
+export enum OnAirMetric {
+  PLAYBACK_SESSIONS = 'PlaybackSessionsIssued',
+  STREAM_KEY_ROTATIONS = 'StreamKeyRotations',
+  STREAM_KEY_ROTATIONS_PENDING = 'StreamKeyRotationsPending',
+  CHANNELS_AUTO_STOPPED = 'ChannelsAutoStopped',
+}
+
+/**
+ * Publishes one count right away (an embedded-metric-format log line), with the channel as its
+ * dimension: a function's invocation may count several channels.
+ */
+export function countMetric(name: OnAirMetric, channelId: string, value = 1): void {
+  const single = metrics.singleMetric();
+  single.addDimension('ChannelId', channelId);
+  single.addMetric(name, MetricUnit.Count, value);
+}

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
-import { logger } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { applyPendingRotation } from '../shared/stream-key';
 
@@ -35,6 +35,7 @@ export async function handler(
   event: unknown,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<{ channelId?: string; result: string }> {
+  if (context && 'awsRequestId' in context) logger.addContext(context as Context);
   const parsed = stateChangeEvent.safeParse(event);
   if (!parsed.success) {
     logger.warn('ignoring an event that is not a MediaLive channel state change');
@@ -57,6 +58,7 @@ export async function handler(
   } catch (err) {
     throw redactedFailure(err, logger, { channelId, eventState: parsed.data.detail.state });
   }
+  if (result === 'rotated') countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);
   logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
   return { channelId, result };
 }

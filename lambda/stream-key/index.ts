@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
-import { logger } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { channelOf, loadRegistry, type Registry } from '../shared/registry';
 import { pendingConflict, requestRotation } from '../shared/stream-key';
 
@@ -20,6 +20,7 @@ const body = z.strictObject({});
  * HTTP API's 30 s), so the function is never cut off between UpdateInput and the promotion.
  */
 export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2, context?: Context) => {
+  if (context) logger.addContext(context);
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(body, jsonBody(event), 'request body');
   registry ??= loadRegistry();
@@ -27,6 +28,10 @@ export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2,
     logger,
     remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
   });
-  if (!outcome.rotated) throw pendingConflict(id, outcome.state);
+  if (!outcome.rotated) {
+    countMetric(OnAirMetric.STREAM_KEY_ROTATIONS_PENDING, id);
+    throw pendingConflict(id, outcome.state);
+  }
+  countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, id);
   return json(200, outcome.details);
 });

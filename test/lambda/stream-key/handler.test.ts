@@ -127,6 +127,12 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
     const promote = sm.commandCalls(UpdateSecretVersionStageCommand)[0];
     expect(put && update && put.calledBefore(update)).toBe(true);
     expect(update && promote && update.calledBefore(promote)).toBe(true);
+    // one StreamKeyRotations count for the channel, as an embedded-metric-format record
+    const emf = logs
+      .split('\n')
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toEqual([expect.objectContaining({ ChannelId: 'main', StreamKeyRotations: 1 })]);
 
     expect(JSON.parse(res.body as string)).toEqual({
       channelId: 'main',
