@@ -145,6 +145,14 @@ export class PlatformStack extends Stack {
       value: `https://${this.delivery.domainName}${PLAYER_PATH}?channel=${shown.id}`,
     });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
+    const webhookSecret = this.operations.health.webhookSecret;
+    if (webhookSecret) {
+      new CfnOutput(this, 'WebhookSecretArn', {
+        description:
+          'Secret to put the Slack-compatible webhook URL in (aws secretsmanager put-secret-value)',
+        value: webhookSecret.secretArn,
+      });
+    }
     for (const ch of this.channels) {
       new CfnOutput(this, `HlsUrl-${ch.channelId}`, {
         description: `HLS playback URL of channel ${ch.channelId}`,

@@ -367,6 +367,8 @@ describe('notifications', () => {
         Resource: { Ref: expect.stringMatching(/WebhookUrl/) },
       }),
     );
+    template.hasOutput('WebhookSecretArn', { Value: { Ref: Match.stringLikeRegexp('WebhookUrl') } });
+    expect(Object.keys(synthOnAir().template.findOutputs('WebhookSecretArn'))).toEqual([]);
   });
 });
 
