@@ -268,7 +268,7 @@ export const onAirConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['archive', 'expireAfterDays'],
-        message: 'must be greater than archive.glacierInstantRetrievalAfterDays',
+        message: `must be greater than archive.glacierInstantRetrievalAfterDays (${cfg.archive.glacierInstantRetrievalAfterDays}): recordings move to Glacier Instant Retrieval first`,
       });
     }
   });

@@ -204,7 +204,7 @@ describe('config errors name the field, the value and what is allowed', () => {
         channels: [channel()],
         archive: { glacierInstantRetrievalAfterDays: 30, expireAfterDays: 10 },
       },
-      'archive.expireAfterDays: received 10; must be greater than archive.glacierInstantRetrievalAfterDays',
+      'archive.expireAfterDays: received 10; must be greater than archive.glacierInstantRetrievalAfterDays (30): recordings move to Glacier Instant Retrieval first',
     ],
     [
       'a bad email',

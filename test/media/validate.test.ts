@@ -65,6 +65,14 @@ describe('each check fails with its message', () => {
     const o = s2.OutputGroups?.[0]?.Outputs?.[1];
     if (o) o.OutputName = 'mp_720p';
     expect(checkEncoderSettings(s2, ctx)).toContain('output name "mp_720p" is not unique');
+    const s3 = sound();
+    const audio = s3.AudioDescriptions?.[0];
+    if (audio) s3.AudioDescriptions?.push({ ...audio });
+    expect(checkEncoderSettings(s3, ctx)).toContain(`audio description name "${audio?.Name}" is not unique`);
+    const s4 = sound();
+    const group = s4.OutputGroups?.[0];
+    if (group) s4.OutputGroups?.push({ ...group, Outputs: [] });
+    expect(checkEncoderSettings(s4, ctx)).toContain(`output group name "${group?.Name}" is not unique`);
   });
 
   test('a GOP that does not divide the segment length', () => {

@@ -1,0 +1,70 @@
+import { ChannelClass } from '@aws-sdk/client-medialive';
+import { Stack } from 'aws-cdk-lib';
+import { channelRegistryJson } from '../../lib/constructs/channel-registry';
+import { Delivery } from '../../lib/constructs/delivery';
+import type { LiveChannel } from '../../lib/constructs/live-channel';
+import { Operations } from '../../lib/constructs/operations';
+import { PackagingFormat } from '../../lib/constructs/packaging';
+import { Transcode } from '../../lib/constructs/transcode';
+import { LatencyMode } from '../../lib/media/latency';
+import { synthOnAir, testApp, testConfig } from '../helpers';
+
+/**
+ * Construct-level checks behind the config schema: the schema rejects these configs first, so
+ * they are reached only by code that builds the constructs directly. Each fails with its message.
+ */
+describe('construct invariants fail with their message', () => {
+  const { platform } = synthOnAir();
+  const channels = platform.channels;
+
+  test('the channel registry needs a channel, and fits the Lambda environment', () => {
+    expect(() => channelRegistryJson([])).toThrow('the channel registry needs at least one channel');
+    const many = Array.from({ length: 17 }, () => channels[0]) as LiveChannel[];
+    expect(() => channelRegistryJson(many)).toThrow(
+      '17 channels need about 3145 bytes of Lambda environment for the channel registry (limit 3000); split the channels across stages',
+    );
+  });
+
+  test('delivery needs a channel, unique ids, and knows only its own channels', () => {
+    const stack = new Stack(testApp(), 'S');
+    expect(() => new Delivery(stack, 'D0', { channels: [] } as never)).toThrow(
+      'delivery needs at least one channel',
+    );
+    const twice = [{ channelId: 'main' }, { channelId: 'main' }];
+    expect(() => new Delivery(stack, 'D1', { channels: twice } as never)).toThrow(
+      'channel id "main" is listed twice; channel ids must be unique',
+    );
+    expect(() => platform.delivery.playbackPath('other', PackagingFormat.HLS)).toThrow(
+      'unknown channel "other"',
+    );
+  });
+
+  test('a transcode needs renditions', () => {
+    const stack = new Stack(testApp(), 'T');
+    expect(
+      () =>
+        new Transcode(stack, 'T', {
+          channelId: 'main',
+          channelClass: ChannelClass.SINGLE_PIPELINE,
+          renditions: [],
+          latency: LatencyMode.STANDARD,
+        } as never),
+    ).toThrow('channel "main": the ladder has no renditions');
+  });
+
+  test('operations refuse a channel the config does not list', () => {
+    const other = testConfig({
+      channels: [{ id: 'other', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } }],
+    });
+    expect(
+      () =>
+        new Operations(platform, 'Ops2', {
+          config: other,
+          channels,
+          channelRegistry: platform.channelRegistry,
+          controlApi: platform.controlApi,
+          delivery: platform.delivery,
+        }),
+    ).toThrow('channel "main" is not in the config');
+  });
+});
