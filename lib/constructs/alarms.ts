@@ -4,6 +4,9 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlarmThresholds } from '../config/schema';
+import { cloudFrontMetric, mediaLiveMetric, mediaPackageMetric } from './metrics';
+
+export { cloudFrontMetric, mediaLiveMetric } from './metrics';
 
 /** MediaLive output group names (lib/media/encoder-settings.ts). */
 export const MEDIAPACKAGE_OUTPUT_GROUP = 'mediapackage';
@@ -26,23 +29,6 @@ export const INPUT_PRESENT_MBPS = 0.01;
 /** `[onair:<scope>] <what>`: the health function maps an alarm to its channel by this prefix. */
 export function alarmDescription(scope: string, what: string): string {
   return `[onair:${scope}] ${what}`;
-}
-
-/** The AWS/MediaLive metric of one pipeline. */
-export function mediaLiveMetric(
-  channelId: string,
-  pipeline: number,
-  metricName: string,
-  statistic: string,
-  extra: Record<string, string> = {},
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/MediaLive',
-    metricName,
-    dimensionsMap: { ChannelId: channelId, Pipeline: String(pipeline), ...extra },
-    statistic,
-    period: MINUTE,
-  });
 }
 
 /** Props for {@link ChannelAlarms}. */
@@ -170,13 +156,7 @@ export class ChannelAlarms extends Construct {
         expression: `IF((${inputPresent}) AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
         usingMetrics: {
           ...netin,
-          ingress: new cloudwatch.Metric({
-            namespace: 'AWS/MediaPackage',
-            metricName: 'IngressBytes',
-            dimensionsMap: { Channel: props.mediapackageChannelId },
-            statistic: 'Sum',
-            period: MINUTE,
-          }),
+          ingress: mediaPackageMetric(props.mediapackageChannelId, 'IngressBytes', 'Sum'),
         },
         label: 'Ingress stopped (1 = yes)',
         period: MINUTE,
@@ -193,33 +173,13 @@ export class ChannelAlarms extends Construct {
     add(
       'Egress5xx',
       'MediaPackage egress 5xx responses',
-      new cloudwatch.Metric({
-        namespace: 'AWS/MediaPackage',
-        metricName: 'EgressRequestCount',
-        dimensionsMap: { Channel: props.mediapackageChannelId, StatusCodeRange: '5xx' },
-        statistic: 'Sum',
-        period: MINUTE,
+      mediaPackageMetric(props.mediapackageChannelId, 'EgressRequestCount', 'Sum', {
+        StatusCodeRange: '5xx',
       }),
       t.egress5xxPerMinute,
       ge,
     );
   }
-}
-
-/** CloudFront metrics of a distribution (published only in us-east-1, Region dimension "Global"). */
-export function cloudFrontMetric(
-  distributionId: string,
-  metricName: string,
-  statistic: string,
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/CloudFront',
-    metricName,
-    dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
-    statistic,
-    period: MINUTE,
-    region: 'us-east-1',
-  });
 }
 
 /** Props for {@link CdnAlarms}. */

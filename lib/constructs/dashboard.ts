@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { cloudFrontMetric, mediaLiveMetric } from './alarms';
+import { cloudFrontMetric, mediaLiveMetric, mediaPackageMetric } from './metrics';
 
 /** A channel as the dashboard shows it. */
 export interface DashboardChannel {
@@ -16,25 +16,6 @@ export interface OperationsDashboardProps {
   readonly dashboardName: string;
   readonly channels: readonly DashboardChannel[];
   readonly distributionId: string;
-}
-
-const MINUTE = Duration.minutes(1);
-
-function mediaPackageMetric(
-  channel: string,
-  metricName: string,
-  statistic: string,
-  extra: Record<string, string> = {},
-  label?: string,
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/MediaPackage',
-    metricName,
-    dimensionsMap: { Channel: channel, ...extra },
-    statistic,
-    period: MINUTE,
-    label,
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Fn, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -6,6 +7,7 @@ import { Construct } from 'constructs';
 import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES } from '../../lambda/shared/manifests';
 import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
 import type { CdnAuthorization } from './cdn-authorization';
+import { mediaPackageMetric } from './metrics';
 import { acknowledgeAwsCustomResourceFunction } from './nag';
 
 /** Packaging formats, one MediaPackage origin endpoint each. */
@@ -151,6 +153,25 @@ export class Packaging extends Construct {
     });
     this.cmafManifestUrl = reader.getResponseField('CmafPackage.HlsManifests.0.Url');
     acknowledgeAwsCustomResourceFunction(this);
+  }
+
+  /** A MediaPackage metric of this channel (AWS/MediaPackage, dimension Channel). */
+  public metric(
+    metricName: string,
+    statistic: string,
+    extra: Record<string, string> = {},
+  ): cloudwatch.Metric {
+    return mediaPackageMetric(this.channel.ref, metricName, statistic, extra);
+  }
+
+  /** Bytes MediaLive delivered to this channel per minute. */
+  public metricIngressBytes(): cloudwatch.Metric {
+    return this.metric('IngressBytes', 'Sum');
+  }
+
+  /** Requests the endpoints answered per minute with a status in `range` ("2xx", "4xx", "5xx"). */
+  public metricEgressRequests(range: '2xx' | '3xx' | '4xx' | '5xx'): cloudwatch.Metric {
+    return this.metric('EgressRequestCount', 'Sum', { StatusCodeRange: range });
   }
 
   /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */

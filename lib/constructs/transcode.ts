@@ -1,4 +1,5 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
@@ -14,6 +15,7 @@ import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
 import { checkEncoderSettings } from '../media/validate';
 import type { Archive } from './archive';
 import type { Ingest } from './ingest';
+import { mediaLiveMetric } from './metrics';
 import { acknowledgeWildcardResources } from './nag';
 import type { Packaging } from './packaging';
 
@@ -196,5 +198,28 @@ export class Transcode extends Construct {
     this.channel.node.addDependency(this.role);
   }
 
-  /** Number of pipelines (and RTMP endpoints): 2 for STANDARD, 1 for SINGLE_PIPELINE. */
+  /** A MediaLive metric of one pipeline of this channel (AWS/MediaLive, ChannelId + Pipeline). */
+  public metric(metricName: string, pipeline: number, statistic: string): cloudwatch.Metric {
+    return mediaLiveMetric(this.channel.ref, pipeline, metricName, statistic);
+  }
+
+  /** Alerts MediaLive has open on a pipeline (no datapoints while the channel is idle). */
+  public metricActiveAlerts(pipeline: number): cloudwatch.Metric {
+    return this.metric('ActiveAlerts', pipeline, 'Maximum');
+  }
+
+  /** Seconds per minute a pipeline had no input. */
+  public metricInputLossSeconds(pipeline: number): cloudwatch.Metric {
+    return this.metric('InputLossSeconds', pipeline, 'Sum');
+  }
+
+  /** Mbit/s arriving at a pipeline (the idle-stop and ingress-alarm input signal). */
+  public metricNetworkIn(pipeline: number): cloudwatch.Metric {
+    return this.metric('NetworkIn', pipeline, 'Maximum');
+  }
+
+  /** Frames a pipeline dropped per minute. */
+  public metricDroppedFrames(pipeline: number): cloudwatch.Metric {
+    return this.metric('DroppedFrames', pipeline, 'Sum');
+  }
 }

@@ -68,3 +68,48 @@ describe('construct invariants fail with their message', () => {
     ).toThrow('channel "main" is not in the config');
   });
 });
+
+describe('metric helpers name what the alarms watch', () => {
+  const { platform, template } = synthOnAir();
+  const [ch] = platform.channels;
+
+  test('MediaLive per pipeline and MediaPackage per channel', () => {
+    if (ch === undefined) throw new Error('no channel');
+    const resolved = (m: { toMetricConfig(): { metricStat?: object } }) =>
+      platform.resolve(m.toMetricConfig().metricStat) as {
+        namespace: string;
+        metricName: string;
+        statistic: string;
+        dimensions: { name: string; value: unknown }[];
+      };
+    const alerts = resolved(ch.transcode.metricActiveAlerts(0));
+    expect(alerts).toMatchObject({
+      namespace: 'AWS/MediaLive',
+      metricName: 'ActiveAlerts',
+      statistic: 'Maximum',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ActiveAlerts',
+      Statistic: 'Maximum',
+      Dimensions: alerts.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+    });
+    expect(resolved(ch.transcode.metricInputLossSeconds(0))).toMatchObject({
+      metricName: 'InputLossSeconds',
+    });
+    expect(resolved(ch.transcode.metricDroppedFrames(0))).toMatchObject({ metricName: 'DroppedFrames' });
+    expect(resolved(ch.transcode.metricNetworkIn(0))).toMatchObject({
+      metricName: 'NetworkIn',
+      statistic: 'Maximum',
+    });
+    const egress = resolved(ch.packaging.metricEgressRequests('5xx'));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'EgressRequestCount',
+      Namespace: 'AWS/MediaPackage',
+      Dimensions: egress.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+    });
+    expect(resolved(ch.packaging.metricIngressBytes())).toMatchObject({
+      metricName: 'IngressBytes',
+      statistic: 'Sum',
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+
+/** Every OnAir alarm and dashboard widget evaluates 1-minute periods. */
+export const METRIC_PERIOD = Duration.minutes(1);
+
+/** The AWS/MediaLive metric of one pipeline (dimensions ChannelId + Pipeline, plus `extra`). */
+export function mediaLiveMetric(
+  channelId: string,
+  pipeline: number,
+  metricName: string,
+  statistic: string,
+  extra: Record<string, string> = {},
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/MediaLive',
+    metricName,
+    dimensionsMap: { ChannelId: channelId, Pipeline: String(pipeline), ...extra },
+    statistic,
+    period: METRIC_PERIOD,
+  });
+}
+
+/** The AWS/MediaPackage metric of one v1 channel (dimension Channel, plus `extra`). */
+export function mediaPackageMetric(
+  channel: string,
+  metricName: string,
+  statistic: string,
+  extra: Record<string, string> = {},
+  label?: string,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/MediaPackage',
+    metricName,
+    dimensionsMap: { Channel: channel, ...extra },
+    statistic,
+    period: METRIC_PERIOD,
+    label,
+  });
+}
+
+/** CloudFront metrics of a distribution (published only in us-east-1, Region dimension "Global"). */
+export function cloudFrontMetric(
+  distributionId: string,
+  metricName: string,
+  statistic: string,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/CloudFront',
+    metricName,
+    dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
+    statistic,
+    period: METRIC_PERIOD,
+    region: 'us-east-1',
+  });
+}
