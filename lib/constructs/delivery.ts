@@ -1,5 +1,5 @@
 import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -36,10 +36,10 @@ export interface DeliveryProps {
    */
   readonly geoRestriction?: GeoRestrictionConfig;
   /**
-   * Custom domain and its ACM certificate (us-east-1).
+   * Custom domain and its ACM certificate (which CloudFront requires in us-east-1).
    * @default - the distribution's *.cloudfront.net name
    */
-  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly customDomain?: { readonly domainName: string; readonly certificate: acm.ICertificate };
   /**
    * Origins allowed to play from a browser (CORS).
    * @default - any origin
@@ -303,9 +303,7 @@ export class Delivery extends Construct {
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
       geoRestriction,
       domainNames: props.customDomain ? [props.customDomain.domainName] : undefined,
-      certificate: props.customDomain
-        ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn)
-        : undefined,
+      certificate: props.customDomain ? props.customDomain.certificate : undefined,
       minimumProtocolVersion: props.customDomain
         ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
         : undefined,

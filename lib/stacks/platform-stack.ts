@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
@@ -95,7 +96,14 @@ export class PlatformStack extends Stack {
       logBucket: this.accessLogs.bucket,
       priceClass: cfg.delivery.priceClass as cloudfront.PriceClass,
       geoRestriction: cfg.delivery.geoRestriction,
-      customDomain: cfg.delivery.customDomain,
+      customDomain: cfg.delivery.customDomain && {
+        domainName: cfg.delivery.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(
+          this,
+          'Certificate',
+          cfg.delivery.customDomain.certificateArn,
+        ),
+      },
       corsAllowedOrigins: cfg.delivery.corsAllowedOrigins,
       // Media always needs a signed session, whatever the channel's viewer auth.
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
