@@ -49,6 +49,13 @@ export class QuotaExceeded extends HttpError {
   }
 }
 
+/** AWS understood the request but cannot do it as asked (e.g. MediaPackage's UnprocessableEntityException). */
+export class Unprocessable extends HttpError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(422, 'Unprocessable', message, details);
+  }
+}
+
 export class ServiceUnavailable extends HttpError {
   constructor(message: string, retryAfterSeconds = 5, details: Record<string, unknown> = {}) {
     super(503, 'ServiceUnavailable', message, details, retryAfterSeconds);
@@ -91,6 +98,8 @@ export function fromAwsError(err: unknown): HttpError | undefined {
     return new QuotaExceeded('an AWS quota is exhausted; retry later or raise the quota', { awsError: name });
   if (name === 'NotFoundException')
     return new NotFound('the AWS resource no longer exists', { awsError: name });
+  if (name === 'UnprocessableEntityException')
+    return new Unprocessable(`AWS refused the request: ${e.message ?? name}`, { awsError: name });
   if (name === 'ConflictException')
     return new Conflict('the resource is changing state; retry shortly', { awsError: name }, 10);
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {

@@ -19,3 +19,11 @@ export const MANIFEST_FILES: Readonly<Record<Format, string>> = {
 export function manifestPath(channelId: string, format: Format): string {
   return `/live/${channelId}/${format}/${MANIFEST_FILES[format]}`;
 }
+
+/**
+ * Id of a MediaPackage v1 origin endpoint: `<MediaPackage channel id>-<format>`. Chosen by the
+ * CDK app (lib/constructs/packaging.ts), so functions derive it from the registry's channel id.
+ */
+export function originEndpointId(mediapackageChannelId: string, format: Format): string {
+  return `${mediapackageChannelId}-${format}`;
+}

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES } from '../../lambda/shared/manifests';
+import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES, originEndpointId } from '../../lambda/shared/manifests';
 import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
 import type { CdnAuthorization } from './cdn-authorization';
 import { mediaPackageMetric } from './metrics';
@@ -66,7 +66,7 @@ export class Packaging extends Construct {
 
     const common = (format: PackagingFormat) => ({
       channelId: this.channel.ref,
-      id: `${channelName}-${format}`,
+      id: originEndpointId(channelName, format),
       description: `OnAir ${props.channelId} ${format}`,
       manifestName: MANIFEST_NAME,
       origination: 'ALLOW',

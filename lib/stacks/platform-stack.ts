@@ -7,6 +7,7 @@ import { AccessLogs } from '../constructs/access-logs';
 import { Archive } from '../constructs/archive';
 import { CdnAuthorization } from '../constructs/cdn-authorization';
 import { channelRegistryJson } from '../constructs/channel-registry';
+import { Clips } from '../constructs/clips';
 import { ControlApi } from '../constructs/control-api';
 import { Delivery } from '../constructs/delivery';
 import { LiveChannel } from '../constructs/live-channel';
@@ -46,6 +47,7 @@ export class PlatformStack extends Stack {
   public readonly streamKeys: StreamKeys;
   /** Alerts, health, channel control, alarms, dashboard. */
   public readonly operations: Operations;
+  public readonly clips: Clips;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -120,6 +122,13 @@ export class PlatformStack extends Stack {
       channelRegistry: this.channelRegistry,
       controlApi: this.controlApi,
       rotateEveryDays: cfg.streamKey.rotateEveryDays,
+    });
+    this.clips = new Clips(this, 'Clips', {
+      channels: this.channels,
+      channelRegistry: this.channelRegistry,
+      controlApi: this.controlApi,
+      archive: this.archive,
+      startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
     });
     this.operations = new Operations(this, 'Operations', {
       config: cfg,

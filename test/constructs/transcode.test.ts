@@ -73,9 +73,10 @@ test('no archive: no archive group, destination or bucket permissions', () => {
   const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
   expect(ch?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual(['mediapackage']);
   expect(ch?.Properties.EncoderSettings.OutputGroups).toHaveLength(1);
-  // The demo player's deployment role writes its own bucket; no other role may write to S3.
+  // The demo player's deployment role writes its own bucket and MediaPackage's harvest role
+  // writes clips/ (test/constructs/clips.test.ts); no other role may write to S3.
   const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(
-    ([id]) => !id.startsWith('PlayerDeploymentRole'),
+    ([id]) => !id.startsWith('PlayerDeploymentRole') && !id.startsWith('ClipsHarvestRole'),
   );
   expect(policies.length).toBeGreaterThan(0);
   expect(JSON.stringify(policies)).not.toContain('s3:PutObject');
