@@ -204,7 +204,7 @@ function versionWith(versions: SecretVersionsListEntry[], stage: string): string
 }
 
 /** The value of one version, or undefined when the version has none (Secrets Manager's own AWSPENDING starts empty). */
-async function versionValue(
+export async function versionValue(
   secrets: SecretsManagerClient,
   secretArn: string,
   versionId: string,

@@ -19,6 +19,7 @@ import {
   type StreamKeyClients,
   unstage,
   updateInputKey,
+  versionValue,
 } from '../shared/stream-key';
 
 export enum RotationStep {
@@ -76,22 +77,6 @@ async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretSta
   };
 }
 
-async function versionKey(
-  ctx: StepContext,
-  req: RotationRequest,
-  versionId: string,
-): Promise<string | undefined> {
-  try {
-    const out = await ctx.clients.secrets.send(
-      new GetSecretValueCommand({ SecretId: req.entry.key, VersionId: versionId }),
-    );
-    return out.SecretString;
-  } catch (err) {
-    if ((err as Error)?.name === 'ResourceNotFoundException') return undefined;
-    throw err;
-  }
-}
-
 async function pendingKey(ctx: StepContext, req: RotationRequest): Promise<string | undefined> {
   try {
     const out = await ctx.clients.secrets.send(
@@ -144,7 +129,8 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
   const after = await stages(ctx, req);
   if (!after.stagesOfToken?.includes(AWSPENDING)) {
     const winner = after.pendingVersion ?? after.currentVersion;
-    const winnerKey = winner === undefined ? undefined : await versionKey(ctx, req, winner);
+    const winnerKey =
+      winner === undefined ? undefined : await versionValue(ctx.clients.secrets, req.entry.key, winner);
     if (winnerKey !== undefined)
       await updateInputKey(ctx.clients.medialive, req.entry, winnerKey, { securityGroups, sleep: ctx.sleep });
     ctx.logger.warn('setSecret: superseded by another rotation during the update; the input serves its key', {
@@ -173,7 +159,7 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   let key = await pendingKey(ctx, req);
   if (key === undefined) {
     const current = (await stages(ctx, req)).currentVersion;
-    key = current === undefined ? undefined : await versionKey(ctx, req, current);
+    key = current === undefined ? undefined : await versionValue(ctx.clients.secrets, req.entry.key, current);
     if (key === undefined) {
       throw new RotationRefused(`no AWSPENDING or AWSCURRENT key for channel "${req.channelId}"`);
     }

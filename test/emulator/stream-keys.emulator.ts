@@ -47,6 +47,24 @@ const currentKey = async () =>
   (await sm.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSCURRENT' })))
     .SecretString;
 const state = async () => (await ml.send(new DescribeChannelCommand({ ChannelId: channel.id }))).State;
+/**
+ * Secrets Manager's RotateSecret as a rotation schedule calls it. The emulator cannot invoke a
+ * function it does not host, so it fails after staging the version; the test runs the steps.
+ */
+async function rotateSecret(token: string, immediately: boolean): Promise<void> {
+  await sm
+    .send(
+      new RotateSecretCommand({
+        SecretId: secretArn,
+        ClientRequestToken: token,
+        RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:onair-rotation',
+        RotationRules: { AutomaticallyAfterDays: 30 },
+        RotateImmediately: immediately,
+      }),
+    )
+    .catch((err: Error) => expect(err.name).toBe('ResourceNotFoundException'));
+}
+
 /** The emulator moves transitional states on when the channel is described. */
 async function settle(target: string): Promise<void> {
   for (let i = 0; i < 5 && (await state()) !== target; i++);
@@ -132,17 +150,7 @@ test("Secrets Manager's four rotation steps move AWSCURRENT to the token's versi
   const token = '11111111-2222-4333-8444-555555555555';
   // RotateSecret stages an empty AWSPENDING version under the token and enables rotation, then
   // invokes the function; the emulator has no such function, so the test invokes the steps.
-  await sm
-    .send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        ClientRequestToken: token,
-        RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:onair-rotation',
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: true,
-      }),
-    )
-    .catch((err: Error) => expect(err.name).toBe('ResourceNotFoundException'));
+  await rotateSecret(token, true);
   for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
     await handlers.rotation({ Step, SecretId: secretArn, ClientRequestToken: token });
   }
@@ -157,17 +165,7 @@ test("deploying the rotation schedule: Secrets Manager's configuration test (tes
   const token = '22222222-3333-4444-8555-666666666666';
   const before = await currentKey();
   // Without an immediate rotation, the staged AWSPENDING version repeats the current value.
-  await sm
-    .send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        ClientRequestToken: token,
-        RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:onair-rotation',
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    )
-    .catch((err: Error) => expect(err.name).toBe('ResourceNotFoundException'));
+  await rotateSecret(token, false);
   await expect(
     handlers.rotation({ Step: 'testSecret', SecretId: secretArn, ClientRequestToken: token }),
   ).resolves.toBeUndefined();
