@@ -51,7 +51,7 @@ export function addOnAir(
     throw new ConfigError(opts.source ?? '(inline)', [
       `channels: ${config.channels.length} channels need ${resources} CloudFormation resources in stack ${platform.stackName}, ` +
         `more than the ${MAX_STACK_RESOURCES} a stack may hold; split the channels across stages (one stack each). ` +
-        'A channel needs about 20 resources, 31 with STANDARD, archive, autoStart and scheduled key rotation',
+        'A channel needs about 23 resources, 31 with STANDARD, autoStart and scheduled key rotation',
     ]);
   }
   if (opts.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

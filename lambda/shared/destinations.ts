@@ -45,3 +45,11 @@ export function serverOf(entry: ChannelEntry, d: Destination): string | undefine
 export function servesKey(entry: ChannelEntry, destinations: readonly Destination[], key: string): boolean {
   return destinations.length === entry.p && destinations.every((d) => keyOfDestination(entry, d) === key);
 }
+
+/**
+ * A destination that carries neither a URL nor a stream name (some emulators): it cannot show
+ * which key the input serves. A URL that is present but foreign or unparseable is a mismatch.
+ */
+export function reportsNoKey(d: Destination): boolean {
+  return d.Url === undefined && d.StreamName === undefined;
+}

@@ -99,11 +99,24 @@ export function fromAwsError(err: unknown): HttpError | undefined {
   if (name === 'NotFoundException')
     return new NotFound('the AWS resource no longer exists', { awsError: name });
   if (name === 'UnprocessableEntityException')
-    return new Unprocessable(`AWS refused the request: ${e.message ?? name}`, { awsError: name });
+    // The message names what was refused; AWS messages may quote request fields (a stream name).
+    return new Unprocessable(`AWS refused the request: ${redact(e.message) ?? name}`, { awsError: name });
   if (name === 'ConflictException')
     return new Conflict('the resource is changing state; retry shortly', { awsError: name }, 10);
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
     return new ServiceUnavailable('AWS returned a server error; retry later', 5, { awsError: name });
   }
   return undefined;
+}
+
+/**
+ * Removes what could be a secret from an error message before it is logged: AWS messages may
+ * echo request fields, e.g. a MediaLive BadRequest quoting a stream name `<app>/<key>` or an
+ * rtmp:// URL. Every path segment after the first one of a URL and every `<name>/<token>` whose
+ * token is 16 or more characters long is replaced by `<redacted>`.
+ */
+export function redact(message: string | undefined): string | undefined {
+  return message
+    ?.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"']+\/[^/\s"']+\/)[^\s"']+/gi, '$1<redacted>')
+    .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
 }

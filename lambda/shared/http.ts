@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequest, fromAwsError, HttpError } from './errors';
+import { BadRequest, fromAwsError, HttpError, redact } from './errors';
+
+export { redact } from './errors';
 
 /** The Powertools Logger's shape (its extra arguments are a rest parameter, so `extra?: object` would not accept it). */
 type Logger = {
@@ -43,18 +45,6 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   } catch {
     throw new BadRequest('request body is not valid JSON');
   }
-}
-
-/**
- * Removes what could be a secret from an error message before it is logged: AWS messages may
- * echo request fields, e.g. a MediaLive BadRequest quoting a stream name `<app>/<key>` or an
- * rtmp:// URL. Every path segment after the first one of a URL and every `<name>/<token>` whose
- * token is 16 or more characters long is replaced by `<redacted>`.
- */
-export function redact(message: string | undefined): string | undefined {
-  return message
-    ?.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"']+\/[^/\s"']+\/)[^\s"']+/gi, '$1<redacted>')
-    .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
 }
 
 /**

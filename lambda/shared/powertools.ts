@@ -14,11 +14,12 @@ export enum OnAirMetric {
 }
 
 /**
- * Publishes one count right away (an embedded-metric-format log line), with the channel as its
- * dimension: a function's invocation may count several channels.
+ * Publishes one count right away (an embedded-metric-format log line) with `ChannelId` as its
+ * only dimension, so a count is one series per channel whichever function emitted it.
  */
 export function countMetric(name: OnAirMetric, channelId: string, value = 1): void {
   const single = metrics.singleMetric();
+  single.clearDefaultDimensions();
   single.addDimension('ChannelId', channelId);
   single.addMetric(name, MetricUnit.Count, value);
 }

@@ -17,7 +17,7 @@ import {
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { type Destination, keyOfDestination, serverOf, servesKey } from './destinations';
+import { type Destination, keyOfDestination, reportsNoKey, serverOf, servesKey } from './destinations';
 import { Conflict, ServiceUnavailable } from './errors';
 import type { ChannelEntry } from './registry';
 
@@ -32,7 +32,14 @@ import type { ChannelEntry } from './registry';
 export const PENDING_TAG = 'onair:rotation-pending';
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
-export { type Destination, keyOfDestination, RTMP_PORT, serverOf, servesKey } from './destinations';
+export {
+  type Destination,
+  keyOfDestination,
+  RTMP_PORT,
+  reportsNoKey,
+  serverOf,
+  servesKey,
+} from './destinations';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 32 characters from 62 symbols ≈ 190 bits. */
@@ -152,11 +159,8 @@ export async function ingestDetails(
     isRotationPending(clients.secrets, entry.key),
   ]);
   const destinations = input.Destinations ?? [];
-  // A destination that reports no key at all (no URL: some emulators) proves nothing either way.
-  const inconsistent = destinations.some((d) => {
-    const served = keyOfDestination(entry, d);
-    return served !== undefined && served !== key;
-  });
+  // A destination that reports no URL at all (some emulators) proves nothing either way.
+  const inconsistent = destinations.some((d) => !reportsNoKey(d) && keyOfDestination(entry, d) !== key);
   const endpoints = endpointsOf(entry, destinations, (d) =>
     inconsistent ? (keyOfDestination(entry, d) ?? key) : key,
   );

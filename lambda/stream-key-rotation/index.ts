@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
-import { logger } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { RotationRefused, RotationStep, runStep } from './steps';
 
@@ -40,6 +40,7 @@ export async function handler(event: unknown): Promise<void> {
   logger.info('rotation step', { channelId, step: Step, versionId: ClientRequestToken });
   try {
     await runStep({ clients, logger }, Step, { channelId, entry, token: ClientRequestToken });
+    if (Step === RotationStep.FINISH) countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);
   } catch (err) {
     throw redactedFailure(err, logger, { channelId, step: Step });
   }

@@ -16,6 +16,7 @@ import {
   type KeyLogger,
   keyOfDestination,
   PENDING_TAG,
+  reportsNoKey,
   type StreamKeyClients,
   unstage,
   updateInputKey,
@@ -127,10 +128,21 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
   // our UpdateInput was on its way, and ours may have landed last. Then the input must serve the
   // key that will become current: the operator's staged one, or AWSCURRENT if none is staged.
   const after = await stages(ctx, req);
+  if (after.stagesOfToken?.includes(AWSCURRENT)) {
+    // An operator's rotation adopted our staged key and finished it: nothing left to do.
+    ctx.logger.info('setSecret: version already made current by a concurrent rotation', {
+      channelId: req.channelId,
+      versionId: req.token,
+    });
+    return;
+  }
   if (!after.stagesOfToken?.includes(AWSPENDING)) {
-    const winner = after.pendingVersion ?? after.currentVersion;
-    const winnerKey =
-      winner === undefined ? undefined : await versionValue(ctx.clients.secrets, req.entry.key, winner);
+    const read = (v: string | undefined) =>
+      v === undefined ? Promise.resolve(undefined) : versionValue(ctx.clients.secrets, req.entry.key, v);
+    // The operator's staged key if it has one (an empty AWSPENDING is Secrets Manager's own), else AWSCURRENT.
+    const stagedKey = await read(after.pendingVersion);
+    const winner = stagedKey !== undefined ? after.pendingVersion : after.currentVersion;
+    const winnerKey = stagedKey ?? (await read(after.currentVersion));
     if (winnerKey !== undefined)
       await updateInputKey(ctx.clients.medialive, req.entry, winnerKey, { securityGroups, sleep: ctx.sleep });
     ctx.logger.warn('setSecret: superseded by another rotation during the update; the input serves its key', {
@@ -175,7 +187,7 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   const destinations = input.Destinations ?? [];
   const served = destinations.map((d) => keyOfDestination(req.entry, d));
   const matching = served.filter((k) => k === key);
-  if (destinations.length === req.entry.p && served.every((k) => k === undefined)) {
+  if (destinations.length === req.entry.p && destinations.every(reportsNoKey)) {
     // MediaLive reports every RTMP push destination's URL; an API that reports none (some local
     // emulators) cannot show a mismatch, and setSecret's UpdateInput already succeeded.
     ctx.logger.warn('testSecret: the input reports no destination URLs; cannot compare keys', {

@@ -112,3 +112,14 @@ test('destinations that report no URL (some emulators) show the current key and 
     endpoints: [{ streamKey: KEY }, { streamKey: KEY }],
   });
 });
+
+test('a destination with a foreign URL is inconsistent (only an absent URL proves nothing)', async () => {
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Url: `rtmp://198.51.100.10:1935/main/${KEY}` },
+      { Url: 'rtmp://198.51.100.20:1935/other/x' },
+    ],
+  });
+  const res = await handler(httpEvent('main'));
+  expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true });
+});

@@ -28,6 +28,17 @@ describe('fromAwsError', () => {
     });
   });
 
+  test('UnprocessableEntityException → 422 with the reason, any quoted stream key redacted', () => {
+    const err = Object.assign(awsError('UnprocessableEntityException', 'client', 422), {
+      message: 'Invalid destination rtmp://203.0.113.1:1935/main/SecretKeySecretKeySecretKey12',
+    });
+    const mapped = fromAwsError(err);
+    expect(mapped?.statusCode).toBe(422);
+    expect(mapped?.message).toBe(
+      'AWS refused the request: Invalid destination rtmp://203.0.113.1:1935/main/<redacted>',
+    );
+  });
+
   test('MediaLive NotFoundException (resource gone) → 404', () => {
     const res = errorResponse(awsError('NotFoundException', 'client', 404), logger);
     expect(res.statusCode).toBe(404);

@@ -150,6 +150,48 @@ describe('setSecret racing an operator rotation', () => {
     expect(logs).not.toContain(PENDING_KEY);
   });
 
+  test('an operator rotation that finished our own staged key meanwhile → done, no repair', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+    ml.on(UpdateInputCommand).resolves({});
+    sm.on(DescribeSecretCommand)
+      .resolvesOnce({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+      })
+      .resolves({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSPREVIOUS'], [TOKEN]: ['AWSCURRENT'] },
+      });
+    await expect(handler(rotationEvent('setSecret'))).resolves.toBeUndefined();
+    expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
+  });
+
+  test('superseded by an empty AWSPENDING (Secrets Manager placeholder) → the input gets AWSCURRENT back', async () => {
+    const CURRENT = 'CurrentKeyCurrentKeyCurrentKey12';
+    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
+    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
+    ml.on(UpdateInputCommand).resolves({});
+    sm.on(DescribeSecretCommand)
+      .resolvesOnce({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+      })
+      .resolves({
+        RotationEnabled: true,
+        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-empty': ['AWSPENDING'] },
+      });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-empty' }).rejects(
+      awsError('ResourceNotFoundException'),
+    );
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-old' }).resolves({
+      SecretString: CURRENT,
+    });
+    await expect(handler(rotationEvent('setSecret'))).rejects.toThrow('was superseded by another rotation');
+    const updates = ml.commandCalls(UpdateInputCommand).map((c) => c.args[0].input.Destinations);
+    expect(updates[1]).toEqual([{ StreamName: `main/${CURRENT}` }, { StreamName: `main/${CURRENT}` }]);
+  });
+
   test('still AWSPENDING after the update → one UpdateInput, no repair', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
     ml.on(DescribeInputCommand).resolves({ Destinations: [] });
@@ -179,6 +221,13 @@ describe('testSecret', () => {
     await expect(handler(rotationEvent('testSecret'))).resolves.toBeUndefined();
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+  });
+
+  test('a destination URL that is present but foreign or unparseable is a mismatch, not "no URL"', async () => {
+    ml.on(DescribeInputCommand).resolves({
+      Destinations: [{ Url: `rtmp://198.51.100.10:1935/other/${PENDING_KEY}` }, { Url: 'not a url' }],
+    });
+    await expect(handler(rotationEvent('testSecret'))).rejects.toThrow('does not serve the staged key');
   });
 
   test('an input that reports no destination URLs cannot show a mismatch: passes with a warning', async () => {
