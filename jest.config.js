@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // One worker per core (Jest's default leaves one core idle): the suites are CPU-bound synths.
+  maxWorkers: '100%',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // player/*.js are browser ES modules; swc turns them into CommonJS for the tests.
