@@ -14,10 +14,6 @@ export interface OnAirStacks {
   readonly edge: EdgeStack;
 }
 
-/**
- * Adds OnAir's stacks for a validated config to `app`, with cdk-nag's AwsSolutions checks.
- * Environment-agnostic unless CDK_DEFAULT_* are set, so synth never needs credentials or lookups.
- */
 /** CloudFormation's quota of resources per stack. */
 export const MAX_STACK_RESOURCES = 500;
 
@@ -27,6 +23,10 @@ export function countResources(stack: Stack): number {
   return own.length + 1;
 }
 
+/**
+ * Adds OnAir's stacks for a validated config to `app`, with cdk-nag's AwsSolutions checks.
+ * Environment-agnostic unless CDK_DEFAULT_* are set, so synth never needs credentials or lookups.
+ */
 export function addOnAir(
   app: App,
   config: OnAirConfig,

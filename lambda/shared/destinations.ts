@@ -6,25 +6,20 @@ export const RTMP_PORT = '1935';
 
 /**
  * An input destination as DescribeInput/UpdateInput return it: MediaLive reports `Ip`, `Port`
- * and `Url` (`rtmp://<ip>:1935/<app>/<key>`); some local API emulators echo the request's
- * `StreamName` (`<app>/<key>`) instead, which is read as a fallback.
+ * and `Url` (`rtmp://<ip>:1935/<app>/<key>`). Some local API emulators (moto) report none of
+ * them: the SDK then yields an empty object.
  */
-export type Destination = InputDestination & { StreamName?: string };
+export type Destination = InputDestination;
 
-/** The stream key a destination accepts: what follows `<app>/` in its URL path or stream name (undefined if none). */
+/** The stream key a destination accepts: what follows `/<app>/` in its URL path (undefined if none). */
 export function keyOfDestination(entry: ChannelEntry, d: Destination | undefined): string | undefined {
-  if (d === undefined) return undefined;
-  let path: string | undefined;
-  if (d.Url !== undefined) {
-    try {
-      path = new URL(d.Url).pathname;
-    } catch {
-      return undefined;
-    }
-  } else if (d.StreamName !== undefined) {
-    path = `/${d.StreamName}`;
+  if (d?.Url === undefined) return undefined;
+  let path: string;
+  try {
+    path = new URL(d.Url).pathname;
+  } catch {
+    return undefined;
   }
-  if (path === undefined) return undefined;
   const prefix = `/${entry.app}/`;
   return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined;
 }
@@ -47,9 +42,9 @@ export function servesKey(entry: ChannelEntry, destinations: readonly Destinatio
 }
 
 /**
- * A destination that carries neither a URL nor a stream name (some emulators): it cannot show
- * which key the input serves. A URL that is present but foreign or unparseable is a mismatch.
+ * A destination without a URL (some emulators) cannot show which key the input serves. A URL
+ * that is present but foreign or unparseable is a mismatch.
  */
 export function reportsNoKey(d: Destination): boolean {
-  return d.Url === undefined && d.StreamName === undefined;
+  return d.Url === undefined;
 }

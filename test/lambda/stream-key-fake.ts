@@ -226,13 +226,13 @@ export class StreamKeyWorld {
   }
 
   /**
-   * Answer destinations the way some local AWS API emulators do: the request's stream names
-   * echoed back, no Ip/Port/Url (real MediaLive reports those and no stream name).
+   * Answer destinations the way moto does through the SDK: no Ip/Port/Url (the emulator stores
+   * the request's stream names, which the SDK drops as unknown fields), so empty objects.
    */
-  echoStreamNames = false;
+  reportsNoUrls = false;
 
   private destinations() {
-    if (this.echoStreamNames) return this.streamNames.map((name) => ({ StreamName: name }));
+    if (this.reportsNoUrls) return this.streamNames.map(() => ({}));
     return this.streamNames.map((name, i) => ({
       Ip: `198.51.100.${10 * (i + 1)}`,
       Port: '1935',

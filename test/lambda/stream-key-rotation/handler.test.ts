@@ -112,20 +112,20 @@ describe('setSecret', () => {
 
 describe('setSecret racing an operator rotation', () => {
   const OPERATOR_KEY = 'OperatorKeyOperatorKeyOperator12';
-  test('superseded during the update → the input gets the key the operator staged, and the step is refused', async () => {
+  /** An IDLE channel whose secret shows our token AWSPENDING before our UpdateInput, `after` once it is sent. */
+  function stagesAfterUpdate(after: Record<string, string[]>): void {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
     ml.on(DescribeInputCommand).resolves({ SecurityGroups: ['5551212'], Destinations: [] });
     ml.on(UpdateInputCommand).resolves({});
-    // before the update our token is AWSPENDING; afterwards the operator's version holds it
     sm.on(DescribeSecretCommand)
       .resolvesOnce({
         RotationEnabled: true,
         VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
       })
-      .resolves({
-        RotationEnabled: true,
-        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-operator': ['AWSPENDING'] },
-      });
+      .resolves({ RotationEnabled: true, VersionIdsToStages: after });
+  }
+  test('superseded during the update → the input gets the key the operator staged, and the step is refused', async () => {
+    stagesAfterUpdate({ 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-operator': ['AWSPENDING'] });
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-operator' }).resolves({
       SecretString: OPERATOR_KEY,
     });
@@ -151,36 +151,14 @@ describe('setSecret racing an operator rotation', () => {
   });
 
   test('an operator rotation that finished our own staged key meanwhile → done, no repair', async () => {
-    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
-    ml.on(UpdateInputCommand).resolves({});
-    sm.on(DescribeSecretCommand)
-      .resolvesOnce({
-        RotationEnabled: true,
-        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
-      })
-      .resolves({
-        RotationEnabled: true,
-        VersionIdsToStages: { 'v-old': ['AWSPREVIOUS'], [TOKEN]: ['AWSCURRENT'] },
-      });
+    stagesAfterUpdate({ 'v-old': ['AWSPREVIOUS'], [TOKEN]: ['AWSCURRENT'] });
     await expect(handler(rotationEvent('setSecret'))).resolves.toBeUndefined();
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
   });
 
   test('superseded by an empty AWSPENDING (Secrets Manager placeholder) → the input gets AWSCURRENT back', async () => {
     const CURRENT = 'CurrentKeyCurrentKeyCurrentKey12';
-    ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-    ml.on(DescribeInputCommand).resolves({ Destinations: [] });
-    ml.on(UpdateInputCommand).resolves({});
-    sm.on(DescribeSecretCommand)
-      .resolvesOnce({
-        RotationEnabled: true,
-        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
-      })
-      .resolves({
-        RotationEnabled: true,
-        VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-empty': ['AWSPENDING'] },
-      });
+    stagesAfterUpdate({ 'v-old': ['AWSCURRENT'], [TOKEN]: [], 'v-empty': ['AWSPENDING'] });
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-empty' }).rejects(
       awsError('ResourceNotFoundException'),
     );

@@ -357,9 +357,9 @@ test('two concurrent rotations leave the input and AWSCURRENT agreeing, nothing 
   expect(w.versionWith('AWSPENDING')).toBeUndefined();
 });
 
-test('an emulator that echoes stream names instead of Ip/Url: rotation and ingest details still agree', async () => {
+test('an emulator that reports destinations without Ip/Url: rotation and ingest details still agree', async () => {
   const w = world();
-  w.echoStreamNames = true;
+  w.reportsNoUrls = true;
   const res = await handler(httpEvent('main'));
   expect(res.statusCode).toBe(200);
   const body = JSON.parse(res.body as string) as { endpoints: { server?: string; streamKey: string }[] };
