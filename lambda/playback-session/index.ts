@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { httpHandler } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
-import { issueSession, loadSessionConfig } from './session';
+import { issueSession, loadSessionConfig, sessionChannel } from './session';
 
 const sm = new SecretsManagerClient({ maxAttempts: 3 });
 const config = loadSessionConfig();
@@ -31,7 +31,7 @@ const log = {
 export const handler = httpHandler(log, async (event, context) => {
   if (context) logger.addContext(context);
   const res = await issueSession(event, { config, keys, originSecret, now: () => new Date(), log });
-  const channelId = event.pathParameters?.channelId;
+  const channelId = sessionChannel(event);
   if (res.statusCode === 200 && channelId !== undefined)
     countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId);
   return res;

@@ -3,7 +3,7 @@ import { isIP, isIPv4 } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
-import { json, jsonBody, parseWith } from '../shared/http';
+import { json, jsonBody, parseWith, routeParam } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
@@ -107,12 +107,20 @@ export interface SessionDeps {
   readonly log: { info(msg: string, extra?: object): void };
 }
 
+/** The generic form of the session routes (one literal route per channel, plus this one for unknown ids). */
+export const SESSION_ROUTE = '/playback/{channelId}/session';
+
+/** The channel a session request names: literal routes carry it in the route key, not in pathParameters. */
+export function sessionChannel(event: APIGatewayProxyEventV2): string | undefined {
+  return routeParam(event, SESSION_ROUTE, 'channelId');
+}
+
 /** POST /playback/{channelId}/session */
 export async function issueSession(
   event: APIGatewayProxyEventV2,
   deps: SessionDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const channelId = parseWith(channelIdSchema, event.pathParameters?.channelId, 'channel id');
+  const channelId = parseWith(channelIdSchema, sessionChannel(event), 'channel id');
   const mode = Object.hasOwn(deps.config.auth, channelId) ? deps.config.auth[channelId] : undefined;
   if (mode === undefined) throw new NotFound(`unknown channel "${channelId}"`, { channelId });
 

@@ -36,6 +36,33 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   return r.data;
 }
 
+/**
+ * A path variable of the route that matched, read the way API Gateway provides it. An HTTP API
+ * puts into `pathParameters` only the `{variables}` of the matched route: a literal route such as
+ * `POST /playback/main/session` carries no `pathParameters`, its value is in `routeKey` itself.
+ * `template` is the route's generic form (`/playback/{channelId}/session`); the value is taken
+ * from the same segment of the matched route key, or from `pathParameters` where that segment is
+ * the variable. Undefined when the route key is not a form of the template.
+ */
+export function routeParam(
+  event: APIGatewayProxyEventV2,
+  template: string,
+  name: string,
+): string | undefined {
+  const want = template.split('/');
+  const index = want.indexOf(`{${name}}`);
+  if (index < 0) throw new Error(`route template ${template} has no {${name}}`);
+  const path = event.routeKey?.split(' ')[1];
+  if (path === undefined) return undefined;
+  const got = path.split('/');
+  if (got.length !== want.length) return undefined;
+  for (let i = 0; i < want.length; i++) {
+    if (i !== index && !want[i].startsWith('{') && got[i] !== want[i]) return undefined;
+  }
+  const segment = got[index];
+  return /^\{[^}]+\}$/.test(segment) ? event.pathParameters?.[name] : segment;
+}
+
 /** The JSON body of a request (empty body → `{}`); malformed JSON is a 400. */
 export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return {};

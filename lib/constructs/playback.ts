@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SESSION_ROUTE } from '../../lambda/playback-session/session';
 import { AppFunction } from './app-function';
 import { type ControlApi, SESSION_THROTTLE } from './control-api';
 import type { PlaybackOriginSecret } from './playback-origin';
@@ -48,7 +49,8 @@ export interface PlaybackProps {
   readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
 }
 
-export const SESSION_PATH = (channelId: string) => `/playback/${channelId}/session`;
+/** A channel's session route (the generic form, {@link SESSION_ROUTE}, is shared with the function). */
+export const SESSION_PATH = (channelId: string) => SESSION_ROUTE.replace('{channelId}', channelId);
 
 /**
  * The playback-session function and its routes: `POST /playback/<channel>/session` per channel
