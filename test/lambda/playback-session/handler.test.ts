@@ -5,7 +5,10 @@ import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runInNewContext } from 'node:vm';
 import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
-import { cloudFrontWouldAllow } from './verify';
+import { testConfig } from '../../helpers';
+import { controlApi } from '../../support/api';
+import type { HttpApiEmulator, IamCaller } from '../../support/api-gateway';
+import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
 
 const pair = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -81,24 +84,40 @@ function loadHandler(env: Record<string, string> = {}, setup: (sm: SmStub) => vo
   return mod.handler;
 }
 
-function event(channelId: string, opts: Partial<APIGatewayProxyEventV2> & { authorizer?: object } = {}) {
-  const { authorizer, ...rest } = opts;
-  return {
-    version: '2.0',
-    routeKey: `POST /playback/${channelId}/session`,
-    rawPath: `/playback/${channelId}/session`,
-    rawQueryString: '',
-    headers: { 'x-onair-viewer-ip': '203.0.113.9' },
-    pathParameters: { channelId },
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: 'req-1',
-      http: { method: 'POST', path: `/playback/${channelId}/session`, sourceIp: '130.176.0.1' },
-      ...(authorizer ? { authorizer } : {}),
-    },
-    ...rest,
-  } as unknown as APIGatewayProxyEventV2;
+/** A request as the caller sends it; the event comes from the synthesized routes. */
+interface SessionRequest {
+  /** Request headers (default: a forged viewer-IP header and no origin header, as a direct caller could send). */
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** Content type of `body` (default application/json); a non-text type reaches the function base64-encoded. */
+  readonly contentType?: string;
+  /** Claims of a valid bearer token (jwt routes). */
+  readonly jwt?: Record<string, string>;
+  /** A SigV4 caller (iam routes). */
+  readonly iam?: IamCaller;
 }
+
+/** The event API Gateway hands the session function for POST /playback/<channelId>/session. */
+function event(channelId: string, req: SessionRequest = {}, api: HttpApiEmulator = controlApi()) {
+  return api.event({
+    method: 'POST',
+    path: `/playback/${channelId}/session`,
+    headers: {
+      ...(req.body !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}),
+      ...(req.headers ?? { 'x-onair-viewer-ip': '203.0.113.9' }),
+    },
+    body: req.body,
+    jwtClaims: req.jwt,
+    iam: req.iam,
+  }).event;
+}
+
+/** A backend calling an iam channel's route with its role. */
+const BACKEND: IamCaller = {
+  accountId: '111122223333',
+  userArn: 'arn:aws:sts::111122223333:assumed-role/web/i-0123456789abcdef0',
+};
+const VIEWER_42 = { sub: 'viewer-42' };
 
 const OK = { SecretString: JSON.stringify({ keyPairId: KEY_ID, privateKey: pair.privateKey }) };
 const secretOk = (stub: SmStub) => {
@@ -176,8 +195,24 @@ describe('POST /playback/{channelId}/session', () => {
     for (const s of secrets) expect(logged).not.toContain(s);
   });
 
-  test('an unknown channel is 404 naming the channel', async () => {
-    const res = await loadHandler()(event('nope'));
+  test('a configured channel is served on its literal route, whose event has no pathParameters', async () => {
+    const e = event('main');
+    expect(e.routeKey).toBe('POST /playback/main/session');
+    expect(e).not.toHaveProperty('pathParameters');
+    const res = await loadHandler({}, secretOk)(e);
+    expect(res.statusCode).toBe(200);
+    expect(body(res).channelId).toBe('main');
+    // the session is counted against the channel the route names
+    expect(output.join('\n')).toMatch(
+      /"ChannelId":"main"[^\n]*PlaybackSessionsIssued|PlaybackSessionsIssued[^\n]*"ChannelId":"main"/,
+    );
+  });
+
+  test('an unknown channel reaches the {channelId} route and is 404 naming the channel', async () => {
+    const e = event('nope');
+    expect(e.routeKey).toBe('POST /playback/{channelId}/session');
+    expect(e.pathParameters).toEqual({ channelId: 'nope' });
+    const res = await loadHandler()(e);
     expect(res.statusCode).toBe(404);
     expect(body(res)).toEqual({ error: 'NotFound', message: 'unknown channel "nope"', channelId: 'nope' });
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 0);
@@ -201,23 +236,33 @@ describe('POST /playback/{channelId}/session', () => {
     expect(body(extra).message).toMatch(/^invalid request body: .*channel/);
   });
 
-  test('a jwt channel without a token is 401; with one the session is logged against its sub', async () => {
+  test('a jwt channel: API Gateway answers 401 without a token; with one the session is logged against its sub', async () => {
     const handler = loadHandler({}, secretOk);
-    const anon = await handler(event('members'));
-    expect(anon.statusCode).toBe(401);
-    expect(body(anon).message).toBe('channel "members" needs a bearer token (Authorization: Bearer <JWT>)');
-    const ok = await handler(
-      event('members', { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } }),
-    );
+    expect(() => event('members')).toThrow(expect.objectContaining({ statusCode: 401 }));
+    const ok = await handler(event('members', { jwt: VIEWER_42 }));
     expect(ok.statusCode).toBe(200);
     expect(output.join('\n')).toMatch(/"sub":"viewer-42"/);
   });
 
+  test('a request that reaches the function without the authorizer its channel needs is refused (a deploy that changes auth updates the function and the routes separately)', async () => {
+    const input = { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] };
+    const allPublic = controlApi(
+      testConfig({ channels: ['main', 'members', 'partner'].map((id) => ({ id, input })) }),
+    );
+    const handler = loadHandler({}, secretOk);
+    const members = event('members', {}, allPublic);
+    expect(members).not.toHaveProperty('requestContext.authorizer');
+    const anon = await handler(members);
+    expect(anon.statusCode).toBe(401);
+    expect(body(anon).message).toBe('channel "members" needs a bearer token (Authorization: Bearer <JWT>)');
+    const unsigned = await handler(event('partner', {}, allPublic));
+    expect(unsigned.statusCode).toBe(401);
+    expect(body(unsigned).message).toBe('channel "partner" needs a SigV4-signed request');
+    expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 0);
+  });
+
   test('an iam channel returns the cookie values to the backend (no Set-Cookie)', async () => {
-    const res = await loadHandler(
-      {},
-      secretOk,
-    )(event('partner', { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } }));
+    const res = await loadHandler({}, secretOk)(event('partner', { iam: BACKEND }));
     expect(res.statusCode).toBe(200);
     expect(res.cookies).toBeUndefined();
     const b = body(res);
@@ -235,8 +280,8 @@ describe('POST /playback/{channelId}/session', () => {
         at: new Date(),
       }),
     ).toBe(true);
-    const unsigned = await loadHandler()(event('partner'));
-    expect(unsigned.statusCode).toBe(401);
+    // unsigned, API Gateway answers 403 itself
+    expect(() => event('partner')).toThrow(expect.objectContaining({ statusCode: 403 }));
   });
 
   test('bound sessions use the viewer IP the edge function recorded when CloudFront sent the origin header, or the backend-supplied viewerIp for iam', async () => {
@@ -262,12 +307,12 @@ describe('POST /playback/{channelId}/session', () => {
       'base64',
     ).toString();
     expect(spoofedPolicy).toContain('"AWS:SourceIp":"203.0.113.9/32"');
-    const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
+    const jwt = { jwt: VIEWER_42 };
     expect((await handler(event('members', { ...viaCloudFront(), ...jwt }))).statusCode).toBe(200);
     // the origin secret is read once per container
     expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ORIGIN_ARN });
     expect(sm.commandCalls(GetSecretValueCommand, { SecretId: ORIGIN_ARN })).toHaveLength(1);
-    const iam = { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } };
+    const iam = { iam: BACKEND };
     const missing = await handler(event('partner', iam));
     expect(missing.statusCode).toBe(400);
     expect(body(missing).message).toMatch(/^viewerIp is required/);
@@ -276,6 +321,20 @@ describe('POST /playback/{channelId}/session', () => {
     expect(given.statusCode).toBe(200);
     const badIp = await handler(event('partner', { ...iam, body: '{"viewerIp":"300.1.1.1"}' }));
     expect(badIp.statusCode).toBe(400);
+  });
+
+  test('a body that API Gateway delivers base64-encoded (not a JSON content type) is read like a text body', async () => {
+    const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
+    const form = 'application/x-www-form-urlencoded';
+    const e = event('partner', { iam: BACKEND, body: '{"viewerIp":"198.51.100.5"}', contentType: form });
+    expect(e.isBase64Encoded).toBe(true);
+    const res = await handler(e);
+    expect(res.statusCode).toBe(200);
+    const policy = fromCloudFrontBase64(body(res).cookies['CloudFront-Policy']).toString();
+    expect(policy).toContain('"AWS:SourceIp":"198.51.100.5/32"');
+    const extra = await handler(event('partner', { iam: BACKEND, body: '{"ip":"x"}', contentType: form }));
+    expect(extra.statusCode).toBe(400);
+    expect(body(extra).message).toMatch(/^invalid request body: .*ip/);
   });
 
   test("bound public/jwt sessions requested directly from execute-api (no or a wrong origin header) are 403: their CloudFront-Viewer-Address is the caller's own", async () => {
@@ -287,7 +346,7 @@ describe('POST /playback/{channelId}/session', () => {
     expect(body(direct)).toEqual({ error: 'Forbidden', message });
     const wrong = await handler(event('main', viaCloudFront('203.0.113.9', 'guess')));
     expect(wrong.statusCode).toBe(403);
-    const jwt = { authorizer: { jwt: { claims: { sub: 'viewer-42' }, scopes: [] } } };
+    const jwt = { jwt: VIEWER_42 };
     const members = await handler(event('members', { ...viaCloudFront('203.0.113.9', ''), ...jwt }));
     expect(members.statusCode).toBe(403);
     expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).toHaveLength(0);
@@ -339,7 +398,7 @@ describe('POST /playback/{channelId}/session', () => {
     expect(body(viewer).message).toBe(
       'sessions are bound to the viewer address (playback.bindSourceIp) and CloudFront can bind only IPv4 addresses; got an IPv6 address: connect over IPv4',
     );
-    const iam = { authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:role/web' } } };
+    const iam = { iam: BACKEND };
     const backend = await handler(event('partner', { ...iam, body: '{"viewerIp":"2001:db8::5"}' }));
     expect(backend.statusCode).toBe(400);
     expect(body(backend).message).toMatch(/can bind only IPv4 addresses/);
