@@ -1,6 +1,7 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { OnAirConfig } from '../../lib/config/schema';
 import { synthOnAir, testConfig } from '../helpers';
-import { HttpApiEmulator } from './api-gateway';
+import { type ApiRequest, HttpApiEmulator } from './api-gateway';
 
 /**
  * Three channels, one per viewer auth mode: "main" public, "members" jwt, "partner" iam. Handler
@@ -37,3 +38,16 @@ export const OPERATOR = {
   userArn: 'arn:aws:sts::444455556666:assumed-role/OnAirOperator/alice',
   userId: 'AROAEXAMPLEID:alice',
 } as const;
+
+/**
+ * The event an operator's SigV4-signed request produces on {@link controlApi}: `path` may carry a
+ * query string; `request` adds headers, a body or another caller. Throws like API Gateway (404
+ * for no route).
+ */
+export function operatorEvent(
+  method: string,
+  path: string,
+  request: Partial<Omit<ApiRequest, 'method' | 'path'>> = {},
+): APIGatewayProxyEventV2 {
+  return controlApi().event({ method, path, iam: OPERATOR, ...request }).event;
+}

@@ -7,26 +7,19 @@ import {
   StopChannelCommand,
 } from '@aws-sdk/client-medialive';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, medialive } from '../../../lambda/channel-control/index';
 import { serverOf } from '../../../lambda/shared/destinations';
+import { operatorEvent } from '../../support/api';
 import { awsError } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 
-function request(routeKey: string, id?: string): APIGatewayProxyEventV2 {
-  return {
-    routeKey,
-    rawPath: '/',
-    pathParameters: id === undefined ? undefined : { id },
-    requestContext: { requestId: 'req-1', accountId: '111122223333' },
-  } as unknown as APIGatewayProxyEventV2;
-}
-
-async function call(routeKey: string, id?: string) {
-  const res = (await handler(request(routeKey, id))) as APIGatewayProxyStructuredResultV2;
+/** Calls the handler with the event an operator's signed request produces on the synthesized routes. */
+async function call(method: string, path: string, request: Parameters<typeof operatorEvent>[2] = {}) {
+  const res = (await handler(operatorEvent(method, path, request))) as APIGatewayProxyStructuredResultV2;
   return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) };
 }
 
@@ -44,7 +37,7 @@ describe('POST /channels/{id}/start', () => {
   test('starts an IDLE channel: 202, exact StartChannel request', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     ml.on(StartChannelCommand).resolves({ State: 'STARTING' });
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ channelId: 'main', state: 'STARTING', previousState: 'IDLE', changed: true });
     expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
@@ -54,7 +47,7 @@ describe('POST /channels/{id}/start', () => {
 
   test('is idempotent: a RUNNING channel answers 200 with its state and no StartChannel', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
-    const r = await call('POST /channels/{id}/start', 'studio');
+    const r = await call('POST', '/channels/studio/start');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       channelId: 'studio',
@@ -78,7 +71,7 @@ describe('POST /channels/{id}/start', () => {
     'DELETED',
   ])('%s is 409 with the state and no StartChannel', async (state) => {
     ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ error: 'Conflict', channelId: 'main', state });
     expect(r.headers['retry-after']).toBe('10');
@@ -88,7 +81,7 @@ describe('POST /channels/{id}/start', () => {
   test('a ConflictException from StartChannel (a race) is 409 with the state described again', async () => {
     ml.on(DescribeChannelCommand).resolvesOnce({ State: 'IDLE' }).resolves({ State: 'STARTING' });
     ml.on(StartChannelCommand).rejects(awsError('ConflictException', 409));
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(409);
     expect(r.headers['retry-after']).toBe('10');
     expect(r.body).toEqual({
@@ -105,14 +98,14 @@ describe('POST /channels/{id}/start', () => {
       .resolvesOnce({ State: 'IDLE' })
       .rejects(awsError('TooManyRequestsException', 429));
     ml.on(StartChannelCommand).rejects(awsError('ConflictException', 409));
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(503);
   });
 
   test('throttling left after the SDK retries is 503 with Retry-After', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     ml.on(StartChannelCommand).rejects(awsError('TooManyRequestsException', 429));
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
     expect(r.body).toMatchObject({ error: 'ServiceUnavailable', awsError: 'TooManyRequestsException' });
@@ -120,24 +113,24 @@ describe('POST /channels/{id}/start', () => {
 
   test('a MediaLive 5xx is 503', async () => {
     ml.on(DescribeChannelCommand).rejects(awsError('InternalServerErrorException', 500, 'server'));
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(503);
   });
 
   test('a channel MediaLive does not know is 404', async () => {
     ml.on(DescribeChannelCommand).rejects(awsError('NotFoundException', 404));
-    const r = await call('POST /channels/{id}/start', 'main');
+    const r = await call('POST', '/channels/main/start');
     expect(r.status).toBe(404);
   });
 
   test('an unknown channel id is 404 without any AWS call', async () => {
-    const r = await call('POST /channels/{id}/start', 'nope');
+    const r = await call('POST', '/channels/nope/start');
     expect(r.status).toBe(404);
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
   test('a malformed channel id is 400', async () => {
-    const r = await call('POST /channels/{id}/start', 'Bad_Id');
+    const r = await call('POST', '/channels/Bad_Id/start');
     expect(r.status).toBe(400);
   });
 });
@@ -148,7 +141,7 @@ describe('POST /channels/{id}/stop', () => {
     async (state) => {
       ml.on(DescribeChannelCommand).resolves({ State: state as 'RUNNING' });
       ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
-      const r = await call('POST /channels/{id}/stop', 'studio');
+      const r = await call('POST', '/channels/studio/stop');
       expect(r.status).toBe(202);
       expect(r.body).toEqual({ channelId: 'studio', state: 'STOPPING', previousState: state, changed: true });
       expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '2345678' });
@@ -157,7 +150,7 @@ describe('POST /channels/{id}/stop', () => {
 
   test('is idempotent: an IDLE channel answers 200 and no StopChannel', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
-    const r = await call('POST /channels/{id}/stop', 'main');
+    const r = await call('POST', '/channels/main/stop');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ channelId: 'main', state: 'IDLE', previousState: 'IDLE', changed: false });
     expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
@@ -167,7 +160,7 @@ describe('POST /channels/{id}/stop', () => {
     '%s is 409 with the state',
     async (state) => {
       ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
-      const r = await call('POST /channels/{id}/stop', 'main');
+      const r = await call('POST', '/channels/main/stop');
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ state, channelId: 'main' });
       expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
@@ -177,7 +170,7 @@ describe('POST /channels/{id}/stop', () => {
   test('a ConflictException from StopChannel (a race) is 409 with the state described again', async () => {
     ml.on(DescribeChannelCommand).resolvesOnce({ State: 'RUNNING' }).resolves({ State: 'STOPPING' });
     ml.on(StopChannelCommand).rejects(awsError('ConflictException', 409));
-    const r = await call('POST /channels/{id}/stop', 'studio');
+    const r = await call('POST', '/channels/studio/stop');
     expect(r.status).toBe(409);
     expect(r.body).toEqual({
       error: 'Conflict',
@@ -190,7 +183,7 @@ describe('POST /channels/{id}/stop', () => {
   test('throttling on StopChannel is 503 with Retry-After', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).rejects(awsError('TooManyRequestsException', 429));
-    const r = await call('POST /channels/{id}/stop', 'main');
+    const r = await call('POST', '/channels/main/stop');
     expect(r.status).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
   });
@@ -240,7 +233,7 @@ describe('GET /channels and /channels/{id}/status', () => {
         'status-table': [{ channelId: 'main', liveSince: '2024-01-01T00:00:00Z', lastAlert, openAlerts: {} }],
       },
     });
-    const r = await call('GET /channels');
+    const r = await call('GET', '/channels');
     expect(r.status).toBe(200);
     expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
       RequestItems: { 'status-table': { Keys: [{ channelId: 'main' }, { channelId: 'studio' }] } },
@@ -290,7 +283,7 @@ describe('GET /channels and /channels/{id}/status', () => {
         ],
       },
     });
-    const r = await call('GET /channels/{id}/status', 'main');
+    const r = await call('GET', '/channels/main/status');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ channelId: 'main', state: 'RUNNING', live: false });
     expect(r.body.openAlerts).toEqual([
