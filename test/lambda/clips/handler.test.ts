@@ -7,6 +7,8 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/clips/index';
+import { operatorEvent } from '../../support/api';
+import { RouteNotFound } from '../../support/api-gateway';
 import { awsError, REGISTRY } from '../stream-key-fixtures';
 
 const mp = mockClient(MediaPackageClient);
@@ -24,19 +26,13 @@ function loadHandler(startoverSeconds = 86_400): Handler {
   return handler as Handler;
 }
 
-const post = (id: string, body: unknown) =>
-  ({
-    routeKey: 'POST /channels/{id}/clips',
-    pathParameters: { id },
+/** POST …/clips as awscurl sends it: a JSON body (a string is sent as is). */
+const post = (id: string, body: unknown, contentType = 'application/json') =>
+  operatorEvent('POST', `/channels/${id}/clips`, {
+    headers: { 'content-type': contentType },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    requestContext: { requestId: 'r-1' },
-  }) as unknown as APIGatewayProxyEventV2;
-const get = (id: string, clipId: string) =>
-  ({
-    routeKey: 'GET /channels/{id}/clips/{clipId}',
-    pathParameters: { id, clipId },
-    requestContext: { requestId: 'r-2' },
-  }) as unknown as APIGatewayProxyEventV2;
+  });
+const get = (id: string, clipId: string) => operatorEvent('GET', `/channels/${id}/clips/${clipId}`);
 const body = (r: APIGatewayProxyStructuredResultV2) =>
   JSON.parse(r.body as string) as Record<string, unknown>;
 
@@ -77,6 +73,19 @@ describe('POST /channels/{id}/clips', () => {
       end: '2026-12-01T19:05:00.000Z',
       manifest: `s3://${BUCKET}/clips/side/${clipId}/index.m3u8`,
       createdAt: NOW.toISOString(),
+    });
+  });
+
+  test('a body sent without a JSON content type (curl -d) arrives base64-encoded and is read the same', async () => {
+    mp.on(CreateHarvestJobCommand).callsFake((input) => ({ ...input, ChannelId: 'mp-side' }));
+    const range = { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00Z' };
+    const e = post('side', range, 'application/x-www-form-urlencoded');
+    expect(e.isBase64Encoded).toBe(true);
+    const res = await loadHandler()(e);
+    expect(res.statusCode).toBe(202);
+    expect(mp).toHaveReceivedCommandWith(CreateHarvestJobCommand, {
+      StartTime: '2026-12-01T19:00:00.000Z',
+      EndTime: '2026-12-01T19:05:00.000Z',
     });
   });
 
@@ -181,6 +190,8 @@ describe('GET /channels/{id}/clips/{clipId}', () => {
     const h = loadHandler();
     expect((await h(get('main', job.Id))).statusCode).toBe(404);
     expect((await h(get('side', 'gone'))).statusCode).toBe(404);
-    expect((await h(get('side', 'Bad/Id'))).statusCode).toBe(400);
+    expect((await h(get('side', 'Bad_Id'))).statusCode).toBe(400);
+    // a slash is another path segment: no route matches, API Gateway answers 404 itself
+    expect(() => get('side', 'Bad/Id')).toThrow(RouteNotFound);
   });
 });
