@@ -26,6 +26,7 @@ import { handler as ingest } from '../../lambda/ingest/index';
 import { handler as rotate } from '../../lambda/stream-key/index';
 import { handler as stateChange } from '../../lambda/stream-key-events/index';
 import { handler as rotation } from '../../lambda/stream-key-rotation/index';
+import { ingestRequest, rotateRequest } from '../lambda/stream-key-requests';
 
 type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const handlers = { ingest: ingest as Http, rotate: rotate as Http, stateChange, rotation };
@@ -33,13 +34,6 @@ const ml = new MediaLiveClient({});
 const sm = new SecretsManagerClient({});
 const OLD_KEY = 'OldKeyOldKeyOldKeyOldKeyOldKey12';
 const ctx = { getRemainingTimeInMillis: () => 20_000 } as Context;
-const request = (id: string) =>
-  ({
-    version: '2.0',
-    pathParameters: { id },
-    requestContext: { requestId: 'r' },
-  }) as unknown as APIGatewayProxyEventV2;
-
 let channel: { id: string; arn: string };
 let secretArn: string;
 
@@ -105,7 +99,7 @@ beforeAll(async () => {
 });
 
 test('GET ingest serves the current key', async () => {
-  const res = await handlers.ingest(request('main'), ctx);
+  const res = await handlers.ingest(ingestRequest('main'), ctx);
   expect(res.statusCode).toBe(200);
   expect(JSON.parse(res.body as string)).toMatchObject({
     state: 'IDLE',
@@ -114,7 +108,7 @@ test('GET ingest serves the current key', async () => {
 });
 
 test('IDLE: rotating changes AWSCURRENT and the answer; the old key is gone', async () => {
-  const res = await handlers.rotate(request('main'), ctx);
+  const res = await handlers.rotate(rotateRequest('main'), ctx);
   expect(res.statusCode).toBe(200);
   const key = await currentKey();
   expect(key).not.toBe(OLD_KEY);
@@ -125,7 +119,7 @@ test('RUNNING: 409 pending, nothing changes; the stop applies it', async () => {
   await ml.send(new StartChannelCommand({ ChannelId: channel.id }));
   await settle('RUNNING');
   const before = await currentKey();
-  const res = await handlers.rotate(request('main'), ctx);
+  const res = await handlers.rotate(rotateRequest('main'), ctx);
   expect(res.statusCode).toBe(409);
   expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'RUNNING' });
   expect(await currentKey()).toBe(before);
@@ -157,7 +151,7 @@ test("Secrets Manager's four rotation steps move AWSCURRENT to the token's versi
   const now = await sm.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSCURRENT' }));
   expect(now.VersionId).toBe(token);
   expect(now.SecretString).not.toBe(before);
-  const res = await handlers.ingest(request('main'), ctx);
+  const res = await handlers.ingest(ingestRequest('main'), ctx);
   expect(JSON.parse(res.body as string).endpoints).toEqual([{ streamKey: now.SecretString }]);
 });
 
@@ -171,7 +165,7 @@ test("deploying the rotation schedule: Secrets Manager's configuration test (tes
   ).resolves.toBeUndefined();
   expect(await currentKey()).toBe(before);
   // the leftover AWSPENDING (a copy of the current key) is not mistaken for a rotation to finish
-  const res = await handlers.rotate(request('main'), ctx);
+  const res = await handlers.rotate(rotateRequest('main'), ctx);
   expect(res.statusCode).toBe(200);
   expect(await currentKey()).not.toBe(before);
 });

@@ -49,18 +49,6 @@ export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T;
   }
 }
 
-export function httpEvent(id: string, body?: string): never {
-  return {
-    version: '2.0',
-    routeKey: 'POST /channels/{id}/stream-key',
-    rawPath: `/channels/${id}/stream-key`,
-    pathParameters: { id },
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req-1' },
-  } as never;
-}
-
 /**
  * Makes the backoff sleeps of the code under test (timers ≤ 3.2 s) fire at once, for handler
  * tests that cannot inject a sleep; longer timers (jest's own) are untouched. Undo with

@@ -13,7 +13,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/ingest/index';
 import { PENDING_TAG } from '../../../lambda/shared/stream-key';
-import { awsError, captureLogs, httpEvent, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { awsError, captureLogs, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { ingestRequest } from '../stream-key-requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -35,7 +36,7 @@ beforeEach(() => {
 });
 
 test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCURRENT key', async () => {
-  const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+  const { result: res, logs } = await captureLogs(() => handler(ingestRequest('main')));
 
   expect(res.statusCode).toBe(200);
   expect(res.headers?.['cache-control']).toBe('no-store');
@@ -60,27 +61,27 @@ test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCU
 });
 
 test('unknown channel → 404, nothing read', async () => {
-  const res = await handler(httpEvent('other'));
+  const res = await handler(ingestRequest('other'));
   expect(res.statusCode).toBe(404);
   expect(ml).not.toHaveReceivedAnyCommand();
   expect(sm).not.toHaveReceivedAnyCommand();
 });
 
 test('malformed channel id → 400', async () => {
-  const res = await handler(httpEvent('-bad'));
+  const res = await handler(ingestRequest('-bad'));
   expect(res.statusCode).toBe(400);
 });
 
 test('DescribeInput throttled → 503 with Retry-After', async () => {
   ml.on(DescribeInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
-  const res = await handler(httpEvent('main'));
+  const res = await handler(ingestRequest('main'));
   expect(res.statusCode).toBe(503);
   expect(res.headers?.['retry-after']).toBe('5');
 });
 
 test('Secrets Manager 5xx → 503', async () => {
   sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
-  const res = await handler(httpEvent('main'));
+  const res = await handler(ingestRequest('main'));
   expect(res.statusCode).toBe(503);
 });
 
@@ -93,7 +94,7 @@ test('an input that does not accept the AWSCURRENT key → inconsistent: true wi
     ],
   });
 
-  const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+  const { result: res, logs } = await captureLogs(() => handler(ingestRequest('main')));
 
   const body = JSON.parse(res.body as string);
   expect(body.inconsistent).toBe(true);
@@ -105,7 +106,7 @@ test('an input that does not accept the AWSCURRENT key → inconsistent: true wi
 
 test('destinations that report no URL (some emulators) show the current key and are not called inconsistent', async () => {
   ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
-  const res = await handler(httpEvent('main'));
+  const res = await handler(ingestRequest('main'));
   expect(res.statusCode).toBe(200);
   expect(JSON.parse(res.body as string)).toMatchObject({
     inconsistent: false,
@@ -120,6 +121,6 @@ test('a destination with a foreign URL is inconsistent (only an absent URL prove
       { Url: 'rtmp://198.51.100.20:1935/other/x' },
     ],
   });
-  const res = await handler(httpEvent('main'));
+  const res = await handler(ingestRequest('main'));
   expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true });
 });

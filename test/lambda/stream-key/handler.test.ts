@@ -19,14 +19,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_TAG, rotationToken } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key/index';
-import {
-  awsError,
-  captureLogs,
-  httpEvent,
-  instantBackoff,
-  SECRET_ARN,
-  useRegistry,
-} from '../stream-key-fixtures';
+import { awsError, captureLogs, instantBackoff, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { rotateRequest } from '../stream-key-requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -92,7 +86,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
     });
 
-    const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+    const { result: res, logs } = await captureLogs(() => handler(rotateRequest('main')));
     const key = fake.staged() as string;
 
     expect(res.statusCode).toBe(200);
@@ -167,7 +161,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       SecretString: 'StagedKeyStagedKeyStagedKey12345',
     });
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
@@ -198,7 +192,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       awsError('ResourceNotFoundException'),
     );
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, { ClientRequestToken: TOKEN });
@@ -215,7 +209,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       SecretString: 'RacerKeyRacerKeyRacerKeyRacer123',
     });
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
@@ -244,7 +238,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       .resolvesOnce({ Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }] })
       .resolves({ Versions: [{ VersionId: TOKEN, VersionStages: ['AWSCURRENT'] }] });
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
@@ -258,7 +252,7 @@ describe('failure matrix', () => {
     secretsWithCurrent();
     ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
@@ -276,7 +270,7 @@ describe('failure matrix', () => {
     secretsWithCurrent();
     ml.on(UpdateInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
@@ -289,7 +283,7 @@ describe('failure matrix', () => {
     secretsWithCurrent();
     ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(JSON.parse(res.body as string)).toMatchObject({
@@ -312,7 +306,7 @@ describe('failure matrix', () => {
     secretsWithCurrent();
     ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -329,7 +323,7 @@ describe('failure matrix', () => {
     secretsWithCurrent();
     sm.on(PutSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
@@ -340,7 +334,7 @@ describe('failure matrix', () => {
     const fake = secretsWithCurrent();
     sm.on(UpdateSecretVersionStageCommand).rejects(awsError('InternalServiceError', 'server', 500));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -358,7 +352,7 @@ describe('failure matrix', () => {
   test('DescribeChannel throttled → 503 with Retry-After, nothing changed', async () => {
     ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
@@ -370,13 +364,14 @@ describe('failure matrix', () => {
     sm.on(DescribeSecretCommand).resolves({ Tags: [] });
     sm.on(ListSecretVersionIdsCommand).rejects(awsError('ResourceNotFoundException'));
 
-    const { result: res, logs } = await captureLogs(() => handler(httpEvent('main')));
+    const request = rotateRequest('main');
+    const { result: res, logs } = await captureLogs(() => handler(request));
 
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body as string)).toEqual({
       error: 'InternalError',
       message: 'internal error',
-      requestId: 'req-1',
+      requestId: request.requestContext.requestId,
     });
     expect(logs).toContain('ResourceNotFoundException');
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
@@ -392,7 +387,7 @@ describe('a channel that is not IDLE', () => {
       ml.on(DescribeChannelCommand).resolves({ State: state });
       sm.on(TagResourceCommand).resolves({});
 
-      const res = await handler(httpEvent('main'));
+      const res = await handler(rotateRequest('main'));
 
       expect(res.statusCode).toBe(409);
       expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state, channelId: 'main' });
@@ -411,26 +406,26 @@ describe('a channel that is not IDLE', () => {
 
 describe('requests', () => {
   test('unknown channel → 404', async () => {
-    const res = await handler(httpEvent('nope'));
+    const res = await handler(rotateRequest('nope'));
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body as string)).toMatchObject({ error: 'NotFound', channelId: 'nope' });
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
   test('malformed channel id → 400', async () => {
-    const res = await handler(httpEvent('Main!'));
+    const res = await handler(rotateRequest('Main!'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toContain('invalid path: id: expected a channel id');
   });
 
   test('unknown body field → 400', async () => {
-    const res = await handler(httpEvent('main', '{"key":"mine"}'));
+    const res = await handler(rotateRequest('main', '{"key":"mine"}'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toContain('invalid request body');
   });
 
   test('body that is not JSON → 400', async () => {
-    const res = await handler(httpEvent('main', '{'));
+    const res = await handler(rotateRequest('main', '{'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toBe('request body is not valid JSON');
   });

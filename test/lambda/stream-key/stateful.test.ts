@@ -15,7 +15,8 @@ import {
 } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key/index';
 import { StreamKeyWorld } from '../stream-key-fake';
-import { awsError, httpEvent, instantBackoff, REGISTRY, useRegistry } from '../stream-key-fixtures';
+import { awsError, instantBackoff, REGISTRY, useRegistry } from '../stream-key-fixtures';
+import { rotateRequest } from '../stream-key-requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -87,7 +88,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
       // restoring the old key (what the code used to do) would have failed as well.
       .once('UpdateSecretVersionStage', () => w.script(ChannelState.STARTING, ChannelState.IDLE));
 
-    const first = await handler(httpEvent('main'));
+    const first = await handler(rotateRequest('main'));
 
     expect(first.statusCode).toBe(503);
     expect(first.headers?.['retry-after']).toBe('10');
@@ -104,7 +105,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
     expect(details.rotationPending).toBe(true);
     expect(details.endpoints.map((e) => e.streamKey)).toEqual([staged, staged]);
 
-    const second = await handler(httpEvent('main'));
+    const second = await handler(rotateRequest('main'));
 
     expect(second.statusCode).toBe(200);
     expect(w.valueOf('AWSCURRENT')).toBe(staged); // rolled forward: the same key, no third one
@@ -214,7 +215,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
   test('the channel is still IDLE (input busy) → 409 + Retry-After, no tag, AWSPENDING removed', async () => {
     const w = world().fail('UpdateInput', awsError('ConflictException', 'client', 409), { count: 3 });
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -229,7 +230,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
     const w = world(ChannelState.IDLE);
     w.once('PutSecretValue', () => w.script(ChannelState.STARTING));
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'STARTING' });
@@ -248,7 +249,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
 
   test('a throttled UpdateInput on an IDLE channel → 503, AWSPENDING removed, nothing pending', async () => {
     const w = world().fail('UpdateInput', awsError('TooManyRequestsException', 'client', 429));
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
     expect(res.statusCode).toBe(503);
     expect(w.versionWith('AWSPENDING')).toBeUndefined();
     expect(w.tags.has(PENDING_TAG)).toBe(false);
@@ -304,7 +305,7 @@ describe('F: a rotation that succeeded is reported as such', () => {
     const w = world().fail('UntagResource', awsError('InternalServiceError', 'server', 500));
     w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body as string);
@@ -324,7 +325,7 @@ describe('F: a rotation that succeeded is reported as such', () => {
         when: () => w.count('UpdateInput') > 0,
       });
 
-    const res = await handler(httpEvent('main'));
+    const res = await handler(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body as string).endpoints).toEqual([
@@ -360,7 +361,7 @@ test('two concurrent rotations leave the input and AWSCURRENT agreeing, nothing 
 test('an emulator that reports destinations without Ip/Url: rotation and ingest details still agree', async () => {
   const w = world();
   w.reportsNoUrls = true;
-  const res = await handler(httpEvent('main'));
+  const res = await handler(rotateRequest('main'));
   expect(res.statusCode).toBe(200);
   const body = JSON.parse(res.body as string) as { endpoints: { server?: string; streamKey: string }[] };
   const newKey = w.valueOf('AWSCURRENT') as string;
