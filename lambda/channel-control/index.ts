@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { NotFound } from '../shared/errors';
-import { httpHandler, json, parseWith } from '../shared/http';
+import { httpHandler, iamCaller, json, parseWith } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
@@ -42,12 +42,12 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
       return json(200, await channelStatus(d, id));
     case 'POST /channels/{id}/start': {
       const r = await startChannel(d, id);
-      logger.info('start requested', { ...r.body, caller: event.requestContext?.accountId });
+      logger.info('start requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);
     }
     case 'POST /channels/{id}/stop': {
       const r = await stopChannel(d, id);
-      logger.info('stop requested', { ...r.body, caller: event.requestContext?.accountId });
+      logger.info('stop requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);
     }
     default:

@@ -1,7 +1,7 @@
 import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { NotFound } from '../shared/errors';
-import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
+import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { channelOf, loadRegistry } from '../shared/registry';
@@ -42,7 +42,13 @@ async function route(
       const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
       const req = parseWith(clipRequest, jsonBody(event), 'request body');
       const clip = await createClip(d, id, channelOf(d.registry, id), req);
-      logger.info('clip requested', { channelId: id, clipId: clip.clipId, start: clip.start, end: clip.end });
+      logger.info('clip requested', {
+        channelId: id,
+        clipId: clip.clipId,
+        start: clip.start,
+        end: clip.end,
+        caller: iamCaller(event),
+      });
       return json(202, clip);
     }
     case 'GET /channels/{id}/clips/{clipId}': {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
-import { httpHandler, json, parseWith } from '../shared/http';
+import { httpHandler, iamCaller, json, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { channelOf, loadRegistry, type Registry } from '../shared/registry';
@@ -27,6 +27,8 @@ export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2,
     state: details.state,
     endpoints: details.endpoints.length,
     inconsistent: details.inconsistent,
+    // who read the stream key
+    caller: iamCaller(event),
   });
   return json(200, details);
 });

@@ -1,4 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayEventRequestContextIAMAuthorizer,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequest, fromAwsError, HttpError, redact } from './errors';
 
@@ -61,6 +66,32 @@ export function routeParam(
   }
   const segment = got[index];
   return /^\{[^}]+\}$/.test(segment) ? event.pathParameters?.[name] : segment;
+}
+
+/** Who signed a request on an AWS_IAM route, for audit logs (identifiers only, no credentials). */
+export interface IamCaller {
+  readonly userArn: string;
+  readonly accountId?: string;
+  /** The role id and session name of an assumed role (`AROA…:alice`), or the user id. */
+  readonly userId?: string;
+}
+
+/**
+ * The SigV4 caller of an AWS_IAM route, as API Gateway's IAM authorizer reports it in
+ * `requestContext.authorizer.iam`; undefined on a route without IAM authorization.
+ * `requestContext.accountId` is the account that owns the API, never the caller's.
+ */
+export function iamCaller(event: APIGatewayProxyEventV2): IamCaller | undefined {
+  const context = event.requestContext as {
+    authorizer?: Partial<APIGatewayEventRequestContextIAMAuthorizer>;
+  };
+  const iam = context?.authorizer?.iam;
+  if (typeof iam?.userArn !== 'string' || iam.userArn === '') return undefined;
+  return {
+    userArn: iam.userArn,
+    ...(iam.accountId ? { accountId: iam.accountId } : {}),
+    ...(iam.userId ? { userId: iam.userId } : {}),
+  };
 }
 
 /** The JSON body of a request (empty body → `{}`); malformed JSON is a 400. */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
-import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
+import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { channelOf, loadRegistry, type Registry } from '../shared/registry';
@@ -24,7 +24,9 @@ export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2,
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(body, jsonBody(event), 'request body');
   registry ??= loadRegistry();
-  const outcome = await requestRotation(clients, id, channelOf(registry, id), {
+  const entry = channelOf(registry, id);
+  logger.info('stream-key rotation requested', { channelId: id, caller: iamCaller(event) });
+  const outcome = await requestRotation(clients, id, entry, {
     logger,
     remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
   });

@@ -49,6 +49,13 @@ export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T;
   }
 }
 
+/** The Powertools log entry (one JSON line) with this message; fails when there is none. */
+export function logEntry(logs: string, message: string): Record<string, unknown> {
+  const line = logs.split('\n').find((l) => l.includes(`"message":${JSON.stringify(message)}`));
+  if (line === undefined) throw new Error(`no log entry "${message}" in:\n${logs}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
 /**
  * Makes the backoff sleeps of the code under test (timers ≤ 3.2 s) fire at once, for handler
  * tests that cannot inject a sleep; longer timers (jest's own) are untouched. Undo with

@@ -11,8 +11,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, medialive } from '../../../lambda/channel-control/index';
 import { serverOf } from '../../../lambda/shared/destinations';
-import { operatorEvent } from '../../support/api';
+import { logger } from '../../../lambda/shared/powertools';
+import { OPERATOR, operatorEvent } from '../../support/api';
 import { awsError } from '../fixtures';
+import { captureLogs, logEntry } from '../stream-key-fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -187,6 +189,31 @@ describe('POST /channels/{id}/stop', () => {
     expect(r.status).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
   });
+});
+
+describe('audit log', () => {
+  beforeEach(() => logger.setLogLevel('INFO'));
+  afterEach(() => logger.setLogLevel('SILENT'));
+
+  test.each([
+    ['start', 'IDLE', StartChannelCommand],
+    ['stop', 'RUNNING', StopChannelCommand],
+  ] as const)(
+    '%s names the signed caller (authorizer.iam), not the account that owns the API',
+    async (action, state, command) => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+      ml.on(command).resolves({});
+      const request = operatorEvent('POST', `/channels/main/${action}`);
+      const { logs } = await captureLogs(() => handler(request));
+      const entry = logEntry(logs, `${action} requested`);
+      expect(entry).toMatchObject({
+        channelId: 'main',
+        changed: true,
+        caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId, userId: OPERATOR.userId },
+      });
+      expect(JSON.stringify(entry)).not.toContain(request.requestContext.accountId);
+    },
+  );
 });
 
 describe('GET /channels and /channels/{id}/status', () => {

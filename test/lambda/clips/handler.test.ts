@@ -7,9 +7,9 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/clips/index';
-import { operatorEvent } from '../../support/api';
+import { OPERATOR, operatorEvent } from '../../support/api';
 import { RouteNotFound } from '../../support/api-gateway';
-import { awsError, REGISTRY } from '../stream-key-fixtures';
+import { awsError, captureLogs, logEntry, REGISTRY } from '../stream-key-fixtures';
 
 const mp = mockClient(MediaPackageClient);
 const BUCKET = 'onair-dev-archive-bucket';
@@ -50,8 +50,8 @@ describe('POST /channels/{id}/clips', () => {
       Status: 'IN_PROGRESS',
       CreatedAt: NOW.toISOString(),
     }));
-    const res = await loadHandler()(
-      post('side', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00+00:00' }),
+    const { result: res, logs } = await captureLogs(() =>
+      loadHandler()(post('side', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00+00:00' })),
     );
 
     expect(res.statusCode).toBe(202);
@@ -73,6 +73,12 @@ describe('POST /channels/{id}/clips', () => {
       end: '2026-12-01T19:05:00.000Z',
       manifest: `s3://${BUCKET}/clips/side/${clipId}/index.m3u8`,
       createdAt: NOW.toISOString(),
+    });
+    // the audit log names the signed caller, not the API owner's account
+    expect(logEntry(logs, 'clip requested')).toMatchObject({
+      channelId: 'side',
+      clipId,
+      caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId },
     });
   });
 

@@ -13,7 +13,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/ingest/index';
 import { PENDING_TAG } from '../../../lambda/shared/stream-key';
-import { awsError, captureLogs, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { OPERATOR } from '../../support/api';
+import { awsError, captureLogs, logEntry, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
 import { ingestRequest } from '../stream-key-requests';
 
 const ml = mockClient(MediaLiveClient);
@@ -56,7 +57,11 @@ test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCU
     SecretId: SECRET_ARN,
     VersionStage: 'AWSCURRENT',
   });
-  expect(logs).toContain('ingest details served');
+  // the audit log names who read the key: the signed caller, not the API owner's account
+  expect(logEntry(logs, 'ingest details served')).toMatchObject({
+    channelId: 'main',
+    caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId },
+  });
   expect(logs).not.toContain(KEY);
 });
 

@@ -19,7 +19,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_TAG, rotationToken } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key/index';
-import { awsError, captureLogs, instantBackoff, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { OPERATOR } from '../../support/api';
+import {
+  awsError,
+  captureLogs,
+  instantBackoff,
+  logEntry,
+  SECRET_ARN,
+  useRegistry,
+} from '../stream-key-fixtures';
 import { rotateRequest } from '../stream-key-requests';
 
 const ml = mockClient(MediaLiveClient);
@@ -146,6 +154,11 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
     expect(logs).toContain('stream key rotated');
     expect(logs).not.toContain(key);
     expect(logs).not.toContain(OLD_KEY);
+    // the audit log names the signed caller, not the API owner's account
+    expect(logEntry(logs, 'stream-key rotation requested')).toMatchObject({
+      channelId: 'main',
+      caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId, userId: OPERATOR.userId },
+    });
   });
 
   test('finishes a staged AWSPENDING version (an unfinished rotation) instead of generating another key', async () => {
