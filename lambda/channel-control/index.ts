@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { NotFound } from '../shared/errors';
-import { httpHandler, iamCaller, json, parseWith } from '../shared/http';
+import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
+import { emptyBody } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
@@ -41,11 +42,13 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
     case 'GET /channels/{id}/status':
       return json(200, await channelStatus(d, id));
     case 'POST /channels/{id}/start': {
+      parseWith(emptyBody, jsonBody(event), 'request body');
       const r = await startChannel(d, id);
       logger.info('start requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);
     }
     case 'POST /channels/{id}/stop': {
+      parseWith(emptyBody, jsonBody(event), 'request body');
       const r = await stopChannel(d, id);
       logger.info('stop requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith, routeParam } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
+import { emptyBody } from '../shared/params';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
 
@@ -53,7 +54,6 @@ export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): Session
 const channelIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (2-32 characters, a-z 0-9 "-")');
-const viewerBody = z.strictObject({});
 const backendBody = z.strictObject({
   /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
   viewerIp: z.union([z.ipv4(), z.ipv6()]).optional(),
@@ -152,7 +152,7 @@ export async function issueSession(
       sourceIp = ipv4Only(body.viewerIp);
     }
   } else {
-    parseWith(viewerBody, raw, 'request body');
+    parseWith(emptyBody, raw, 'request body');
     if (deps.config.bindSourceIp) {
       if (!(await cameThroughCloudFront(event, deps.originSecret))) {
         throw new Forbidden(

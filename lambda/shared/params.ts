@@ -4,3 +4,6 @@ import { z } from 'zod';
 export const channelPath = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (slug)'),
 });
+
+/** The body of a request that takes no options: empty or `{}`; anything else is a 400, so a misplaced option never passes silently. */
+export const emptyBody = z.strictObject({});

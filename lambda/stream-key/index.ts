@@ -1,17 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
-import { channelPath } from '../shared/params';
+import { channelPath, emptyBody } from '../shared/params';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { channelOf, loadRegistry, type Registry } from '../shared/registry';
 import { pendingConflict, requestRotation } from '../shared/stream-key';
 
 const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
 let registry: Registry | undefined;
-
-/** The request takes no options; an empty body or `{}`. */
-const body = z.strictObject({});
 
 /**
  * POST /channels/{id}/stream-key → rotates now when the channel is IDLE (200 + new ingest
@@ -22,7 +18,7 @@ const body = z.strictObject({});
 export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2, context?: Context) => {
   if (context) logger.addContext(context);
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
-  parseWith(body, jsonBody(event), 'request body');
+  parseWith(emptyBody, jsonBody(event), 'request body');
   registry ??= loadRegistry();
   const entry = channelOf(registry, id);
   logger.info('stream-key rotation requested', { channelId: id, caller: iamCaller(event) });

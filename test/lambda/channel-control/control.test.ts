@@ -191,6 +191,63 @@ describe('POST /channels/{id}/stop', () => {
   });
 });
 
+describe('the request body of start and stop', () => {
+  const actions = [
+    ['start', 'IDLE', StartChannelCommand],
+    ['stop', 'RUNNING', StopChannelCommand],
+  ] as const;
+  const json = 'application/json';
+  const binary = 'application/octet-stream';
+
+  describe.each(actions)('%s', (action, state, command) => {
+    beforeEach(() => {
+      ml.on(DescribeChannelCommand).resolves({ State: state });
+      ml.on(command).resolves({});
+    });
+
+    test.each([
+      ['no body', undefined, undefined],
+      ['{}', '{}', json],
+      ['{} with spaces', ' { } ', json],
+      ['{} base64-encoded (not a JSON content type)', '{}', binary],
+    ])('%s is accepted', async (_case, body, type) => {
+      const event = operatorEvent('POST', `/channels/main/${action}`, {
+        body,
+        headers: type === undefined ? {} : { 'content-type': type },
+      });
+      expect(event.isBase64Encoded).toBe(type === binary);
+      const res = (await handler(event)) as APIGatewayProxyStructuredResultV2;
+      expect(res.statusCode).toBe(202);
+      expect(ml).toHaveReceivedCommandTimes(command, 1);
+    });
+
+    test.each([
+      ['an option', '{"force":true}', json, /^invalid request body: .*force/],
+      ['an array', '[]', json, /^invalid request body: /],
+      ['null', 'null', json, /^invalid request body: /],
+      ['a string', '"now"', json, /^invalid request body: /],
+      ['malformed JSON', '{', json, /^request body is not valid JSON$/],
+      ['an option, base64-encoded', '{"force":true}', binary, /^invalid request body: .*force/],
+      ['plain text', 'start', 'text/plain', /^request body is not valid JSON$/],
+      ['malformed JSON, base64-encoded', '{', binary, /^request body is not valid JSON$/],
+    ])('%s (%s) is 400 and changes nothing', async (_case, body, type, message) => {
+      const event = operatorEvent('POST', `/channels/main/${action}`, {
+        body,
+        headers: { 'content-type': type },
+      });
+      expect(event.isBase64Encoded).toBe(type === binary);
+      const res = (await handler(event)) as APIGatewayProxyStructuredResultV2;
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(String(res.body))).toEqual({
+        error: 'BadRequest',
+        message: expect.stringMatching(message),
+      });
+      expect(ml).not.toHaveReceivedCommand(command);
+      expect(ml).not.toHaveReceivedAnyCommand();
+    });
+  });
+});
+
 describe('audit log', () => {
   beforeEach(() => logger.setLogLevel('INFO'));
   afterEach(() => logger.setLogLevel('SILENT'));
