@@ -2,10 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
-import { emptyBody } from '../shared/params';
+import { channelPath, emptyBody } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
@@ -30,14 +29,10 @@ function dependencies(): ControlDeps {
   return deps;
 }
 
-const pathParams = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id'),
-});
-
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const d = dependencies();
   if (event.routeKey === 'GET /channels') return json(200, { channels: await listChannels(d) });
-  const { id } = parseWith(pathParams, event.pathParameters ?? {}, 'path');
+  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   switch (event.routeKey) {
     case 'GET /channels/{id}/status':
       return json(200, await channelStatus(d, id));

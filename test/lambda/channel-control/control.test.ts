@@ -134,6 +134,11 @@ describe('POST /channels/{id}/start', () => {
   test('a malformed channel id is 400', async () => {
     const r = await call('POST', '/channels/Bad_Id/start');
     expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      error: 'BadRequest',
+      message: 'invalid path: id: expected a channel id (slug)',
+    });
+    expect(ml).not.toHaveReceivedAnyCommand();
   });
 });
 
