@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runInNewContext } from 'node:vm';
+import { ORIGIN_VERIFY_HEADER } from '../../../lambda/shared/origin-verify';
 import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
 import { testConfig } from '../../helpers';
 import { controlApi } from '../../support/api';
@@ -39,7 +40,8 @@ const viaCloudFront = (ip = '203.0.113.9', verify = ORIGIN_VALUE, sent: Record<s
       headers: Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, { value: v }])),
     },
   });
-  const headers: Record<string, string> = { 'x-onair-origin-verify': verify };
+  // CloudFront sends the origin custom header under the name it was configured with (mixed case).
+  const headers: Record<string, string> = { [ORIGIN_VERIFY_HEADER]: verify };
   for (const [name, { value }] of Object.entries(edge.headers)) headers[name] = value;
   return { headers };
 };
@@ -242,6 +244,9 @@ describe('POST /playback/{channelId}/session', () => {
     const ok = await handler(event('members', { jwt: VIEWER_42 }));
     expect(ok.statusCode).toBe(200);
     expect(output.join('\n')).toMatch(/"sub":"viewer-42"/);
+    // a valid token without a subject names no viewer
+    const noSub = await handler(event('members', { jwt: { iss: 'https://issuer.example.com/' } }));
+    expect(noSub.statusCode).toBe(401);
   });
 
   test('a request that reaches the function without the authorizer its channel needs is refused (a deploy that changes auth updates the function and the routes separately)', async () => {
