@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { GONE_STATES } from '../shared/channel-state';
 import { fromAwsError } from '../shared/errors';
 import type { Log } from '../shared/notify';
+import { DEPLOYMENT_TAG_KEY } from '../shared/tags';
 
 export enum LifecycleKind {
   /** On Delete, stop the channel and wait for IDLE so CloudFormation can delete it. */
@@ -62,13 +63,17 @@ export class ChannelAccessDenied extends Error {
 /**
  * What a refused safe delete fails with. Safe delete never reports success without having seen
  * the channel stopped or gone: a refusal fails the Delete, CloudFormation shows this message as
- * the resource's DELETE_FAILED reason, and it says what may be left running and what to do.
+ * the resource's DELETE_FAILED reason, and it says what may be left running and what to do. (A
+ * success would let CloudFormation go on to delete a channel nobody saw stop. In an update's
+ * cleanup phase CloudFormation skips resources it fails to delete and still completes the
+ * update, as aws/aws-cdk-cli#1564 describes, so this reason is the trace an operator sees.)
  */
 export function safeDeleteRefused(err: ChannelAccessDenied): Error {
   const id = err.channelId;
   return new Error(
     `${err.message}, so OnAir could not make sure the channel is stopped before CloudFormation deletes it: ` +
-      "the lifecycle function's policy does not cover this channel. It may still be running and billing: " +
+      `the lifecycle function may act only on channels tagged ${DEPLOYMENT_TAG_KEY} with this stack's name ` +
+      '(a deployment made before that tag existed tags its channels at its next deploy). It may still be running and billing: ' +
       `check it (aws medialive describe-channel --channel-id ${id}), stop it (aws medialive stop-channel --channel-id ${id}) ` +
       `and, if it is still there, delete it (aws medialive delete-channel --channel-id ${id}).`,
   );

@@ -135,6 +135,7 @@ describe('safe delete', () => {
     expect(err).toBeInstanceOf(Error);
     const message = (err as Error).message;
     expect(message).toContain(`MediaLive refused medialive:${action} on channel 1234567 (access denied)`);
+    expect(message).toContain('may act only on channels tagged onair:deployment');
     expect(message).toContain('may still be running and billing');
     expect(message).toContain('aws medialive stop-channel --channel-id 1234567');
   });
