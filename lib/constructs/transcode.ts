@@ -210,8 +210,9 @@ export class Transcode extends Construct {
    * restored template never named. The grant matches the deployment tag every channel carries
    * instead: MediaLive evaluates aws:ResourceTag/<key> for its channel actions (Service
    * Authorization Reference, "Actions, resources, and condition keys for AWS Elemental
-   * MediaLive": DescribeChannel and StopChannel take resource type channel, whose condition key
-   * is aws:ResourceTag/${TagKey}). The resource stays within this account and Region.
+   * MediaLive", https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselementalmedialive.html:
+   * DescribeChannel and StopChannel require resource type channel, with condition key
+   * aws:ResourceTag/${TagKey}). The resource stays within this account and Region.
    */
   public static grantOnDeploymentChannels(
     scope: Construct,
