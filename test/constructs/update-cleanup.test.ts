@@ -1,6 +1,7 @@
 import { logger } from '../../lambda/shared/powertools';
 import type { OnAirConfig } from '../../lib/config/schema';
-import { type CfnTemplate, type DeleteReplay, PhysicalIds, Resolver, replayCleanup } from '../cleanup-replay';
+import { type CfnTemplate, PhysicalIds, Resolver } from '../cfn-template';
+import { type DeleteReplay, replayCleanup } from '../cleanup-replay';
 import { synthOnAir, testConfig } from '../helpers';
 
 /**
