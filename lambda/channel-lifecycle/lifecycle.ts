@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { GONE_STATES } from '../shared/channel-state';
 import { fromAwsError } from '../shared/errors';
 import type { Log } from '../shared/notify';
+import { DEPLOYMENT_TAG_KEY } from '../shared/tags';
 
 export enum LifecycleKind {
   /** On Delete, stop the channel and wait for IDLE so CloudFormation can delete it. */
@@ -39,11 +40,62 @@ export interface LifecycleResult {
 /** Channel states from which StopChannel applies. */
 const STOPPABLE: ReadonlySet<string> = new Set([ChannelState.RUNNING, ChannelState.RECOVERING]);
 
+/** MediaLive refused a call for lack of permission (HTTP 403: ForbiddenException, AccessDenied…). */
+export function isAccessDenied(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return (
+    e?.$metadata?.httpStatusCode === 403 ||
+    ['ForbiddenException', 'AccessDeniedException', 'AccessDenied'].includes(e?.name ?? '')
+  );
+}
+
+/** MediaLive refused a call to a channel for lack of permission. */
+export class ChannelAccessDenied extends Error {
+  constructor(
+    readonly action: string,
+    readonly channelId: string,
+  ) {
+    super(`MediaLive refused medialive:${action} on channel ${channelId} (access denied)`);
+    this.name = 'ChannelAccessDenied';
+  }
+}
+
+/**
+ * What a refused safe delete fails with. Safe delete never reports success without having seen
+ * the channel stopped or gone: a refusal fails the Delete, CloudFormation shows this message as
+ * the resource's DELETE_FAILED reason, and it says what may be left running and what to do. (A
+ * success would let CloudFormation go on to delete a channel nobody saw stop. In an update's
+ * cleanup phase CloudFormation skips resources it fails to delete and still completes the
+ * update, as aws/aws-cdk-cli#1564 describes, so this reason is the trace an operator sees.)
+ */
+export function safeDeleteRefused(err: ChannelAccessDenied): Error {
+  const id = err.channelId;
+  return new Error(
+    `${err.message}, so OnAir could not make sure the channel is stopped before CloudFormation deletes it: ` +
+      `the lifecycle function may act only on channels tagged ${DEPLOYMENT_TAG_KEY} with this stack's name ` +
+      '(a deployment made before that tag existed tags its channels at its next deploy). It may still be running and billing: ' +
+      `check it (aws medialive describe-channel --channel-id ${id}), stop it (aws medialive stop-channel --channel-id ${id}) ` +
+      `and, if it is still there, delete it (aws medialive delete-channel --channel-id ${id}).`,
+  );
+}
+
+async function send<T>(action: string, channelId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isAccessDenied(err)) throw new ChannelAccessDenied(action, channelId);
+    throw err;
+  }
+}
+
 async function describeState(medialive: MediaLiveClient, channelId: string): Promise<string> {
   try {
-    const res = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    const res = await send('DescribeChannel', channelId, () =>
+      medialive.send(new DescribeChannelCommand({ ChannelId: channelId })),
+    );
     return res.State ?? 'UNKNOWN';
   } catch (err) {
+    // Deleted outside CloudFormation: nothing is left to stop.
     if ((err as Error).name === 'NotFoundException') return ChannelState.DELETED;
     throw err;
   }
@@ -65,7 +117,9 @@ export async function safeDeleteStep(
   }
   if (STOPPABLE.has(state)) {
     log.info('stopping the channel before CloudFormation deletes it', { channelId, state });
-    await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    await send('StopChannel', channelId, () =>
+      medialive.send(new StopChannelCommand({ ChannelId: channelId })),
+    );
     return false;
   }
   // STARTING, STOPPING, CREATING, UPDATING: wait for the next poll.
@@ -81,7 +135,9 @@ export async function autoStart(medialive: MediaLiveClient, channelId: string, l
     return;
   }
   try {
-    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await send('StartChannel', channelId, () =>
+      medialive.send(new StartChannelCommand({ ChannelId: channelId })),
+    );
     log.info('auto-started the channel', { channelId });
   } catch (err) {
     // Someone else changed its state meanwhile: the deployment itself is fine.
@@ -121,6 +177,7 @@ export async function handleLifecycle(
   try {
     return { PhysicalResourceId: physical, IsComplete: await safeDeleteStep(medialive, target, log) };
   } catch (err) {
+    if (err instanceof ChannelAccessDenied) throw safeDeleteRefused(err);
     // Throttling, an AWS fault or a concurrent state change is not a verdict: poll again.
     const mapped = fromAwsError(err);
     if (mapped && (mapped.statusCode >= 500 || mapped.statusCode === 409)) {

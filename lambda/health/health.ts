@@ -5,17 +5,17 @@ import {
   RestartChannelPipelinesCommand,
 } from '@aws-sdk/client-medialive';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { channelIdFromArn, pipelineIndex, TRANSITIONAL_STATES } from '../shared/channel-state';
+import {
+  apiStateOfEvent,
+  channelIdFromArn,
+  EventOnlyState,
+  pipelineIndex,
+  TRANSITIONAL_STATES,
+} from '../shared/channel-state';
 import { type Log, type Notification, type Notifier, notify } from '../shared/notify';
 import type { Registry } from '../shared/registry';
 import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
 import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
-
-/**
- * States meaning the channel has stopped: the API reports IDLE, while the state-change event
- * reports a completed stop as STOPPED.
- */
-export const STOPPED_STATES: ReadonlySet<string> = new Set([ChannelState.IDLE, 'STOPPED']);
 
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
@@ -46,14 +46,26 @@ function pipelineLabel(p: string | undefined): string {
   return p === undefined ? '' : ` (pipeline ${p})`;
 }
 
-/** Applies a channel state change to the status record and notifies on settled states. */
+/**
+ * Applies a channel state change to the status record, in API states (an event's STOPPED or
+ * CREATED is recorded as IDLE: see apiStateOfEvent), and notifies on settled states. A channel's
+ * creation notifies nobody: a deploy that adds a channel is not news.
+ */
 export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): Promise<void> {
   const channelId = channelIdOf(deps.registry, event.detail.channel_arn);
   if (channelId === undefined) {
     deps.log.warn('state change for a channel outside this deployment', { arn: event.detail.channel_arn });
     return;
   }
-  const { state } = event.detail;
+  const eventState = event.detail.state;
+  const state = apiStateOfEvent(eventState, event.detail.pipelines_running_count);
+  if (state === undefined) {
+    deps.log.warn('state change with a state MediaLive is not known to send; not recorded', {
+      channelId,
+      eventState,
+    });
+    return;
+  }
   const running = state === ChannelState.RUNNING;
   const values: Record<string, unknown> = {
     ':state': state,
@@ -63,7 +75,7 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   let expr = 'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t';
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
-  } else if (STOPPED_STATES.has(state)) {
+  } else if (state === ChannelState.IDLE) {
     // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
     expr += ', openAlerts = :none REMOVE liveSince';
     values[':none'] = {};
@@ -88,14 +100,16 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
     deps.log.info('older state change ignored', { channelId, state, time: event.time });
     return;
   }
-  deps.log.info('channel state recorded', { channelId, state });
+  deps.log.info('channel state recorded', { channelId, state, eventState });
   // STARTING/STOPPING are steps on the way; RECOVERING is a failure worth hearing about.
   if (TRANSITIONAL_STATES.has(state) && state !== ChannelState.RECOVERING) return;
+  if (eventState === EventOnlyState.CREATED) return;
   const count = event.detail.pipelines_running_count;
+  const reported = eventState === state ? '' : ` (MediaLive reported ${eventState})`;
   await notify(deps.notifier, {
     subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`,
     text:
-      `Channel ${channelId} changed to ${state} at ${event.time}` +
+      `Channel ${channelId} changed to ${state}${reported} at ${event.time}` +
       (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
       (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.'),
   });

@@ -17,6 +17,7 @@ import {
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { apiStateOfEvent } from './channel-state';
 import { type Destination, keyOfDestination, reportsNoKey, serverOf, servesKey } from './destinations';
 import { Conflict, ServiceUnavailable } from './errors';
 import type { ChannelEntry } from './registry';
@@ -689,15 +690,16 @@ async function rotateNow(
 
 /**
  * Applies a pending rotation (tag, or a staged AWSPENDING left by a scheduled rotation refused
- * while live, or by an interrupted one) when the channel is IDLE. `eventState` is the state the
- * triggering event reported: a stop (STOPPED/IDLE) that DescribeChannel does not show yet throws
- * {@link ChannelNotIdleYet} so Lambda retries the event.
+ * while live, or by an interrupted one) when the channel is IDLE. `eventState` (with
+ * `eventPipelinesRunning`) is what the triggering event reported: one that means the channel is
+ * now idle (the event's STOPPED with no pipeline left running, or IDLE: see apiStateOfEvent) but
+ * that DescribeChannel does not show yet throws {@link ChannelNotIdleYet} so Lambda retries it.
  */
 export async function applyPendingRotation(
   clients: StreamKeyClients,
   channelId: string,
   entry: ChannelEntry,
-  opts: RotateOptions & { eventState?: string },
+  opts: RotateOptions & { eventState?: string; eventPipelinesRunning?: number },
 ): Promise<'rotated' | 'nothing-pending' | 'not-idle'> {
   const [seen, versions] = await Promise.all([
     pendingTagValue(clients.secrets, entry.key),
@@ -709,8 +711,10 @@ export async function applyPendingRotation(
   if (seen === undefined && staged === undefined) return 'nothing-pending';
   const state = await channelState(clients.medialive, entry);
   if (state !== ChannelState.IDLE) {
-    if (opts.eventState === 'STOPPED' || opts.eventState === ChannelState.IDLE)
-      throw new ChannelNotIdleYet(channelId, state);
+    const reportsIdle =
+      opts.eventState !== undefined &&
+      apiStateOfEvent(opts.eventState, opts.eventPipelinesRunning) === ChannelState.IDLE;
+    if (reportsIdle) throw new ChannelNotIdleYet(channelId, state);
     opts.logger.info('pending stream-key rotation waits for IDLE', { channelId, state });
     return 'not-idle';
   }

@@ -16,6 +16,7 @@ export const stateChangeEvent = z.object({
   detail: z.object({
     channel_arn: z.string().regex(/:channel:[^:/]+$/, 'expected a MediaLive channel ARN'),
     state: z.string(),
+    pipelines_running_count: z.number().int().optional(),
   }),
 });
 
@@ -27,9 +28,10 @@ export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
 
 /**
  * Applies a pending stream-key rotation when a channel of this deployment reaches IDLE. The
- * channel's state is read from DescribeChannel before anything changes; an event reporting a
- * stop ("STOPPED") while DescribeChannel does not say IDLE yet throws, like every error, so
- * Lambda's asynchronous retries try again (then the dead-letter queue keeps the event).
+ * channel's state is read from DescribeChannel before anything changes; an event reporting the
+ * stop ("STOPPED" with no pipeline left running) while DescribeChannel does not say IDLE yet
+ * throws, like every error, so Lambda's asynchronous retries try again (then the dead-letter
+ * queue keeps the event).
  */
 export async function handler(
   event: unknown,
@@ -53,6 +55,7 @@ export async function handler(
     result = await applyPendingRotation(clients, channelId, entry, {
       logger,
       eventState: parsed.data.detail.state,
+      eventPipelinesRunning: parsed.data.detail.pipelines_running_count,
       remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
     });
   } catch (err) {

@@ -14,6 +14,7 @@ import { AppFunction } from './app-function';
 import type { ControlApi } from './control-api';
 import type { LiveChannel } from './live-channel';
 import { acknowledgeWildcardActions, acknowledgeWildcardResources } from './nag';
+import { Transcode } from './transcode';
 
 /** How often idle channels are looked for. */
 export const IDLE_CHECK_MINUTES = 5;
@@ -166,11 +167,19 @@ export class ChannelControl extends Construct {
       timeout: Duration.minutes(1),
     });
     const lifecycle = this.lifecycleFunction.function;
+    const safeDeleteActions = ['medialive:DescribeChannel', 'medialive:StopChannel'];
     lifecycle.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['medialive:DescribeChannel', 'medialive:StopChannel'],
-        resources: channelArns,
-      }),
+      new iam.PolicyStatement({ actions: safeDeleteActions, resources: channelArns }),
+    );
+    // Safe delete of a channel removed or renamed in the config runs in CloudFormation's cleanup
+    // phase, after this policy was updated to name only the remaining channels (and a rollback
+    // deletes a channel the restored policy never named): the tag grant covers every channel of
+    // this deployment. The ARN grant above keeps current channels covered whatever their tags.
+    Transcode.grantOnDeploymentChannels(this, lifecycle, safeDeleteActions);
+    acknowledgeWildcardResources(
+      this.lifecycleFunction.role,
+      [Transcode.deploymentChannelsArn(this)],
+      "only channels tagged with this deployment's stack name (aws:ResourceTag condition), and only describe and stop: safe delete must reach a channel removed from the config, which the updated policy no longer names by ARN",
     );
     const starters = props.channels.filter((c) => c.autoStart).map((c) => c.channel);
     if (starters.length > 0) {

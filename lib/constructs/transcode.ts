@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
+import { DEPLOYMENT_TAG_KEY } from '../../lambda/shared/tags';
 import {
   ARCHIVE_DESTINATION_ID,
   AUDIO_SELECTOR_NAME,
@@ -190,12 +191,51 @@ export class Transcode extends Construct {
         },
       ],
       destinations,
+      // Lets the lifecycle function find the channel by tag once a config change removed it
+      // from the template (see grantOnDeploymentChannels).
+      tags: { [DEPLOYMENT_TAG_KEY]: stack.stackName },
     });
     // EncoderSettings is built with the MediaLive SDK's own shapes and enums (so tsc checks
     // every value); those shapes use CloudFormation's PascalCase names, hence a raw override.
     this.channel.addPropertyOverride('EncoderSettings', settings);
     // The role's policy must exist before MediaLive validates the channel's destinations.
     this.channel.node.addDependency(this.role);
+  }
+
+  /**
+   * Allows `actions` on every MediaLive channel of this deployment, including those the current
+   * template no longer has. CloudFormation updates policies in the update phase and deletes a
+   * removed or renamed channel (running its safe delete first) only in the cleanup phase, when
+   * a grant naming channel ARNs no longer names it; a rollback likewise deletes a channel the
+   * restored template never named. The grant matches the deployment tag every channel carries
+   * instead: MediaLive evaluates aws:ResourceTag/<key> for its channel actions (Service
+   * Authorization Reference, "Actions, resources, and condition keys for AWS Elemental
+   * MediaLive", https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselementalmedialive.html:
+   * DescribeChannel and StopChannel require resource type channel, with condition key
+   * aws:ResourceTag/${TagKey}). The resource stays within this account and Region.
+   */
+  public static grantOnDeploymentChannels(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    actions: string[],
+  ): iam.Grant {
+    const stack = Stack.of(scope);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [Transcode.deploymentChannelsArn(scope)],
+      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG_KEY}`]: stack.stackName } },
+    });
+  }
+
+  /** `arn:<partition>:medialive:<region>:<account>:channel:*`, the resource of {@link grantOnDeploymentChannels}. */
+  public static deploymentChannelsArn(scope: Construct): string {
+    return Stack.of(scope).formatArn({
+      service: 'medialive',
+      resource: 'channel',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   /** A MediaLive metric of one pipeline of this channel (AWS/MediaLive, ChannelId + Pipeline). */

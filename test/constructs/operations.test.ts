@@ -485,6 +485,40 @@ describe('channel control', () => {
     expect(maxAttempts * interval).toBeGreaterThanOrEqual(20 * 60);
   });
 
+  test("safe delete may describe and stop any channel tagged with this deployment's stack name", () => {
+    // A channel removed from the config is deleted after the policy stopped naming it (see
+    // test/constructs/update-cleanup.test.ts), hence the tag-conditioned grant.
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^OperationsControlLifecycleRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Action: ['medialive:DescribeChannel', 'medialive:StopChannel'],
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':medialive:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':channel:*',
+          ],
+        ],
+      },
+      Condition: { StringEquals: { 'aws:ResourceTag/onair:deployment': platform.stackName } },
+    });
+    // Start stays limited to the auto-started channels, by ARN.
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('StartChannel'))).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChannelstudioTranscode/), 'Arn'] },
+      }),
+    ]);
+  });
+
   test('stack dependency: the edge stack deploys after the platform stack', () => {
     expect(edge.dependencies.map((s) => s.stackName)).toContain(platform.stackName);
   });

@@ -23,6 +23,13 @@ test('the channel attaches its input, matches the input class to the ladder and 
   });
 });
 
+test('the channel carries the deployment tag (its stack name), which the lifecycle grant matches', () => {
+  const { template, platform } = synthOnAir();
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    Tags: { 'onair:deployment': platform.stackName },
+  });
+});
+
 test('destinations: MediaPackage by channel id, archive per session under the channel prefix', () => {
   const { template } = synthOnAir();
   template.hasResourceProperties('AWS::MediaLive::Channel', {

@@ -26,6 +26,7 @@ import { handler as ingest } from '../../lambda/ingest/index';
 import { handler as rotate } from '../../lambda/stream-key/index';
 import { handler as stateChange } from '../../lambda/stream-key-events/index';
 import { handler as rotation } from '../../lambda/stream-key-rotation/index';
+import { stateChangeFromExample } from '../lambda/medialive-events';
 import { ingestRequest, rotateRequest } from '../lambda/stream-key-requests';
 
 type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -128,11 +129,11 @@ test('RUNNING: 409 pending, nothing changes; the stop applies it', async () => {
 
   await ml.send(new StopChannelCommand({ ChannelId: channel.id }));
   await settle('IDLE');
-  const event = {
-    'detail-type': 'MediaLive Channel State Change',
-    source: 'aws.medialive',
-    detail: { channel_arn: channel.arn, state: 'STOPPED' },
-  };
+  const event = stateChangeFromExample({
+    channelArn: channel.arn,
+    state: 'STOPPED',
+    message: 'Stop detected on pipeline',
+  });
   expect(await handlers.stateChange(event, ctx)).toMatchObject({ result: 'rotated' });
   expect(await currentKey()).not.toBe(before);
   const after = (await sm.send(new DescribeSecretCommand({ SecretId: secretArn }))).Tags ?? [];

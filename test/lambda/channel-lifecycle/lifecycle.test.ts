@@ -119,11 +119,32 @@ describe('safe delete', () => {
     expect(r).toEqual({ PhysicalResourceId: 'SafeDelete:1234567', IsComplete: false });
   });
 
-  test('a permission error fails the delete loudly', async () => {
-    ml.on(DescribeChannelCommand).rejects(awsError('ForbiddenException', 403));
+  // Never a silent success: the channel may be running, and CloudFormation would then delete
+  // nothing (MediaLive refuses to delete a running channel) while the stack reports success.
+  test.each([
+    ['DescribeChannel', 'ForbiddenException'],
+    ['DescribeChannel', 'AccessDeniedException'],
+    ['StopChannel', 'ForbiddenException'],
+  ])('access denied on %s (%s) fails the delete with what to do', async (action, name) => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    if (action === 'DescribeChannel') ml.on(DescribeChannelCommand).rejects(awsError(name, 403));
+    else ml.on(StopChannelCommand).rejects(awsError(name, 403));
+    const err = await handleLifecycle(client, event('Delete', LifecycleKind.SAFE_DELETE), quietLogger).catch(
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toContain(`MediaLive refused medialive:${action} on channel 1234567 (access denied)`);
+    expect(message).toContain('may act only on channels tagged onair:deployment');
+    expect(message).toContain('may still be running and billing');
+    expect(message).toContain('aws medialive stop-channel --channel-id 1234567');
+  });
+
+  test('an error that is neither transient nor a refusal fails the delete as it is', async () => {
+    ml.on(DescribeChannelCommand).rejects(awsError('BadRequestException', 400));
     await expect(
       handleLifecycle(client, event('Delete', LifecycleKind.SAFE_DELETE), quietLogger),
-    ).rejects.toThrow('ForbiddenException');
+    ).rejects.toThrow('BadRequestException');
   });
 
   test('a replaced channel gets a new physical id (so CloudFormation deletes, and stops, the old one)', async () => {
@@ -161,6 +182,14 @@ describe('auto-start', () => {
       PhysicalResourceId: 'AutoStart:1234567',
       IsComplete: true,
     });
+  });
+
+  test('access denied on create fails the deployment with the refused call', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).rejects(awsError('ForbiddenException', 403));
+    await expect(
+      handleLifecycle(client, event('Create', LifecycleKind.AUTO_START), quietLogger),
+    ).rejects.toThrow('MediaLive refused medialive:StartChannel on channel 1234567 (access denied)');
   });
 
   test.each(['Update', 'Delete'] as const)(

@@ -1,18 +1,17 @@
 import { channelArn, REGION } from '../fixtures';
+import { stateChangeFromExample } from '../medialive-events';
 
-/** A "MediaLive Channel State Change" event in the shape of the MediaLive user guide's example. */
-export function stateChange(mlId: string, state: string, pipelines = 0, message = `Channel ${state}`) {
-  return {
-    version: '0',
-    id: 'fbcbbbe3-2541-d4a3-d819-039f522a8ce0',
-    'detail-type': 'MediaLive Channel State Change',
-    source: 'aws.medialive',
-    account: '111122223333',
-    time: '2024-03-08T18:40:59Z',
-    region: REGION,
-    resources: [channelArn(mlId)],
-    detail: { channel_arn: channelArn(mlId), state, message, pipelines_running_count: pipelines },
-  };
+/**
+ * A "MediaLive Channel State Change" event for a channel: the MediaLive User Guide's example
+ * (test/lambda/medialive-events.ts) with the channel, state, running pipelines and message set.
+ */
+export function stateChange(mlId: string, state: string, pipelines = 0, message?: string) {
+  return stateChangeFromExample({
+    channelArn: channelArn(mlId),
+    state,
+    pipelinesRunning: pipelines,
+    message,
+  });
 }
 
 /** A "MediaLive Channel Alert" event in the shape of the MediaLive user guide's example. */

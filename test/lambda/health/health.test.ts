@@ -12,7 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { isRestartableAlert, RESTART_INTERVAL_MS } from '../../../lambda/health/health';
 import { handler } from '../../../lambda/health/index';
 import { resetWebhookCache } from '../../../lambda/shared/notify';
-import { awsError } from '../fixtures';
+import { awsError, channelArn } from '../fixtures';
+import { DOCUMENTED_STATE_CHANGE } from '../medialive-events';
 import { alarmNotification, alert, stateChange } from './events';
 
 const ml = mockClient(MediaLiveClient);
@@ -48,7 +49,7 @@ describe('state changes', () => {
         'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, liveSince = if_not_exists(liveSince, :t)',
       ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':state': 'RUNNING', ':t': '2024-03-08T18:40:59Z', ':p': 2 },
+      ExpressionAttributeValues: { ':state': 'RUNNING', ':t': '2023-03-08T18:40:59Z', ':p': 2 },
     });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
@@ -61,18 +62,60 @@ describe('state changes', () => {
     expect(body.text).toContain('channel studio is RUNNING');
   });
 
-  // The state-change event reports a completed stop as STOPPED (the API says IDLE).
-  test.each(['IDLE', 'STOPPED'])('%s clears liveSince and open alerts', async (state) => {
-    await handler(stateChange('1234567', state));
+  // Events report a completed stop as STOPPED; the status record keeps the API's IDLE.
+  test.each(['IDLE', 'STOPPED'])(
+    '%s is recorded as IDLE, clears liveSince and open alerts',
+    async (state) => {
+      await handler(stateChange('1234567', state, 0, 'Stop detected on pipeline'));
+      expect(updates()[0]).toMatchObject({
+        Key: { channelId: 'main' },
+        UpdateExpression:
+          'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince',
+        ExpressionAttributeValues: { ':none': {}, ':state': 'IDLE' },
+      });
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'OnAir test: channel main is IDLE' });
+      const text = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+      if (state === 'STOPPED') expect(text).toContain('changed to IDLE (MediaLive reported STOPPED)');
+    },
+  );
+
+  test('a pipeline STOPPED while the other still runs is recorded as STOPPING, without a notification', async () => {
+    await handler(stateChange('2345678', 'STOPPED', 1, 'Stop detected on pipeline'));
+    expect(updates()[0]).toMatchObject({
+      Key: { channelId: 'studio' },
+      ExpressionAttributeValues: { ':state': 'STOPPING', ':p': 1 },
+    });
+    expect(updates()[0]?.UpdateExpression).toContain('REMOVE liveSince');
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  test('CREATED (a deploy created the channel) is recorded as IDLE and notifies nobody', async () => {
+    await handler(stateChange('1234567', 'CREATED', 0, 'Created channel'));
     expect(updates()[0]).toMatchObject({
       Key: { channelId: 'main' },
-      UpdateExpression:
-        'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince',
-      ExpressionAttributeValues: { ':none': {}, ':state': state },
+      ExpressionAttributeValues: { ':state': 'IDLE', ':p': 0 },
     });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      Subject: `OnAir test: channel main is ${state}`,
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  test('the documented example event (DELETED) is recorded as DELETED and notified', async () => {
+    // The user guide's example, verbatim but for the channel ARN (the example's is not ours).
+    await handler({
+      ...DOCUMENTED_STATE_CHANGE,
+      detail: { ...DOCUMENTED_STATE_CHANGE.detail, channel_arn: channelArn('1234567') },
     });
+    expect(updates()[0]).toMatchObject({
+      ExpressionAttributeValues: { ':state': 'DELETED', ':t': DOCUMENTED_STATE_CHANGE.time },
+    });
+    const text = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(text).toContain('MediaLive says: Deleted channel');
+  });
+
+  test('a state MediaLive is not known to send is not recorded', async () => {
+    await handler(stateChange('1234567', 'SOMETHING_NEW'));
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(sns).not.toHaveReceivedAnyCommand();
   });
 
   test('RECOVERING is recorded (liveSince kept) and notified', async () => {

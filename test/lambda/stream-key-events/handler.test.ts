@@ -18,24 +18,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_TAG } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key-events/index';
+import { stateChangeFromExample } from '../medialive-events';
 import { awsError, CHANNEL_ARN, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
 
-/** The documented event shape (MediaLive user guide, "JSON for a state change event"); a stop reports "STOPPED". */
-function stateChange(state: string, arn = CHANNEL_ARN): unknown {
-  return {
-    version: '0',
-    id: 'fbcbbbe3-2541-d4a3-d819-x39f522a8ce',
-    'detail-type': 'MediaLive Channel State Change',
-    source: 'aws.medialive',
-    account: '111122223333',
-    time: '2026-11-25T18:40:59Z',
-    region: 'eu-west-1',
-    resources: [arn],
-    detail: { channel_arn: arn, state, message: 'Stopped channel', pipelines_running_count: 0 },
-  };
+/** A state-change event built from the MediaLive User Guide's example (test/lambda/medialive-events.ts). */
+function stateChange(state: string, arn = CHANNEL_ARN, pipelinesRunning = 0): unknown {
+  return stateChangeFromExample({ channelArn: arn, state, pipelinesRunning });
 }
 
 function pendingTag(tagged: boolean): void {
@@ -163,6 +154,24 @@ test('a STOPPED event while DescribeChannel still says STOPPING throws so the ev
   );
   expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
   expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+});
+
+test('a pipeline STOPPED while the other still runs waits for the last stop instead of retrying', async () => {
+  // A STANDARD channel: the first pipeline's stop event still counts one pipeline running.
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.STOPPING });
+
+  await expect(handler(stateChange('STOPPED', CHANNEL_ARN, 1))).resolves.toMatchObject({
+    result: 'not-idle',
+  });
+  expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
+});
+
+test('the documented example event (DELETED) of a channel with a pending rotation changes nothing', async () => {
+  pendingTag(true);
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.DELETED });
+  await expect(handler(stateChange('DELETED'))).resolves.toMatchObject({ result: 'not-idle' });
+  expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
 });
 
 test('the Lambda context bounds the rotation (remaining time is read)', async () => {
