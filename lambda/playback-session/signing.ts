@@ -53,7 +53,7 @@ export function sourceIpCidr(ip: string): string {
  * The custom policy of one session: every object under the channel's viewer path until
  * `expires`, optionally from one address. The resource is the viewer-facing `/live/<channel>/*`,
  * not the `/out/v1/…` path the edge function rewrites to: CloudFront checks the signature of the
- * request as the viewer sent it (README, "Checks after the first deploy", says how to confirm).
+ * request as the viewer sent it (docs/first-deploy-checks.md says how to confirm).
  */
 export function sessionPolicy(input: SessionInput): { policy: string; expires: number } {
   const expires = Math.floor(input.now.getTime() / 1000) + input.ttlSeconds;

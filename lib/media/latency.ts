@@ -39,7 +39,7 @@ export const LATENCY_PROFILES: Readonly<Record<LatencyMode, LatencyProfile>> = {
 };
 
 /**
- * Glass-to-glass latency model (seconds), documented in the README:
+ * Glass-to-glass latency model (seconds), documented in docs/media.md:
  *   encoder delay (one GOP of buffering and look-ahead in MediaLive)
  * + player hold-back (hls.js default liveSyncDurationCount = 3 segments behind the live edge)
  * + packaging and CDN (MediaPackage publishes a segment once complete; CloudFront fetch ≈ 1 s).

@@ -10,7 +10,7 @@ import { EDGE_REGION, edgeParameterNames } from '../constructs/edge-parameters';
 /**
  * Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the
  * health function). Named by stage only, like the edge stack and its SSM parameters: one region
- * per stage and account (README, Operations).
+ * per stage and account (docs/operations.md, "Deploying").
  */
 export function edgeTopicName(stage: string): string {
   return `OnAir-${stage}-cdn-alerts`;
