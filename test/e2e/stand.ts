@@ -1,0 +1,189 @@
+/**
+ * The viewer path on one machine: the app synthesized for a config, "deployed" with local
+ * stand-ins ({@link Deployment}), the distribution served by the local edge over HTTPS, a live
+ * ffmpeg origin for every MediaPackage endpoint, the control API's session route with the real
+ * handler, and the player bucket. Used by test/e2e/*.e2e.ts, and startable by hand:
+ *
+ *   npx tsx test/e2e/stand.ts [--rewritten]
+ *
+ * prints the URLs (and where the edge's certificate is) and runs until interrupted.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import defaultConfig from '../../config/default.json';
+import { parseConfig } from '../../lib/config/load';
+import type { OnAirConfig } from '../../lib/config/schema';
+import { synthOnAir } from '../helpers';
+import { Deployment } from './deployment';
+import { readDistribution } from './edge/distribution';
+import { LocalEdge, type SignatureUri } from './edge/edge';
+import { ApiOrigin } from './origins/api-origin';
+import { BucketOrigin, deployedObjects } from './origins/bucket-origin';
+import { LiveOrigin } from './origins/live-origin';
+import { type SelfSignedCert, selfSignedCert } from './tls';
+
+/** The default config plus a second public channel, so another channel's paths exist. */
+export function e2eConfig(): OnAirConfig {
+  const [main] = defaultConfig.channels;
+  return parseConfig(
+    { ...defaultConfig, channels: [main, { ...main, id: 'news', description: 'Second channel (e2e)' }] },
+    'config/default.json + channel "news"',
+  );
+}
+
+export interface StandOptions {
+  /** @default - {@link e2eConfig} */
+  readonly config?: OnAirConfig;
+  /** @default - 'viewer' */
+  readonly signatureUri?: SignatureUri;
+  /**
+   * Variables over the session function's synthesized environment.
+   * @default - warnings and errors only, no EMF metric lines
+   */
+  readonly lambdaEnvironment?: Readonly<Record<string, string>>;
+}
+
+export interface Stand {
+  readonly config: OnAirConfig;
+  readonly deployment: Deployment;
+  readonly edge: LocalEdge;
+  readonly live: LiveOrigin;
+  readonly api: ApiOrigin;
+  readonly bucket: BucketOrigin;
+  /** The edge's certificate: clients trust exactly this one. */
+  readonly cert: SelfSignedCert;
+  stop(): Promise<void>;
+}
+
+/** Synthesizes, "deploys" and serves; call `live.waitUntilLive()` before playing. */
+export async function startStand(opts: StandOptions = {}): Promise<Stand> {
+  const config = opts.config ?? e2eConfig();
+  const cert = selfSignedCert();
+  const edge = new LocalEdge({ tls: cert, signatureUri: opts.signatureUri });
+  await edge.listen();
+  const { app, platform, template } = synthOnAir(config);
+  const json = template.toJSON() as Record<string, unknown>;
+  const deployment = new Deployment(json, {
+    distributionDomainName: () => edge.host,
+    stackName: platform.stackName,
+  });
+
+  // Secrets Manager as the functions see it through the real SDK client.
+  const sm = mockClient(SecretsManagerClient);
+  sm.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
+    const value = deployment.secretString(input.SecretId ?? '');
+    if (value === undefined)
+      throw new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret.",
+        $metadata: {},
+      });
+    return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
+  });
+
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const distribution = readDistribution(deployment);
+    const live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
+    started.push(live);
+    const api = await ApiOrigin.start({
+      deployment,
+      template: json,
+      functions: ['playback-session'],
+      environment: opts.lambdaEnvironment ?? {
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    started.push(api);
+
+    // Each origin domain of the distribution → the local server standing in for it.
+    const targets: Record<string, string> = {};
+    const bucketOrigins: BucketOrigin[] = [];
+    for (const origin of distribution.origins.values()) {
+      if (origin.domainName === deployment.mediaPackageHost) targets[origin.domainName] = live.url;
+      for (const [id] of deployment.ofType('AWS::ApiGatewayV2::Api')) {
+        if (`https://${origin.domainName}` === deployment.getAtt(id, 'ApiEndpoint'))
+          targets[origin.domainName] = api.url;
+      }
+      for (const [id] of deployment.ofType('AWS::S3::Bucket')) {
+        if (origin.domainName !== deployment.getAtt(id, 'RegionalDomainName')) continue;
+        const bucket = await BucketOrigin.start(
+          deployedObjects(deployment, id, { outdir: app.outdir, artifactId: platform.artifactId }),
+        );
+        started.push(bucket);
+        bucketOrigins.push(bucket);
+        targets[origin.domainName] = bucket.url;
+      }
+    }
+    edge.serve(distribution, targets);
+    const [bucket] = bucketOrigins;
+    if (bucket === undefined) throw new Error('the distribution has no bucket origin (the player)');
+
+    return {
+      config,
+      deployment,
+      edge,
+      live,
+      api,
+      bucket,
+      cert,
+      async stop() {
+        await edge.close();
+        for (const s of started.reverse()) await s.stop();
+        sm.restore();
+        rmSync(app.outdir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await edge.close();
+    for (const s of started.reverse()) await s.stop();
+    sm.restore();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const stand = await startStand({
+    signatureUri: process.argv.includes('--rewritten') ? 'rewritten' : 'viewer',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'onair-stand-'));
+  const stop = () => {
+    rmSync(dir, { recursive: true, force: true });
+    stand.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await stand.live.waitUntilLive();
+  const ca = join(dir, 'edge-cert.pem');
+  writeFileSync(ca, stand.cert.cert);
+  const e = stand.edge.url;
+  const lines = [
+    `edge        ${e}  (signature checked against the ${stand.edge.signatureUri} URI)`,
+    `certificate ${ca}  (curl --cacert; Chromium --ignore-certificate-errors-spki-list=${stand.cert.spkiSha256})`,
+    ...stand.config.channels.flatMap((c) => [
+      `player      ${e}/player/?channel=${c.id}`,
+      `session     POST ${e}/api/playback/${c.id}/session`,
+    ]),
+    `live origin ${stand.live.url}  (MediaPackage stand-in; needs the CDN identifier header)`,
+    `api origin  ${stand.api.url}`,
+    'Ctrl-C stops.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
