@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { NotFound } from '../shared/errors';
 import { httpHandler, json, parseWith } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
+import * as z from '../shared/zod';
 import { type ControlDeps, channelStatus, listChannels, startChannel, stopChannel } from './control';
 
 export const PLAYBACK_DOMAIN_ENV = 'ONAIR_PLAYBACK_DOMAIN';
@@ -30,7 +30,7 @@ function dependencies(): ControlDeps {
 }
 
 const pathParams = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id'),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id')),
 });
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

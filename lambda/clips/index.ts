@@ -5,6 +5,7 @@ import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { channelOf, loadRegistry } from '../shared/registry';
+import * as z from '../shared/zod';
 import { type ClipsDeps, clipIdSchema, clipRequest, createClip, describeClip } from './clips';
 
 export const ARCHIVE_BUCKET_ENV = 'ONAIR_ARCHIVE_BUCKET';
@@ -29,7 +30,7 @@ function dependencies() {
   } satisfies ClipsDeps & { registry: ReturnType<typeof loadRegistry> };
 }
 
-const clipPath = channelPath.extend({ clipId: clipIdSchema });
+const clipPath = z.extend(channelPath, { clipId: clipIdSchema });
 
 async function route(
   event: APIGatewayProxyEventV2,

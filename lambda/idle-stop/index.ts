@@ -4,11 +4,11 @@ import { MediaLiveClient } from '@aws-sdk/client-medialive';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
+import * as z from '../shared/zod';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
 
 export const IDLE_MINUTES_ENV = 'ONAIR_IDLE_MINUTES';
@@ -20,7 +20,7 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
 const sns = new SNSClient({ maxAttempts: 4 });
 const secrets = new SecretsManagerClient({ maxAttempts: 4 });
 
-const idleMinutes = z.record(z.string(), z.number().int().min(0));
+const idleMinutes = z.record(z.string(), z.int().check(z.minimum(0)));
 
 let deps: IdleStopDeps | undefined;
 function dependencies(): IdleStopDeps {

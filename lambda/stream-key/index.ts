@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { channelOf, loadRegistry, type Registry } from '../shared/registry';
 import { pendingConflict, requestRotation } from '../shared/stream-key';
+import * as z from '../shared/zod';
 
 const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
 let registry: Registry | undefined;
