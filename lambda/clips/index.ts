@@ -1,5 +1,5 @@
-import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mediaPackageClient } from '../shared/clients';
 import { NotFound } from '../shared/errors';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
@@ -14,7 +14,7 @@ export const STARTOVER_ENV = 'ONAIR_STARTOVER_SECONDS';
 
 // Standard retries absorb MediaPackage throttling (TooManyRequestsException); what remains is
 // 503 + Retry-After (lambda/shared/errors.ts).
-const mediapackage = new MediaPackageClient({ maxAttempts: 4 });
+const mediapackage = mediaPackageClient({ maxAttempts: 4 });
 
 /** Read per invocation (a few environment variables): nothing to cache. */
 function dependencies() {

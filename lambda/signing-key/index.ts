@@ -1,13 +1,13 @@
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { cloudFrontClient, secretsManagerClient } from '../shared/clients';
 import { logger } from '../shared/powertools';
 import * as z from '../shared/zod';
 import { assertRetirementIsSafe, createSigningKey, deletePublicKey, isPublicKeyId } from './keys';
 
-// CloudFront's control plane is global and answers from us-east-1.
-const cf = new CloudFrontClient({ region: 'us-east-1', maxAttempts: 5 });
-const sm = new SecretsManagerClient({ maxAttempts: 5 });
+const cf = cloudFrontClient({ maxAttempts: 5 });
+const sm = secretsManagerClient({ maxAttempts: 5 });
 
 /** CloudFormation passes every property as a string. */
 export const keyProperties = z.object({
