@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { addOnAir } from '../../lib/app';
 import { loadConfig } from '../../lib/config/load';
 
@@ -26,12 +26,7 @@ export function logicalIds(app: App, configPath: string): Record<string, string[
 }
 
 if (require.main === module) {
-  const { cdkJsonContext } = require('../helpers') as typeof import('../helpers');
-  const app = new App({
-    builtinCloudFormationValidation: false,
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
-  });
-  process.stdout.write(
-    `${JSON.stringify(logicalIds(app, process.argv[2] ?? 'config/default.json'), null, 2)}\n`,
-  );
+  const { testApp } = require('../helpers') as typeof import('../helpers');
+  const ids = logicalIds(testApp(), process.argv[2] ?? 'config/default.json');
+  process.stdout.write(`${JSON.stringify(ids, null, 2)}\n`);
 }
