@@ -24,21 +24,19 @@ export const ENV = {
   auth: 'ONAIR_PLAYBACK_AUTH',
 } as const;
 
-const nonEmpty = z.string().check(z.minLength(1));
-
 export const sessionConfig = z.object({
-  domain: nonEmpty,
-  secretArn: nonEmpty,
-  keyPairId: nonEmpty,
+  domain: z.string().check(z.minLength(1)),
+  secretArn: z.string().check(z.minLength(1)),
+  keyPairId: z.string().check(z.minLength(1)),
   /** The previous key version (absent at version 1): signs for a grace period after a rotation. */
-  previousSecretArn: z.optional(nonEmpty),
-  previousKeyPairId: z.optional(nonEmpty),
+  previousSecretArn: z.optional(z.string().check(z.minLength(1))),
+  previousKeyPairId: z.optional(z.string().check(z.minLength(1))),
   ttlSeconds: z.pipe(z.coerce.number(), z.int().check(z.minimum(60), z.maximum(86_400))),
   bindSourceIp: z.pipe(
     z.enum(['true', 'false']),
     z.transform((v) => v === 'true'),
   ),
-  originSecretArn: nonEmpty,
+  originSecretArn: z.string().check(z.minLength(1)),
   auth: z.pipe(
     z.string(),
     z.transform((s, ctx) => {
