@@ -7,14 +7,15 @@ import { parseConfig } from '../lib/config/load';
 import type { OnAirConfig } from '../lib/config/schema';
 
 /**
- * An App for unit tests: no asset bundling (about 1 s per function per synth) and no built-in
- * CloudFormation schema validation (about 5 s and 300 MB per synth); one test in
- * test/app.test.ts synthesizes the default app with validation on.
+ * An App for unit tests: no asset staging (each synth would copy every function's bundle into
+ * its cloud assembly; the assets point at the one cached build of lib/build/functions.ts, with
+ * the same hashes) and no built-in CloudFormation schema validation (about 5 s and 300 MB per
+ * synth); one test in test/app.test.ts synthesizes the default app with both on.
  */
 export function testApp(context: Record<string, unknown> = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...cdkJsonContext(), 'aws:cdk:disable-asset-staging': true, ...context },
   });
 }
 

@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MediaLiveClient } from '@aws-sdk/client-medialive';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { dynamoDbDocumentClient, mediaLiveClient } from '../shared/clients';
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath, emptyBody } from '../shared/params';
@@ -14,8 +12,8 @@ export const PLAYBACK_DOMAIN_ENV = 'ONAIR_PLAYBACK_DOMAIN';
 
 // The SDK's standard retry strategy absorbs MediaLive throttling (TooManyRequestsException)
 // with backoff; what remains becomes 503 + Retry-After in lambda/shared/errors.ts.
-const medialive = new MediaLiveClient({ maxAttempts: 4 });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }));
+const medialive = mediaLiveClient({ maxAttempts: 4 });
+const ddb = dynamoDbDocumentClient({ maxAttempts: 3 });
 
 let deps: ControlDeps | undefined;
 function dependencies(): ControlDeps {

@@ -1,8 +1,8 @@
-import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { mediaLiveClient } from '../shared/clients';
 import { logger } from '../shared/powertools';
 import { handleLifecycle, type LifecycleResult, lifecycleEvent } from './lifecycle';
 
-const medialive = new MediaLiveClient({ maxAttempts: 5 });
+const medialive = mediaLiveClient({ maxAttempts: 5 });
 
 /**
  * The Provider framework's onEvent and isComplete handler for Custom::OnAirChannelLifecycle:

@@ -5,11 +5,11 @@ import {
   StartChannelCommand,
   StopChannelCommand,
 } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
 import { GONE_STATES } from '../shared/channel-state';
 import { fromAwsError } from '../shared/errors';
 import type { Log } from '../shared/notify';
 import { DEPLOYMENT_TAG_KEY } from '../shared/tags';
+import * as z from '../shared/zod';
 
 export enum LifecycleKind {
   /** On Delete, stop the channel and wait for IDLE so CloudFormation can delete it. */
@@ -21,13 +21,13 @@ export enum LifecycleKind {
 export const lifecycleProps = z.object({
   Kind: z.enum([LifecycleKind.SAFE_DELETE, LifecycleKind.AUTO_START]),
   /** MediaLive channel id. */
-  ChannelId: z.string().min(1),
+  ChannelId: z.string().check(z.minLength(1)),
 });
 
 export const lifecycleEvent = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
-  PhysicalResourceId: z.string().optional(),
-  ResourceProperties: lifecycleProps.passthrough(),
+  PhysicalResourceId: z.optional(z.string()),
+  ResourceProperties: z.looseObject(lifecycleProps.shape),
 });
 export type LifecycleEvent = z.infer<typeof lifecycleEvent>;
 

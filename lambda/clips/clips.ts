@@ -5,10 +5,10 @@ import {
   type HarvestJob,
   type MediaPackageClient,
 } from '@aws-sdk/client-mediapackage';
-import { z } from 'zod';
 import { BadRequest, Conflict, NotFound } from '../shared/errors';
 import { originEndpointId } from '../shared/manifests';
 import type { ChannelEntry } from '../shared/registry';
+import * as z from '../shared/zod';
 
 /** MediaPackage v1 harvests at most 24 hours per live-to-VOD asset (user guide, "Live-to-VOD requirements"). */
 export const MAX_CLIP_SECONDS = 24 * 3600;
@@ -40,7 +40,7 @@ export type ClipRequest = z.infer<typeof clipRequest>;
 /** Path of GET /channels/{id}/clips/{clipId}. */
 export const clipIdSchema = z
   .string()
-  .regex(/^[a-z0-9-]{1,80}$/, 'expected a clip id as POST …/clips returned it');
+  .check(z.regex(/^[a-z0-9-]{1,80}$/, 'expected a clip id as POST …/clips returned it'));
 
 export interface ClipView {
   readonly clipId: string;

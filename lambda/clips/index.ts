@@ -1,10 +1,11 @@
-import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mediaPackageClient } from '../shared/clients';
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { channelOf, loadRegistry } from '../shared/registry';
+import * as z from '../shared/zod';
 import { type ClipsDeps, clipIdSchema, clipRequest, createClip, describeClip } from './clips';
 
 export const ARCHIVE_BUCKET_ENV = 'ONAIR_ARCHIVE_BUCKET';
@@ -13,7 +14,7 @@ export const STARTOVER_ENV = 'ONAIR_STARTOVER_SECONDS';
 
 // Standard retries absorb MediaPackage throttling (TooManyRequestsException); what remains is
 // 503 + Retry-After (lambda/shared/errors.ts).
-const mediapackage = new MediaPackageClient({ maxAttempts: 4 });
+const mediapackage = mediaPackageClient({ maxAttempts: 4 });
 
 /** Read per invocation (a few environment variables): nothing to cache. */
 function dependencies() {
@@ -29,7 +30,7 @@ function dependencies() {
   } satisfies ClipsDeps & { registry: ReturnType<typeof loadRegistry> };
 }
 
-const clipPath = channelPath.extend({ clipId: clipIdSchema });
+const clipPath = z.extend(channelPath, { clipId: clipIdSchema });
 
 async function route(
   event: APIGatewayProxyEventV2,

@@ -1,8 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MediaLiveClient } from '@aws-sdk/client-medialive';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClient } from '../shared/clients';
 import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
@@ -13,10 +9,10 @@ import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
 export const STAGE_ENV = 'ONAIR_STAGE';
 export const AUTO_RESTART_ENV = 'ONAIR_AUTO_RESTART';
 
-const medialive = new MediaLiveClient({ maxAttempts: 4 });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
-const sns = new SNSClient({ maxAttempts: 4 });
-const secrets = new SecretsManagerClient({ maxAttempts: 3 });
+const medialive = mediaLiveClient({ maxAttempts: 4 });
+const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
+const sns = snsClient({ maxAttempts: 4 });
+const secrets = secretsManagerClient({ maxAttempts: 3 });
 
 let deps: HealthDeps | undefined;
 function dependencies(): HealthDeps {

@@ -1,26 +1,27 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MediaLiveClient } from '@aws-sdk/client-medialive';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import {
+  cloudWatchClient,
+  dynamoDbDocumentClient,
+  mediaLiveClient,
+  secretsManagerClient,
+  snsClient,
+} from '../shared/clients';
 import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { STATUS_TABLE_ENV } from '../shared/status';
+import * as z from '../shared/zod';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
 
 export const IDLE_MINUTES_ENV = 'ONAIR_IDLE_MINUTES';
 export const STAGE_ENV = 'ONAIR_STAGE';
 
-const medialive = new MediaLiveClient({ maxAttempts: 4 });
-const cloudwatch = new CloudWatchClient({ maxAttempts: 4 });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
-const sns = new SNSClient({ maxAttempts: 4 });
-const secrets = new SecretsManagerClient({ maxAttempts: 4 });
+const medialive = mediaLiveClient({ maxAttempts: 4 });
+const cloudwatch = cloudWatchClient({ maxAttempts: 4 });
+const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
+const sns = snsClient({ maxAttempts: 4 });
+const secrets = secretsManagerClient({ maxAttempts: 4 });
 
-const idleMinutes = z.record(z.string(), z.number().int().min(0));
+const idleMinutes = z.record(z.string(), z.int().check(z.minimum(0)));
 
 let deps: IdleStopDeps | undefined;
 function dependencies(): IdleStopDeps {

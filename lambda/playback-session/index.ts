@@ -1,10 +1,10 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClient } from '../shared/clients';
 import { httpHandler } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
 import { issueSession, loadSessionConfig, sessionChannel } from './session';
 
-const sm = new SecretsManagerClient({ maxAttempts: 3 });
+const sm = secretsManagerClient({ maxAttempts: 3 });
 const config = loadSessionConfig();
 // Parsed once per container: a rotation changes ONAIR_SIGNING_KEY_ID, which makes Lambda start
 // fresh containers that load the new key.

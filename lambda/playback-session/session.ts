@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP, isIPv4 } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith, routeParam } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
 import { emptyBody } from '../shared/params';
+import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
 
@@ -26,23 +26,33 @@ export const ENV = {
 } as const;
 
 export const sessionConfig = z.object({
-  domain: z.string().min(1),
-  secretArn: z.string().min(1),
-  keyPairId: z.string().min(1),
+  domain: z.string().check(z.minLength(1)),
+  secretArn: z.string().check(z.minLength(1)),
+  keyPairId: z.string().check(z.minLength(1)),
   /** The previous key version (absent at version 1): signs for a grace period after a rotation. */
-  previousSecretArn: z.string().min(1).optional(),
-  previousKeyPairId: z.string().min(1).optional(),
-  ttlSeconds: z.coerce.number().int().min(60).max(86_400),
-  bindSourceIp: z.enum(['true', 'false']).transform((v) => v === 'true'),
-  originSecretArn: z.string().min(1),
-  auth: z.string().transform((s, ctx) => {
-    const r = z.record(z.string(), z.enum(AUTH_MODES)).safeParse(JSON.parse(s));
-    if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: 'expected {"<channelId>": "public"|"jwt"|"iam"}' });
-      return z.NEVER;
-    }
-    return r.data;
-  }),
+  previousSecretArn: z.optional(z.string().check(z.minLength(1))),
+  previousKeyPairId: z.optional(z.string().check(z.minLength(1))),
+  ttlSeconds: z.pipe(z.coerce.number(), z.int().check(z.minimum(60), z.maximum(86_400))),
+  bindSourceIp: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+  originSecretArn: z.string().check(z.minLength(1)),
+  auth: z.pipe(
+    z.string(),
+    z.transform((s, ctx) => {
+      const r = z.record(z.string(), z.enum(AUTH_MODES)).safeParse(JSON.parse(s));
+      if (!r.success) {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'expected {"<channelId>": "public"|"jwt"|"iam"}',
+          input: s,
+        });
+        return z.NEVER;
+      }
+      return r.data;
+    }),
+  ),
 });
 export type SessionConfig = z.infer<typeof sessionConfig>;
 
@@ -53,10 +63,10 @@ export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): Session
 
 const channelIdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (2-32 characters, a-z 0-9 "-")');
+  .check(z.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (2-32 characters, a-z 0-9 "-")'));
 const backendBody = z.strictObject({
   /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
-  viewerIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  viewerIp: z.optional(z.union([z.ipv4(), z.ipv6()])),
 });
 
 type Authorizer = {

@@ -1,10 +1,23 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
+import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * SDK retries (standard mode: throttling and 5xx with exponential backoff and jitter) before an
- * error reaches lambda/shared/errors.ts. No endpoint or credentials here: the SDK's standard
- * resolution applies (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, the Lambda role).
+ * Every SDK client a function uses is made here, so each has timeouts and a retry policy.
+ * Functions create their clients once, at module scope; esbuild keeps only the factories a
+ * function calls (each client is its own package). No endpoint or credentials here: the SDK's
+ * standard resolution applies (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, the Lambda role).
+ */
+
+/**
+ * SDK retries (standard mode: throttling, 5xx and timed-out attempts, with exponential backoff
+ * and jitter) before an error reaches lambda/shared/errors.ts. The default suits work that must
+ * finish (custom resources, key rotation); a caller someone waits on passes fewer.
  */
 export const SDK_MAX_ATTEMPTS = 5;
 
@@ -15,16 +28,48 @@ export const SDK_MAX_ATTEMPTS = 5;
  */
 export const SDK_HTTP_OPTIONS = { connectionTimeout: 3_000, requestTimeout: 5_000 } as const;
 
-const config = {
-  maxAttempts: SDK_MAX_ATTEMPTS,
-  retryMode: 'standard',
-  requestHandler: { ...SDK_HTTP_OPTIONS },
-} as const;
-
-export function mediaLiveClient(): MediaLiveClient {
-  return new MediaLiveClient(config);
+export interface ClientOptions {
+  /**
+   * Attempts per call, the first included.
+   * @default - {@link SDK_MAX_ATTEMPTS}
+   */
+  readonly maxAttempts?: number;
 }
 
-export function secretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient(config);
+function config(options: ClientOptions = {}) {
+  return {
+    maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    requestHandler: { ...SDK_HTTP_OPTIONS },
+  } as const;
+}
+
+export function mediaLiveClient(options?: ClientOptions): MediaLiveClient {
+  return new MediaLiveClient(config(options));
+}
+
+export function mediaPackageClient(options?: ClientOptions): MediaPackageClient {
+  return new MediaPackageClient(config(options));
+}
+
+export function secretsManagerClient(options?: ClientOptions): SecretsManagerClient {
+  return new SecretsManagerClient(config(options));
+}
+
+/** DynamoDB through the DocumentClient (plain JavaScript values in and out). */
+export function dynamoDbDocumentClient(options?: ClientOptions): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config(options)));
+}
+
+export function snsClient(options?: ClientOptions): SNSClient {
+  return new SNSClient(config(options));
+}
+
+export function cloudWatchClient(options?: ClientOptions): CloudWatchClient {
+  return new CloudWatchClient(config(options));
+}
+
+/** CloudFront's control plane is global and answers from us-east-1, whatever the function's Region. */
+export function cloudFrontClient(options?: ClientOptions): CloudFrontClient {
+  return new CloudFrontClient({ ...config(options), region: 'us-east-1' });
 }

@@ -4,8 +4,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
 import { BadRequest, fromAwsError, HttpError, redact } from './errors';
+import * as z from './zod';
 
 export { redact } from './errors';
 
@@ -35,8 +35,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 /** Parses a value with a zod schema; a failure is a 400 naming each problem. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const r = schema.safeParse(value);
+export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = z.safeParse(schema, value);
   if (!r.success) throw new BadRequest(`invalid ${what}: ${describeIssues(r.error.issues)}`);
   return r.data;
 }

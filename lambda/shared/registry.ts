@@ -1,18 +1,18 @@
-import { z } from 'zod';
 import { NotFound } from './errors';
+import * as z from './zod';
 
 /** What a function knows about one channel; written at synth into ONAIR_CHANNELS. */
 export const channelEntry = z.object({
   /** MediaLive channel id. */
-  ml: z.string().min(1),
+  ml: z.string().check(z.minLength(1)),
   /** MediaLive input id. */
-  in: z.string().min(1),
+  in: z.string().check(z.minLength(1)),
   /** Stream-key secret ARN. */
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   /** MediaPackage v1 channel id. */
-  mp: z.string().min(1),
+  mp: z.string().check(z.minLength(1)),
   /** RTMP application name. */
-  app: z.string().min(1),
+  app: z.string().check(z.minLength(1)),
   /** Pipelines (RTMP endpoints): 1 or 2. */
   p: z.union([z.literal(1), z.literal(2)]),
 });

@@ -1,34 +1,34 @@
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../shared/clients';
 import { logger } from '../shared/powertools';
+import * as z from '../shared/zod';
 import { assertRetirementIsSafe, createSigningKey, deletePublicKey, isPublicKeyId } from './keys';
 
-// CloudFront's control plane is global and answers from us-east-1.
-const cf = new CloudFrontClient({ region: 'us-east-1', maxAttempts: 5 });
-const sm = new SecretsManagerClient({ maxAttempts: 5 });
+const cf = cloudFrontClient({ maxAttempts: 5 });
+const sm = secretsManagerClient({ maxAttempts: 5 });
 
 /** CloudFormation passes every property as a string. */
 export const keyProperties = z.object({
-  Version: z.coerce.number().int().min(1),
+  Version: z.pipe(z.coerce.number(), z.int().check(z.minimum(1))),
   /** "current" signs sessions; "previous" is only still trusted. */
   Role: z.enum(['current', 'previous']),
-  SecretArn: z.string().min(1),
-  KeyGroupName: z.string().min(1),
-  NamePrefix: z.string().min(1),
-  GuardSeconds: z.coerce.number().int().min(0),
+  SecretArn: z.string().check(z.minLength(1)),
+  KeyGroupName: z.string().check(z.minLength(1)),
+  NamePrefix: z.string().check(z.minLength(1)),
+  GuardSeconds: z.pipe(z.coerce.number(), z.int().check(z.minimum(0))),
   /** The previous version's public key id (current role only). */
-  PreviousPublicKeyId: z.string().optional(),
+  PreviousPublicKeyId: z.optional(z.string()),
 });
 export type KeyProperties = z.infer<typeof keyProperties>;
 
 /** What an update compares of the previous properties; every field tolerant of absence or junk. */
 const oldKeyProperties = z.object({
-  Version: z.coerce.number().optional().catch(undefined),
-  Role: z.string().optional().catch(undefined),
-  SecretArn: z.string().optional().catch(undefined),
-  GuardSeconds: z.coerce.number().optional().catch(undefined),
+  Version: z.catch(z.optional(z.coerce.number()), undefined),
+  Role: z.catch(z.optional(z.string()), undefined),
+  SecretArn: z.catch(z.optional(z.string()), undefined),
+  GuardSeconds: z.catch(z.optional(z.coerce.number()), undefined),
 });
 
 export interface ProviderResponse {

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { applyPendingRotation } from '../shared/stream-key';
+import * as z from '../shared/zod';
 
 const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
 let registry: Registry | undefined;
@@ -14,9 +14,9 @@ export const stateChangeEvent = z.object({
   'detail-type': z.literal('MediaLive Channel State Change'),
   source: z.literal('aws.medialive'),
   detail: z.object({
-    channel_arn: z.string().regex(/:channel:[^:/]+$/, 'expected a MediaLive channel ARN'),
+    channel_arn: z.string().check(z.regex(/:channel:[^:/]+$/, 'expected a MediaLive channel ARN')),
     state: z.string(),
-    pipelines_running_count: z.number().int().optional(),
+    pipelines_running_count: z.optional(z.int()),
   }),
 });
 

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
+import * as z from '../shared/zod';
 import { RotationRefused, RotationStep, runStep } from './steps';
 
 const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
@@ -11,8 +11,8 @@ let registry: Registry | undefined;
 /** What Secrets Manager sends a rotation function. */
 export const rotationEvent = z.object({
   Step: z.enum(RotationStep),
-  SecretId: z.string().min(1),
-  ClientRequestToken: z.string().min(32).max(64),
+  SecretId: z.string().check(z.minLength(1)),
+  ClientRequestToken: z.string().check(z.minLength(32), z.maxLength(64)),
 });
 
 /**

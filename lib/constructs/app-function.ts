@@ -1,14 +1,10 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { functionBuild } from '../build/functions';
 import { acknowledgeWildcardResources } from './nag';
-
-/** Repository root: lambda sources live in <root>/lambda/<name>/index.ts. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Props for {@link AppFunction}. */
 export interface AppFunctionProps {
@@ -45,18 +41,18 @@ export interface AppFunctionProps {
 export const METRICS_NAMESPACE = 'OnAir';
 
 /**
- * The house Lambda function: bundled by the local esbuild (ESM, minified, source maps, AWS SDK
- * bundled so the code runs against the SDK it was tested with), the newest Node.js runtime on
- * arm64, JSON logs into its own log group, and a role that can write only to that log group.
+ * The house Lambda function: its bundle from the one esbuild pass over every function
+ * (lib/build/functions.ts: ESM, minified, source maps, AWS SDK bundled so the code runs against
+ * the SDK it was tested with), the newest Node.js runtime on arm64, JSON logs into its own log
+ * group, and a role that can write only to that log group.
  */
 export class AppFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
-    const entry = path.join(PROJECT_ROOT, 'lambda', props.entry, 'index.ts');
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -73,9 +69,10 @@ export class AppFunction extends Construct {
       }),
     );
 
-    this.function = new nodejs.NodejsFunction(this, 'Resource', {
-      entry,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Resource', {
+      // The folder holds index.mjs and its source map; the asset hash is that of their content.
+      code: lambda.Code.fromAsset(functionBuild().bundleDir(props.entry)),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -85,26 +82,12 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      projectRoot: PROJECT_ROOT,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? props.entry,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __onairRequire } from 'node:module'; const require = __onairRequire(import.meta.url);",
       },
     });
     // The log group ARN from CloudFormation ends in ":*" already; streams are named by Lambda.

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { PROJECT_ROOT } from './app-function';
+import { PROJECT_ROOT } from '../build/functions';
 import { acknowledgeWildcardActions, acknowledgeWildcardResources } from './nag';
 
 /** Viewer path of the player (the distribution's `/player/*` behavior); also its S3 key prefix. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { addOnAir } from '../../lib/app';
 import { PLAYER_CSP } from '../../lib/constructs/delivery';
 import { playerRouterSource } from '../../lib/constructs/functions/player-router';
 import {
@@ -11,7 +12,7 @@ import {
   PLAYER_PAGE_FILES,
   PLAYER_SOURCE_DIR,
 } from '../../lib/constructs/player';
-import { synthOnAir, testConfig } from '../helpers';
+import { synthOnAir, testApp, testConfig } from '../helpers';
 
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
@@ -56,7 +57,10 @@ describe('player files', () => {
   });
 
   test('the deployment stages the page and hls.js, nothing else', () => {
-    const { app, platform } = synthOnAir();
+    // Staged for real: testApp() leaves assets where they are.
+    const app = testApp({ 'aws:cdk:disable-asset-staging': false });
+    const { platform } = addOnAir(app, testConfig(), { nag: false });
+    app.synth();
     const staged = platform.player.deployment.node.children
       .filter((c) => c instanceof s3assets.Asset)
       .map((a) => readdirSync(join(app.outdir, a.assetPath)).sort());

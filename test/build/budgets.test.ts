@@ -1,0 +1,80 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { functionBuild } from '../../lib/build/functions';
+
+/**
+ * Size budgets of the function bundles (index.mjs, bytes as written; the source map is extra).
+ * A bundle is what Lambda loads and parses on every cold start.
+ *
+ * Where the bytes go: the SDK's shared core (@smithy/core, @aws-sdk/core, the signer, the HTTP
+ * handler) ~145 KB in every bundle, Powertools Logger ~20 KB, zod/mini ~22 KB; then each client
+ * (MediaLive ~65 KB, its channel shapes mostly; DynamoDB ~40 KB with the DocumentClient; SNS
+ * ~24 KB; CloudWatch ~17 KB; Secrets Manager ~13 KB). A failure lists the top contributors.
+ */
+const KB = 1024;
+const BUNDLE_BUDGET = 350 * KB;
+/**
+ * Functions allowed more: their work needs four or five clients (MediaLive, DynamoDB, SNS and
+ * Secrets Manager for notifications, and CloudWatch for the idle check).
+ */
+const ALLOWANCES: Readonly<Record<string, number>> = { health: 375 * KB, 'idle-stop': 395 * KB };
+/**
+ * Every bundle together. Eleven self-contained bundles each carry the SDK core, Powertools and
+ * zod (~190 KB), and eight carry MediaLive: about 3.2 MB.
+ */
+const TOTAL_BUDGET = 3_400 * KB;
+
+const build = functionBuild();
+const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
+
+/** The inputs that put the most bytes into an output, by package (or source folder) and by file. */
+function topContributors(output: Metafile['outputs'][string], count = 10): string {
+  const files = Object.entries(output.inputs).map(([file, i]) => ({ file, bytes: i.bytesInOutput }));
+  const groups = new Map<string, number>();
+  for (const { file, bytes } of files) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(0, 2).join('/');
+    groups.set(pkg, (groups.get(pkg) ?? 0) + bytes);
+  }
+  const top = (rows: [string, number][]) =>
+    rows
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([name, bytes]) => `    ${kb(bytes).padStart(9)}  ${name}`)
+      .join('\n');
+  return `  by package:\n${top([...groups])}\n  by file:\n${top(files.map((f) => [f.file, f.bytes]))}`;
+}
+
+const bundles = build.entries.map((entry) => {
+  const output = build.metafile.outputs[`${entry}/index.mjs`];
+  return { entry, output, bytes: statSync(join(build.bundleDir(entry), 'index.mjs')).size };
+});
+
+test.each(bundles)('$entry/index.mjs stays within its budget', ({ entry, output, bytes }) => {
+  const budget = ALLOWANCES[entry] ?? BUNDLE_BUDGET;
+  if (bytes > budget) {
+    throw new Error(
+      `${entry}/index.mjs is ${kb(bytes)}, over its ${kb(budget)} budget. Top contributors:\n${topContributors(output)}`,
+    );
+  }
+});
+
+test('all bundles together stay within the total budget', () => {
+  const total = bundles.reduce((sum, b) => sum + b.bytes, 0);
+  if (total > TOTAL_BUDGET) {
+    const sizes = bundles.map((b) => `    ${kb(b.bytes).padStart(9)}  ${b.entry}`).join('\n');
+    const merged = { bytes: total, inputs: {} as Metafile['outputs'][string]['inputs'] };
+    for (const b of bundles)
+      for (const [file, i] of Object.entries(b.output.inputs)) {
+        const prev = merged.inputs[file]?.bytesInOutput ?? 0;
+        merged.inputs[file] = { bytesInOutput: prev + i.bytesInOutput };
+      }
+    throw new Error(
+      `the bundles total ${kb(total)}, over the ${kb(TOTAL_BUDGET)} budget:\n${sizes}\nTop contributors:\n${topContributors(merged as Metafile['outputs'][string])}`,
+    );
+  }
+});
+
+test('the metafile describes the bundles as written', () => {
+  for (const b of bundles) expect(b.output.bytes).toBe(b.bytes);
+});
