@@ -39,12 +39,16 @@ export function testConfig(overrides: Record<string, unknown> = {}): OnAirConfig
   });
 }
 
-/** Builds the app for a config (nag off unless asked) and returns its stacks and templates. */
+/**
+ * Builds the app for a config (nag off unless asked) and returns its stacks and templates.
+ * `stageAssets` copies assets into the cloud assembly, as `cdk synth` does (the e2e stand serves
+ * the player files from there).
+ */
 export function synthOnAir(
   config: OnAirConfig = testConfig(),
-  opts: { nag?: boolean } = {},
+  opts: { nag?: boolean; stageAssets?: boolean } = {},
 ): OnAirStacks & { app: App; template: Template } {
-  const app = testApp();
+  const app = testApp(opts.stageAssets ? { 'aws:cdk:disable-asset-staging': false } : {});
   const stacks = addOnAir(app, config, { nag: opts.nag ?? false });
   return { app, ...stacks, template: Template.fromStack(stacks.platform) };
 }

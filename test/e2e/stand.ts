@@ -68,7 +68,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
   const cert = selfSignedCert();
   const edge = new LocalEdge({ tls: cert, signatureUri: opts.signatureUri });
   await edge.listen();
-  const { app, platform, template } = synthOnAir(config);
+  const { app, platform, template } = synthOnAir(config, { stageAssets: true });
   const json = template.toJSON() as Record<string, unknown>;
   const deployment = new Deployment(json, {
     distributionDomainName: () => edge.host,
