@@ -3,9 +3,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
-import { CdnAlarms } from '../constructs/alarms';
-import { AlertTopic } from '../constructs/alert-topic';
-import { EDGE_REGION, edgeParameterNames } from '../constructs/edge-parameters';
+import { EDGE_REGION, edgeParameterNames } from '../constructs/delivery/edge-parameters';
+import { CdnAlarms } from '../constructs/operations/alarms';
+import { AlertTopic } from '../constructs/operations/alert-topic';
 
 /**
  * Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the

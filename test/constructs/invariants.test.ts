@@ -1,11 +1,11 @@
 import { ChannelClass } from '@aws-sdk/client-medialive';
 import { Stack } from 'aws-cdk-lib';
-import { channelRegistryJson } from '../../lib/constructs/channel-registry';
-import { Delivery } from '../../lib/constructs/delivery';
-import type { LiveChannel } from '../../lib/constructs/live-channel';
-import { Operations } from '../../lib/constructs/operations';
-import { PackagingFormat } from '../../lib/constructs/packaging';
-import { Transcode } from '../../lib/constructs/transcode';
+import { channelRegistryJson } from '../../lib/constructs/channel/channel-registry';
+import type { LiveChannel } from '../../lib/constructs/channel/live-channel';
+import { PackagingFormat } from '../../lib/constructs/channel/packaging';
+import { Transcode } from '../../lib/constructs/channel/transcode';
+import { Delivery } from '../../lib/constructs/delivery/delivery';
+import { Operations } from '../../lib/constructs/operations/operations';
 import { LatencyMode } from '../../lib/media/latency';
 import { synthOnAir, testApp, testConfig } from '../helpers';
 

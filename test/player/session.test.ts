@@ -1,5 +1,5 @@
 import { manifestPath } from '../../lambda/shared/manifests';
-import { SESSION_PATH } from '../../lib/constructs/playback';
+import { SESSION_PATH } from '../../lib/constructs/playback/playback';
 import {
   channelFromSearch,
   DEFAULT_RETRY_MS,

@@ -5,7 +5,7 @@ import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runInNewContext } from 'node:vm';
 import { ORIGIN_VERIFY_HEADER } from '../../../lambda/shared/origin-verify';
-import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
+import { apiRouterSource } from '../../../lib/constructs/delivery/functions/api-router';
 import { testConfig } from '../../helpers';
 import { controlApi } from '../../support/api';
 import type { HttpApiEmulator, IamCaller } from '../../support/api-gateway';

@@ -1,0 +1,112 @@
+import { Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { CLIPS_PREFIX } from '../../../lambda/clips/clips';
+import type { LiveChannel } from '../channel/live-channel';
+import { PackagingFormat } from '../channel/packaging';
+import { AppFunction } from '../core/app-function';
+import type { ControlApi } from '../core/control-api';
+import { acknowledgeWildcardResources } from '../core/nag';
+import type { Archive } from './archive';
+
+/** Props for {@link Clips}. */
+export interface ClipsProps {
+  /** The deployment's channels (their MediaPackage HLS endpoints are harvested). */
+  readonly channels: readonly LiveChannel[];
+  /** ONAIR_CHANNELS (see lambda/shared/registry.ts). */
+  readonly channelRegistry: string;
+  /** The control API the operator routes are added to. */
+  readonly controlApi: ControlApi;
+  /** Receives the clips under `clips/<channel>/`. */
+  readonly archive: Archive;
+  /** The endpoints' startover window; clips can reach back this far (0 disables clips). */
+  readonly startoverWindowSeconds: number;
+}
+
+/**
+ * Live-to-VOD clips: `POST /channels/{id}/clips` starts a MediaPackage harvest job that cuts a
+ * time range out of the channel's HLS endpoint (its startover window) into the archive bucket;
+ * `GET /channels/{id}/clips/{clipId}` reports the job. Harvesting reads what MediaPackage
+ * already holds, so a live stream is never touched.
+ */
+export class Clips extends Construct {
+  /** The role MediaPackage assumes to write clips into the archive bucket. */
+  public readonly harvestRole: iam.Role;
+  public readonly function: AppFunction;
+
+  constructor(scope: Construct, id: string, props: ClipsProps) {
+    super(scope, id);
+    if (props.channels.length === 0) throw new Error('clips need at least one channel');
+    const bucket = props.archive.bucket;
+
+    this.harvestRole = new iam.Role(this, 'HarvestRole', {
+      // The trust MediaPackage's user guide gives (no source conditions: not every MediaPackage
+      // call that assumes the role is documented to carry them).
+      assumedBy: new iam.ServicePrincipal('mediapackage.amazonaws.com'),
+      description: 'MediaPackage writes live-to-VOD clips into the archive bucket (clips/ only)',
+    });
+    // MediaPackage's live-to-VOD policy (user guide, "Allowing MediaPackage to access other AWS services").
+    this.harvestRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:GetBucketRequestPayment', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
+    const clipObjects = bucket.arnForObjects(`${CLIPS_PREFIX}*`);
+    this.harvestRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [clipObjects] }),
+    );
+    acknowledgeWildcardResources(
+      this.harvestRole,
+      [clipObjects],
+      'MediaPackage names the harvested segments at run time; the grant is limited to the clips/ prefix of the archive bucket',
+    );
+
+    this.function = new AppFunction(this, 'Function', {
+      entry: 'clips',
+      description: 'OnAir: live-to-VOD clips (MediaPackage harvest jobs into the archive bucket)',
+      environment: {
+        ONAIR_CHANNELS: props.channelRegistry,
+        ONAIR_ARCHIVE_BUCKET: bucket.bucketName,
+        ONAIR_HARVEST_ROLE_ARN: this.harvestRole.roleArn,
+        ONAIR_STARTOVER_SECONDS: String(props.startoverWindowSeconds),
+      },
+    });
+    const stack = Stack.of(this);
+    const harvestJobs = stack.formatArn({
+      service: 'mediapackage',
+      resource: 'harvest_jobs',
+      resourceName: '*',
+    });
+    const fn = this.function;
+    fn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+        resources: [
+          harvestJobs,
+          ...props.channels.map((c) => c.packaging.endpoints[PackagingFormat.HLS].attrArn),
+        ],
+      }),
+    );
+    acknowledgeWildcardResources(
+      fn.role,
+      [harvestJobs],
+      'harvest jobs are named per request (the clip id); the grant covers harvest jobs of this account and Region only, and the origin endpoints are named',
+    );
+    this.harvestRole.grantPassRole(fn.role);
+
+    props.controlApi.addOperatorRoute(
+      'CreateClip',
+      apigw.HttpMethod.POST,
+      '/channels/{id}/clips',
+      fn.function,
+    );
+    props.controlApi.addOperatorRoute(
+      'GetClip',
+      apigw.HttpMethod.GET,
+      '/channels/{id}/clips/{clipId}',
+      fn.function,
+    );
+  }
+}
