@@ -14,6 +14,23 @@ export function edgeParameterNames(stage: string): { distributionId: string; hea
   };
 }
 
+/**
+ * Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the
+ * health function). Named by stage only, like the edge stack and its SSM parameters: one region
+ * per stage and account (docs/operations.md, "Deploying").
+ */
+export function edgeTopicName(stage: string): string {
+  return `OnAir-${stage}-cdn-alerts`;
+}
+
+/** The edge topic's ARN, built where only the account is known (the platform stack). */
+export function edgeTopicArn(scope: Construct, stage: string): string {
+  return Arn.format(
+    { service: 'sns', region: EDGE_REGION, account: Aws.ACCOUNT_ID, resource: edgeTopicName(stage) },
+    Stack.of(scope),
+  );
+}
+
 /** Props for {@link EdgeParameters}. */
 export interface EdgeParametersProps {
   readonly stage: string;
