@@ -82,6 +82,23 @@ export class Archive extends Construct {
     return this.bucket.arnForObjects(`${channelId}/*`);
   }
 
+  /**
+   * Lets MediaPackage, assuming `grantee`, write harvested (live-to-VOD) output under `keyPrefix`
+   * (the policy of MediaPackage's user guide, "Allowing MediaPackage to access other AWS services").
+   */
+  public grantHarvest(grantee: iam.IGrantable, keyPrefix: string): iam.Grant {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetBucketLocation', 's3:GetBucketRequestPayment', 's3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${keyPrefix}*`)],
+    });
+  }
+
   /** Lets MediaLive write recordings of one channel. */
   public grantRecord(grantee: iam.IGrantable, channelId: string): iam.Grant {
     // MediaLive lists the bucket when a channel with an S3 destination starts.

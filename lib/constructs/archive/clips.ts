@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CLIPS_PREFIX } from '../../../lambda/clips/clips';
 import type { LiveChannel } from '../channel/live-channel';
-import { PackagingFormat } from '../channel/packaging';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
 import { acknowledgeWildcardResources } from '../core/nag';
@@ -46,20 +45,10 @@ export class Clips extends Construct {
       assumedBy: new iam.ServicePrincipal('mediapackage.amazonaws.com'),
       description: 'MediaPackage writes live-to-VOD clips into the archive bucket (clips/ only)',
     });
-    // MediaPackage's live-to-VOD policy (user guide, "Allowing MediaPackage to access other AWS services").
-    this.harvestRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetBucketLocation', 's3:GetBucketRequestPayment', 's3:ListBucket'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    const clipObjects = bucket.arnForObjects(`${CLIPS_PREFIX}*`);
-    this.harvestRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [clipObjects] }),
-    );
+    props.archive.grantHarvest(this.harvestRole, CLIPS_PREFIX);
     acknowledgeWildcardResources(
       this.harvestRole,
-      [clipObjects],
+      [bucket.arnForObjects(`${CLIPS_PREFIX}*`)],
       'MediaPackage names the harvested segments at run time; the grant is limited to the clips/ prefix of the archive bucket',
     );
 
@@ -80,15 +69,14 @@ export class Clips extends Construct {
       resourceName: '*',
     });
     const fn = this.function;
+    // Harvest jobs are this construct's own (named per clip); the endpoints are the channels'.
     fn.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
-        resources: [
-          harvestJobs,
-          ...props.channels.map((c) => c.packaging.endpoints[PackagingFormat.HLS].attrArn),
-        ],
+        resources: [harvestJobs],
       }),
     );
+    for (const c of props.channels) c.packaging.grantHarvest(fn.role);
     acknowledgeWildcardResources(
       fn.role,
       [harvestJobs],

@@ -1,4 +1,5 @@
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -93,5 +94,75 @@ export class Ingest extends Construct {
     // MediaLive input takes MediaLive input security group ids, exactly as referenced here
     // (AWS::MediaLive::Input documentation).
     this.input.addMetadata('cfn-lint', { config: { ignore_checks: ['E1041'] } });
+  }
+
+  /** Lets `grantee` describe the input (its state, endpoints and attached channel). */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['medialive:DescribeInput'],
+      resourceArns: [this.input.attrArn],
+    });
+  }
+
+  /** Lets `grantee` tell a streamer where to push: describe the input and read the stream key. */
+  public grantReadIngest(grantee: iam.IGrantable): void {
+    this.grantDescribe(grantee);
+    this.streamKey.grantRead(grantee);
+  }
+
+  /**
+   * Lets `grantee` rotate the stream key now or mark the rotation pending: read the input and the
+   * key, list its versions, write a new version and move its stages, point the input at it, and
+   * set or clear the `pendingTagKey` tag on the key (no other tag).
+   */
+  public grantRotateKey(grantee: iam.IGrantable, pendingTagKey: string): void {
+    this.grantKeyChange(grantee, ['secretsmanager:ListSecretVersionIds']);
+    this.grantPendingTag(grantee, pendingTagKey, [
+      'secretsmanager:TagResource',
+      'secretsmanager:UntagResource',
+    ]);
+  }
+
+  /**
+   * Lets a Secrets Manager rotation function take the stream key through the rotation steps:
+   * read the input and the key, write a new version and move its stages, point the input at it,
+   * and clear the `pendingTagKey` tag once the new key is current (it never sets a tag).
+   */
+  public grantScheduledRotation(grantee: iam.IGrantable, pendingTagKey: string): void {
+    this.grantKeyChange(grantee, []);
+    this.grantPendingTag(grantee, pendingTagKey, ['secretsmanager:UntagResource']);
+  }
+
+  private grantKeyChange(grantee: iam.IGrantable, extraSecretActions: string[]): void {
+    this.grantDescribe(grantee);
+    // UpdateInput names the input's security groups again (so they stay attached): authorize
+    // the group too, in case MediaLive checks the attach against it.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['medialive:UpdateInput'],
+      resourceArns: [this.input.attrArn, this.securityGroup.attrArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        ...extraSecretActions,
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      resourceArns: [this.streamKey.secretArn],
+    });
+  }
+
+  /** Tagging limited to one tag key: no other tag of the key can be set or removed. */
+  private grantPendingTag(grantee: iam.IGrantable, tagKey: string, actions: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.streamKey.secretArn],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [tagKey] } },
+    });
   }
 }

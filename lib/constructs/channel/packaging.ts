@@ -155,6 +155,24 @@ export class Packaging extends Construct {
     acknowledgeAwsCustomResourceFunction(this);
   }
 
+  /** Lets `grantee` describe the MediaPackage channel (MediaLive does before it sends to it). */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['mediapackage:DescribeChannel'],
+      resourceArns: [this.channel.attrArn],
+    });
+  }
+
+  /** Lets `grantee` start and describe harvest jobs (live-to-VOD clips) of the HLS endpoint. */
+  public grantHarvest(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+      resourceArns: [this.endpoints[PackagingFormat.HLS].attrArn],
+    });
+  }
+
   /** A MediaPackage metric of this channel (AWS/MediaPackage, dimension Channel). */
   public metric(
     metricName: string,

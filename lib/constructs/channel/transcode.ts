@@ -107,12 +107,7 @@ export class Transcode extends Construct {
       assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
       description: `MediaLive channel ${props.channelId}: send to MediaPackage, record to the archive, write logs`,
     });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['mediapackage:DescribeChannel'],
-        resources: [props.packaging.channel.attrArn],
-      }),
-    );
+    props.packaging.grantDescribe(this.role);
     const stack = Stack.of(this);
     const logGroup = stack.formatArn({
       service: 'logs',
@@ -200,6 +195,41 @@ export class Transcode extends Construct {
     this.channel.addPropertyOverride('EncoderSettings', settings);
     // The role's policy must exist before MediaLive validates the channel's destinations.
     this.channel.node.addDependency(this.role);
+  }
+
+  /** Allows `actions` on this MediaLive channel. */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.channel.attrArn] });
+  }
+
+  /** Lets `grantee` read the channel's state and settings. */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'medialive:DescribeChannel');
+  }
+
+  /** Lets `grantee` start the channel (and describe it, to check its state first). */
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'medialive:DescribeChannel', 'medialive:StartChannel');
+  }
+
+  /** Lets `grantee` stop the channel (and describe it, to check its state first). */
+  public grantStop(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'medialive:DescribeChannel', 'medialive:StopChannel');
+  }
+
+  /** Lets `grantee` start and stop the channel and describe it (the operator's controls). */
+  public grantStartStop(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(
+      grantee,
+      'medialive:DescribeChannel',
+      'medialive:StartChannel',
+      'medialive:StopChannel',
+    );
+  }
+
+  /** Lets `grantee` restart failed pipelines (and describe the channel: only a RUNNING or RECOVERING one is restarted). */
+  public grantRestartPipelines(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'medialive:DescribeChannel', 'medialive:RestartChannelPipelines');
   }
 
   /**

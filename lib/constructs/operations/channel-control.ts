@@ -68,10 +68,6 @@ export class ChannelControl extends Construct {
 
   constructor(scope: Construct, id: string, props: ChannelControlProps) {
     super(scope, id);
-    const live = props.channels.map((c) => c.channel);
-    const channelArns = live.map((c) => c.transcode.channel.attrArn);
-    const inputArns = live.map((c) => c.ingest.input.attrArn);
-
     this.controlFunction = new AppFunction(this, 'Function', {
       entry: 'channel-control',
       description: 'OnAir operator API: list channels, status, start, stop',
@@ -83,15 +79,10 @@ export class ChannelControl extends Construct {
       timeout: Duration.seconds(29),
     });
     const control = this.controlFunction.function;
-    control.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['medialive:DescribeChannel', 'medialive:StartChannel', 'medialive:StopChannel'],
-        resources: channelArns,
-      }),
-    );
-    control.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['medialive:DescribeInput'], resources: inputArns }),
-    );
+    for (const { channel } of props.channels) {
+      channel.transcode.grantStartStop(control);
+      channel.ingest.grantDescribe(control);
+    }
     props.statusTable.grantReadData(control);
     props.api.addOperatorRoute('ListChannels', apigw.HttpMethod.GET, '/channels', control);
     props.api.addOperatorRoute('ChannelStatus', apigw.HttpMethod.GET, '/channels/{id}/status', control);
@@ -121,20 +112,8 @@ export class ChannelControl extends Construct {
     });
     const idle = this.idleStopFunction.function;
     const stoppable = props.channels.filter((c) => c.autoStopIdleMinutes > 0).map((c) => c.channel);
-    idle.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['medialive:DescribeChannel'],
-        resources: channelArns,
-      }),
-    );
-    if (stoppable.length > 0) {
-      idle.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['medialive:StopChannel'],
-          resources: stoppable.map((c) => c.transcode.channel.attrArn),
-        }),
-      );
-    }
+    for (const { channel } of props.channels) channel.transcode.grantDescribe(idle);
+    for (const channel of stoppable) channel.transcode.grantStop(idle);
     // GetMetricData has no resource-level permissions (IAM service authorization reference).
     idle.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
@@ -167,29 +146,21 @@ export class ChannelControl extends Construct {
       timeout: Duration.minutes(1),
     });
     const lifecycle = this.lifecycleFunction.function;
-    const safeDeleteActions = ['medialive:DescribeChannel', 'medialive:StopChannel'];
-    lifecycle.addToRolePolicy(
-      new iam.PolicyStatement({ actions: safeDeleteActions, resources: channelArns }),
-    );
+    for (const { channel } of props.channels) channel.transcode.grantStop(lifecycle);
     // Safe delete of a channel removed or renamed in the config runs in CloudFormation's cleanup
     // phase, after this policy was updated to name only the remaining channels (and a rollback
     // deletes a channel the restored policy never named): the tag grant covers every channel of
     // this deployment. The ARN grant above keeps current channels covered whatever their tags.
-    Transcode.grantOnDeploymentChannels(this, lifecycle, safeDeleteActions);
+    Transcode.grantOnDeploymentChannels(this, lifecycle, [
+      'medialive:DescribeChannel',
+      'medialive:StopChannel',
+    ]);
     acknowledgeWildcardResources(
       this.lifecycleFunction.role,
       [Transcode.deploymentChannelsArn(this)],
       "only channels tagged with this deployment's stack name (aws:ResourceTag condition), and only describe and stop: safe delete must reach a channel removed from the config, which the updated policy no longer names by ARN",
     );
-    const starters = props.channels.filter((c) => c.autoStart).map((c) => c.channel);
-    if (starters.length > 0) {
-      lifecycle.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['medialive:StartChannel'],
-          resources: starters.map((c) => c.transcode.channel.attrArn),
-        }),
-      );
-    }
+    for (const c of props.channels) if (c.autoStart) c.channel.transcode.grantStart(lifecycle);
     this.lifecycleProvider = new cr.Provider(this, 'LifecycleProvider', {
       onEventHandler: lifecycle,
       isCompleteHandler: lifecycle,

@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -91,16 +90,8 @@ export class Health extends Construct {
       "publishing to the KMS-encrypted alert topic needs GenerateDataKey variants on that topic's key only",
     );
     this.webhookSecret?.grantRead(fn);
-    const restartable = props.channels.filter((c) => (props.autoRestartChannels ?? []).includes(c.channelId));
-    if (restartable.length > 0) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          // DescribeChannel first: pipelines are restarted only on a RUNNING/RECOVERING channel.
-          actions: ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
-          resources: restartable.map((c) => c.transcode.channel.attrArn),
-        }),
-      );
-    }
+    for (const c of props.channels)
+      if ((props.autoRestartChannels ?? []).includes(c.channelId)) c.transcode.grantRestartPipelines(fn);
 
     const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
     const rule = (ruleId: string, detailType: string) => {

@@ -97,8 +97,7 @@ export class Playback extends Construct {
         ),
       },
     });
-    keys.current.secret.grantRead(this.sessionFunction.role);
-    keys.previous?.secret.grantRead(this.sessionFunction.role);
+    keys.grantSign(this.sessionFunction.role);
     props.originSecret.grantRead(this.sessionFunction.role);
     // Sign with a new key only once the key group trusts it.
     this.sessionFunction.node.addDependency(keys.keyGroup);

@@ -137,6 +137,12 @@ export class PlaybackSigningKeys extends Construct {
     });
     this.trustedKeyGroup = cloudfront.KeyGroup.fromKeyGroupId(this, 'Trusted', this.keyGroup.attrId);
   }
+
+  /** Lets `grantee` sign sessions: read the private keys of the current and the previous version. */
+  public grantSign(grantee: iam.IGrantable): void {
+    this.current.secret.grantRead(grantee);
+    this.previous?.secret.grantRead(grantee);
+  }
 }
 
 function acknowledgeProvider(provider: cr.Provider, handler: AppFunction): void {

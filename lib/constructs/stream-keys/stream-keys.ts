@@ -2,7 +2,6 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -67,66 +66,35 @@ export class StreamKeys extends Construct {
     if (props.channels.length === 0) throw new Error('stream keys need at least one channel');
 
     const environment = { ONAIR_CHANNELS: props.channelRegistry };
-    const inputArns = props.channels.map((c) => c.ingest.input.attrArn);
-    // UpdateInput names the input's security groups again (so they stay attached): authorize
-    // the groups too, in case MediaLive checks the attach against them.
-    const updateInputArns = [...inputArns, ...props.channels.map((c) => c.ingest.securityGroup.attrArn)];
     const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
-    const secretArns = props.channels.map((c) => c.ingest.streamKey.secretArn);
 
     this.ingestFunction = new AppFunction(this, 'IngestFn', {
       entry: 'ingest',
       description: 'OnAir: RTMP ingest details (server URL and stream key) of a channel',
       environment,
     });
-    grant(this.ingestFunction, ['medialive:DescribeInput'], inputArns);
-    grant(this.ingestFunction, ['medialive:DescribeChannel'], channelArns);
-    grant(
-      this.ingestFunction,
-      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-      secretArns,
-    );
-
-    const rotationSecretActions = [
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
-      'secretsmanager:ListSecretVersionIds',
-      'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecretVersionStage',
-    ];
-
     this.rotateFunction = new AppFunction(this, 'RotateFn', {
       entry: 'stream-key',
       description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
       environment,
       timeout: ROTATE_FUNCTION_TIMEOUT,
     });
-    grant(this.rotateFunction, ['medialive:DescribeInput'], inputArns);
-    grant(this.rotateFunction, ['medialive:UpdateInput'], updateInputArns);
-    grant(this.rotateFunction, ['medialive:DescribeChannel'], channelArns);
-    grant(this.rotateFunction, rotationSecretActions, secretArns);
-    grantPendingTag(
-      this.rotateFunction,
-      ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
-      secretArns,
-    );
-
     this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
       entry: 'stream-key-events',
       description: 'OnAir: apply a pending stream-key rotation when a channel reaches IDLE',
       environment,
       timeout: Duration.seconds(60),
     });
-    grant(this.stateChangeFunction, ['medialive:DescribeInput'], inputArns);
-    grant(this.stateChangeFunction, ['medialive:UpdateInput'], updateInputArns);
-    grant(this.stateChangeFunction, ['medialive:DescribeChannel'], channelArns);
-    grant(this.stateChangeFunction, rotationSecretActions, secretArns);
-    // TagResource: an interrupted rotation is recorded as pending (see rotateIdleChannel).
-    grantPendingTag(
-      this.stateChangeFunction,
-      ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
-      secretArns,
-    );
+    for (const ch of props.channels) {
+      ch.ingest.grantReadIngest(this.ingestFunction.function);
+      ch.transcode.grantDescribe(this.ingestFunction.function);
+      // The state-change function tags too: an interrupted rotation is recorded as pending (see
+      // rotateIdleChannel).
+      for (const fn of [this.rotateFunction, this.stateChangeFunction]) {
+        ch.ingest.grantRotateKey(fn.function, PENDING_TAG_KEY);
+        ch.transcode.grantDescribe(fn.function);
+      }
+    }
 
     // One queue for both failure paths: EventBridge could not invoke the function, or the
     // function failed on every asynchronous attempt (e.g. the channel did not reach IDLE).
@@ -187,21 +155,9 @@ export class StreamKeys extends Construct {
         timeout: Duration.seconds(60),
       });
       this.rotationFunction = fn;
-      grant(fn, ['medialive:DescribeInput'], inputArns);
-      grant(fn, ['medialive:UpdateInput'], updateInputArns);
-      grant(fn, ['medialive:DescribeChannel'], channelArns);
-      grant(
-        fn,
-        [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:UpdateSecretVersionStage',
-        ],
-        secretArns,
-      );
-      grantPendingTag(fn, ['secretsmanager:UntagResource'], secretArns);
       for (const ch of props.channels) {
+        ch.ingest.grantScheduledRotation(fn.function, PENDING_TAG_KEY);
+        ch.transcode.grantDescribe(fn.function);
         // Secrets Manager checks it may invoke the function when the schedule is created. One
         // permission per secret: aws:SourceArn limits each to rotating that secret (the Secrets
         // Manager guide: with SourceArn "the rotation function can only be used to rotate the
@@ -227,19 +183,4 @@ export class StreamKeys extends Construct {
       }
     }
   }
-}
-
-function grant(fn: AppFunction, actions: string[], resources: string[]): void {
-  fn.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
-}
-
-/** Tagging limited to the pending-rotation tag: no other tag of the secrets can be set or removed. */
-function grantPendingTag(fn: AppFunction, actions: string[], resources: string[]): void {
-  fn.role.addToPolicy(
-    new iam.PolicyStatement({
-      actions,
-      resources,
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PENDING_TAG_KEY] } },
-    }),
-  );
 }

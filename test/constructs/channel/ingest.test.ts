@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Ingest, PipelineCount } from '../../../lib/constructs/channel/ingest';
 import { testApp } from '../../helpers';
 
@@ -83,5 +84,81 @@ test('the cfn-lint false positive on MediaLive input security groups is silenced
   const { template } = ingest(['203.0.113.0/24']);
   template.hasResource('AWS::MediaLive::Input', {
     Metadata: { 'cfn-lint': { config: { ignore_checks: ['E1041'] } } },
+  });
+});
+
+describe('grants the ingest offers', () => {
+  const statementsOf = (grant: (construct: Ingest, role: iam.Role) => void) => {
+    const stack = new Stack(testApp(), 'S');
+    const construct = new Ingest(stack, 'Ingest', {
+      channelId: 'main',
+      allowedCidrs: ['203.0.113.0/24'],
+      pipelines: PipelineCount.SINGLE,
+    });
+    const role = new iam.Role(stack, 'Grantee', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    grant(construct, role);
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = policy?.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+    // Per action: the resources it is allowed on, and under which condition.
+    const allowed: Record<string, { resources: string[]; condition?: unknown }> = {};
+    for (const s of statements)
+      for (const a of [s.Action].flat())
+        allowed[a] = {
+          resources: [s.Resource].flat().map((r) => JSON.stringify(r)),
+          ...(s.Condition ? { condition: s.Condition } : {}),
+        };
+    return allowed;
+  };
+  const ref = (prefix: string, attr?: string) => (json: string) =>
+    attr
+      ? json.startsWith(`{"Fn::GetAtt":["${prefix}`) && json.endsWith(`","${attr}"]}`)
+      : json.startsWith(`{"Ref":"${prefix}`);
+  const isInput = ref('Ingest', 'Arn');
+  const isKey = ref('IngestStreamKey');
+  const pendingOnly = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['onair:rotation-pending'] } };
+
+  test('grantReadIngest: describe the input and read the key, nothing else', () => {
+    const allowed = statementsOf((i, r) => i.grantReadIngest(r));
+    expect(Object.keys(allowed).sort()).toEqual([
+      'medialive:DescribeInput',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(allowed['medialive:DescribeInput']?.resources.every(isInput)).toBe(true);
+    expect(allowed['secretsmanager:GetSecretValue']?.resources.every(isKey)).toBe(true);
+  });
+
+  test('grantRotateKey: update the input and its security group, write the key, tag only the pending tag', () => {
+    const allowed = statementsOf((i, r) => i.grantRotateKey(r, 'onair:rotation-pending'));
+    expect(Object.keys(allowed).sort()).toEqual([
+      'medialive:DescribeInput',
+      'medialive:UpdateInput',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:ListSecretVersionIds',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:TagResource',
+      'secretsmanager:UntagResource',
+      'secretsmanager:UpdateSecretVersionStage',
+    ]);
+    expect(allowed['medialive:UpdateInput']?.resources).toHaveLength(2);
+    expect(allowed['medialive:UpdateInput']?.resources.some(ref('IngestSecurityGroup', 'Arn'))).toBe(true);
+    expect(allowed['secretsmanager:PutSecretValue']).toEqual({ resources: [expect.any(String)] });
+    for (const a of ['secretsmanager:TagResource', 'secretsmanager:UntagResource'])
+      expect(allowed[a]?.condition).toEqual(pendingOnly);
+  });
+
+  test('grantScheduledRotation: no version listing, and the pending tag may only be removed', () => {
+    const allowed = statementsOf((i, r) => i.grantScheduledRotation(r, 'onair:rotation-pending'));
+    expect(allowed['secretsmanager:ListSecretVersionIds']).toBeUndefined();
+    expect(allowed['secretsmanager:TagResource']).toBeUndefined();
+    expect(allowed['secretsmanager:UntagResource']?.condition).toEqual(pendingOnly);
+    expect(allowed['secretsmanager:PutSecretValue']?.resources.every(isKey)).toBe(true);
   });
 });
