@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
+import { DistributionMetrics } from '../constructs/delivery/distribution-metrics';
 import { edgeParameterNames, edgeTopicName } from '../constructs/delivery/edge-parameters';
 import { CdnAlarms } from '../constructs/operations/alarms';
 import { AlertTopic } from '../constructs/operations/alert-topic';
@@ -44,7 +45,7 @@ export class EdgeStack extends Stack {
       },
     });
     this.alarms = new CdnAlarms(this, 'CdnAlarms', {
-      distributionId,
+      distribution: new DistributionMetrics(distributionId),
       thresholds: cfg.alarms.thresholds,
       topic: this.topic.topic,
     });

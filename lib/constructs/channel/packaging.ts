@@ -173,23 +173,35 @@ export class Packaging extends Construct {
     });
   }
 
-  /** A MediaPackage metric of this channel (AWS/MediaPackage, dimension Channel). */
+  /**
+   * A MediaPackage metric of this channel (AWS/MediaPackage, dimension Channel plus `extra`, at
+   * OnAir's 1-minute period); `props` override the statistic (default Average), label, ….
+   */
   public metric(
     metricName: string,
-    statistic: string,
+    props: cloudwatch.MetricOptions = {},
     extra: Record<string, string> = {},
   ): cloudwatch.Metric {
-    return mediaPackageMetric(this.channel.ref, metricName, statistic, extra);
+    const { statistic = 'Average', ...options } = props;
+    return mediaPackageMetric(this.channel.ref, metricName, statistic, extra, options);
   }
 
-  /** Bytes MediaLive delivered to this channel per minute. */
-  public metricIngressBytes(): cloudwatch.Metric {
-    return this.metric('IngressBytes', 'Sum');
+  /** Bytes MediaLive delivered to this channel per minute (Sum). */
+  public metricIngressBytes(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('IngressBytes', { statistic: 'Sum', ...props });
   }
 
-  /** Requests the endpoints answered per minute with a status in `range` ("2xx", "4xx", "5xx"). */
-  public metricEgressRequests(range: '2xx' | '3xx' | '4xx' | '5xx'): cloudwatch.Metric {
-    return this.metric('EgressRequestCount', 'Sum', { StatusCodeRange: range });
+  /** Requests the endpoints answered per minute with a status in `range` ("2xx", "4xx", "5xx"; Sum). */
+  public metricEgressRequests(
+    range: '2xx' | '3xx' | '4xx' | '5xx',
+    props: cloudwatch.MetricOptions = {},
+  ): cloudwatch.Metric {
+    return this.metric('EgressRequestCount', { statistic: 'Sum', ...props }, { StatusCodeRange: range });
+  }
+
+  /** Milliseconds the endpoints took to answer (Average unless `props` says otherwise). */
+  public metricEgressResponseTime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('EgressResponseTime', { statistic: 'Average', ...props });
   }
 
   /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */

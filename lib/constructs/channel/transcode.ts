@@ -1,5 +1,5 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
@@ -15,10 +15,14 @@ import type { Rendition } from '../../media/ladders';
 import { LATENCY_PROFILES, type LatencyMode } from '../../media/latency';
 import { checkEncoderSettings } from '../../media/validate';
 import type { Archive } from '../archive/archive';
-import { mediaLiveMetric } from '../core/metrics';
+import { METRIC_PERIOD, mediaLiveMetric } from '../core/metrics';
 import { acknowledgeWildcardResources } from '../core/nag';
 import type { Ingest } from './ingest';
 import type { Packaging } from './packaging';
+
+/** MediaLive output group names (lib/media/encoder-settings.ts); output error metrics are per group. */
+export const MEDIAPACKAGE_OUTPUT_GROUP = 'mediapackage';
+export const ARCHIVE_OUTPUT_GROUP = 'archive';
 
 export enum ChannelClass {
   SINGLE_PIPELINE = 'SINGLE_PIPELINE',
@@ -69,12 +73,18 @@ export interface TranscodeProps {
 export class Transcode extends Construct {
   public readonly channel: medialive.CfnChannel;
   public readonly role: iam.Role;
+  /** Encoding pipelines: 1 for SINGLE_PIPELINE, 2 for STANDARD (MediaLive metrics are per pipeline). */
+  public readonly pipelines: number;
+  /** Whether the channel records to the archive bucket. */
+  public readonly archived: boolean;
 
   constructor(scope: Construct, id: string, props: TranscodeProps) {
     super(scope, id);
     if (props.renditions.length === 0)
       throw new Error(`channel "${props.channelId}": the ladder has no renditions`);
     const pipelines = props.channelClass === ChannelClass.STANDARD ? ['a', 'b'] : ['a'];
+    this.pipelines = pipelines.length;
+    this.archived = props.archive !== undefined;
     const rollover = props.archive === undefined ? undefined : (props.archiveRolloverSeconds ?? 300);
 
     const settings = buildEncoderSettings({
@@ -268,28 +278,73 @@ export class Transcode extends Construct {
     });
   }
 
-  /** A MediaLive metric of one pipeline of this channel (AWS/MediaLive, ChannelId + Pipeline). */
-  public metric(metricName: string, pipeline: number, statistic: string): cloudwatch.Metric {
-    return mediaLiveMetric(this.channel.ref, pipeline, metricName, statistic);
+  /**
+   * A MediaLive metric of one pipeline of this channel (AWS/MediaLive, ChannelId + Pipeline, at
+   * OnAir's 1-minute period); `props` override the statistic (default Average), label, ….
+   */
+  public metric(
+    metricName: string,
+    pipeline: number,
+    props: cloudwatch.MetricOptions = {},
+  ): cloudwatch.Metric {
+    const { statistic = 'Average', ...options } = props;
+    return mediaLiveMetric(this.channel.ref, pipeline, metricName, statistic, {}, options);
   }
 
-  /** Alerts MediaLive has open on a pipeline (no datapoints while the channel is idle). */
-  public metricActiveAlerts(pipeline: number): cloudwatch.Metric {
-    return this.metric('ActiveAlerts', pipeline, 'Maximum');
+  /** Alerts MediaLive has open on a pipeline (Maximum; no datapoints while the channel is idle). */
+  public metricActiveAlerts(pipeline: number, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('ActiveAlerts', pipeline, { statistic: 'Maximum', ...props });
   }
 
-  /** Seconds per minute a pipeline had no input. */
-  public metricInputLossSeconds(pipeline: number): cloudwatch.Metric {
-    return this.metric('InputLossSeconds', pipeline, 'Sum');
+  /** Seconds per minute a pipeline had no input (Sum). */
+  public metricInputLossSeconds(pipeline: number, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('InputLossSeconds', pipeline, { statistic: 'Sum', ...props });
   }
 
-  /** Mbit/s arriving at a pipeline (the idle-stop and ingress-alarm input signal). */
-  public metricNetworkIn(pipeline: number): cloudwatch.Metric {
-    return this.metric('NetworkIn', pipeline, 'Maximum');
+  /** Frames per second of a pipeline's input video (Average). */
+  public metricInputVideoFrameRate(
+    pipeline: number,
+    props: cloudwatch.MetricOptions = {},
+  ): cloudwatch.Metric {
+    return this.metric('InputVideoFrameRate', pipeline, { statistic: 'Average', ...props });
   }
 
-  /** Frames a pipeline dropped per minute. */
-  public metricDroppedFrames(pipeline: number): cloudwatch.Metric {
-    return this.metric('DroppedFrames', pipeline, 'Sum');
+  /** Mbit/s arriving at a pipeline (Maximum: the idle-stop and ingress-alarm input signal). */
+  public metricNetworkIn(pipeline: number, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('NetworkIn', pipeline, { statistic: 'Maximum', ...props });
+  }
+
+  /** Frames a pipeline dropped per minute (Sum). */
+  public metricDroppedFrames(pipeline: number, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('DroppedFrames', pipeline, { statistic: 'Sum', ...props });
+  }
+
+  /**
+   * 4xx and 5xx errors a pipeline met per minute sending to its destinations (MediaPackage, and
+   * the archive when the channel records): the sum of `Output4xxErrors` and `Output5xxErrors`
+   * of every output group, each a missing datapoint counted as 0.
+   */
+  public metricOutputErrors(pipeline: number): cloudwatch.MathExpression {
+    const groups = [MEDIAPACKAGE_OUTPUT_GROUP, ...(this.archived ? [ARCHIVE_OUTPUT_GROUP] : [])];
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    groups.forEach((g, gi) => {
+      for (const code of ['4xx', '5xx']) {
+        usingMetrics[`e${code[0]}${gi}`] = mediaLiveMetric(
+          this.channel.ref,
+          pipeline,
+          `Output${code}Errors`,
+          'Sum',
+          { OutputGroupName: g },
+        );
+      }
+    });
+    return new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics)
+        .map((k) => `FILL(${k}, 0)`)
+        .join(' + '),
+      usingMetrics,
+      label: 'Output errors',
+      period: METRIC_PERIOD,
+    });
   }
 }

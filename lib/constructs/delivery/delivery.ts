@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from '../channel/cdn-authorization';
 import { type Packaging, PackagingFormat } from '../channel/packaging';
 import { PLAYER_FILES, PLAYER_PATH } from '../playback/player';
+import { DistributionMetrics } from './distribution-metrics';
 import { apiRouterSource, NOT_FOUND_SOURCE } from './functions/api-router';
 import { liveRouterSource } from './functions/live-router';
 import { playerRouterSource } from './functions/player-router';
@@ -120,6 +121,8 @@ export class Delivery extends Construct {
   public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
   /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
   public readonly domainName: string;
+  /** The distribution's CloudFront metrics (us-east-1). */
+  public readonly metrics: DistributionMetrics;
   private readonly channels: readonly DeliveryChannel[];
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
@@ -317,6 +320,7 @@ export class Delivery extends Construct {
       })),
     });
     this.domainName = props.customDomain?.domainName ?? this.distribution.distributionDomainName;
+    this.metrics = new DistributionMetrics(this.distribution.distributionId);
 
     if (props.customDomain === undefined) {
       Validations.of(this.distribution).acknowledge({

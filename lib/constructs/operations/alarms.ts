@@ -4,13 +4,9 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlarmThresholds } from '../../config/schema';
-import { cloudFrontMetric, mediaLiveMetric, mediaPackageMetric } from '../core/metrics';
-
-export { cloudFrontMetric, mediaLiveMetric } from '../core/metrics';
-
-/** MediaLive output group names (lib/media/encoder-settings.ts). */
-export const MEDIAPACKAGE_OUTPUT_GROUP = 'mediapackage';
-export const ARCHIVE_OUTPUT_GROUP = 'archive';
+import type { Packaging } from '../channel/packaging';
+import type { Transcode } from '../channel/transcode';
+import type { DistributionMetrics } from '../delivery/distribution-metrics';
 
 /** Alarms per pipeline: active alerts, input loss, low frame rate, dropped frames, output errors. */
 export const ALARMS_PER_PIPELINE = 5;
@@ -35,14 +31,10 @@ export function alarmDescription(scope: string, what: string): string {
 export interface ChannelAlarmsProps {
   /** OnAir channel id (slug), used in alarm descriptions. */
   readonly channelId: string;
-  /** MediaLive channel id (the CfnChannel's ref). */
-  readonly medialiveChannelId: string;
-  /** MediaPackage v1 channel id (the CfnChannel's ref). */
-  readonly mediapackageChannelId: string;
-  /** 1 for SINGLE_PIPELINE, 2 for STANDARD. */
-  readonly pipelines: number;
-  /** Whether the channel records to the archive (adds the archive output group to output errors). */
-  readonly archived: boolean;
+  /** The channel's MediaLive channel: alarms per pipeline on its metrics. */
+  readonly transcode: Transcode;
+  /** The channel's MediaPackage channel: ingress and egress alarms on its metrics. */
+  readonly packaging: Packaging;
   readonly thresholds: AlarmThresholds;
   /** Receives ALARM and OK transitions. */
   readonly topic: sns.ITopic;
@@ -80,58 +72,36 @@ export class ChannelAlarms extends Construct {
       this.alarms.push(alarm);
     };
     const ge = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-    const ml = props.medialiveChannelId;
+    const ml = props.transcode;
 
-    for (let p = 0; p < props.pipelines; p++) {
+    for (let p = 0; p < ml.pipelines; p++) {
       const on = ` on pipeline ${p}`;
-      add(
-        `ActiveAlerts${p}`,
-        `MediaLive active alerts${on}`,
-        mediaLiveMetric(ml, p, 'ActiveAlerts', 'Maximum'),
-        t.activeAlerts,
-        ge,
-      );
+      add(`ActiveAlerts${p}`, `MediaLive active alerts${on}`, ml.metricActiveAlerts(p), t.activeAlerts, ge);
       add(
         `InputLoss${p}`,
         `input loss (seconds per minute)${on}`,
-        mediaLiveMetric(ml, p, 'InputLossSeconds', 'Sum'),
+        ml.metricInputLossSeconds(p),
         t.inputLossSecondsPerMinute,
         ge,
       );
       add(
         `LowFrameRate${p}`,
         `input frame rate below ${t.minInputFrameRate} fps${on}`,
-        mediaLiveMetric(ml, p, 'InputVideoFrameRate', 'Average'),
+        ml.metricInputVideoFrameRate(p),
         t.minInputFrameRate,
         cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       );
       add(
         `DroppedFrames${p}`,
         `dropped frames${on}`,
-        mediaLiveMetric(ml, p, 'DroppedFrames', 'Sum'),
+        ml.metricDroppedFrames(p),
         t.droppedFramesPerMinute,
         ge,
       );
-      const groups = [MEDIAPACKAGE_OUTPUT_GROUP, ...(props.archived ? [ARCHIVE_OUTPUT_GROUP] : [])];
-      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-      groups.forEach((g, gi) => {
-        for (const code of ['4xx', '5xx']) {
-          usingMetrics[`e${code[0]}${gi}`] = mediaLiveMetric(ml, p, `Output${code}Errors`, 'Sum', {
-            OutputGroupName: g,
-          });
-        }
-      });
       add(
         `OutputErrors${p}`,
-        `output 4xx/5xx errors (to MediaPackage${props.archived ? ' and the archive' : ''})${on}`,
-        new cloudwatch.MathExpression({
-          expression: Object.keys(usingMetrics)
-            .map((k) => `FILL(${k}, 0)`)
-            .join(' + '),
-          usingMetrics,
-          label: 'Output errors',
-          period: MINUTE,
-        }),
+        `output 4xx/5xx errors (to MediaPackage${ml.archived ? ' and the archive' : ''})${on}`,
+        ml.metricOutputErrors(p),
         t.outputErrorsPerMinute,
         ge,
       );
@@ -142,8 +112,7 @@ export class ChannelAlarms extends Construct {
     // is 0 on every channel started before its streamer connects. Ingress only counts as stopped
     // while input arrives (NetworkIn of any pipeline above the idle-stop noise threshold).
     const netin: Record<string, cloudwatch.IMetric> = {};
-    for (let p = 0; p < props.pipelines; p++)
-      netin[`netin${p}`] = mediaLiveMetric(ml, p, 'NetworkIn', 'Maximum');
+    for (let p = 0; p < ml.pipelines; p++) netin[`netin${p}`] = ml.metricNetworkIn(p);
     // One comparison per pipeline joined with OR: unambiguous per-minute semantics (no
     // array function whose result could be a scalar).
     const inputPresent = Object.keys(netin)
@@ -156,7 +125,7 @@ export class ChannelAlarms extends Construct {
         expression: `IF((${inputPresent}) AND FILL(ingress, 0) <= ${t.ingressBytesPerMinute}, 1, 0)`,
         usingMetrics: {
           ...netin,
-          ingress: mediaPackageMetric(props.mediapackageChannelId, 'IngressBytes', 'Sum'),
+          ingress: props.packaging.metricIngressBytes(),
         },
         label: 'Ingress stopped (1 = yes)',
         period: MINUTE,
@@ -173,9 +142,7 @@ export class ChannelAlarms extends Construct {
     add(
       'Egress5xx',
       'MediaPackage egress 5xx responses',
-      mediaPackageMetric(props.mediapackageChannelId, 'EgressRequestCount', 'Sum', {
-        StatusCodeRange: '5xx',
-      }),
+      props.packaging.metricEgressRequests('5xx'),
       t.egress5xxPerMinute,
       ge,
     );
@@ -184,7 +151,8 @@ export class ChannelAlarms extends Construct {
 
 /** Props for {@link CdnAlarms}. */
 export interface CdnAlarmsProps {
-  readonly distributionId: string;
+  /** The distribution's metrics (the edge stack knows only its id). */
+  readonly distribution: DistributionMetrics;
   readonly thresholds: AlarmThresholds;
   readonly topic: sns.ITopic;
 }
@@ -206,7 +174,7 @@ export class CdnAlarms extends Construct {
     this.errorRate = new cloudwatch.Alarm(this, 'ErrorRate5xx', {
       ...common,
       alarmDescription: alarmDescription('cdn', 'CloudFront 5xx error rate'),
-      metric: cloudFrontMetric(props.distributionId, '5xxErrorRate', 'Average'),
+      metric: props.distribution.metric5xxErrorRate(),
       threshold: t.cdn5xxErrorRatePercent,
     });
     // OriginLatency is one of CloudFront's additional metrics (a monitoring subscription on
@@ -214,7 +182,7 @@ export class CdnAlarms extends Construct {
     this.originLatency = new cloudwatch.Alarm(this, 'OriginLatency', {
       ...common,
       alarmDescription: alarmDescription('cdn', 'CloudFront origin latency (p90)'),
-      metric: cloudFrontMetric(props.distributionId, 'OriginLatency', 'p90'),
+      metric: props.distribution.metricOriginLatency(),
       threshold: t.cdnOriginLatencyMs,
     });
     for (const alarm of [this.errorRate, this.originLatency]) {

@@ -1,21 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { cloudFrontMetric, mediaLiveMetric, mediaPackageMetric } from '../core/metrics';
+import type { Packaging } from '../channel/packaging';
+import type { Transcode } from '../channel/transcode';
+import type { DistributionMetrics } from '../delivery/distribution-metrics';
 
 /** A channel as the dashboard shows it. */
 export interface DashboardChannel {
   readonly channelId: string;
-  readonly medialiveChannelId: string;
-  readonly mediapackageChannelId: string;
-  readonly pipelines: number;
+  readonly transcode: Transcode;
+  readonly packaging: Packaging;
 }
 
 /** Props for {@link OperationsDashboard}. */
 export interface OperationsDashboardProps {
   readonly dashboardName: string;
   readonly channels: readonly DashboardChannel[];
-  readonly distributionId: string;
+  /** The distribution's CloudFront metrics. */
+  readonly cdn: DistributionMetrics;
 }
 
 /**
@@ -32,55 +34,47 @@ export class OperationsDashboard extends Construct {
       defaultInterval: Duration.hours(3),
     });
     for (const ch of props.channels) {
-      const pipes = Array.from({ length: ch.pipelines }, (_, p) => p);
-      const perPipeline = (metric: string, stat: string) =>
-        pipes.map((p) => {
-          const m = mediaLiveMetric(ch.medialiveChannelId, p, metric, stat);
-          return m.with({ label: `pipeline ${p}` });
-        });
+      const ml = ch.transcode;
+      const mp = ch.packaging;
+      const perPipeline = (
+        metric: (pipeline: number, props: cloudwatch.MetricOptions) => cloudwatch.Metric,
+      ) => Array.from({ length: ml.pipelines }, (_, p) => metric(p, { label: `pipeline ${p}` }));
       this.dashboard.addWidgets(
         new cloudwatch.TextWidget({ markdown: `### Channel \`${ch.channelId}\``, width: 24, height: 1 }),
         new cloudwatch.GraphWidget({
           title: `${ch.channelId}: input bitrate (Mbit/s)`,
-          left: perPipeline('NetworkIn', 'Average'),
+          left: perPipeline((p, props) => ml.metricNetworkIn(p, { statistic: 'Average', ...props })),
           width: 6,
         }),
         new cloudwatch.GraphWidget({
           title: `${ch.channelId}: input frame rate`,
-          left: perPipeline('InputVideoFrameRate', 'Average'),
+          left: perPipeline((p, props) => ml.metricInputVideoFrameRate(p, props)),
           width: 6,
         }),
         new cloudwatch.GraphWidget({
           title: `${ch.channelId}: active alerts`,
-          left: perPipeline('ActiveAlerts', 'Maximum'),
+          left: perPipeline((p, props) => ml.metricActiveAlerts(p, props)),
           width: 4,
         }),
         new cloudwatch.GraphWidget({
           title: `${ch.channelId}: MediaPackage ingress / egress`,
-          left: [mediaPackageMetric(ch.mediapackageChannelId, 'IngressBytes', 'Sum', {}, 'ingress bytes')],
-          right: ['2xx', '4xx', '5xx'].map((range) =>
-            mediaPackageMetric(
-              ch.mediapackageChannelId,
-              'EgressRequestCount',
-              'Sum',
-              { StatusCodeRange: range },
-              `egress ${range}`,
-            ),
+          left: [mp.metricIngressBytes({ label: 'ingress bytes' })],
+          right: (['2xx', '4xx', '5xx'] as const).map((range) =>
+            mp.metricEgressRequests(range, { label: `egress ${range}` }),
           ),
           width: 5,
         }),
         new cloudwatch.GraphWidget({
           title: `${ch.channelId}: MediaPackage egress latency (ms)`,
           left: [
-            mediaPackageMetric(ch.mediapackageChannelId, 'EgressResponseTime', 'Average', {}, 'average'),
-            mediaPackageMetric(ch.mediapackageChannelId, 'EgressResponseTime', 'Maximum', {}, 'maximum'),
+            mp.metricEgressResponseTime({ label: 'average' }),
+            mp.metricEgressResponseTime({ statistic: 'Maximum', label: 'maximum' }),
           ],
           width: 3,
         }),
       );
     }
-    const cf = (metric: string, stat: string, label: string) =>
-      cloudFrontMetric(props.distributionId, metric, stat).with({ label });
+    const cdn = props.cdn;
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown: '### CDN (CloudFront, us-east-1 metrics)',
@@ -89,26 +83,26 @@ export class OperationsDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'CDN requests',
-        left: [cf('Requests', 'Sum', 'requests')],
+        left: [cdn.metricRequests({ label: 'requests' })],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
         title: 'CDN bytes downloaded',
-        left: [cf('BytesDownloaded', 'Sum', 'bytes downloaded')],
+        left: [cdn.metricBytesDownloaded({ label: 'bytes downloaded' })],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
         title: 'CDN error rates (%)',
         left: [
-          cf('4xxErrorRate', 'Average', '4xx'),
-          cf('5xxErrorRate', 'Average', '5xx'),
-          cf('TotalErrorRate', 'Average', 'total'),
+          cdn.metric4xxErrorRate({ label: '4xx' }),
+          cdn.metric5xxErrorRate({ label: '5xx' }),
+          cdn.metricTotalErrorRate({ label: 'total' }),
         ],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
         title: 'CDN origin latency (ms)',
-        left: [cf('OriginLatency', 'p90', 'p90')],
+        left: [cdn.metricOriginLatency({ label: 'p90' })],
         width: 6,
       }),
     );

@@ -76,10 +76,8 @@ export class Operations extends Construct {
     for (const ch of props.channels) {
       alarms[ch.channelId] = new ChannelAlarms(this, `Alarms-${ch.channelId}`, {
         channelId: ch.channelId,
-        medialiveChannelId: ch.transcode.channel.ref,
-        mediapackageChannelId: ch.packaging.channel.ref,
-        pipelines: ch.ingest.pipelines,
-        archived: channelCfg(ch.channelId).archive,
+        transcode: ch.transcode,
+        packaging: ch.packaging,
         thresholds: cfg.alarms.thresholds,
         topic,
       });
@@ -98,13 +96,8 @@ export class Operations extends Construct {
 
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: Stack.of(this).stackName,
-      channels: props.channels.map((ch) => ({
-        channelId: ch.channelId,
-        medialiveChannelId: ch.transcode.channel.ref,
-        mediapackageChannelId: ch.packaging.channel.ref,
-        pipelines: ch.ingest.pipelines,
-      })),
-      distributionId,
+      channels: props.channels,
+      cdn: props.delivery.metrics,
     });
 
     const healthFn = this.health.function.function;
