@@ -9,6 +9,7 @@ import { CdnAuthorization } from '../constructs/channel/cdn-authorization';
 import { channelRegistryJson } from '../constructs/channel/channel-registry';
 import { LiveChannel } from '../constructs/channel/live-channel';
 import { PackagingFormat } from '../constructs/channel/packaging';
+import { ChannelClass } from '../constructs/channel/transcode';
 import { AccessLogs } from '../constructs/core/access-logs';
 import { ControlApi } from '../constructs/core/control-api';
 import { Delivery } from '../constructs/delivery/delivery';
@@ -18,6 +19,8 @@ import { PlaybackOriginSecret } from '../constructs/playback/playback-origin';
 import { PLAYER_PATH, Player } from '../constructs/playback/player';
 import { PlaybackSigningKeys } from '../constructs/playback/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys/stream-keys';
+import { resolveLadder } from '../media/ladders';
+import type { LatencyMode } from '../media/latency';
 
 /** MediaLive's default per-Region quota of channels, push inputs and input security groups. */
 export const MEDIALIVE_DEFAULT_QUOTA = 5;
@@ -70,17 +73,25 @@ export class PlatformStack extends Stack {
 
     // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation
     // replaces the MediaLive channel (and its ingest addresses).
-    this.channels = cfg.channels.map(
-      (ch) =>
-        new LiveChannel(this, `Channel-${ch.id}`, {
-          config: ch,
-          cdnAuthorization: this.cdnAuthorization,
-          startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
-          archive: this.archive,
-          archiveRolloverSeconds: cfg.archive.rolloverSeconds,
-          streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
-        }),
-    );
+    const channels = cfg.channels.map((ch) => ({
+      config: ch,
+      channel: new LiveChannel(this, `Channel-${ch.id}`, {
+        channelId: ch.id,
+        channelClass: ch.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE,
+        allowedCidrs: ch.input.allowedCidrs,
+        renditions: resolveLadder(ch.ladder),
+        latency: ch.latency as LatencyMode,
+        framerate: ch.framerate,
+        inputResolution: ch.input.resolution,
+        inputMaximumBitrate: ch.input.maximumBitrate,
+        cdnAuthorization: this.cdnAuthorization,
+        startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
+        archive: ch.archive ? this.archive : undefined,
+        archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+        streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
+      }),
+    }));
+    this.channels = channels.map((c) => c.channel);
 
     this.controlApi = new ControlApi(this, 'ControlApi');
     const sessionTtl = Duration.minutes(cfg.playback.sessionTtlMinutes);
@@ -131,11 +142,19 @@ export class PlatformStack extends Stack {
       startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
     });
     this.operations = new Operations(this, 'Operations', {
-      config: cfg,
-      channels: this.channels,
+      stage: cfg.stage,
+      channels: channels.map(({ config: ch, channel }) => ({
+        channel,
+        autoStopIdleMinutes: ch.autoStopIdleMinutes,
+        autoStart: ch.autoStart,
+        autoRestart: ch.autoRestart,
+      })),
       channelRegistry: this.channelRegistry,
       controlApi: this.controlApi,
       delivery: this.delivery,
+      thresholds: cfg.alarms.thresholds,
+      alarmEmails: cfg.alarms.emails,
+      webhook: cfg.alarms.webhook,
     });
     this.playback = new Playback(this, 'Playback', {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),

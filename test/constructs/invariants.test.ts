@@ -6,9 +6,8 @@ import { PackagingFormat } from '../../lib/constructs/channel/packaging';
 import { Transcode } from '../../lib/constructs/channel/transcode';
 import { Delivery } from '../../lib/constructs/delivery/delivery';
 import { DistributionMetrics } from '../../lib/constructs/delivery/distribution-metrics';
-import { Operations } from '../../lib/constructs/operations/operations';
 import { LatencyMode } from '../../lib/media/latency';
-import { synthOnAir, testApp, testConfig } from '../helpers';
+import { synthOnAir, testApp } from '../helpers';
 
 /**
  * Construct-level checks behind the config schema: the schema rejects these configs first, so
@@ -51,22 +50,6 @@ describe('construct invariants fail with their message', () => {
           latency: LatencyMode.STANDARD,
         } as never),
     ).toThrow('channel "main": the ladder has no renditions');
-  });
-
-  test('operations refuse a channel the config does not list', () => {
-    const other = testConfig({
-      channels: [{ id: 'other', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } }],
-    });
-    expect(
-      () =>
-        new Operations(platform, 'Ops2', {
-          config: other,
-          channels,
-          channelRegistry: platform.channelRegistry,
-          controlApi: platform.controlApi,
-          delivery: platform.delivery,
-        }),
-    ).toThrow('channel "main" is not in the config');
   });
 });
 

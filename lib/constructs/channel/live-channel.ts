@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import type { ChannelConfig } from '../../config/schema';
-import { resolveLadder } from '../../media/ladders';
+import type { Rendition } from '../../media/ladders';
 import type { LatencyMode } from '../../media/latency';
 import type { Archive } from '../archive/archive';
 import type { CdnAuthorization } from './cdn-authorization';
@@ -10,13 +9,35 @@ import { ChannelClass, Transcode } from './transcode';
 
 /** Props for {@link LiveChannel}. */
 export interface LiveChannelProps {
-  /** The channel's validated config entry. */
-  readonly config: ChannelConfig;
+  /** Channel id (slug): the RTMP application name, and part of every resource name. */
+  readonly channelId: string;
+  /** STANDARD runs two pipelines (two RTMP endpoints), SINGLE_PIPELINE one. */
+  readonly channelClass: ChannelClass;
+  /** IPv4 CIDRs allowed to push. */
+  readonly allowedCidrs: readonly string[];
+  /** ABR ladder, highest rung first. */
+  readonly renditions: readonly Rendition[];
+  readonly latency: LatencyMode;
+  /**
+   * Output frame rate.
+   * @default - 30
+   */
+  readonly framerate?: number;
+  /**
+   * Input resolution class.
+   * @default - the smallest class that carries the top rung
+   */
+  readonly inputResolution?: 'SD' | 'HD' | 'UHD';
+  /**
+   * Input bitrate class.
+   * @default - room for a contribution stream of twice the top rung's ceiling
+   */
+  readonly inputMaximumBitrate?: 'MAX_10_MBPS' | 'MAX_20_MBPS' | 'MAX_50_MBPS';
   readonly cdnAuthorization: CdnAuthorization;
   /** Seconds viewers can reach back into the stream. */
   readonly startoverWindowSeconds: number;
   /**
-   * Archive bucket; the channel records only when its config says `archive: true`.
+   * Archive bucket the channel records to.
    * @default - not recorded
    */
   readonly archive?: Archive;
@@ -41,34 +62,31 @@ export class LiveChannel extends Construct {
 
   constructor(scope: Construct, id: string, props: LiveChannelProps) {
     super(scope, id);
-    const cfg = props.config;
-    this.channelId = cfg.id;
-    const channelClass =
-      cfg.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE;
+    this.channelId = props.channelId;
 
     this.ingest = new Ingest(this, 'Ingest', {
-      channelId: cfg.id,
-      allowedCidrs: cfg.input.allowedCidrs,
-      pipelines: channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
+      channelId: props.channelId,
+      allowedCidrs: props.allowedCidrs,
+      pipelines: props.channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
       rotationScheduled: props.streamKeyRotationScheduled,
     });
     this.packaging = new Packaging(this, 'Packaging', {
-      channelId: cfg.id,
-      latency: cfg.latency as LatencyMode,
+      channelId: props.channelId,
+      latency: props.latency,
       startoverWindowSeconds: props.startoverWindowSeconds,
       cdnAuthorization: props.cdnAuthorization,
     });
     this.transcode = new Transcode(this, 'Transcode', {
-      channelId: cfg.id,
-      channelClass,
-      renditions: resolveLadder(cfg.ladder),
-      latency: cfg.latency as LatencyMode,
-      framerate: cfg.framerate,
-      inputResolution: cfg.input.resolution,
-      inputMaximumBitrate: cfg.input.maximumBitrate,
+      channelId: props.channelId,
+      channelClass: props.channelClass,
+      renditions: props.renditions,
+      latency: props.latency,
+      framerate: props.framerate,
+      inputResolution: props.inputResolution,
+      inputMaximumBitrate: props.inputMaximumBitrate,
       ingest: this.ingest,
       packaging: this.packaging,
-      archive: cfg.archive ? props.archive : undefined,
+      archive: props.archive,
       archiveRolloverSeconds: props.archiveRolloverSeconds,
     });
   }

@@ -1,5 +1,7 @@
 import { Arn, Aws, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
@@ -33,9 +35,12 @@ export function edgeTopicArn(scope: Construct, stage: string): string {
 
 /** Props for {@link EdgeParameters}. */
 export interface EdgeParametersProps {
+  /** Deployment stage: the parameter names carry it. */
   readonly stage: string;
-  readonly distributionId: string;
-  readonly healthFunctionArn: string;
+  /** The distribution whose id the edge stack's CDN alarms watch. */
+  readonly distribution: cloudfront.IDistribution;
+  /** The function the edge stack's topic delivers alarm notifications to. */
+  readonly healthFunction: lambda.IFunction;
 }
 
 /**
@@ -53,8 +58,8 @@ export class EdgeParameters extends Construct {
         Stack.of(this),
       );
     for (const [key, name, value] of [
-      ['DistributionId', names.distributionId, props.distributionId],
-      ['HealthFunctionArn', names.healthFunctionArn, props.healthFunctionArn],
+      ['DistributionId', names.distributionId, props.distribution.distributionId],
+      ['HealthFunctionArn', names.healthFunctionArn, props.healthFunction.functionArn],
     ] as const) {
       const put: cr.AwsSdkCall = {
         service: 'SSM',

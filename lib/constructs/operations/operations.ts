@@ -2,24 +2,43 @@ import { Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { OnAirConfig } from '../../config/schema';
-import type { LiveChannel } from '../channel/live-channel';
+import type { AlarmThresholds } from '../../config/schema';
 import type { ControlApi } from '../core/control-api';
 import type { Delivery } from '../delivery/delivery';
 import { EdgeParameters, edgeTopicArn } from '../delivery/edge-parameters';
 import { ChannelAlarms } from './alarms';
 import { AlertTopic } from './alert-topic';
-import { ChannelControl } from './channel-control';
+import { ChannelControl, type ControlledChannel } from './channel-control';
 import { OperationsDashboard } from './dashboard';
 import { Health } from './health';
 
+/** A channel and how operations treat it. */
+export interface OperatedChannel extends ControlledChannel {
+  /** Restart a failed pipeline automatically (at most once per 15 minutes). */
+  readonly autoRestart: boolean;
+}
+
 /** Props for {@link Operations}. */
 export interface OperationsProps {
-  readonly config: OnAirConfig;
-  readonly channels: readonly LiveChannel[];
+  /** Deployment stage: named in notifications and in the us-east-1 parameter and topic names. */
+  readonly stage: string;
+  readonly channels: readonly OperatedChannel[];
+  /** ONAIR_CHANNELS (lib/constructs/channel/channel-registry.ts). */
   readonly channelRegistry: string;
   readonly controlApi: ControlApi;
+  /** The distribution: its domain for playback URLs, its id and metrics for the CDN row and alarms. */
   readonly delivery: Delivery;
+  readonly thresholds: AlarmThresholds;
+  /**
+   * Addresses subscribed to the alert topic by email.
+   * @default - no email subscriptions
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * Also post notifications to a Slack-compatible webhook (its URL kept in Secrets Manager).
+   * @default - false
+   */
+  readonly webhook?: boolean;
 }
 
 /**
@@ -37,33 +56,23 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
-    const cfg = props.config;
-    const byId = new Map(cfg.channels.map((c) => [c.id, c]));
-    const channelCfg = (id: string) => {
-      const c = byId.get(id);
-      if (c === undefined) throw new Error(`channel "${id}" is not in the config`);
-      return c;
-    };
+    const live = props.channels.map((c) => c.channel);
 
-    this.alertTopic = new AlertTopic(this, 'Alerts', { emails: cfg.alarms.emails });
+    this.alertTopic = new AlertTopic(this, 'Alerts', { emails: props.alarmEmails });
     const topic = this.alertTopic.topic;
 
     this.health = new Health(this, 'Health', {
-      stage: cfg.stage,
-      channels: props.channels,
+      stage: props.stage,
+      channels: live,
       channelRegistry: props.channelRegistry,
       topic,
-      autoRestartChannels: cfg.channels.filter((c) => c.autoRestart).map((c) => c.id),
-      webhook: cfg.alarms.webhook,
+      autoRestartChannels: props.channels.filter((c) => c.autoRestart).map((c) => c.channel.channelId),
+      webhook: props.webhook,
     });
 
     this.control = new ChannelControl(this, 'Control', {
-      stage: cfg.stage,
-      channels: props.channels.map((channel) => ({
-        channel,
-        autoStopIdleMinutes: channelCfg(channel.channelId).autoStopIdleMinutes,
-        autoStart: channelCfg(channel.channelId).autoStart,
-      })),
+      stage: props.stage,
+      channels: props.channels,
       channelRegistry: props.channelRegistry,
       api: props.controlApi,
       statusTable: this.health.table,
@@ -73,12 +82,12 @@ export class Operations extends Construct {
     });
 
     const alarms: Record<string, ChannelAlarms> = {};
-    for (const ch of props.channels) {
+    for (const ch of live) {
       alarms[ch.channelId] = new ChannelAlarms(this, `Alarms-${ch.channelId}`, {
         channelId: ch.channelId,
         transcode: ch.transcode,
         packaging: ch.packaging,
-        thresholds: cfg.alarms.thresholds,
+        thresholds: props.thresholds,
         topic,
       });
     }
@@ -96,20 +105,20 @@ export class Operations extends Construct {
 
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: Stack.of(this).stackName,
-      channels: props.channels,
+      channels: live,
       cdn: props.delivery.metrics,
     });
 
     const healthFn = this.health.function.function;
     new EdgeParameters(this, 'EdgeParameters', {
-      stage: cfg.stage,
-      distributionId,
-      healthFunctionArn: healthFn.functionArn,
+      stage: props.stage,
+      distribution: props.delivery.distribution,
+      healthFunction: healthFn,
     });
     // The us-east-1 edge topic delivers CDN alarm notifications to the health function.
     healthFn.addPermission('EdgeAlertsInvoke', {
       principal: new iam.ServicePrincipal('sns.amazonaws.com'),
-      sourceArn: edgeTopicArn(this, cfg.stage),
+      sourceArn: edgeTopicArn(this, props.stage),
     });
   }
 }
