@@ -52,9 +52,3 @@ export const snsEvent = z.object({
 
 export const healthEvent = z.union([stateChangeEvent, alertEvent, snsEvent]);
 export type HealthEvent = z.infer<typeof healthEvent>;
-
-/** Alarm descriptions start with `[onair:<channel id>]` or `[onair:cdn]` (see lib/constructs/alarms.ts). */
-export function alarmScope(description: string | null | undefined): string | undefined {
-  const m = /^\[onair:([a-z0-9-]+)\]/.exec(description ?? '');
-  return m?.[1];
-}

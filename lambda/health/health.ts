@@ -12,10 +12,11 @@ import {
   pipelineIndex,
   TRANSITIONAL_STATES,
 } from '../shared/channel-state';
+import { CDN_ALARM_SCOPE, parseAlarmDescription } from '../shared/contract';
 import { type Log, type Notification, type Notifier, notify } from '../shared/notify';
 import type { Registry } from '../shared/registry';
-import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
-import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
+import { isInputAlert, type LastAlert, type OpenAlert, statusKey } from '../shared/status';
+import type { AlarmMessage, AlertEvent, StateChangeEvent } from './events';
 
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
@@ -86,7 +87,7 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: expr,
         // EventBridge does not deliver in order: a late RUNNING must not overwrite a newer IDLE.
         // Its own attribute, because alerts move lastChange and must not block state changes.
@@ -126,7 +127,7 @@ async function setOpenAlert(
     deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
@@ -145,7 +146,7 @@ async function setOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_not_exists(openAlerts)',
         ExpressionAttributeValues: { ':m': { [id]: alert }, ':l': last, ':t': last.at },
@@ -173,7 +174,7 @@ async function clearOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
@@ -185,7 +186,7 @@ async function clearOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: `SET lastAlert = :l, lastChange = :t${stamp}`,
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
       }),
@@ -239,7 +240,7 @@ export async function maybeRestart(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET lastRestartAt = :now',
         ConditionExpression: 'attribute_not_exists(lastRestartAt) OR lastRestartAt <= :cutoff',
         ExpressionAttributeValues: { ':now': now, ':cutoff': now - RESTART_INTERVAL_MS },
@@ -323,9 +324,8 @@ export async function onAlert(
 
 /** Records a CloudWatch alarm state change (delivered by SNS) and forwards it to the webhook. */
 export async function onAlarm(deps: HealthDeps, alarm: AlarmMessage): Promise<void> {
-  const scope = alarmScope(alarm.AlarmDescription);
+  const { scope, what: description } = parseAlarmDescription(alarm.AlarmDescription);
   const at = alarm.StateChangeTime ? new Date(alarm.StateChangeTime).toISOString() : new Date().toISOString();
-  const description = (alarm.AlarmDescription ?? '').replace(/^\[onair:[a-z0-9-]+\]\s*/, '');
   if (
     scope !== undefined &&
     Object.hasOwn(deps.registry, scope) &&
@@ -345,7 +345,7 @@ export async function onAlarm(deps: HealthDeps, alarm: AlarmMessage): Promise<vo
   if (alarm.NewStateValue === 'INSUFFICIENT_DATA') return;
   const msg: Notification = {
     subject: `OnAir ${deps.stage}: ${alarm.NewStateValue === 'ALARM' ? 'ALARM' : 'OK'} ${description || alarm.AlarmName}`,
-    text: `${alarm.AlarmName} is ${alarm.NewStateValue}${scope ? ` (${scope === 'cdn' ? 'CDN' : `channel ${scope}`})` : ''}.\n${alarm.NewStateReason ?? ''}`,
+    text: `${alarm.AlarmName} is ${alarm.NewStateValue}${scope ? ` (${scope === CDN_ALARM_SCOPE ? 'CDN' : `channel ${scope}`})` : ''}.\n${alarm.NewStateReason ?? ''}`,
     // SNS already emailed the alarm itself.
     email: false,
   };

@@ -1,13 +1,9 @@
 import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClient } from '../shared/clients';
-import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
+import { Env, HEALTH_ENV, readEnv } from '../shared/contract';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import { STATUS_TABLE_ENV } from '../shared/status';
 import { alarmMessage, healthEvent } from './events';
 import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
-
-export const STAGE_ENV = 'ONAIR_STAGE';
-export const AUTO_RESTART_ENV = 'ONAIR_AUTO_RESTART';
 
 const medialive = mediaLiveClient({ maxAttempts: 4 });
 const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
@@ -16,20 +12,22 @@ const secrets = secretsManagerClient({ maxAttempts: 3 });
 
 let deps: HealthDeps | undefined;
 function dependencies(): HealthDeps {
-  deps = deps ?? {
+  if (deps) return deps;
+  const env = readEnv(HEALTH_ENV);
+  deps = {
     ddb,
     medialive,
     notifier: {
       sns,
-      topicArn: process.env[TOPIC_ARN_ENV] ?? '',
+      topicArn: env[Env.TOPIC_ARN],
       secrets,
-      webhookSecretArn: process.env[WEBHOOK_SECRET_ENV] || undefined,
+      webhookSecretArn: env[Env.WEBHOOK_SECRET_ARN],
       log: logger,
     },
     registry: loadRegistry(),
-    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
-    stage: process.env[STAGE_ENV] ?? '',
-    autoRestart: new Set((process.env[AUTO_RESTART_ENV] ?? '').split(',').filter(Boolean)),
+    statusTable: env[Env.STATUS_TABLE],
+    stage: env[Env.STAGE],
+    autoRestart: new Set(env[Env.AUTO_RESTART].split(',').filter(Boolean)),
     log: logger,
   };
   return deps;

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeChannelCommand, type MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OperatorRoutes, routeKey } from '../shared/contract';
 import { type Log, type Notifier, notify } from '../shared/notify';
 import type { ChannelEntry, Registry } from '../shared/registry';
 import { readStatus } from '../shared/status';
@@ -117,7 +118,7 @@ export async function checkIdleChannels(deps: IdleStopDeps, now = Date.now()): P
           subject: `OnAir ${deps.stage}: channel ${channelId} stopped after ${minutes} idle minutes`,
           text:
             `Channel ${channelId} was RUNNING without input for ${minutes} minutes and has been stopped to save cost.\n` +
-            'Start it again with POST /channels/{id}/start; set autoStopIdleMinutes to 0 in the config to turn this off.',
+            `Start it again with ${routeKey(OperatorRoutes.START_CHANNEL)}; set autoStopIdleMinutes to 0 in the config to turn this off.`,
         });
       } else {
         deps.log.info('channel kept running', { channelId, reason: decision.reason });

@@ -5,15 +5,11 @@ import {
   secretsManagerClient,
   snsClient,
 } from '../shared/clients';
-import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
+import { Env, IDLE_STOP_ENV, readEnv } from '../shared/contract';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import { STATUS_TABLE_ENV } from '../shared/status';
 import * as z from '../shared/zod';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
-
-export const IDLE_MINUTES_ENV = 'ONAIR_IDLE_MINUTES';
-export const STAGE_ENV = 'ONAIR_STAGE';
 
 const medialive = mediaLiveClient({ maxAttempts: 4 });
 const cloudwatch = cloudWatchClient({ maxAttempts: 4 });
@@ -25,21 +21,23 @@ const idleMinutes = z.record(z.string(), z.int().check(z.minimum(0)));
 
 let deps: IdleStopDeps | undefined;
 function dependencies(): IdleStopDeps {
-  deps = deps ?? {
+  if (deps) return deps;
+  const env = readEnv(IDLE_STOP_ENV);
+  deps = {
     medialive,
     cloudwatch,
     ddb,
     notifier: {
       sns,
-      topicArn: process.env[TOPIC_ARN_ENV] ?? '',
+      topicArn: env[Env.TOPIC_ARN],
       secrets,
-      webhookSecretArn: process.env[WEBHOOK_SECRET_ENV],
+      webhookSecretArn: env[Env.WEBHOOK_SECRET_ARN],
       log: logger,
     },
     registry: loadRegistry(),
-    idleMinutes: idleMinutes.parse(JSON.parse(process.env[IDLE_MINUTES_ENV] ?? '{}')),
-    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
-    stage: process.env[STAGE_ENV] ?? '',
+    idleMinutes: idleMinutes.parse(JSON.parse(env[Env.IDLE_MINUTES])),
+    statusTable: env[Env.STATUS_TABLE],
+    stage: env[Env.STAGE],
     log: logger,
   };
   return deps;

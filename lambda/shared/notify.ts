@@ -5,9 +5,6 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 /** The logging a domain function needs (a Powertools Logger). */
 export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-export const TOPIC_ARN_ENV = 'ONAIR_TOPIC_ARN';
-export const WEBHOOK_SECRET_ENV = 'ONAIR_WEBHOOK_SECRET_ARN';
-
 export interface Notifier {
   readonly sns: SNSClient;
   readonly topicArn: string;

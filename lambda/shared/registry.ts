@@ -1,7 +1,8 @@
+import { Env } from './contract';
 import { NotFound } from './errors';
 import * as z from './zod';
 
-/** What a function knows about one channel; written at synth into ONAIR_CHANNELS. */
+/** What a function knows about one channel; written at synth into {@link Env.CHANNELS}. */
 export const channelEntry = z.object({
   /** MediaLive channel id. */
   ml: z.string().check(z.minLength(1)),
@@ -20,12 +21,10 @@ export type ChannelEntry = z.infer<typeof channelEntry>;
 export const registrySchema = z.record(z.string(), channelEntry);
 export type Registry = z.infer<typeof registrySchema>;
 
-export const REGISTRY_ENV = 'ONAIR_CHANNELS';
-
 /** Parses the registry from the environment (throws on a deployment error, not a request error). */
 export function loadRegistry(env: NodeJS.ProcessEnv = process.env): Registry {
-  const raw = env[REGISTRY_ENV];
-  if (raw === undefined) throw new Error(`${REGISTRY_ENV} is not set`);
+  const raw = env[Env.CHANNELS];
+  if (raw === undefined) throw new Error(`${Env.CHANNELS} is not set`);
   return registrySchema.parse(JSON.parse(raw));
 }
 

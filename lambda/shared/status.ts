@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { STATUS_TABLE_KEY } from './contract';
 
 /** One open MediaLive alert or CloudWatch alarm on a channel. */
 export interface OpenAlert {
@@ -42,7 +43,10 @@ export interface StatusRecord {
   readonly lastRestartAt?: number;
 }
 
-export const STATUS_TABLE_ENV = 'ONAIR_STATUS_TABLE';
+/** The key of a channel's status record. */
+export function statusKey(channelId: string): Record<string, string> {
+  return { [STATUS_TABLE_KEY]: channelId };
+}
 
 /** Alerts that mean the streamer's input is missing or undecodable (a restart does not fix these). */
 export function isInputAlert(type: string): boolean {
@@ -57,10 +61,11 @@ export async function readStatuses(
 ): Promise<Map<string, StatusRecord>> {
   const out = new Map<string, StatusRecord>();
   // BatchGetItem takes at most 100 keys; a deployment has at most 16 channels.
-  let keys: Record<string, unknown>[] = channelIds.map((channelId) => ({ channelId }));
+  let keys: Record<string, unknown>[] = channelIds.map(statusKey);
   for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
     const res = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-    for (const item of res.Responses?.[table] ?? []) out.set(String(item.channelId), item as StatusRecord);
+    for (const item of res.Responses?.[table] ?? [])
+      out.set(String(item[STATUS_TABLE_KEY]), item as StatusRecord);
     keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }
   return out;
@@ -72,6 +77,8 @@ export async function readStatus(
   table: string,
   channelId: string,
 ): Promise<StatusRecord | undefined> {
-  const res = await ddb.send(new GetCommand({ TableName: table, Key: { channelId }, ConsistentRead: true }));
+  const res = await ddb.send(
+    new GetCommand({ TableName: table, Key: statusKey(channelId), ConsistentRead: true }),
+  );
   return res.Item as StatusRecord | undefined;
 }

@@ -18,19 +18,11 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { apiStateOfEvent } from './channel-state';
+import { PENDING_ROTATION_TAG, STREAM_KEY_LENGTH } from './contract';
 import { type Destination, keyOfDestination, reportsNoKey, serverOf, servesKey } from './destinations';
 import { Conflict, ServiceUnavailable } from './errors';
 import type { ChannelEntry } from './registry';
 
-/**
- * Tag on the stream-key secret that records an operator's rotation request made while the
- * channel was live (value: ISO time of the request). A tag, not a secret version: the
- * SecretString must stay the bare key (CloudFormation resolves it into the input), a tag
- * creates no version and needs no secret-value access to read, and no key is generated until
- * the channel is idle (a staged AWSPENDING version would make Secrets Manager treat a rotation
- * as in progress for as long as the channel stays live).
- */
-export const PENDING_TAG = 'onair:rotation-pending';
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
 export {
@@ -43,8 +35,6 @@ export {
 } from './destinations';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** 32 characters from 62 symbols ≈ 190 bits. */
-export const KEY_LENGTH = 32;
 
 export interface StreamKeyClients {
   readonly medialive: MediaLiveClient;
@@ -61,10 +51,10 @@ export interface KeyLogger {
 /** A new stream key: URL-safe (alphanumerics only, which every encoder accepts), ≈190 bits. */
 export function generateStreamKey(): string {
   let key = '';
-  while (key.length < KEY_LENGTH) {
-    for (const byte of randomBytes(KEY_LENGTH * 2)) {
+  while (key.length < STREAM_KEY_LENGTH) {
+    for (const byte of randomBytes(STREAM_KEY_LENGTH * 2)) {
       // Rejection sampling keeps the distribution uniform (248 = 4 × 62).
-      if (byte < 248 && key.length < KEY_LENGTH) key += KEY_ALPHABET[byte % KEY_ALPHABET.length];
+      if (byte < 248 && key.length < STREAM_KEY_LENGTH) key += KEY_ALPHABET[byte % KEY_ALPHABET.length];
     }
   }
   return key;
@@ -130,13 +120,22 @@ async function currentKey(secrets: SecretsManagerClient, secretArn: string): Pro
   return out.SecretString;
 }
 
-/** The value of the pending-rotation tag (the time of the request), or undefined when none is pending. */
+/**
+ * An operator's rotation request made while the channel was live is recorded as a tag on the
+ * secret ({@link PENDING_ROTATION_TAG}, value: ISO time of the request). A tag, not a secret
+ * version: the SecretString must stay the bare key (CloudFormation resolves it into the input),
+ * a tag creates no version and needs no secret-value access to read, and no key is generated
+ * until the channel is idle (a staged AWSPENDING version would make Secrets Manager treat a
+ * rotation as in progress for as long as the channel stays live).
+ *
+ * The tag's value (the time of the request), or undefined when none is pending.
+ */
 export async function pendingTagValue(
   secrets: SecretsManagerClient,
   secretArn: string,
 ): Promise<string | undefined> {
   const out = await secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));
-  return (out.Tags ?? []).find((t) => t.Key === PENDING_TAG)?.Value;
+  return (out.Tags ?? []).find((t) => t.Key === PENDING_ROTATION_TAG)?.Value;
 }
 
 export async function isRotationPending(secrets: SecretsManagerClient, secretArn: string): Promise<boolean> {
@@ -568,13 +567,13 @@ export async function markPending(
 ): Promise<string> {
   const value = at.toISOString();
   await secrets.send(
-    new TagResourceCommand({ SecretId: secretArn, Tags: [{ Key: PENDING_TAG, Value: value }] }),
+    new TagResourceCommand({ SecretId: secretArn, Tags: [{ Key: PENDING_ROTATION_TAG, Value: value }] }),
   );
   return value;
 }
 
 export async function clearPending(secrets: SecretsManagerClient, secretArn: string): Promise<void> {
-  await secrets.send(new UntagResourceCommand({ SecretId: secretArn, TagKeys: [PENDING_TAG] }));
+  await secrets.send(new UntagResourceCommand({ SecretId: secretArn, TagKeys: [PENDING_ROTATION_TAG] }));
 }
 
 /**

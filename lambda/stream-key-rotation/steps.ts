@@ -5,6 +5,7 @@ import {
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { PENDING_ROTATION_TAG } from '../shared/contract';
 import type { ChannelEntry } from '../shared/registry';
 import {
   AWSCURRENT,
@@ -15,7 +16,6 @@ import {
   inputSecurityGroups,
   type KeyLogger,
   keyOfDestination,
-  PENDING_TAG,
   reportsNoKey,
   type StreamKeyClients,
   unstage,
@@ -74,7 +74,7 @@ async function stages(ctx: StepContext, req: RotationRequest): Promise<SecretSta
     stagesOfToken: map[req.token],
     currentVersion,
     pendingVersion,
-    pendingTag: (out.Tags ?? []).find((t) => t.Key === PENDING_TAG)?.Value,
+    pendingTag: (out.Tags ?? []).find((t) => t.Key === PENDING_ROTATION_TAG)?.Value,
   };
 }
 

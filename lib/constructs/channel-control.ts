@@ -10,6 +10,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { Env, OperatorRoutes, type Route } from '../../lambda/shared/contract';
 import { AppFunction } from './app-function';
 import type { ControlApi } from './control-api';
 import type { LiveChannel } from './live-channel';
@@ -76,9 +77,9 @@ export class ChannelControl extends Construct {
       entry: 'channel-control',
       description: 'OnAir operator API: list channels, status, start, stop',
       environment: {
-        ONAIR_CHANNELS: props.channelRegistry,
-        ONAIR_STATUS_TABLE: props.statusTable.tableName,
-        ONAIR_PLAYBACK_DOMAIN: props.playbackDomain,
+        [Env.CHANNELS]: props.channelRegistry,
+        [Env.STATUS_TABLE]: props.statusTable.tableName,
+        [Env.PLAYBACK_DOMAIN]: props.playbackDomain,
       },
       timeout: Duration.seconds(29),
     });
@@ -93,10 +94,12 @@ export class ChannelControl extends Construct {
       new iam.PolicyStatement({ actions: ['medialive:DescribeInput'], resources: inputArns }),
     );
     props.statusTable.grantReadData(control);
-    props.api.addOperatorRoute('ListChannels', apigw.HttpMethod.GET, '/channels', control);
-    props.api.addOperatorRoute('ChannelStatus', apigw.HttpMethod.GET, '/channels/{id}/status', control);
-    props.api.addOperatorRoute('StartChannel', apigw.HttpMethod.POST, '/channels/{id}/start', control);
-    props.api.addOperatorRoute('StopChannel', apigw.HttpMethod.POST, '/channels/{id}/stop', control);
+    const route = (id: string, r: Route) =>
+      props.api.addOperatorRoute(id, apigw.HttpMethod[r.method], r.path, control);
+    route('ListChannels', OperatorRoutes.LIST_CHANNELS);
+    route('ChannelStatus', OperatorRoutes.CHANNEL_STATUS);
+    route('StartChannel', OperatorRoutes.START_CHANNEL);
+    route('StopChannel', OperatorRoutes.STOP_CHANNEL);
 
     // Idle auto-stop.
     const idleMinutes = Object.fromEntries(
@@ -106,12 +109,12 @@ export class ChannelControl extends Construct {
       entry: 'idle-stop',
       description: 'OnAir idle auto-stop: stops channels RUNNING without input for their idle window',
       environment: {
-        ONAIR_CHANNELS: props.channelRegistry,
-        ONAIR_IDLE_MINUTES: JSON.stringify(idleMinutes),
-        ONAIR_STATUS_TABLE: props.statusTable.tableName,
-        ONAIR_TOPIC_ARN: props.topic.topicArn,
-        ONAIR_STAGE: props.stage,
-        ...(props.webhookSecret ? { ONAIR_WEBHOOK_SECRET_ARN: props.webhookSecret.secretArn } : {}),
+        [Env.CHANNELS]: props.channelRegistry,
+        [Env.IDLE_MINUTES]: JSON.stringify(idleMinutes),
+        [Env.STATUS_TABLE]: props.statusTable.tableName,
+        [Env.TOPIC_ARN]: props.topic.topicArn,
+        [Env.STAGE]: props.stage,
+        ...(props.webhookSecret ? { [Env.WEBHOOK_SECRET_ARN]: props.webhookSecret.secretArn } : {}),
       },
       // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
       // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5

@@ -8,15 +8,13 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Env, OperatorRoutes, PENDING_ROTATION_TAG } from '../../lambda/shared/contract';
 import { AppFunction } from './app-function';
 import type { ControlApi } from './control-api';
 import type { LiveChannel } from './live-channel';
 
 /** Secrets Manager allows rotation every 1 to 1000 days; the config allows up to a year. */
 export const MAX_ROTATE_EVERY_DAYS = 365;
-
-/** The only tag the functions may set or remove on a stream-key secret (lambda/shared/stream-key.ts PENDING_TAG). */
-export const PENDING_TAG_KEY = 'onair:rotation-pending';
 
 /** Below the HTTP API's 30-second integration timeout, so the API never answers for a function still rotating. */
 export const ROTATE_FUNCTION_TIMEOUT = Duration.seconds(25);
@@ -66,7 +64,7 @@ export class StreamKeys extends Construct {
     }
     if (props.channels.length === 0) throw new Error('stream keys need at least one channel');
 
-    const environment = { ONAIR_CHANNELS: props.channelRegistry };
+    const environment = { [Env.CHANNELS]: props.channelRegistry };
     const inputArns = props.channels.map((c) => c.ingest.input.attrArn);
     // UpdateInput names the input's security groups again (so they stay attached): authorize
     // the groups too, in case MediaLive checks the attach against them.
@@ -166,16 +164,18 @@ export class StreamKeys extends Construct {
       ],
     });
 
+    const ingest = OperatorRoutes.GET_INGEST;
+    const rotate = OperatorRoutes.ROTATE_STREAM_KEY;
     props.controlApi.addOperatorRoute(
       'GetIngest',
-      apigw.HttpMethod.GET,
-      '/channels/{id}/ingest',
+      apigw.HttpMethod[ingest.method],
+      ingest.path,
       this.ingestFunction.function,
     );
     props.controlApi.addOperatorRoute(
       'RotateStreamKey',
-      apigw.HttpMethod.POST,
-      '/channels/{id}/stream-key',
+      apigw.HttpMethod[rotate.method],
+      rotate.path,
       this.rotateFunction.function,
     );
 
@@ -239,7 +239,7 @@ function grantPendingTag(fn: AppFunction, actions: string[], resources: string[]
     new iam.PolicyStatement({
       actions,
       resources,
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PENDING_TAG_KEY] } },
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PENDING_ROTATION_TAG] } },
     }),
   );
 }

@@ -1,12 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { NETWORK_IN_THRESHOLD_MBPS } from '../../lambda/idle-stop/decide';
+import { INPUT_PRESENT_MBPS } from '../../lambda/shared/contract';
 import { loadConfig } from '../../lib/config/load';
-import {
-  ALARMS_PER_CHANNEL,
-  ALARMS_PER_PIPELINE,
-  alarmCount,
-  INPUT_PRESENT_MBPS,
-} from '../../lib/constructs/alarms';
+import { ALARMS_PER_CHANNEL, ALARMS_PER_PIPELINE, alarmCount } from '../../lib/constructs/alarms';
 import { synthOnAir, testConfig } from '../helpers';
 
 const STANDARD = {
@@ -200,8 +195,11 @@ describe('alarms', () => {
       ]);
     });
 
-    test('the input threshold is the idle-stop one', () => {
-      expect(INPUT_PRESENT_MBPS).toBe(NETWORK_IN_THRESHOLD_MBPS);
+    test("the input threshold is the contract's (idle auto-stop uses the same)", () => {
+      const { metrics } = ingressAlarm('studio');
+      expect(metrics.find((m) => m.Expression)?.Expression).toContain(
+        `FILL(netin0, 0) > ${INPUT_PRESENT_MBPS} `,
+      );
     });
 
     test('never fewer than 3 breaching minutes (MediaPackage publishes the newest minute late)', () => {

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { PENDING_TAG } from '../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../lambda/shared/contract';
 import { ControlApi } from '../../lib/constructs/control-api';
-import { PENDING_TAG_KEY, StreamKeys } from '../../lib/constructs/stream-keys';
+import { StreamKeys } from '../../lib/constructs/stream-keys';
 import { synthOnAir, testApp, testConfig } from '../helpers';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -71,8 +71,8 @@ describe('default config (no scheduled rotation)', () => {
     });
   });
 
-  test('the IAM tag condition names the tag the functions write', () => {
-    expect(PENDING_TAG_KEY).toBe(PENDING_TAG);
+  test('the IAM tag condition names the tag the functions write, whose name never changes (secrets carry it)', () => {
+    expect(PENDING_TAG_ONLY['ForAllValues:StringEquals']['aws:TagKeys']).toEqual([PENDING_ROTATION_TAG]);
   });
 
   test('the ingest function may only describe this input/channel and read this secret', () => {

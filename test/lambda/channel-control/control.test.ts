@@ -136,7 +136,8 @@ describe('POST /channels/{id}/start', () => {
     expect(r.status).toBe(400);
     expect(r.body).toEqual({
       error: 'BadRequest',
-      message: 'invalid path: id: expected a channel id (slug)',
+      message:
+        'invalid path: id: expected a channel id (2-32 characters, a-z 0-9 and "-", starting with a letter)',
     });
     expect(ml).not.toHaveReceivedAnyCommand();
   });

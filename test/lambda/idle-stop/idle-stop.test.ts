@@ -10,9 +10,9 @@ import {
   type IdleStatus,
   type InputSample,
   isNoInputAlert,
-  NETWORK_IN_THRESHOLD_MBPS,
 } from '../../../lambda/idle-stop/decide';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
+import { INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { OpenAlert } from '../../../lambda/shared/status';
 import { awsError, quietLogger, REGISTRY } from '../fixtures';
 
@@ -199,7 +199,7 @@ describe('idle decision table', () => {
     ],
     [
       'NetworkIn at the noise threshold counts as no input',
-      { ...base, samples: samples(30, { networkInMbps: NETWORK_IN_THRESHOLD_MBPS }) },
+      { ...base, samples: samples(30, { networkInMbps: INPUT_PRESENT_MBPS }) },
       'idle',
       true,
     ],

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/ingest/index';
-import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { OPERATOR } from '../../support/api';
 import { awsError, captureLogs, logEntry, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
 import { ingestRequest } from '../stream-key-requests';
@@ -33,7 +33,9 @@ beforeEach(() => {
   });
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.RUNNING });
   sm.on(GetSecretValueCommand).resolves({ SecretString: KEY });
-  sm.on(DescribeSecretCommand).resolves({ Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }] });
+  sm.on(DescribeSecretCommand).resolves({
+    Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+  });
 });
 
 test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCURRENT key', async () => {

@@ -16,7 +16,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { handler } from '../../../lambda/stream-key-events/index';
 import { stateChangeFromExample } from '../medialive-events';
 import { awsError, CHANNEL_ARN, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
@@ -31,7 +31,7 @@ function stateChange(state: string, arn = CHANNEL_ARN, pipelinesRunning = 0): un
 
 function pendingTag(tagged: boolean): void {
   sm.on(DescribeSecretCommand).resolves({
-    Tags: tagged ? [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }] : [],
+    Tags: tagged ? [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }] : [],
   });
 }
 
@@ -70,7 +70,7 @@ test('a pending rotation is applied when the channel stops and DescribeChannel s
   });
   expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
     SecretId: SECRET_ARN,
-    TagKeys: [PENDING_TAG],
+    TagKeys: [PENDING_ROTATION_TAG],
   });
 });
 

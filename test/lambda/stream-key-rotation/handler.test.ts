@@ -15,7 +15,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { handler } from '../../../lambda/stream-key-rotation/index';
 import { awsError, captureLogs, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
 
@@ -278,7 +278,7 @@ describe('finishSecret', () => {
   });
 
   test('moves AWSCURRENT from the current version (compare-and-swap) and clears a pending request', async () => {
-    describe_(['AWSPENDING'], [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }]);
+    describe_(['AWSPENDING'], [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }]);
     sm.on(UpdateSecretVersionStageCommand).resolves({});
     sm.on(UntagResourceCommand).resolves({});
 
@@ -298,7 +298,7 @@ describe('finishSecret', () => {
     });
     expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
       SecretId: SECRET_ARN,
-      TagKeys: [PENDING_TAG],
+      TagKeys: [PENDING_ROTATION_TAG],
     });
   });
 
@@ -307,14 +307,17 @@ describe('finishSecret', () => {
       .resolvesOnce({
         RotationEnabled: true,
         VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
-        Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+        Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
       })
       .resolvesOnce({
         RotationEnabled: true,
         VersionIdsToStages: { 'v-old': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
-        Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+        Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
       })
-      .resolves({ RotationEnabled: true, Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T11:00:00.000Z' }] });
+      .resolves({
+        RotationEnabled: true,
+        Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T11:00:00.000Z' }],
+      });
     sm.on(UpdateSecretVersionStageCommand).resolves({});
 
     await handler(rotationEvent('finishSecret'));

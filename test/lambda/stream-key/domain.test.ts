@@ -15,10 +15,10 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
 import {
   destinationsFor,
   generateStreamKey,
-  KEY_LENGTH,
   requestRotation,
   rotationToken,
   withConflictRetry,
@@ -39,8 +39,8 @@ beforeEach(() => {
 test('keys are 32 URL-safe characters (≈190 bits) and differ every time', () => {
   const keys = new Set(Array.from({ length: 200 }, generateStreamKey));
   expect(keys.size).toBe(200);
-  for (const k of keys) expect(k).toMatch(new RegExp(`^[A-Za-z0-9]{${KEY_LENGTH}}$`));
-  expect(KEY_LENGTH * Math.log2(62)).toBeGreaterThanOrEqual(128);
+  for (const k of keys) expect(k).toMatch(new RegExp(`^[A-Za-z0-9]{${STREAM_KEY_LENGTH}}$`));
+  expect(STREAM_KEY_LENGTH * Math.log2(62)).toBeGreaterThanOrEqual(128);
 });
 
 test('the rotation token is a UUID derived from the current version (racers share it)', () => {

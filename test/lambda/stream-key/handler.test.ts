@@ -17,7 +17,8 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_TAG, rotationToken } from '../../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
+import { rotationToken } from '../../../lambda/shared/stream-key';
 import { handler } from '../../../lambda/stream-key/index';
 import { OPERATOR } from '../../support/api';
 import {
@@ -91,7 +92,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
     const fake = secretsWithCurrent();
     sm.on(DescribeSecretCommand).resolves({
-      Tags: [{ Key: PENDING_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+      Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
     });
 
     const { result: res, logs } = await captureLogs(() => handler(rotateRequest('main')));
@@ -149,7 +150,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
     // The request recorded earlier (tag unchanged during the rotation) is satisfied.
     expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
       SecretId: SECRET_ARN,
-      TagKeys: [PENDING_TAG],
+      TagKeys: [PENDING_ROTATION_TAG],
     });
     expect(logs).toContain('stream key rotated');
     expect(logs).not.toContain(key);
@@ -307,7 +308,7 @@ describe('failure matrix', () => {
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 3);
     expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
       SecretId: SECRET_ARN,
-      Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
+      Tags: [{ Key: PENDING_ROTATION_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
     });
     expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
       VersionStage: 'AWSPENDING',
@@ -358,7 +359,7 @@ describe('failure matrix', () => {
     expect(sm.commandCalls(UpdateSecretVersionStageCommand).length).toBeGreaterThan(1);
     expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
       SecretId: SECRET_ARN,
-      Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
+      Tags: [{ Key: PENDING_ROTATION_TAG, Value: expect.stringMatching(/^\d{4}-/) }],
     });
   });
 
@@ -411,7 +412,7 @@ describe('a channel that is not IDLE', () => {
       expect(ml).toHaveReceivedCommandTimes(DescribeChannelCommand, 2);
       expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
         SecretId: SECRET_ARN,
-        Tags: [{ Key: PENDING_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],
+        Tags: [{ Key: PENDING_ROTATION_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],
       });
     },
   );

@@ -2,13 +2,13 @@ import 'aws-sdk-client-mock-jest';
 import { ChannelState, MediaLiveClient, UpdateInputCommand } from '@aws-sdk/client-medialive';
 import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
 import {
   applyPendingRotation,
   ChannelNotIdleYet,
   DEADLINE_MARGIN_MS,
   ingestDetails,
-  PENDING_TAG,
   PROMOTION_ATTEMPTS,
   requestRotation,
   rotationToken,
@@ -97,7 +97,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
     const staged = w.valueOf('AWSPENDING') as string;
     expect(w.inputKeys()).toEqual([staged, staged]);
     expect(w.valueOf('AWSCURRENT')).toBe(OLD_KEY);
-    expect(w.tags.has(PENDING_TAG)).toBe(true);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
 
     // GET …/ingest never serves a key the input rejects: it says so and shows the input's key.
     const details = await ingestDetails(clients, 'main', entry);
@@ -110,7 +110,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
     expect(second.statusCode).toBe(200);
     expect(w.valueOf('AWSCURRENT')).toBe(staged); // rolled forward: the same key, no third one
     expectConsistent(w);
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
     expect(w.versionWith('AWSPENDING')).toBeUndefined();
     expect(
       JSON.parse(second.body as string).endpoints.map((e: { streamKey: string }) => e.streamKey),
@@ -132,7 +132,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
 
     expect(w.valueOf('AWSCURRENT')).toBe(staged);
     expectConsistent(w);
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
   });
 
   test('UpdateInput took effect but its response was lost: the input is read back and the key promoted', async () => {
@@ -197,7 +197,7 @@ describe('B: a request made while the channel is stopping', () => {
 
     expect(out.rotated).toBe(true);
     expect(w.count('TagResource')).toBe(1);
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
     expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
     expectConsistent(w);
   });
@@ -206,7 +206,7 @@ describe('B: a request made while the channel is stopping', () => {
     const w = world(ChannelState.STOPPING, ChannelState.STOPPING);
     const out = await requestRotation(clients, 'main', entry, opts);
     expect(out).toEqual({ rotated: false, pending: true, state: 'STOPPING' });
-    expect(w.tags.has(PENDING_TAG)).toBe(true);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
     expect(w.count('UpdateInput')).toBe(0);
   });
 });
@@ -220,7 +220,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['retry-after']).toBe('10');
     expect(JSON.parse(res.body as string)).not.toHaveProperty('pending');
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
     expect(w.versionWith('AWSPENDING')).toBeUndefined();
     expect(w.valueOf('AWSCURRENT')).toBe(OLD_KEY);
     expectConsistent(w);
@@ -234,7 +234,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
 
     expect(res.statusCode).toBe(409);
     expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'STARTING' });
-    expect(w.tags.has(PENDING_TAG)).toBe(true);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
     expect(w.versionWith('AWSPENDING')).toBeUndefined(); // a RotationSchedule change would not be blocked
     expectConsistent(w);
 
@@ -243,7 +243,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
       applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
     ).resolves.toBe('rotated');
     expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
     expectConsistent(w);
   });
 
@@ -252,7 +252,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
     const res = await handler(rotateRequest('main'));
     expect(res.statusCode).toBe(503);
     expect(w.versionWith('AWSPENDING')).toBeUndefined();
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
     expectConsistent(w);
   });
 });
@@ -260,17 +260,17 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
 describe('D: a stop event that DescribeChannel does not show yet', () => {
   test('STOPPED event but the channel is STOPPING → throws (Lambda retries), nothing changed', async () => {
     const w = world(ChannelState.STOPPING);
-    w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     await expect(
       applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
     ).rejects.toBeInstanceOf(ChannelNotIdleYet);
     expect(w.count('UpdateInput')).toBe(0);
-    expect(w.tags.has(PENDING_TAG)).toBe(true);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
   });
 
   test('a RUNNING event on a running channel just waits', async () => {
     const w = world(ChannelState.RUNNING);
-    w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     await expect(
       applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'RUNNING' }),
     ).resolves.toBe('not-idle');
@@ -280,30 +280,30 @@ describe('D: a stop event that DescribeChannel does not show yet', () => {
 describe('E: the state-change handler never clears a newer request', () => {
   test('a request recorded during the rotation keeps its tag', async () => {
     const w = world();
-    w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     // An operator POSTs while the handler is between UpdateInput and untagging.
-    w.on('UpdateInput', () => w.tags.set(PENDING_TAG, '2026-11-25T10:00:05.000Z'));
+    w.on('UpdateInput', () => w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:05.000Z'));
 
     await expect(
       applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
     ).resolves.toBe('rotated');
 
-    expect(w.tags.get(PENDING_TAG)).toBe('2026-11-25T10:00:05.000Z');
+    expect(w.tags.get(PENDING_ROTATION_TAG)).toBe('2026-11-25T10:00:05.000Z');
     expect(w.count('UntagResource')).toBe(0);
   });
 
   test('an unchanged tag is cleared', async () => {
     const w = world();
-    w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     await applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' });
-    expect(w.tags.has(PENDING_TAG)).toBe(false);
+    expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
   });
 });
 
 describe('F: a rotation that succeeded is reported as such', () => {
   test('untagging fails → 200 with the installed key and rotationPending: true', async () => {
     const w = world().fail('UntagResource', awsError('InternalServiceError', 'server', 500));
-    w.tags.set(PENDING_TAG, '2026-11-25T10:00:00.000Z');
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
 
     const res = await handler(rotateRequest('main'));
 
