@@ -52,11 +52,5 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   }
 }
 
-// lambda/shared/http.ts takes a minimal logger shape; adapt Powertools' variadic signature.
-const httpLog = {
-  error: (msg: string, extra?: object) => logger.error(msg, { ...extra }),
-  warn: (msg: string, extra?: object) => logger.warn(msg, { ...extra }),
-};
-
-export const handler = httpHandler(httpLog, route);
+export const handler = httpHandler(route);
 export { ddb, medialive };

@@ -8,7 +8,7 @@ import {
 import { GONE_STATES } from '../shared/channel-state';
 import { DEPLOYMENT_TAG } from '../shared/contract';
 import { fromAwsError } from '../shared/errors';
-import type { Log } from '../shared/notify';
+import type { Log } from '../shared/powertools';
 import * as z from '../shared/zod';
 
 export enum LifecycleKind {

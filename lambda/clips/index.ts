@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mediaPackageClient } from '../shared/clients';
 import { CLIPS_ENV, Env, OperatorRoutes, readEnv, routeKey } from '../shared/contract';
 import { NotFound } from '../shared/errors';
@@ -30,11 +30,7 @@ function dependencies() {
 
 const clipPath = z.extend(channelPath, { clipId: clipIdSchema });
 
-async function route(
-  event: APIGatewayProxyEventV2,
-  context?: Context,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  if (context) logger.addContext(context);
+async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const d = dependencies();
   switch (event.routeKey) {
     case routeKey(OperatorRoutes.CREATE_CLIP): {
@@ -59,5 +55,5 @@ async function route(
   }
 }
 
-export const handler = httpHandler(logger, route);
+export const handler = httpHandler(route);
 export { mediapackage };

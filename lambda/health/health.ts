@@ -13,7 +13,8 @@ import {
   TRANSITIONAL_STATES,
 } from '../shared/channel-state';
 import { CDN_ALARM_SCOPE, parseAlarmDescription } from '../shared/contract';
-import { type Log, type Notification, type Notifier, notify } from '../shared/notify';
+import { type Notification, type Notifier, notify } from '../shared/notify';
+import type { Log } from '../shared/powertools';
 import type { Registry } from '../shared/registry';
 import { isInputAlert, type LastAlert, type OpenAlert, statusKey } from '../shared/status';
 import type { AlarmMessage, AlertEvent, StateChangeEvent } from './events';

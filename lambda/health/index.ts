@@ -1,6 +1,6 @@
 import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClient } from '../shared/clients';
 import { Env, HEALTH_ENV, readEnv } from '../shared/contract';
-import { logger } from '../shared/powertools';
+import { logger, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import { alarmMessage, healthEvent } from './events';
 import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
@@ -34,7 +34,7 @@ function dependencies(): HealthDeps {
 }
 
 /** EventBridge (MediaLive state changes and alerts) and SNS (CloudWatch alarms) in, status record and notifications out. */
-export async function handler(event: unknown): Promise<void> {
+export const handler = withLambdaContext(async (event: unknown): Promise<void> => {
   const parsed = healthEvent.safeParse(event);
   if (!parsed.success) {
     // Not retryable: a malformed event would fail the same way again.
@@ -60,6 +60,6 @@ export async function handler(event: unknown): Promise<void> {
   }
   if (e['detail-type'] === 'MediaLive Channel State Change') await onStateChange(d, e);
   else await onAlert(d, e);
-}
+});
 
 export { ddb, medialive, secrets, sns };

@@ -6,7 +6,8 @@ import {
 import { DescribeChannelCommand, type MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OperatorRoutes, routeKey } from '../shared/contract';
-import { type Log, type Notifier, notify } from '../shared/notify';
+import { type Notifier, notify } from '../shared/notify';
+import type { Log } from '../shared/powertools';
 import type { ChannelEntry, Registry } from '../shared/registry';
 import { readStatus } from '../shared/status';
 import { decideIdle, type IdleDecision, type InputSample } from './decide';

@@ -6,7 +6,7 @@ import {
   snsClient,
 } from '../shared/clients';
 import { Env, IDLE_STOP_ENV, readEnv } from '../shared/contract';
-import { countMetric, logger, OnAirMetric } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
 import * as z from '../shared/zod';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
@@ -44,10 +44,10 @@ function dependencies(): IdleStopDeps {
 }
 
 /** Runs every 5 minutes (EventBridge schedule); the event carries nothing this function needs. */
-export async function handler(): Promise<{ channels: ChannelOutcome[] }> {
+export const handler = withLambdaContext(async (): Promise<{ channels: ChannelOutcome[] }> => {
   const channels = await checkIdleChannels(dependencies());
   for (const c of channels) if (c.stopped) countMetric(OnAirMetric.CHANNELS_AUTO_STOPPED, c.channelId);
   return { channels };
-}
+});
 
 export { cloudwatch, ddb, medialive, secrets, sns };

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler, iamCaller, json, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
@@ -10,8 +10,7 @@ const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() 
 let registry: Registry | undefined;
 
 /** GET /channels/{id}/ingest → what OBS needs: RTMP server URL(s) and the stream key. */
-export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2, context?: Context) => {
-  if (context) logger.addContext(context);
+export const handler = httpHandler(async (event: APIGatewayProxyEventV2) => {
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   registry ??= loadRegistry();
   const details = await ingestDetails(clients, id, channelOf(registry, id));

@@ -13,6 +13,7 @@ import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors'
 import { json, jsonBody, parseWith, routeParam } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
 import { channelId as channelIdSchema, emptyBody } from '../shared/params';
+import type { Log } from '../shared/powertools';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
@@ -116,7 +117,7 @@ export interface SessionDeps {
   /** The origin-verify header value CloudFront sends (read once per container, only for bound sessions). */
   readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
-  readonly log: { info(msg: string, extra?: object): void };
+  readonly log: Log;
 }
 
 /** The channel a session request names: literal routes carry it in the route key, not in pathParameters. */

@@ -21,6 +21,7 @@ import { apiStateOfEvent } from './channel-state';
 import { PENDING_ROTATION_TAG, STREAM_KEY_LENGTH } from './contract';
 import { type Destination, keyOfDestination, reportsNoKey, serverOf, servesKey } from './destinations';
 import { Conflict, ServiceUnavailable } from './errors';
+import type { Log } from './powertools';
 import type { ChannelEntry } from './registry';
 
 export const AWSCURRENT = 'AWSCURRENT';
@@ -39,13 +40,6 @@ const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 export interface StreamKeyClients {
   readonly medialive: MediaLiveClient;
   readonly secrets: SecretsManagerClient;
-}
-
-/** Logging surface used here; never given a key. */
-export interface KeyLogger {
-  info(msg: string, ...extra: Record<string, unknown>[]): void;
-  warn(msg: string, ...extra: Record<string, unknown>[]): void;
-  error(msg: string, ...extra: Record<string, unknown>[]): void;
 }
 
 /** A new stream key: URL-safe (alphanumerics only, which every encoder accepts), ≈190 bits. */
@@ -301,7 +295,7 @@ export const PROMOTION_ATTEMPTS = 6;
 const PROMOTION_BASE_DELAY_MS = 200;
 
 export interface RotateOptions {
-  readonly logger: KeyLogger;
+  readonly logger: Log;
   /** Backoff sleep (tests pass a no-op). */
   readonly sleep?: (ms: number) => Promise<void>;
   /**
@@ -470,7 +464,7 @@ export async function unstage(
   channelId: string,
   secretArn: string,
   versionId: string,
-  logger: KeyLogger,
+  logger: Log,
 ): Promise<void> {
   try {
     await secrets.send(
@@ -586,7 +580,7 @@ export async function clearPendingIf(
   secretArn: string,
   seen: string | undefined,
   channelId: string,
-  logger: KeyLogger,
+  logger: Log,
 ): Promise<boolean> {
   try {
     const now = await pendingTagValue(secrets, secretArn);

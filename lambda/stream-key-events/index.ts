@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
-import { countMetric, logger, OnAirMetric } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import { applyPendingRotation } from '../shared/stream-key';
 import * as z from '../shared/zod';
@@ -33,35 +33,35 @@ export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
  * throws, like every error, so Lambda's asynchronous retries try again (then the dead-letter
  * queue keeps the event).
  */
-export async function handler(
-  event: unknown,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<{ channelId?: string; result: string }> {
-  if (context && 'awsRequestId' in context) logger.addContext(context as Context);
-  const parsed = stateChangeEvent.safeParse(event);
-  if (!parsed.success) {
-    logger.warn('ignoring an event that is not a MediaLive channel state change');
-    return { result: 'ignored' };
-  }
-  registry ??= loadRegistry();
-  const channelId = channelIdOfArn(registry, parsed.data.detail.channel_arn);
-  const entry = channelId === undefined ? undefined : registry[channelId];
-  if (channelId === undefined || entry === undefined) {
-    logger.warn('state change of a channel outside this deployment', { arn: parsed.data.detail.channel_arn });
-    return { result: 'unknown-channel' };
-  }
-  let result: string;
-  try {
-    result = await applyPendingRotation(clients, channelId, entry, {
-      logger,
-      eventState: parsed.data.detail.state,
-      eventPipelinesRunning: parsed.data.detail.pipelines_running_count,
-      remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
-    });
-  } catch (err) {
-    throw redactedFailure(err, logger, { channelId, eventState: parsed.data.detail.state });
-  }
-  if (result === 'rotated') countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);
-  logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
-  return { channelId, result };
-}
+export const handler = withLambdaContext(
+  async (event: unknown, context?: Context): Promise<{ channelId?: string; result: string }> => {
+    const parsed = stateChangeEvent.safeParse(event);
+    if (!parsed.success) {
+      logger.warn('ignoring an event that is not a MediaLive channel state change');
+      return { result: 'ignored' };
+    }
+    registry ??= loadRegistry();
+    const channelId = channelIdOfArn(registry, parsed.data.detail.channel_arn);
+    const entry = channelId === undefined ? undefined : registry[channelId];
+    if (channelId === undefined || entry === undefined) {
+      logger.warn('state change of a channel outside this deployment', {
+        arn: parsed.data.detail.channel_arn,
+      });
+      return { result: 'unknown-channel' };
+    }
+    let result: string;
+    try {
+      result = await applyPendingRotation(clients, channelId, entry, {
+        logger,
+        eventState: parsed.data.detail.state,
+        eventPipelinesRunning: parsed.data.detail.pipelines_running_count,
+        remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+      });
+    } catch (err) {
+      throw redactedFailure(err, logger, { channelId, eventState: parsed.data.detail.state });
+    }
+    if (result === 'rotated') countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);
+    logger.info('channel state change handled', { channelId, eventState: parsed.data.detail.state, result });
+    return { channelId, result };
+  },
+);

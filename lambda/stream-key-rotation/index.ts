@@ -1,6 +1,6 @@
 import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
 import { redactedFailure } from '../shared/http';
-import { countMetric, logger, OnAirMetric } from '../shared/powertools';
+import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
 import { loadRegistry, type Registry } from '../shared/registry';
 import * as z from '../shared/zod';
 import { RotationRefused, RotationStep, runStep } from './steps';
@@ -20,7 +20,7 @@ export const rotationEvent = z.object({
  * finishSecret). The channel is found from the secret ARN in the registry. A refused step
  * throws: Secrets Manager marks the attempt failed and retries.
  */
-export async function handler(event: unknown): Promise<void> {
+export const handler = withLambdaContext(async (event: unknown): Promise<void> => {
   const parsed = rotationEvent.safeParse(event);
   if (!parsed.success) {
     logger.error('not a Secrets Manager rotation request', {
@@ -44,4 +44,4 @@ export async function handler(event: unknown): Promise<void> {
   } catch (err) {
     throw redactedFailure(err, logger, { channelId, step: Step });
   }
-}
+});

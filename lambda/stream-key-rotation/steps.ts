@@ -6,6 +6,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { PENDING_ROTATION_TAG } from '../shared/contract';
+import type { Log } from '../shared/powertools';
 import type { ChannelEntry } from '../shared/registry';
 import {
   AWSCURRENT,
@@ -14,7 +15,6 @@ import {
   clearPendingIf,
   generateStreamKey,
   inputSecurityGroups,
-  type KeyLogger,
   keyOfDestination,
   reportsNoKey,
   type StreamKeyClients,
@@ -39,7 +39,7 @@ export interface RotationRequest {
 
 export interface StepContext {
   readonly clients: StreamKeyClients;
-  readonly logger: KeyLogger;
+  readonly logger: Log;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 

@@ -15,8 +15,7 @@ let registry: Registry | undefined;
  * The rotation's retries are bounded by the function's remaining time (timeout 25 s, below the
  * HTTP API's 30 s), so the function is never cut off between UpdateInput and the promotion.
  */
-export const handler = httpHandler(logger, async (event: APIGatewayProxyEventV2, context?: Context) => {
-  if (context) logger.addContext(context);
+export const handler = httpHandler(async (event: APIGatewayProxyEventV2, context?: Context) => {
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(emptyBody, jsonBody(event), 'request body');
   registry ??= loadRegistry();

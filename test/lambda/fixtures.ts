@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { Registry } from '../../lambda/shared/registry';
 
 export const ACCOUNT = '111122223333';
@@ -34,4 +35,24 @@ export const quietLogger = new Logger({ serviceName: 'test', logLevel: 'SILENT' 
 /** An error shaped like the SDK's service exceptions. */
 export function awsError(name: string, status = 400, fault: 'client' | 'server' = 'client'): Error {
   return Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
+}
+
+/** A Lambda context as the Node.js runtime passes it (remaining time fixed unless overridden). */
+export function lambdaContext(overrides: Partial<Context> = {}): Context {
+  const functionName = 'onair-test-function';
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/12/01/[$LATEST]abcdef0123456789',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+    ...overrides,
+  };
 }

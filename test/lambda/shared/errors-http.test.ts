@@ -2,7 +2,7 @@ import { fromAwsError } from '../../../lambda/shared/errors';
 import { errorResponse, redact } from '../../../lambda/shared/http';
 import { awsError } from '../stream-key-fixtures';
 
-const logger = { error: jest.fn(), warn: jest.fn() };
+const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 const KEY = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
 beforeEach(() => jest.clearAllMocks());

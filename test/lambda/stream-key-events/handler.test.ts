@@ -18,6 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { handler } from '../../../lambda/stream-key-events/index';
+import { lambdaContext } from '../fixtures';
 import { stateChangeFromExample } from '../medialive-events';
 import { awsError, CHANNEL_ARN, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
 
@@ -179,7 +180,9 @@ test('the Lambda context bounds the rotation (remaining time is read)', async ()
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
   const getRemainingTimeInMillis = jest.fn(() => 50_000);
 
-  await expect(handler(stateChange('STOPPED'), { getRemainingTimeInMillis })).resolves.toMatchObject({
+  await expect(
+    handler(stateChange('STOPPED'), lambdaContext({ getRemainingTimeInMillis })),
+  ).resolves.toMatchObject({
     result: 'rotated',
   });
   expect(getRemainingTimeInMillis).toHaveBeenCalled();
