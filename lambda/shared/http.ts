@@ -100,25 +100,6 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/**
- * For functions invoked by AWS services (not HTTP): logs an error with its message redacted and
- * returns an error with the same name and the redacted message, so the runtime's own error log (which prints the
- * thrown message) never shows what an AWS message echoed. Retries and dead-letter queues still
- * see a failure.
- */
-export function redactedFailure(
-  err: unknown,
-  log: Pick<Log, 'error'>,
-  attributes: Record<string, unknown> = {},
-): Error {
-  const e = err as Error | undefined;
-  const name = e?.name ?? 'Error';
-  log.error('invocation failed', { ...attributes, errorName: name, errorMessage: redact(e?.message) });
-  const out = new Error(redact(e?.message) ?? name);
-  out.name = name;
-  return out;
-}
-
 /** Maps any error to a JSON response: HttpErrors and AWS faults keep their meaning; anything else is a 500 without internals. */
 export function errorResponse(err: unknown, log: Log, requestId?: string): APIGatewayProxyStructuredResultV2 {
   const mapped = err instanceof HttpError ? err : fromAwsError(err);

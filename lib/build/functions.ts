@@ -53,7 +53,10 @@ export const LAZY_EXTERNALS = [
  */
 const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb'];
 
-/** The functions: every folder of lambda/ with an index.ts. */
+/**
+ * The bundles: every folder of lambda/ with an index.ts, one function's or a package's whose
+ * functions share it (lambda/stream-keys: each function names its export, AppFunction `handler`).
+ */
 export function functionEntries(root = PROJECT_ROOT): string[] {
   const dir = path.join(root, 'lambda');
   return fs

@@ -73,7 +73,8 @@ export class StreamKeys extends Construct {
     const secretArns = props.channels.map((c) => c.ingest.streamKey.secretArn);
 
     this.ingestFunction = new AppFunction(this, 'IngestFn', {
-      entry: 'ingest',
+      entry: 'stream-keys',
+      handler: 'ingest',
       description: 'OnAir: RTMP ingest details (server URL and stream key) of a channel',
       environment,
     });
@@ -94,7 +95,8 @@ export class StreamKeys extends Construct {
     ];
 
     this.rotateFunction = new AppFunction(this, 'RotateFn', {
-      entry: 'stream-key',
+      entry: 'stream-keys',
+      handler: 'rotate',
       description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
       environment,
       timeout: ROTATE_FUNCTION_TIMEOUT,
@@ -110,7 +112,8 @@ export class StreamKeys extends Construct {
     );
 
     this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
-      entry: 'stream-key-events',
+      entry: 'stream-keys',
+      handler: 'stateChange',
       description: 'OnAir: apply a pending stream-key rotation when a channel reaches IDLE',
       environment,
       timeout: Duration.seconds(60),
@@ -181,7 +184,8 @@ export class StreamKeys extends Construct {
 
     if (days !== undefined) {
       const fn = new AppFunction(this, 'RotationFn', {
-        entry: 'stream-key-rotation',
+        entry: 'stream-keys',
+        handler: 'rotation',
         description: 'OnAir: Secrets Manager rotation of stream keys (refuses while the channel is not idle)',
         environment,
         timeout: Duration.seconds(60),

@@ -250,6 +250,31 @@ describe('streamKey.rotateEveryDays', () => {
   });
   const { template } = synthOnAir(cfg);
 
+  test('the four functions run one bundle (one asset), each its own export', () => {
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('StreamKeys'),
+    );
+    const handlerOf = (prefix: string) => fns.find(([id]) => id.startsWith(prefix))?.[1].Properties.Handler;
+    expect({
+      ingest: handlerOf('StreamKeysIngestFn'),
+      rotate: handlerOf('StreamKeysRotateFn'),
+      stateChange: handlerOf('StreamKeysStateChangeFn'),
+      rotation: handlerOf('StreamKeysRotationFn'),
+    }).toEqual({
+      ingest: 'index.ingest',
+      rotate: 'index.rotate',
+      stateChange: 'index.stateChange',
+      rotation: 'index.rotation',
+    });
+    expect(new Set(fns.map(([, fn]) => JSON.stringify(fn.Properties.Code))).size).toBe(1);
+    expect(fns.map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'stream-keys.ingest',
+      'stream-keys.rotate',
+      'stream-keys.rotation',
+      'stream-keys.stateChange',
+    ]);
+  });
+
   test('each secret gets a schedule on the rotation function, never rotating on deploy', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {

@@ -88,7 +88,7 @@ export const PLAYBACK_SESSION_ENV = {
   optional: [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN, Env.PREVIOUS_SIGNING_KEY_ID],
 } as const satisfies EnvContract;
 
-/** The four stream-key functions read the registry only. */
+/** The four stream-key functions (one bundle, lambda/stream-keys) read the registry only. */
 export const STREAM_KEYS_ENV = { required: [Env.CHANNELS], optional: [] } as const satisfies EnvContract;
 
 /** Functions that read no OnAir variable (custom resources, whose input is the resource's properties). */
@@ -106,10 +106,12 @@ export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvCo
   'idle-stop': { handler: IDLE_STOP_ENV },
   'playback-session': { handler: PLAYBACK_SESSION_ENV },
   'signing-key': { handler: NO_ENV },
-  ingest: { handler: STREAM_KEYS_ENV },
-  'stream-key': { handler: STREAM_KEYS_ENV },
-  'stream-key-events': { handler: STREAM_KEYS_ENV },
-  'stream-key-rotation': { handler: STREAM_KEYS_ENV },
+  'stream-keys': {
+    ingest: STREAM_KEYS_ENV,
+    rotate: STREAM_KEYS_ENV,
+    stateChange: STREAM_KEYS_ENV,
+    rotation: STREAM_KEYS_ENV,
+  },
 };
 
 /** The values of a contract's variables: required ones always, optional ones when set and not empty. */

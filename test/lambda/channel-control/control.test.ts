@@ -13,8 +13,7 @@ import { handler, medialive } from '../../../lambda/channel-control/index';
 import { serverOf } from '../../../lambda/shared/destinations';
 import { logger } from '../../../lambda/shared/powertools';
 import { OPERATOR, operatorEvent } from '../../support/api';
-import { awsError } from '../fixtures';
-import { captureLogs, logEntry } from '../stream-key-fixtures';
+import { awsError, captureLogs, logEntry } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const ddb = mockClient(DynamoDBDocumentClient);

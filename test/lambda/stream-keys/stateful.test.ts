@@ -4,19 +4,18 @@ import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
-import {
-  applyPendingRotation,
-  ChannelNotIdleYet,
-  DEADLINE_MARGIN_MS,
-  ingestDetails,
-  PROMOTION_ATTEMPTS,
-  requestRotation,
-  rotationToken,
-} from '../../../lambda/shared/stream-key';
-import { handler } from '../../../lambda/stream-key/index';
-import { StreamKeyWorld } from '../stream-key-fake';
-import { awsError, instantBackoff, REGISTRY, useRegistry } from '../stream-key-fixtures';
-import { rotateRequest } from '../stream-key-requests';
+import { rotate, stateChange } from '../../../lambda/stream-keys';
+import { rotationToken } from '../../../lambda/stream-keys/credential';
+import { applyPendingRotation, requestRotation } from '../../../lambda/stream-keys/engine';
+import { ChannelNotIdleYet, PromotionPending } from '../../../lambda/stream-keys/errors';
+import { ingestDetails } from '../../../lambda/stream-keys/ingest-details';
+import { DEADLINE_MARGIN_MS, PROMOTION_ATTEMPTS } from '../../../lambda/stream-keys/rotate-idle';
+import { STREAM_KEY, streamKeyOf } from '../../../lambda/stream-keys/stream-key';
+import { awsError, instantBackoff } from '../fixtures';
+import { stateChangeFromExample } from '../medialive-events';
+import { StreamKeyWorld } from './fake';
+import { CHANNEL_ARN, REGISTRY, useRegistry } from './fixtures';
+import { rotateRequest } from './requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -26,7 +25,7 @@ const noSleep = async () => {};
 const opts = { logger, sleep: noSleep };
 const entry = REGISTRY.main as ChannelEntry;
 const OLD_KEY = 'OldKey0123456789OldKey0123456789';
-const TOKEN = rotationToken('v-old');
+const TOKEN = rotationToken(STREAM_KEY, 'v-old');
 
 function world(...states: string[]): StreamKeyWorld {
   return new StreamKeyWorld(entry, OLD_KEY, states.length ? states : [ChannelState.IDLE]).install(ml, sm);
@@ -56,12 +55,12 @@ afterEach(() => jest.restoreAllMocks());
 
 describe('A: once the input has the new key, the rotation rolls forward', () => {
   test('promotion fails twice, then succeeds: 200, one UpdateInput, no restore', async () => {
-    const w = world().fail('UpdateSecretVersionStage', awsError('InternalServiceError', 'server', 500), {
+    const w = world().fail('UpdateSecretVersionStage', awsError('InternalServiceError', 500, 'server'), {
       count: 2,
       when: (i) => i.VersionStage === 'AWSCURRENT',
     });
 
-    const out = await requestRotation(clients, 'main', entry, opts);
+    const out = await requestRotation(clients, streamKeyOf('main', entry), opts);
 
     expect(out.rotated).toBe(true);
     expect(w.count('UpdateInput')).toBe(1);
@@ -80,7 +79,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
 
   test('promotion keeps failing (and a restore would have failed too): 503 + Retry-After, pending; the next POST finishes the staged key', async () => {
     const w: StreamKeyWorld = world()
-      .fail('UpdateSecretVersionStage', awsError('InternalServiceError', 'server', 500), {
+      .fail('UpdateSecretVersionStage', awsError('InternalServiceError', 500, 'server'), {
         count: PROMOTION_ATTEMPTS,
         when: (i) => i.VersionStage === 'AWSCURRENT',
       })
@@ -88,7 +87,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
       // restoring the old key (what the code used to do) would have failed as well.
       .once('UpdateSecretVersionStage', () => w.script(ChannelState.STARTING, ChannelState.IDLE));
 
-    const first = await handler(rotateRequest('main'));
+    const first = await rotate(rotateRequest('main'));
 
     expect(first.statusCode).toBe(503);
     expect(first.headers?.['retry-after']).toBe('10');
@@ -105,7 +104,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
     expect(details.rotationPending).toBe(true);
     expect(details.endpoints.map((e) => e.streamKey)).toEqual([staged, staged]);
 
-    const second = await handler(rotateRequest('main'));
+    const second = await rotate(rotateRequest('main'));
 
     expect(second.statusCode).toBe(200);
     expect(w.valueOf('AWSCURRENT')).toBe(staged); // rolled forward: the same key, no third one
@@ -123,11 +122,13 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
       count: PROMOTION_ATTEMPTS,
       when: (i) => i.VersionStage === 'AWSCURRENT',
     });
-    await expect(requestRotation(clients, 'main', entry, opts)).rejects.toMatchObject({ statusCode: 503 });
+    await expect(requestRotation(clients, streamKeyOf('main', entry), opts)).rejects.toBeInstanceOf(
+      PromotionPending,
+    );
     const staged = w.valueOf('AWSPENDING');
 
     await expect(
-      applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
+      applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'STOPPED' }),
     ).resolves.toBe('rotated');
 
     expect(w.valueOf('AWSCURRENT')).toBe(staged);
@@ -135,10 +136,23 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
   });
 
-  test('UpdateInput took effect but its response was lost: the input is read back and the key promoted', async () => {
-    const w = world().fail('UpdateInput', awsError('TimeoutError', 'client', 0), { afterEffect: true });
+  test('the channel-state handler fails with the domain error, never an HTTP one', async () => {
+    const w = world().fail('UpdateSecretVersionStage', awsError('ThrottlingException'), {
+      count: PROMOTION_ATTEMPTS,
+      when: (i) => i.VersionStage === 'AWSCURRENT',
+    });
+    w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
+    const err = await stateChange(
+      stateChangeFromExample({ channelArn: CHANNEL_ARN, state: 'STOPPED' }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'PromotionPending' });
+    expect(err).not.toHaveProperty('statusCode');
+  });
 
-    const out = await requestRotation(clients, 'main', entry, opts);
+  test('UpdateInput took effect but its response was lost: the input is read back and the key promoted', async () => {
+    const w = world().fail('UpdateInput', awsError('TimeoutError', 0), { afterEffect: true });
+
+    const out = await requestRotation(clients, streamKeyOf('main', entry), opts);
 
     expect(out.rotated).toBe(true);
     expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
@@ -147,31 +161,34 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
 
   test('UpdateInput failed and the input cannot be read: the staged key is kept for the next rotation (503)', async () => {
     const w: StreamKeyWorld = world()
-      .fail('UpdateInput', awsError('InternalServerErrorException', 'server', 500), { afterEffect: true })
-      .fail('DescribeInput', awsError('InternalServerErrorException', 'server', 500), {
+      .fail('UpdateInput', awsError('InternalServerErrorException', 500, 'server'), { afterEffect: true })
+      .fail('DescribeInput', awsError('InternalServerErrorException', 500, 'server'), {
         when: () => w.count('UpdateInput') > 0,
       });
 
-    await expect(requestRotation(clients, 'main', entry, opts)).rejects.toMatchObject({
+    await expect(requestRotation(clients, streamKeyOf('main', entry), opts)).rejects.toMatchObject({
       name: 'InternalServerErrorException',
     });
     const staged = w.valueOf('AWSPENDING');
     expect(staged).toBeDefined();
 
-    await requestRotation(clients, 'main', entry, opts);
+    await requestRotation(clients, streamKeyOf('main', entry), opts);
     expect(w.valueOf('AWSCURRENT')).toBe(staged);
     expectConsistent(w);
   });
 
   test('promotion retries stop at the time budget (Lambda remaining time) and pass an abort signal', async () => {
-    world().fail('UpdateSecretVersionStage', awsError('InternalServiceError', 'server', 500), {
+    world().fail('UpdateSecretVersionStage', awsError('InternalServiceError', 500, 'server'), {
       count: 100,
       when: (i) => i.VersionStage === 'AWSCURRENT',
     });
 
     await expect(
-      requestRotation(clients, 'main', entry, { ...opts, remainingMs: () => DEADLINE_MARGIN_MS + 500 }),
-    ).rejects.toMatchObject({ statusCode: 503 });
+      requestRotation(clients, streamKeyOf('main', entry), {
+        ...opts,
+        remainingMs: () => DEADLINE_MARGIN_MS + 500,
+      }),
+    ).rejects.toBeInstanceOf(PromotionPending);
 
     const n = promotions().length;
     expect(n).toBeGreaterThanOrEqual(1);
@@ -184,7 +201,7 @@ describe('A: once the input has the new key, the rotation rolls forward', () => 
 
   test('UpdateInput passes the input security groups back', async () => {
     world();
-    await requestRotation(clients, 'main', entry, opts);
+    await requestRotation(clients, streamKeyOf('main', entry), opts);
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, { InputSecurityGroups: ['5551212'] });
   });
 });
@@ -193,7 +210,7 @@ describe('B: a request made while the channel is stopping', () => {
   test('the channel reaches IDLE before the tag is written → rotated now (200), tag removed', async () => {
     const w = world(ChannelState.STOPPING, ChannelState.IDLE);
 
-    const out = await requestRotation(clients, 'main', entry, opts);
+    const out = await requestRotation(clients, streamKeyOf('main', entry), opts);
 
     expect(out.rotated).toBe(true);
     expect(w.count('TagResource')).toBe(1);
@@ -204,7 +221,7 @@ describe('B: a request made while the channel is stopping', () => {
 
   test('still not IDLE after the tag → pending, nothing rotated', async () => {
     const w = world(ChannelState.STOPPING, ChannelState.STOPPING);
-    const out = await requestRotation(clients, 'main', entry, opts);
+    const out = await requestRotation(clients, streamKeyOf('main', entry), opts);
     expect(out).toEqual({ rotated: false, pending: true, state: 'STOPPING' });
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
     expect(w.count('UpdateInput')).toBe(0);
@@ -213,9 +230,9 @@ describe('B: a request made while the channel is stopping', () => {
 
 describe('C: UpdateInput refused on a channel that was IDLE', () => {
   test('the channel is still IDLE (input busy) → 409 + Retry-After, no tag, AWSPENDING removed', async () => {
-    const w = world().fail('UpdateInput', awsError('ConflictException', 'client', 409), { count: 3 });
+    const w = world().fail('UpdateInput', awsError('ConflictException', 409), { count: 3 });
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -230,7 +247,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
     const w = world(ChannelState.IDLE);
     w.once('PutSecretValue', () => w.script(ChannelState.STARTING));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'STARTING' });
@@ -240,7 +257,7 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
 
     w.script(ChannelState.IDLE);
     await expect(
-      applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
+      applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'STOPPED' }),
     ).resolves.toBe('rotated');
     expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
@@ -248,8 +265,8 @@ describe('C: UpdateInput refused on a channel that was IDLE', () => {
   });
 
   test('a throttled UpdateInput on an IDLE channel → 503, AWSPENDING removed, nothing pending', async () => {
-    const w = world().fail('UpdateInput', awsError('TooManyRequestsException', 'client', 429));
-    const res = await handler(rotateRequest('main'));
+    const w = world().fail('UpdateInput', awsError('TooManyRequestsException', 429));
+    const res = await rotate(rotateRequest('main'));
     expect(res.statusCode).toBe(503);
     expect(w.versionWith('AWSPENDING')).toBeUndefined();
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
@@ -262,7 +279,7 @@ describe('D: a stop event that DescribeChannel does not show yet', () => {
     const w = world(ChannelState.STOPPING);
     w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     await expect(
-      applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
+      applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'STOPPED' }),
     ).rejects.toBeInstanceOf(ChannelNotIdleYet);
     expect(w.count('UpdateInput')).toBe(0);
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(true);
@@ -272,7 +289,7 @@ describe('D: a stop event that DescribeChannel does not show yet', () => {
     const w = world(ChannelState.RUNNING);
     w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
     await expect(
-      applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'RUNNING' }),
+      applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'RUNNING' }),
     ).resolves.toBe('not-idle');
   });
 });
@@ -285,7 +302,7 @@ describe('E: the state-change handler never clears a newer request', () => {
     w.on('UpdateInput', () => w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:05.000Z'));
 
     await expect(
-      applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' }),
+      applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'STOPPED' }),
     ).resolves.toBe('rotated');
 
     expect(w.tags.get(PENDING_ROTATION_TAG)).toBe('2026-11-25T10:00:05.000Z');
@@ -295,17 +312,17 @@ describe('E: the state-change handler never clears a newer request', () => {
   test('an unchanged tag is cleared', async () => {
     const w = world();
     w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
-    await applyPendingRotation(clients, 'main', entry, { ...opts, eventState: 'STOPPED' });
+    await applyPendingRotation(clients, streamKeyOf('main', entry), { ...opts, eventState: 'STOPPED' });
     expect(w.tags.has(PENDING_ROTATION_TAG)).toBe(false);
   });
 });
 
 describe('F: a rotation that succeeded is reported as such', () => {
   test('untagging fails → 200 with the installed key and rotationPending: true', async () => {
-    const w = world().fail('UntagResource', awsError('InternalServiceError', 'server', 500));
+    const w = world().fail('UntagResource', awsError('InternalServiceError', 500, 'server'));
     w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body as string);
@@ -316,7 +333,7 @@ describe('F: a rotation that succeeded is reported as such', () => {
 
   test('DescribeInput/DescribeSecret failing after the rotation cannot turn it into an error', async () => {
     const w: StreamKeyWorld = world()
-      .fail('DescribeInput', awsError('TooManyRequestsException', 'client', 429), {
+      .fail('DescribeInput', awsError('TooManyRequestsException', 429), {
         count: 10,
         when: () => w.count('UpdateInput') > 0,
       })
@@ -325,7 +342,7 @@ describe('F: a rotation that succeeded is reported as such', () => {
         when: () => w.count('UpdateInput') > 0,
       });
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body as string).endpoints).toEqual([
@@ -339,7 +356,7 @@ test('a staged AWSPENDING repeating the current key is not adopted (a real new k
   const w = world();
   w.versions.set('v-dup', { value: OLD_KEY, stages: new Set(['AWSPENDING']) });
 
-  await requestRotation(clients, 'main', entry, opts);
+  await requestRotation(clients, streamKeyOf('main', entry), opts);
 
   expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
   expect(w.versionWith('AWSCURRENT')).toBe(TOKEN);
@@ -349,8 +366,8 @@ test('a staged AWSPENDING repeating the current key is not adopted (a real new k
 test('two concurrent rotations leave the input and AWSCURRENT agreeing, nothing staged', async () => {
   const w = world();
   const [a, b] = await Promise.all([
-    requestRotation(clients, 'main', entry, opts),
-    requestRotation(clients, 'main', entry, opts),
+    requestRotation(clients, streamKeyOf('main', entry), opts),
+    requestRotation(clients, streamKeyOf('main', entry), opts),
   ]);
   expect(a.rotated && b.rotated).toBe(true);
   expect(w.valueOf('AWSCURRENT')).not.toBe(OLD_KEY);
@@ -361,7 +378,7 @@ test('two concurrent rotations leave the input and AWSCURRENT agreeing, nothing 
 test('an emulator that reports destinations without Ip/Url: rotation and ingest details still agree', async () => {
   const w = world();
   w.reportsNoUrls = true;
-  const res = await handler(rotateRequest('main'));
+  const res = await rotate(rotateRequest('main'));
   expect(res.statusCode).toBe(200);
   const body = JSON.parse(res.body as string) as { endpoints: { server?: string; streamKey: string }[] };
   const newKey = w.valueOf('AWSCURRENT') as string;

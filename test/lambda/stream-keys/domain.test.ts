@@ -16,14 +16,17 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
+import { rotationToken } from '../../../lambda/stream-keys/credential';
+import { requestRotation } from '../../../lambda/stream-keys/engine';
+import { withConflictRetry } from '../../../lambda/stream-keys/input';
 import {
   destinationsFor,
   generateStreamKey,
-  requestRotation,
-  rotationToken,
-  withConflictRetry,
-} from '../../../lambda/shared/stream-key';
-import { awsError, REGISTRY } from '../stream-key-fixtures';
+  STREAM_KEY,
+  streamKeyOf,
+} from '../../../lambda/stream-keys/stream-key';
+import { awsError } from '../fixtures';
+import { REGISTRY } from './fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -44,9 +47,11 @@ test('keys are 32 URL-safe characters (≈190 bits) and differ every time', () =
 });
 
 test('the rotation token is a UUID derived from the current version (racers share it)', () => {
-  expect(rotationToken('v1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-  expect(rotationToken('v1')).toBe(rotationToken('v1'));
-  expect(rotationToken('v1')).not.toBe(rotationToken('v2'));
+  expect(rotationToken(STREAM_KEY, 'v1')).toMatch(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
+  expect(rotationToken(STREAM_KEY, 'v1')).toBe(rotationToken(STREAM_KEY, 'v1'));
+  expect(rotationToken(STREAM_KEY, 'v1')).not.toBe(rotationToken(STREAM_KEY, 'v2'));
 });
 
 test('destinations: one <app>/<key> stream name per pipeline', () => {
@@ -57,8 +62,8 @@ test('ConflictException is retried with backoff, then other errors are not', asy
   const sleeps: number[] = [];
   const fn = jest
     .fn()
-    .mockRejectedValueOnce(awsError('ConflictException', 'client', 409))
-    .mockRejectedValueOnce(awsError('ConflictException', 'client', 409))
+    .mockRejectedValueOnce(awsError('ConflictException', 409))
+    .mockRejectedValueOnce(awsError('ConflictException', 409))
     .mockResolvedValue('ok');
   await expect(withConflictRetry(fn, { sleep: async (ms) => void sleeps.push(ms) })).resolves.toBe('ok');
   expect(sleeps).toEqual([500, 1000]);
@@ -72,7 +77,7 @@ test('UpdateInput keeps conflicting (channel left IDLE meanwhile) → pending, A
   ml.on(DescribeChannelCommand)
     .resolvesOnce({ State: ChannelState.IDLE })
     .resolves({ State: ChannelState.STARTING });
-  ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+  ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 409));
   ml.on(DescribeInputCommand).resolves({ Destinations: [] });
   sm.on(DescribeSecretCommand).resolves({ Tags: [] });
   sm.on(UpdateSecretVersionStageCommand).resolves({});
@@ -82,7 +87,10 @@ test('UpdateInput keeps conflicting (channel left IDLE meanwhile) → pending, A
   sm.on(PutSecretValueCommand).resolves({});
   sm.on(TagResourceCommand).resolves({});
 
-  const out = await requestRotation(clients, 'main', REGISTRY.main as never, { logger, sleep: noSleep });
+  const out = await requestRotation(clients, streamKeyOf('main', REGISTRY.main as never), {
+    logger,
+    sleep: noSleep,
+  });
 
   expect(out).toEqual({ rotated: false, pending: true, state: 'STARTING' });
   expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 3);

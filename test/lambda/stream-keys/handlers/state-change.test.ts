@@ -16,17 +16,17 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
-import { handler } from '../../../lambda/stream-key-events/index';
-import { lambdaContext } from '../fixtures';
-import { stateChangeFromExample } from '../medialive-events';
-import { awsError, CHANNEL_ARN, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
+import { stateChange } from '../../../../lambda/stream-keys';
+import { awsError, lambdaContext } from '../../fixtures';
+import { stateChangeFromExample } from '../../medialive-events';
+import { CHANNEL_ARN, SECRET_ARN, useRegistry } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
 
 /** A state-change event built from the MediaLive User Guide's example (test/lambda/medialive-events.ts). */
-function stateChange(state: string, arn = CHANNEL_ARN, pipelinesRunning = 0): unknown {
+function stateChangeOf(state: string, arn = CHANNEL_ARN, pipelinesRunning = 0): unknown {
   return stateChangeFromExample({ channelArn: arn, state, pipelinesRunning });
 }
 
@@ -55,7 +55,7 @@ test('a pending rotation is applied when the channel stops and DescribeChannel s
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
 
-  const out = await handler(stateChange('STOPPED'));
+  const out = await stateChange(stateChangeOf('STOPPED'));
 
   expect(out).toEqual({ channelId: 'main', result: 'rotated' });
   expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
@@ -88,7 +88,7 @@ test('a scheduled rotation refused while live (staged AWSPENDING) is finished at
   });
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
 
-  const out = await handler(stateChange('STOPPED'));
+  const out = await stateChange(stateChangeOf('STOPPED'));
 
   expect(out.result).toBe('rotated');
   expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
@@ -103,7 +103,7 @@ test('a scheduled rotation refused while live (staged AWSPENDING) is finished at
 
 test('nothing pending → no MediaLive call at all', async () => {
   pendingTag(false);
-  const out = await handler(stateChange('STOPPED'));
+  const out = await stateChange(stateChangeOf('STOPPED'));
   expect(out.result).toBe('nothing-pending');
   expect(ml).not.toHaveReceivedAnyCommand();
 });
@@ -113,7 +113,7 @@ test.each([ChannelState.STARTING, ChannelState.RUNNING, ChannelState.STOPPING])(
   async (state) => {
     pendingTag(true);
     ml.on(DescribeChannelCommand).resolves({ State: state });
-    const out = await handler(stateChange('RUNNING'));
+    const out = await stateChange(stateChangeOf('RUNNING'));
     expect(out.result).toBe('not-idle');
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
     expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
@@ -121,13 +121,15 @@ test.each([ChannelState.STARTING, ChannelState.RUNNING, ChannelState.STOPPING])(
 );
 
 test('a channel outside this deployment is ignored', async () => {
-  const out = await handler(stateChange('STOPPED', 'arn:aws:medialive:eu-west-1:111122223333:channel:999'));
+  const out = await stateChange(
+    stateChangeOf('STOPPED', 'arn:aws:medialive:eu-west-1:111122223333:channel:999'),
+  );
   expect(out.result).toBe('unknown-channel');
   expect(sm).not.toHaveReceivedAnyCommand();
 });
 
 test('an event of another shape is ignored', async () => {
-  const out = await handler({
+  const out = await stateChange({
     'detail-type': 'MediaLive Channel Alert',
     source: 'aws.medialive',
     detail: {},
@@ -139,9 +141,9 @@ test('an event of another shape is ignored', async () => {
 test('AWS failures propagate so Lambda retries the event; the tag stays, AWSCURRENT unmoved', async () => {
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
-  ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
+  ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 500, 'server'));
 
-  await expect(handler(stateChange('STOPPED'))).rejects.toThrow('MediaLive did not update the input');
+  await expect(stateChange(stateChangeOf('STOPPED'))).rejects.toThrow('MediaLive did not update the input');
   expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
   expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
 });
@@ -150,7 +152,7 @@ test('a STOPPED event while DescribeChannel still says STOPPING throws so the ev
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.STOPPING });
 
-  await expect(handler(stateChange('STOPPED'))).rejects.toThrow(
+  await expect(stateChange(stateChangeOf('STOPPED'))).rejects.toThrow(
     'channel "main" reported a stop but is STOPPING; retrying the pending rotation later',
   );
   expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
@@ -162,7 +164,7 @@ test('a pipeline STOPPED while the other still runs waits for the last stop inst
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.STOPPING });
 
-  await expect(handler(stateChange('STOPPED', CHANNEL_ARN, 1))).resolves.toMatchObject({
+  await expect(stateChange(stateChangeOf('STOPPED', CHANNEL_ARN, 1))).resolves.toMatchObject({
     result: 'not-idle',
   });
   expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
@@ -171,7 +173,7 @@ test('a pipeline STOPPED while the other still runs waits for the last stop inst
 test('the documented example event (DELETED) of a channel with a pending rotation changes nothing', async () => {
   pendingTag(true);
   ml.on(DescribeChannelCommand).resolves({ State: ChannelState.DELETED });
-  await expect(handler(stateChange('DELETED'))).resolves.toMatchObject({ result: 'not-idle' });
+  await expect(stateChange(stateChangeOf('DELETED'))).resolves.toMatchObject({ result: 'not-idle' });
   expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
 });
 
@@ -181,7 +183,7 @@ test('the Lambda context bounds the rotation (remaining time is read)', async ()
   const getRemainingTimeInMillis = jest.fn(() => 50_000);
 
   await expect(
-    handler(stateChange('STOPPED'), lambdaContext({ getRemainingTimeInMillis })),
+    stateChange(stateChangeOf('STOPPED'), lambdaContext({ getRemainingTimeInMillis })),
   ).resolves.toMatchObject({
     result: 'rotated',
   });

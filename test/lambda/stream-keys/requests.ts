@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { operatorEvent } from '../support/api';
+import { operatorEvent } from '../../support/api';
 
 /** GET /channels/{id}/ingest as a signed operator sends it, through the synthesized routes. */
 export function ingestRequest(id: string): APIGatewayProxyEventV2 {

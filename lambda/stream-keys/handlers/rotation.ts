@@ -1,12 +1,10 @@
-import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
-import { redactedFailure } from '../shared/http';
-import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
-import { loadRegistry, type Registry } from '../shared/registry';
-import * as z from '../shared/zod';
-import { RotationRefused, RotationStep, runStep } from './steps';
-
-const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
-let registry: Registry | undefined;
+import { redactedFailure } from '../../shared/errors';
+import { countMetric, logger, OnAirMetric, withLambdaContext } from '../../shared/powertools';
+import * as z from '../../shared/zod';
+import { RotationRefused } from '../errors';
+import { RotationStep, runStep } from '../protocol';
+import { STREAM_KEY, streamKeyOf } from '../stream-key';
+import { clients, registry } from './runtime';
 
 /** What Secrets Manager sends a rotation function. */
 export const rotationEvent = z.object({
@@ -20,7 +18,7 @@ export const rotationEvent = z.object({
  * finishSecret). The channel is found from the secret ARN in the registry. A refused step
  * throws: Secrets Manager marks the attempt failed and retries.
  */
-export const handler = withLambdaContext(async (event: unknown): Promise<void> => {
+export const rotation = withLambdaContext(async (event: unknown): Promise<void> => {
   const parsed = rotationEvent.safeParse(event);
   if (!parsed.success) {
     logger.error('not a Secrets Manager rotation request', {
@@ -29,9 +27,11 @@ export const handler = withLambdaContext(async (event: unknown): Promise<void> =
     throw new RotationRefused('not a Secrets Manager rotation request');
   }
   const { Step, SecretId, ClientRequestToken } = parsed.data;
-  registry ??= loadRegistry();
-  const reg = registry;
-  const channelId = Object.keys(reg).find((id) => reg[id]?.key === SecretId);
+  const reg = registry();
+  const channelId = Object.keys(reg).find((id) => {
+    const e = reg[id];
+    return e !== undefined && STREAM_KEY.secretArn(e) === SecretId;
+  });
   const entry = channelId === undefined ? undefined : reg[channelId];
   if (channelId === undefined || entry === undefined) {
     logger.error('secret is not the stream key of any channel of this deployment', { secretId: SecretId });
@@ -39,7 +39,10 @@ export const handler = withLambdaContext(async (event: unknown): Promise<void> =
   }
   logger.info('rotation step', { channelId, step: Step, versionId: ClientRequestToken });
   try {
-    await runStep({ clients, logger }, Step, { channelId, entry, token: ClientRequestToken });
+    await runStep({ clients, logger }, Step, {
+      credential: streamKeyOf(channelId, entry),
+      token: ClientRequestToken,
+    });
     if (Step === RotationStep.FINISH) countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);
   } catch (err) {
     throw redactedFailure(err, logger, { channelId, step: Step });

@@ -11,11 +11,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/ingest/index';
-import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
-import { OPERATOR } from '../../support/api';
-import { awsError, captureLogs, logEntry, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
-import { ingestRequest } from '../stream-key-requests';
+import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
+import { ingest } from '../../../../lambda/stream-keys';
+import { OPERATOR } from '../../../support/api';
+import { awsError, captureLogs, logEntry } from '../../fixtures';
+import { SECRET_ARN, useRegistry } from '../fixtures';
+import { ingestRequest } from '../requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -39,7 +40,7 @@ beforeEach(() => {
 });
 
 test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCURRENT key', async () => {
-  const { result: res, logs } = await captureLogs(() => handler(ingestRequest('main')));
+  const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('main')));
 
   expect(res.statusCode).toBe(200);
   expect(res.headers?.['cache-control']).toBe('no-store');
@@ -68,27 +69,27 @@ test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCU
 });
 
 test('unknown channel → 404, nothing read', async () => {
-  const res = await handler(ingestRequest('other'));
+  const res = await ingest(ingestRequest('other'));
   expect(res.statusCode).toBe(404);
   expect(ml).not.toHaveReceivedAnyCommand();
   expect(sm).not.toHaveReceivedAnyCommand();
 });
 
 test('malformed channel id → 400', async () => {
-  const res = await handler(ingestRequest('-bad'));
+  const res = await ingest(ingestRequest('-bad'));
   expect(res.statusCode).toBe(400);
 });
 
 test('DescribeInput throttled → 503 with Retry-After', async () => {
-  ml.on(DescribeInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
-  const res = await handler(ingestRequest('main'));
+  ml.on(DescribeInputCommand).rejects(awsError('TooManyRequestsException', 429));
+  const res = await ingest(ingestRequest('main'));
   expect(res.statusCode).toBe(503);
   expect(res.headers?.['retry-after']).toBe('5');
 });
 
 test('Secrets Manager 5xx → 503', async () => {
-  sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
-  const res = await handler(ingestRequest('main'));
+  sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 500, 'server'));
+  const res = await ingest(ingestRequest('main'));
   expect(res.statusCode).toBe(503);
 });
 
@@ -101,7 +102,7 @@ test('an input that does not accept the AWSCURRENT key → inconsistent: true wi
     ],
   });
 
-  const { result: res, logs } = await captureLogs(() => handler(ingestRequest('main')));
+  const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('main')));
 
   const body = JSON.parse(res.body as string);
   expect(body.inconsistent).toBe(true);
@@ -113,7 +114,7 @@ test('an input that does not accept the AWSCURRENT key → inconsistent: true wi
 
 test('destinations that report no URL (some emulators) show the current key and are not called inconsistent', async () => {
   ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
-  const res = await handler(ingestRequest('main'));
+  const res = await ingest(ingestRequest('main'));
   expect(res.statusCode).toBe(200);
   expect(JSON.parse(res.body as string)).toMatchObject({
     inconsistent: false,
@@ -128,6 +129,6 @@ test('a destination with a foreign URL is inconsistent (only an absent URL prove
       { Url: 'rtmp://198.51.100.20:1935/other/x' },
     ],
   });
-  const res = await handler(ingestRequest('main'));
+  const res = await ingest(ingestRequest('main'));
   expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true });
 });

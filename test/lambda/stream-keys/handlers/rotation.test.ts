@@ -15,9 +15,10 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
-import { handler } from '../../../lambda/stream-key-rotation/index';
-import { awsError, captureLogs, SECRET_ARN, useRegistry } from '../stream-key-fixtures';
+import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
+import { rotation } from '../../../../lambda/stream-keys';
+import { awsError, captureLogs } from '../../fixtures';
+import { SECRET_ARN, useRegistry } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
@@ -55,7 +56,7 @@ describe('createSecret', () => {
     sm.on(GetSecretValueCommand, { VersionId: TOKEN }).rejects(awsError('ResourceNotFoundException'));
     sm.on(PutSecretValueCommand).resolves({});
 
-    const { logs } = await captureLogs(() => handler(rotationEvent('createSecret')));
+    const { logs } = await captureLogs(() => rotation(rotationEvent('createSecret')));
 
     expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, {
       SecretId: SECRET_ARN,
@@ -69,7 +70,7 @@ describe('createSecret', () => {
   });
 
   test('is idempotent: a key already staged is kept', async () => {
-    await handler(rotationEvent('createSecret'));
+    await rotation(rotationEvent('createSecret'));
     expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
   });
 });
@@ -80,7 +81,7 @@ describe('setSecret', () => {
     ml.on(DescribeInputCommand).resolves({ SecurityGroups: ['5551212'], Destinations: [] });
     ml.on(UpdateInputCommand).resolves({});
 
-    await handler(rotationEvent('setSecret'));
+    await rotation(rotationEvent('setSecret'));
 
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
       InputId: '7654321',
@@ -96,7 +97,7 @@ describe('setSecret', () => {
       ml.on(DescribeChannelCommand).resolves({ State: state });
 
       const { result, logs } = await captureLogs(() =>
-        handler(rotationEvent('setSecret')).then(
+        rotation(rotationEvent('setSecret')).then(
           () => 'resolved',
           (e: Error) => e.message,
         ),
@@ -131,14 +132,14 @@ describe('setSecret racing an operator rotation', () => {
     });
 
     const { result, logs } = await captureLogs(() =>
-      handler(rotationEvent('setSecret')).then(
+      rotation(rotationEvent('setSecret')).then(
         () => 'resolved',
         (e: Error) => e.message,
       ),
     );
 
     expect(result).toBe(
-      `version ${TOKEN} of the stream-key secret of "main" was superseded by another rotation`,
+      `version ${TOKEN} of the stream key secret of "main" was superseded by another rotation`,
     );
     const updates = ml.commandCalls(UpdateInputCommand).map((c) => c.args[0].input.Destinations);
     expect(updates).toEqual([
@@ -152,7 +153,7 @@ describe('setSecret racing an operator rotation', () => {
 
   test('an operator rotation that finished our own staged key meanwhile → done, no repair', async () => {
     stagesAfterUpdate({ 'v-old': ['AWSPREVIOUS'], [TOKEN]: ['AWSCURRENT'] });
-    await expect(handler(rotationEvent('setSecret'))).resolves.toBeUndefined();
+    await expect(rotation(rotationEvent('setSecret'))).resolves.toBeUndefined();
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
   });
 
@@ -165,7 +166,7 @@ describe('setSecret racing an operator rotation', () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionId: 'v-old' }).resolves({
       SecretString: CURRENT,
     });
-    await expect(handler(rotationEvent('setSecret'))).rejects.toThrow('was superseded by another rotation');
+    await expect(rotation(rotationEvent('setSecret'))).rejects.toThrow('was superseded by another rotation');
     const updates = ml.commandCalls(UpdateInputCommand).map((c) => c.args[0].input.Destinations);
     expect(updates[1]).toEqual([{ StreamName: `main/${CURRENT}` }, { StreamName: `main/${CURRENT}` }]);
   });
@@ -174,7 +175,7 @@ describe('setSecret racing an operator rotation', () => {
     ml.on(DescribeChannelCommand).resolves({ State: ChannelState.IDLE });
     ml.on(DescribeInputCommand).resolves({ Destinations: [] });
     ml.on(UpdateInputCommand).resolves({});
-    await handler(rotationEvent('setSecret'));
+    await rotation(rotationEvent('setSecret'));
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
   });
 });
@@ -196,7 +197,7 @@ describe('testSecret', () => {
         { Url: `rtmp://198.51.100.20:1935/main/${CURRENT}` },
       ],
     });
-    await expect(handler(rotationEvent('testSecret'))).resolves.toBeUndefined();
+    await expect(rotation(rotationEvent('testSecret'))).resolves.toBeUndefined();
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
@@ -205,13 +206,15 @@ describe('testSecret', () => {
     ml.on(DescribeInputCommand).resolves({
       Destinations: [{ Url: `rtmp://198.51.100.10:1935/other/${PENDING_KEY}` }, { Url: 'not a url' }],
     });
-    await expect(handler(rotationEvent('testSecret'))).rejects.toThrow('does not serve the staged key');
+    await expect(rotation(rotationEvent('testSecret'))).rejects.toThrow(
+      'does not serve the staged stream key',
+    );
   });
 
   test('an input that reports no destination URLs cannot show a mismatch: passes with a warning', async () => {
     ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
-    const { logs } = await captureLogs(() => handler(rotationEvent('testSecret')));
-    expect(logs).toContain('the input reports no destination URLs');
+    const { logs } = await captureLogs(() => rotation(rotationEvent('testSecret')));
+    expect(logs).toContain('the input reports no credential on its endpoints; cannot compare');
   });
 
   test('passes when every endpoint serves <app>/<staged key>', async () => {
@@ -221,7 +224,7 @@ describe('testSecret', () => {
         { Url: `rtmp://198.51.100.20:1935/main/${PENDING_KEY}` },
       ],
     });
-    await expect(handler(rotationEvent('testSecret'))).resolves.toBeUndefined();
+    await expect(rotation(rotationEvent('testSecret'))).resolves.toBeUndefined();
   });
 
   test('fails when an endpoint still serves another key (and logs no key)', async () => {
@@ -232,12 +235,12 @@ describe('testSecret', () => {
       ],
     });
     const { result, logs } = await captureLogs(() =>
-      handler(rotationEvent('testSecret')).then(
+      rotation(rotationEvent('testSecret')).then(
         () => 'resolved',
         (e: Error) => e.message,
       ),
     );
-    expect(result).toBe('the input of channel "main" does not serve the staged key');
+    expect(result).toBe('the input of channel "main" does not serve the staged stream key');
     expect(logs).not.toContain(PENDING_KEY);
     expect(logs).not.toContain('OldKeyOldKey');
   });
@@ -252,7 +255,7 @@ describe('failures are logged and rethrown redacted', () => {
     );
 
     const { result, logs } = await captureLogs(() =>
-      handler(rotationEvent('setSecret')).then(
+      rotation(rotationEvent('setSecret')).then(
         () => 'resolved',
         (e: Error) => `${e.name}: ${e.message}`,
       ),
@@ -271,8 +274,8 @@ describe('finishSecret', () => {
       VersionId: TOKEN,
       VersionStage: 'AWSPENDING',
     }).rejects(awsError('ResourceNotFoundException'));
-    await expect(handler(rotationEvent('finishSecret'))).rejects.toThrow(
-      `no AWSPENDING key for version ${TOKEN}`,
+    await expect(rotation(rotationEvent('finishSecret'))).rejects.toThrow(
+      `no AWSPENDING value for version ${TOKEN}`,
     );
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
@@ -282,7 +285,7 @@ describe('finishSecret', () => {
     sm.on(UpdateSecretVersionStageCommand).resolves({});
     sm.on(UntagResourceCommand).resolves({});
 
-    await handler(rotationEvent('finishSecret'));
+    await rotation(rotationEvent('finishSecret'));
 
     expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
       SecretId: SECRET_ARN,
@@ -320,7 +323,7 @@ describe('finishSecret', () => {
       });
     sm.on(UpdateSecretVersionStageCommand).resolves({});
 
-    await handler(rotationEvent('finishSecret'));
+    await rotation(rotationEvent('finishSecret'));
 
     expect(sm).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { MoveToVersionId: TOKEN });
     expect(sm).not.toHaveReceivedCommand(UntagResourceCommand);
@@ -328,7 +331,7 @@ describe('finishSecret', () => {
 
   test('a version already AWSCURRENT needs nothing', async () => {
     describe_(['AWSCURRENT', 'AWSPENDING']);
-    await handler(rotationEvent('finishSecret'));
+    await rotation(rotationEvent('finishSecret'));
     expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
   });
 });
@@ -336,7 +339,7 @@ describe('finishSecret', () => {
 describe('preconditions', () => {
   test('a token that is no longer AWSPENDING (superseded by an operator rotation) is refused', async () => {
     describe_([]);
-    await expect(handler(rotationEvent('setSecret'))).rejects.toThrow('superseded by another rotation');
+    await expect(rotation(rotationEvent('setSecret'))).rejects.toThrow('superseded by another rotation');
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
@@ -344,7 +347,7 @@ describe('preconditions', () => {
     '%s with a token that is not a version of the secret is refused',
     async (step) => {
       describe_(undefined);
-      await expect(handler(rotationEvent(step))).rejects.toThrow('is not a version');
+      await expect(rotation(rotationEvent(step))).rejects.toThrow('is not a version');
       expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
       expect(sm).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
     },
@@ -354,7 +357,7 @@ describe('preconditions', () => {
     describe_(undefined);
     sm.on(GetSecretValueCommand, { VersionId: TOKEN }).rejects(awsError('ResourceNotFoundException'));
     sm.on(PutSecretValueCommand).resolves({});
-    await handler(rotationEvent('createSecret'));
+    await rotation(rotationEvent('createSecret'));
     expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, {
       SecretId: SECRET_ARN,
       ClientRequestToken: TOKEN,
@@ -366,13 +369,13 @@ describe('preconditions', () => {
     'rotation disabled on the secret (RotationEnabled %s) is refused',
     async (enabled) => {
       sm.on(DescribeSecretCommand).resolves({ RotationEnabled: enabled, VersionIdsToStages: {} });
-      await expect(handler(rotationEvent('createSecret'))).rejects.toThrow('not enabled for rotation');
+      await expect(rotation(rotationEvent('createSecret'))).rejects.toThrow('not enabled for rotation');
     },
   );
 
   test('a secret that is not a stream key of this deployment is refused', async () => {
     await expect(
-      handler(
+      rotation(
         rotationEvent('createSecret', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:Other-AbCdEf'),
       ),
     ).rejects.toThrow('not a stream key of this deployment');
@@ -380,13 +383,13 @@ describe('preconditions', () => {
   });
 
   test('an unknown step is refused', async () => {
-    await expect(handler(rotationEvent('dropSecret'))).rejects.toThrow(
+    await expect(rotation(rotationEvent('dropSecret'))).rejects.toThrow(
       'not a Secrets Manager rotation request',
     );
   });
 
   test('throttling surfaces as an error so Secrets Manager retries', async () => {
     sm.on(DescribeSecretCommand).rejects(awsError('ThrottlingException'));
-    await expect(handler(rotationEvent('finishSecret'))).rejects.toThrow('ThrottlingException');
+    await expect(rotation(rotationEvent('finishSecret'))).rejects.toThrow('ThrottlingException');
   });
 });

@@ -16,8 +16,8 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import type { ChannelEntry } from '../../lambda/shared/registry';
-import { awsError } from './stream-key-fixtures';
+import type { ChannelEntry } from '../../../lambda/shared/registry';
+import { awsError } from '../fixtures';
 
 interface Version {
   value: string | undefined;
@@ -144,7 +144,7 @@ export class StreamKeyWorld {
     );
     ml.on(UpdateInputCommand).callsFake(
       route('UpdateInput', (input) => {
-        if (this.state !== ChannelState.IDLE) throw awsError('ConflictException', 'client', 409);
+        if (this.state !== ChannelState.IDLE) throw awsError('ConflictException', 409);
         const dests = input.Destinations as { StreamName: string }[];
         this.streamNames = dests.map((d) => d.StreamName);
         return { Input: { Destinations: this.destinations(), SecurityGroups: [...this.securityGroups] } };

@@ -1,13 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { mediaLiveClient, secretsManagerClient } from '../shared/clients';
-import { redactedFailure } from '../shared/http';
-import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
-import { loadRegistry, type Registry } from '../shared/registry';
-import { applyPendingRotation } from '../shared/stream-key';
-import * as z from '../shared/zod';
-
-const clients = { medialive: mediaLiveClient(), secrets: secretsManagerClient() };
-let registry: Registry | undefined;
+import { redactedFailure } from '../../shared/errors';
+import { countMetric, logger, OnAirMetric, withLambdaContext } from '../../shared/powertools';
+import type { Registry } from '../../shared/registry';
+import * as z from '../../shared/zod';
+import { applyPendingRotation } from '../engine';
+import { streamKeyOf } from '../stream-key';
+import { clients, registry } from './runtime';
 
 /** The part of a "MediaLive Channel State Change" event this function reads. */
 export const stateChangeEvent = z.object({
@@ -27,22 +25,22 @@ export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
 }
 
 /**
- * Applies a pending stream-key rotation when a channel of this deployment reaches IDLE. The
- * channel's state is read from DescribeChannel before anything changes; an event reporting the
- * stop ("STOPPED" with no pipeline left running) while DescribeChannel does not say IDLE yet
- * throws, like every error, so Lambda's asynchronous retries try again (then the dead-letter
- * queue keeps the event).
+ * EventBridge: applies a pending stream-key rotation when a channel of this deployment reaches
+ * IDLE. The channel's state is read from DescribeChannel before anything changes; an event
+ * reporting the stop ("STOPPED" with no pipeline left running) while DescribeChannel does not
+ * say IDLE yet throws, like every error, so Lambda's asynchronous retries try again (then the
+ * dead-letter queue keeps the event).
  */
-export const handler = withLambdaContext(
+export const stateChange = withLambdaContext(
   async (event: unknown, context?: Context): Promise<{ channelId?: string; result: string }> => {
     const parsed = stateChangeEvent.safeParse(event);
     if (!parsed.success) {
       logger.warn('ignoring an event that is not a MediaLive channel state change');
       return { result: 'ignored' };
     }
-    registry ??= loadRegistry();
-    const channelId = channelIdOfArn(registry, parsed.data.detail.channel_arn);
-    const entry = channelId === undefined ? undefined : registry[channelId];
+    const reg = registry();
+    const channelId = channelIdOfArn(reg, parsed.data.detail.channel_arn);
+    const entry = channelId === undefined ? undefined : reg[channelId];
     if (channelId === undefined || entry === undefined) {
       logger.warn('state change of a channel outside this deployment', {
         arn: parsed.data.detail.channel_arn,
@@ -51,7 +49,7 @@ export const handler = withLambdaContext(
     }
     let result: string;
     try {
-      result = await applyPendingRotation(clients, channelId, entry, {
+      result = await applyPendingRotation(clients, streamKeyOf(channelId, entry), {
         logger,
         eventState: parsed.data.detail.state,
         eventPipelinesRunning: parsed.data.detail.pipelines_running_count,

@@ -17,24 +17,19 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
-import { rotationToken } from '../../../lambda/shared/stream-key';
-import { handler } from '../../../lambda/stream-key/index';
-import { OPERATOR } from '../../support/api';
-import {
-  awsError,
-  captureLogs,
-  instantBackoff,
-  logEntry,
-  SECRET_ARN,
-  useRegistry,
-} from '../stream-key-fixtures';
-import { rotateRequest } from '../stream-key-requests';
+import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
+import { rotate } from '../../../../lambda/stream-keys';
+import { rotationToken } from '../../../../lambda/stream-keys/credential';
+import { STREAM_KEY } from '../../../../lambda/stream-keys/stream-key';
+import { OPERATOR } from '../../../support/api';
+import { awsError, captureLogs, instantBackoff, logEntry } from '../../fixtures';
+import { SECRET_ARN, useRegistry } from '../fixtures';
+import { rotateRequest } from '../requests';
 
 const ml = mockClient(MediaLiveClient);
 const sm = mockClient(SecretsManagerClient);
 const OLD_KEY = 'OldKey0123456789OldKey0123456789';
-const TOKEN = rotationToken('v-old');
+const TOKEN = rotationToken(STREAM_KEY, 'v-old');
 
 /** A Secrets Manager fake with one AWSCURRENT version; PutSecretValue/stage moves are recorded. */
 function secretsWithCurrent(): { staged: () => string | undefined } {
@@ -95,7 +90,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
     });
 
-    const { result: res, logs } = await captureLogs(() => handler(rotateRequest('main')));
+    const { result: res, logs } = await captureLogs(() => rotate(rotateRequest('main')));
     const key = fake.staged() as string;
 
     expect(res.statusCode).toBe(200);
@@ -175,7 +170,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       SecretString: 'StagedKeyStagedKeyStagedKey12345',
     });
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
@@ -206,7 +201,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       awsError('ResourceNotFoundException'),
     );
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(sm).toHaveReceivedCommandWith(PutSecretValueCommand, { ClientRequestToken: TOKEN });
@@ -223,7 +218,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       SecretString: 'RacerKeyRacerKeyRacerKeyRacer123',
     });
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(ml).toHaveReceivedCommandWith(UpdateInputCommand, {
@@ -252,7 +247,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
       .resolvesOnce({ Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }] })
       .resolves({ Versions: [{ VersionId: TOKEN, VersionStages: ['AWSCURRENT'] }] });
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(200);
     expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 1);
@@ -264,9 +259,9 @@ describe('failure matrix', () => {
 
   test('UpdateInput fails (input unchanged) → AWSCURRENT is not moved, AWSPENDING removed (503 + Retry-After)', async () => {
     secretsWithCurrent();
-    ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 'server', 500));
+    ml.on(UpdateInputCommand).rejects(awsError('InternalServerErrorException', 500, 'server'));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
@@ -282,9 +277,9 @@ describe('failure matrix', () => {
 
   test('UpdateInput throttled → 503, AWSCURRENT unchanged', async () => {
     secretsWithCurrent();
-    ml.on(UpdateInputCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
+    ml.on(UpdateInputCommand).rejects(awsError('TooManyRequestsException', 429));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(sm).not.toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { VersionStage: 'AWSCURRENT' });
@@ -295,9 +290,9 @@ describe('failure matrix', () => {
       .resolvesOnce({ State: ChannelState.IDLE })
       .resolves({ State: ChannelState.STARTING });
     secretsWithCurrent();
-    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 409));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(JSON.parse(res.body as string)).toMatchObject({
@@ -318,9 +313,9 @@ describe('failure matrix', () => {
 
   test('UpdateInput conflicts on a channel still IDLE → 409 with Retry-After, not pending, no tag', async () => {
     secretsWithCurrent();
-    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 'client', 409));
+    ml.on(UpdateInputCommand).rejects(awsError('ConflictException', 409));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -335,9 +330,9 @@ describe('failure matrix', () => {
 
   test('PutSecretValue fails → the input is never touched (503)', async () => {
     secretsWithCurrent();
-    sm.on(PutSecretValueCommand).rejects(awsError('InternalServiceError', 'server', 500));
+    sm.on(PutSecretValueCommand).rejects(awsError('InternalServiceError', 500, 'server'));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(ml).not.toHaveReceivedCommand(UpdateInputCommand);
@@ -346,9 +341,9 @@ describe('failure matrix', () => {
 
   test('promotion keeps failing → no restore: one UpdateInput, recorded as pending, 503 + Retry-After', async () => {
     const fake = secretsWithCurrent();
-    sm.on(UpdateSecretVersionStageCommand).rejects(awsError('InternalServiceError', 'server', 500));
+    sm.on(UpdateSecretVersionStageCommand).rejects(awsError('InternalServiceError', 500, 'server'));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('10');
@@ -364,9 +359,9 @@ describe('failure matrix', () => {
   });
 
   test('DescribeChannel throttled → 503 with Retry-After, nothing changed', async () => {
-    ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 'client', 429));
+    ml.on(DescribeChannelCommand).rejects(awsError('TooManyRequestsException', 429));
 
-    const res = await handler(rotateRequest('main'));
+    const res = await rotate(rotateRequest('main'));
 
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
@@ -379,7 +374,7 @@ describe('failure matrix', () => {
     sm.on(ListSecretVersionIdsCommand).rejects(awsError('ResourceNotFoundException'));
 
     const request = rotateRequest('main');
-    const { result: res, logs } = await captureLogs(() => handler(request));
+    const { result: res, logs } = await captureLogs(() => rotate(request));
 
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body as string)).toEqual({
@@ -401,7 +396,7 @@ describe('a channel that is not IDLE', () => {
       ml.on(DescribeChannelCommand).resolves({ State: state });
       sm.on(TagResourceCommand).resolves({});
 
-      const res = await handler(rotateRequest('main'));
+      const res = await rotate(rotateRequest('main'));
 
       expect(res.statusCode).toBe(409);
       expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state, channelId: 'main' });
@@ -420,26 +415,26 @@ describe('a channel that is not IDLE', () => {
 
 describe('requests', () => {
   test('unknown channel → 404', async () => {
-    const res = await handler(rotateRequest('nope'));
+    const res = await rotate(rotateRequest('nope'));
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body as string)).toMatchObject({ error: 'NotFound', channelId: 'nope' });
     expect(ml).not.toHaveReceivedAnyCommand();
   });
 
   test('malformed channel id → 400', async () => {
-    const res = await handler(rotateRequest('Main!'));
+    const res = await rotate(rotateRequest('Main!'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toContain('invalid path: id: expected a channel id');
   });
 
   test('unknown body field → 400', async () => {
-    const res = await handler(rotateRequest('main', '{"key":"mine"}'));
+    const res = await rotate(rotateRequest('main', '{"key":"mine"}'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toContain('invalid request body');
   });
 
   test('body that is not JSON → 400', async () => {
-    const res = await handler(rotateRequest('main', '{'));
+    const res = await rotate(rotateRequest('main', '{'));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body as string).message).toBe('request body is not valid JSON');
   });
