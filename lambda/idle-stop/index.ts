@@ -8,7 +8,6 @@ import {
 import { Env, IDLE_STOP_ENV, readEnv } from '../shared/contract';
 import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import * as z from '../shared/zod';
 import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idle-stop';
 
 const medialive = mediaLiveClient({ maxAttempts: 4 });
@@ -17,7 +16,18 @@ const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
 const sns = snsClient({ maxAttempts: 4 });
 const secrets = secretsManagerClient({ maxAttempts: 4 });
 
-const idleMinutes = z.record(z.string(), z.int().check(z.minimum(0)));
+/** Channel id → idle minutes, as lib/constructs/channel-control.ts writes it (a deployment error if not). */
+export function parseIdleMinutes(raw: string): Record<string, number> {
+  const value: unknown = JSON.parse(raw);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${Env.IDLE_MINUTES} is not a JSON object`);
+  for (const [id, minutes] of Object.entries(value))
+    if (!Number.isInteger(minutes) || (minutes as number) < 0)
+      throw new Error(
+        `${Env.IDLE_MINUTES}: ${id} must be a whole number of minutes ≥ 0, got ${JSON.stringify(minutes)}`,
+      );
+  return value as Record<string, number>;
+}
 
 let deps: IdleStopDeps | undefined;
 function dependencies(): IdleStopDeps {
@@ -35,7 +45,7 @@ function dependencies(): IdleStopDeps {
       log: logger,
     },
     registry: loadRegistry(),
-    idleMinutes: idleMinutes.parse(JSON.parse(env[Env.IDLE_MINUTES])),
+    idleMinutes: parseIdleMinutes(env[Env.IDLE_MINUTES]),
     statusTable: env[Env.STATUS_TABLE],
     stage: env[Env.STAGE],
     log: logger,

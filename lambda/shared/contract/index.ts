@@ -9,5 +9,6 @@
  */
 export * from './env';
 export * from './limits';
+export * from './registry';
 export * from './resources';
 export * from './routes';

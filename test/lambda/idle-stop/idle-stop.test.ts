@@ -12,6 +12,7 @@ import {
   isNoInputAlert,
 } from '../../../lambda/idle-stop/decide';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
+import { parseIdleMinutes } from '../../../lambda/idle-stop/index';
 import { INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { OpenAlert } from '../../../lambda/shared/status';
 import { awsError, quietLogger, REGISTRY } from '../fixtures';
@@ -416,5 +417,20 @@ describe('checkIdleChannels', () => {
     expect(await checkIdleChannels(deps({ main: 0, studio: 0 }), NOW)).toEqual([]);
     expect(ddb).not.toHaveReceivedAnyCommand();
     expect(ml).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('ONAIR_IDLE_MINUTES', () => {
+  test('channel id → whole minutes, 0 included', () => {
+    expect(parseIdleMinutes('{"main":30,"studio":0}')).toEqual({ main: 30, studio: 0 });
+  });
+
+  test.each([
+    ['[]', 'ONAIR_IDLE_MINUTES is not a JSON object'],
+    ['{"main":-1}', 'ONAIR_IDLE_MINUTES: main must be a whole number of minutes ≥ 0, got -1'],
+    ['{"main":1.5}', 'got 1.5'],
+    ['{"main":"30"}', 'got "30"'],
+  ])('fails on %s naming the channel and the value (a deployment error)', (raw, message) => {
+    expect(() => parseIdleMinutes(raw)).toThrow(message);
   });
 });
