@@ -12,15 +12,28 @@ import {
   pipelineIndex,
   TRANSITIONAL_STATES,
 } from '../shared/channel-state';
-import { CDN_ALARM_SCOPE, parseAlarmDescription } from '../shared/contract';
+import { CDN_ALARM_SCOPE, OperatorRoutes, parseAlarmDescription, routeKey } from '../shared/contract';
 import { type Notification, type Notifier, notify } from '../shared/notify';
 import type { Log } from '../shared/powertools';
 import type { Registry } from '../shared/registry';
-import { isInputAlert, type LastAlert, type OpenAlert, statusKey } from '../shared/status';
+import {
+  type AutoStop,
+  isInputAlert,
+  type LastAlert,
+  type OpenAlert,
+  type StatusRecord,
+  statusKey,
+} from '../shared/status';
 import type { AlarmMessage, AlertEvent, StateChangeEvent } from './events';
 
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
+
+/**
+ * An IDLE is announced as the idle-stop function's automatic stop only if that stop was recorded
+ * at most this long before (MediaLive stops a channel within minutes); an older record is stale.
+ */
+export const AUTO_STOP_NOTICE_WINDOW_MS = 15 * 60_000;
 
 export interface HealthDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -78,14 +91,16 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
   } else if (state === ChannelState.IDLE) {
-    // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
-    expr += ', openAlerts = :none REMOVE liveSince';
+    // Alerts of a stopped channel are moot; a fresh start begins with a clean slate. The
+    // idle-stop function's record of an automatic stop is announced below, once.
+    expr += ', openAlerts = :none REMOVE liveSince, autoStop';
     values[':none'] = {};
   } else if (state !== ChannelState.RECOVERING) {
     expr += ' REMOVE liveSince';
   }
+  let before: StatusRecord | undefined;
   try {
-    await deps.ddb.send(
+    const res = await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
         Key: statusKey(channelId),
@@ -95,8 +110,10 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
         ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    before = res.Attributes as StatusRecord | undefined;
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
     deps.log.info('older state change ignored', { channelId, state, time: event.time });
@@ -108,13 +125,31 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   if (eventState === EventOnlyState.CREATED) return;
   const count = event.detail.pipelines_running_count;
   const reported = eventState === state ? '' : ` (MediaLive reported ${eventState})`;
-  await notify(deps.notifier, {
-    subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`,
-    text:
-      `Channel ${channelId} changed to ${state}${reported} at ${event.time}` +
-      (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
-      (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.'),
-  });
+  const changed =
+    `Channel ${channelId} changed to ${state}${reported} at ${event.time}` +
+    (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
+    (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.');
+  const autoStop = state === ChannelState.IDLE ? recentAutoStop(before?.autoStop, event.time) : undefined;
+  await notify(
+    deps.notifier,
+    autoStop === undefined
+      ? { subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`, text: changed }
+      : {
+          subject: `OnAir ${deps.stage}: channel ${channelId} stopped after ${autoStop.idleMinutes} idle minutes`,
+          text:
+            `Channel ${channelId} was RUNNING without input for ${autoStop.idleMinutes} minutes and was stopped to save cost.\n` +
+            `${changed}\n` +
+            `Start it again with ${routeKey(OperatorRoutes.START_CHANNEL)}; set autoStopIdleMinutes to 0 in the config to turn this off.`,
+        },
+  );
+}
+
+/** The idle-stop function's record of an automatic stop, if it belongs to the IDLE reported at `idleAt`. */
+function recentAutoStop(autoStop: AutoStop | undefined, idleAt: string): AutoStop | undefined {
+  if (autoStop === undefined) return undefined;
+  const age = Date.parse(idleAt) - Date.parse(autoStop.at);
+  // A minute of slack for the clocks of Lambda and MediaLive's events.
+  return age >= -60_000 && age <= AUTO_STOP_NOTICE_WINDOW_MS ? autoStop : undefined;
 }
 
 async function setOpenAlert(

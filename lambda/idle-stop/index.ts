@@ -1,10 +1,4 @@
-import {
-  cloudWatchClient,
-  dynamoDbDocumentClient,
-  mediaLiveClient,
-  secretsManagerClient,
-  snsClient,
-} from '../shared/clients';
+import { cloudWatchClient, dynamoDbDocumentClient, mediaLiveClient } from '../shared/clients';
 import { Env, IDLE_STOP_ENV, readEnv } from '../shared/contract';
 import { countMetric, logger, OnAirMetric, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
@@ -13,8 +7,6 @@ import { type ChannelOutcome, checkIdleChannels, type IdleStopDeps } from './idl
 const medialive = mediaLiveClient({ maxAttempts: 4 });
 const cloudwatch = cloudWatchClient({ maxAttempts: 4 });
 const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
-const sns = snsClient({ maxAttempts: 4 });
-const secrets = secretsManagerClient({ maxAttempts: 4 });
 
 /** Channel id → idle minutes, as lib/constructs/channel-control.ts writes it (a deployment error if not). */
 export function parseIdleMinutes(raw: string): Record<string, number> {
@@ -37,17 +29,9 @@ function dependencies(): IdleStopDeps {
     medialive,
     cloudwatch,
     ddb,
-    notifier: {
-      sns,
-      topicArn: env[Env.TOPIC_ARN],
-      secrets,
-      webhookSecretArn: env[Env.WEBHOOK_SECRET_ARN],
-      log: logger,
-    },
     registry: loadRegistry(),
     idleMinutes: parseIdleMinutes(env[Env.IDLE_MINUTES]),
     statusTable: env[Env.STATUS_TABLE],
-    stage: env[Env.STAGE],
     log: logger,
   };
   return deps;
@@ -60,4 +44,4 @@ export const handler = withLambdaContext(async (): Promise<{ channels: ChannelOu
   return { channels };
 });
 
-export { cloudwatch, ddb, medialive, secrets, sns };
+export { cloudwatch, ddb, medialive };

@@ -1,4 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { STATUS_TABLE_KEY } from './contract';
 
 /** One open MediaLive alert or CloudWatch alarm on a channel. */
@@ -18,6 +23,14 @@ export interface LastAlert {
   readonly message: string;
   readonly state: 'SET' | 'CLEARED';
   readonly at: string;
+}
+
+/** An automatic stop by the idle-stop function, for the health function to announce. */
+export interface AutoStop {
+  /** ISO time of the StopChannel call. */
+  readonly at: string;
+  /** The channel's idle window. */
+  readonly idleMinutes: number;
 }
 
 /**
@@ -41,6 +54,11 @@ export interface StatusRecord {
   readonly lastChange?: string;
   /** Epoch milliseconds of the last automatic pipeline restart. */
   readonly lastRestartAt?: number;
+  /**
+   * Set by the idle-stop function when it stops the channel; the health function announces the
+   * stop (and why) when the channel reaches IDLE, and removes it.
+   */
+  readonly autoStop?: AutoStop;
 }
 
 /** The key of a channel's status record. */
@@ -81,4 +99,24 @@ export async function readStatus(
     new GetCommand({ TableName: table, Key: statusKey(channelId), ConsistentRead: true }),
   );
   return res.Item as StatusRecord | undefined;
+}
+
+/**
+ * Records an automatic stop on the channel's status record (the idle-stop function, right after
+ * StopChannel): the health function's notice of the IDLE that follows says why the channel stopped.
+ */
+export async function recordAutoStop(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  channelId: string,
+  autoStop: AutoStop,
+): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: statusKey(channelId),
+      UpdateExpression: 'SET autoStop = :a',
+      ExpressionAttributeValues: { ':a': autoStop },
+    }),
+  );
 }

@@ -6,15 +6,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { Env, OperatorRoutes, type Route } from '../../lambda/shared/contract';
 import { AppFunction } from './app-function';
 import type { ControlApi } from './control-api';
 import type { LiveChannel } from './live-channel';
-import { acknowledgeWildcardActions, acknowledgeWildcardResources } from './nag';
+import { acknowledgeWildcardResources } from './nag';
 import { Transcode } from './transcode';
 
 /** How often idle channels are looked for. */
@@ -38,15 +36,11 @@ export interface ChannelControlProps {
   /** ONAIR_CHANNELS (lib/constructs/channel-registry.ts). */
   readonly channelRegistry: string;
   readonly api: ControlApi;
-  /** The health status table (read for live/offline, last alert, live since). */
-  readonly statusTable: dynamodb.ITable;
-  /** Receives auto-stop notifications. */
-  readonly topic: sns.ITopic;
   /**
-   * The webhook URL secret (alarms.webhook): auto-stop notices are posted there too.
-   * @default - auto-stop notices go to the topic only
+   * The health status table (read for live/offline, last alert, live since; idle auto-stop
+   * records its stops there, which the health function announces).
    */
-  readonly webhookSecret?: secretsmanager.ISecret;
+  readonly statusTable: dynamodb.ITable;
   /** Host name of the playback URLs (CloudFront or the custom domain). */
   readonly playbackDomain: string;
 }
@@ -112,9 +106,6 @@ export class ChannelControl extends Construct {
         [Env.CHANNELS]: props.channelRegistry,
         [Env.IDLE_MINUTES]: JSON.stringify(idleMinutes),
         [Env.STATUS_TABLE]: props.statusTable.tableName,
-        [Env.TOPIC_ARN]: props.topic.topicArn,
-        [Env.STAGE]: props.stage,
-        ...(props.webhookSecret ? { [Env.WEBHOOK_SECRET_ARN]: props.webhookSecret.secretArn } : {}),
       },
       // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
       // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5
@@ -148,13 +139,8 @@ export class ChannelControl extends Construct {
       'cloudwatch:GetMetricData supports no resource-level permissions; the function only reads MediaLive input metrics',
     );
     props.statusTable.grantReadData(idle);
-    props.topic.grantPublish(idle);
-    props.webhookSecret?.grantRead(idle);
-    acknowledgeWildcardActions(
-      this.idleStopFunction.role,
-      ['kms:GenerateDataKey*'],
-      "publishing to the KMS-encrypted alert topic needs GenerateDataKey variants on that topic's key only",
-    );
+    // Records an automatic stop on the channel's status record (the health function announces it).
+    props.statusTable.grant(idle, 'dynamodb:UpdateItem');
     this.idleStopRule = new events.Rule(this, 'IdleStopSchedule', {
       description: `OnAir ${props.stage}: look for idle channels every ${IDLE_CHECK_MINUTES} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(IDLE_CHECK_MINUTES)),

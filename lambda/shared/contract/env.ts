@@ -71,8 +71,8 @@ export const HEALTH_ENV = {
 } as const satisfies EnvContract;
 
 export const IDLE_STOP_ENV = {
-  required: [Env.CHANNELS, Env.IDLE_MINUTES, Env.STATUS_TABLE, Env.TOPIC_ARN, Env.STAGE],
-  optional: [Env.WEBHOOK_SECRET_ARN],
+  required: [Env.CHANNELS, Env.IDLE_MINUTES, Env.STATUS_TABLE],
+  optional: [],
 } as const satisfies EnvContract;
 
 export const PLAYBACK_SESSION_ENV = {
