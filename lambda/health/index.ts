@@ -2,7 +2,7 @@ import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClien
 import { Env, HEALTH_ENV, readEnv } from '../shared/contract';
 import { logger, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import { alarmMessage, healthEvent } from './events';
+import { parseAlarmMessage, parseHealthEvent } from './events';
 import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
 
 const medialive = mediaLiveClient({ maxAttempts: 4 });
@@ -35,13 +35,13 @@ function dependencies(): HealthDeps {
 
 /** EventBridge (MediaLive state changes and alerts) and SNS (CloudWatch alarms) in, status record and notifications out. */
 export const handler = withLambdaContext(async (event: unknown): Promise<void> => {
-  const parsed = healthEvent.safeParse(event);
-  if (!parsed.success) {
+  const parsed = parseHealthEvent(event);
+  if (!parsed.ok) {
     // Not retryable: a malformed event would fail the same way again.
-    logger.error('unrecognised event', { issues: parsed.error.issues.map((i) => i.message) });
+    logger.error('unrecognised event', { problem: parsed.problem });
     return;
   }
-  const e = parsed.data;
+  const e = parsed.value;
   const d = dependencies();
   if ('Records' in e) {
     for (const record of e.Records) {
@@ -52,9 +52,9 @@ export const handler = withLambdaContext(async (event: unknown): Promise<void> =
         logger.warn('SNS message is not an alarm notification');
         continue;
       }
-      const alarm = alarmMessage.safeParse(json);
-      if (alarm.success) await onAlarm(d, alarm.data);
-      else logger.warn('SNS message is not an alarm notification');
+      const alarm = parseAlarmMessage(json);
+      if (alarm.ok) await onAlarm(d, alarm.value);
+      else logger.warn('SNS message is not an alarm notification', { problem: alarm.problem });
     }
     return;
   }
