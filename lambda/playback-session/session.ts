@@ -138,13 +138,13 @@ export async function issueSession(
   // request ever reach the function through another route.
   const authorizer = (event.requestContext as { authorizer?: Authorizer } | undefined)?.authorizer;
   let subject: Record<string, string> = {};
-  if (mode === 'jwt') {
+  if (mode === ViewerAuth.JWT) {
     const sub = authorizer?.jwt?.claims?.sub;
     if (typeof sub !== 'string' || sub === '') {
       throw new Unauthorized(`channel "${channelId}" needs a bearer token (Authorization: Bearer <JWT>)`);
     }
     subject = { sub };
-  } else if (mode === 'iam') {
+  } else if (mode === ViewerAuth.IAM) {
     const caller = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
     if (caller === undefined) throw new Unauthorized(`channel "${channelId}" needs a SigV4-signed request`);
     subject = { caller };
@@ -152,7 +152,7 @@ export async function issueSession(
 
   const raw = jsonBody(event);
   let sourceIp: string | undefined;
-  if (mode === 'iam') {
+  if (mode === ViewerAuth.IAM) {
     const body = parseWith(backendBody, raw, 'request body');
     if (deps.config.bindSourceIp) {
       if (body.viewerIp === undefined)
@@ -198,7 +198,7 @@ export async function issueSession(
     expiresAt: session.expiresAt.toISOString(),
     urls: session.urls,
     // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
-    ...(mode === 'iam' ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
+    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
   };
-  return json(200, body, {}, mode === 'iam' ? undefined : setCookieHeaders(session));
+  return json(200, body, {}, mode === ViewerAuth.IAM ? undefined : setCookieHeaders(session));
 }

@@ -250,7 +250,7 @@ export const onAirConfig = z
       });
     }
     cfg.channels.forEach((ch, i) => {
-      if (ch.playback.auth === 'jwt' && cfg.playback.jwt === undefined) {
+      if (ch.playback.auth === ViewerAuth.JWT && cfg.playback.jwt === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['channels', i, 'playback', 'auth'],
