@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CLIPS_PREFIX } from '../../../lambda/clips/clips';
+import { CLIPS_PREFIX, Env, OperatorRoutes } from '../../../lambda/shared/contract';
 import type { LiveChannel } from '../channel/live-channel';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
@@ -56,10 +56,10 @@ export class Clips extends Construct {
       entry: 'clips',
       description: 'OnAir: live-to-VOD clips (MediaPackage harvest jobs into the archive bucket)',
       environment: {
-        ONAIR_CHANNELS: props.channelRegistry,
-        ONAIR_ARCHIVE_BUCKET: bucket.bucketName,
-        ONAIR_HARVEST_ROLE_ARN: this.harvestRole.roleArn,
-        ONAIR_STARTOVER_SECONDS: String(props.startoverWindowSeconds),
+        [Env.CHANNELS]: props.channelRegistry,
+        [Env.ARCHIVE_BUCKET]: bucket.bucketName,
+        [Env.HARVEST_ROLE_ARN]: this.harvestRole.roleArn,
+        [Env.STARTOVER_SECONDS]: String(props.startoverWindowSeconds),
       },
     });
     const stack = Stack.of(this);
@@ -84,17 +84,10 @@ export class Clips extends Construct {
     );
     this.harvestRole.grantPassRole(fn.role);
 
-    props.controlApi.addOperatorRoute(
-      'CreateClip',
-      apigw.HttpMethod.POST,
-      '/channels/{id}/clips',
-      fn.function,
-    );
-    props.controlApi.addOperatorRoute(
-      'GetClip',
-      apigw.HttpMethod.GET,
-      '/channels/{id}/clips/{clipId}',
-      fn.function,
-    );
+    for (const [id, r] of [
+      ['CreateClip', OperatorRoutes.CREATE_CLIP],
+      ['GetClip', OperatorRoutes.GET_CLIP],
+    ] as const)
+      props.controlApi.addOperatorRoute(id, apigw.HttpMethod[r.method], r.path, fn.function);
   }
 }

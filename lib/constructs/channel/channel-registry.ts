@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import type { ChannelEntry } from '../../../lambda/shared/contract';
 import type { LiveChannel } from './live-channel';
 
 /** Lambda allows 4 KiB of environment variables in total; leave room for the others. */
@@ -7,7 +8,7 @@ export const MAX_REGISTRY_BYTES = 3000;
 export const REGISTRY_BYTES_PER_CHANNEL = 185;
 
 /**
- * Builds the ONAIR_CHANNELS value (see lambda/shared/registry.ts): channel id → MediaLive
+ * Builds the ONAIR_CHANNELS value (its entries are the contract's ChannelEntry): channel id → MediaLive
  * channel and input ids, stream-key secret ARN, MediaPackage channel id. Values are
  * CloudFormation tokens, resolved at deploy.
  */
@@ -20,7 +21,7 @@ export function channelRegistryJson(channels: readonly LiveChannel[]): string {
       mp: c.packaging.channel.ref,
       app: c.ingest.applicationName,
       p: c.ingest.pipelines,
-    },
+    } satisfies ChannelEntry,
   }));
   const registry = Object.assign({}, ...parts);
   const first = channels[0];

@@ -3,9 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
-/** MediaLive accepts at most 10 CIDR rules per input security group. */
-export const MAX_ALLOWED_CIDRS = 10;
+import { MAX_INPUT_CIDRS, STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
 
 export enum PipelineCount {
   SINGLE = 1,
@@ -45,9 +43,9 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    if (props.allowedCidrs.length === 0 || props.allowedCidrs.length > MAX_ALLOWED_CIDRS) {
+    if (props.allowedCidrs.length === 0 || props.allowedCidrs.length > MAX_INPUT_CIDRS) {
       throw new Error(
-        `allowedCidrs must list 1 to ${MAX_ALLOWED_CIDRS} CIDRs (MediaLive's limit per input security group), got ${props.allowedCidrs.length}`,
+        `allowedCidrs must list 1 to ${MAX_INPUT_CIDRS} CIDRs (MediaLive's limit per input security group), got ${props.allowedCidrs.length}`,
       );
     }
     if (props.allowedCidrs.includes('0.0.0.0/0')) {
@@ -62,7 +60,7 @@ export class Ingest extends Construct {
     this.streamKey = new secretsmanager.Secret(this, 'StreamKey', {
       description: `OnAir RTMP stream key for channel ${props.channelId}`,
       generateSecretString: {
-        passwordLength: 32,
+        passwordLength: STREAM_KEY_LENGTH,
         excludePunctuation: true,
         includeSpace: false,
         requireEachIncludedType: false,

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_TAG_KEY } from '../../../lambda/shared/tags';
+import { DEPLOYMENT_TAG } from '../../../lambda/shared/contract';
 import {
   ARCHIVE_DESTINATION_ID,
   AUDIO_SELECTOR_NAME,
@@ -198,7 +198,7 @@ export class Transcode extends Construct {
       destinations,
       // Lets the lifecycle function find the channel by tag once a config change removed it
       // from the template (see grantOnDeploymentChannels).
-      tags: { [DEPLOYMENT_TAG_KEY]: stack.stackName },
+      tags: { [DEPLOYMENT_TAG]: stack.stackName },
     });
     // EncoderSettings is built with the MediaLive SDK's own shapes and enums (so tsc checks
     // every value); those shapes use CloudFormation's PascalCase names, hence a raw override.
@@ -264,7 +264,7 @@ export class Transcode extends Construct {
       grantee,
       actions,
       resourceArns: [Transcode.deploymentChannelsArn(scope)],
-      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG_KEY}`]: stack.stackName } },
+      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: stack.stackName } },
     });
   }
 

@@ -8,8 +8,13 @@ import { acknowledgeWildcardResources } from './nag';
 
 /** Props for {@link AppFunction}. */
 export interface AppFunctionProps {
-  /** Folder under lambda/ holding index.ts with an exported `handler`. */
+  /** Folder under lambda/ holding the bundle's index.ts. */
   readonly entry: string;
+  /**
+   * The export of index.ts Lambda calls; several functions can run one bundle, each its own export.
+   * @default - `handler`
+   */
+  readonly handler?: string;
   /** What the function does (shown in the console). */
   readonly description: string;
   /**
@@ -27,7 +32,7 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
   /**
    * Powertools service name (logs and metrics).
-   * @default - the entry folder name
+   * @default - the entry folder name, with the handler export when it is not `handler` (`stream-keys.ingest`)
    */
   readonly serviceName?: string;
   /**
@@ -53,6 +58,12 @@ export class AppFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
+    const handler = props.handler ?? 'handler';
+    if (!/^[A-Za-z_$][\w$]*$/.test(handler)) {
+      throw new Error(
+        `handler must be the name of an export of lambda/${props.entry}/index.ts, got "${handler}"`,
+      );
+    }
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -72,7 +83,7 @@ export class AppFunction extends Construct {
     this.function = new lambda.Function(this, 'Resource', {
       // The folder holds index.mjs and its source map; the asset hash is that of their content.
       code: lambda.Code.fromAsset(functionBuild().bundleDir(props.entry)),
-      handler: 'index.handler',
+      handler: `index.${handler}`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -83,7 +94,8 @@ export class AppFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? props.entry,
+        POWERTOOLS_SERVICE_NAME:
+          props.serviceName ?? (handler === 'handler' ? props.entry : `${props.entry}.${handler}`),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { alarmDescription, CDN_ALARM_SCOPE, INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { AlarmThresholds } from '../../config/schema';
 import type { Packaging } from '../channel/packaging';
 import type { Transcode } from '../channel/transcode';
@@ -18,14 +19,6 @@ export function alarmCount(pipelines: number): number {
 }
 
 const MINUTE = Duration.minutes(1);
-
-/** NetworkIn (Mbit/s, per pipeline) above this means input arrives (lambda/idle-stop/decide.ts uses the same). */
-export const INPUT_PRESENT_MBPS = 0.01;
-
-/** `[onair:<scope>] <what>`: the health function maps an alarm to its channel by this prefix. */
-export function alarmDescription(scope: string, what: string): string {
-  return `[onair:${scope}] ${what}`;
-}
 
 /** Props for {@link ChannelAlarms}. */
 export interface ChannelAlarmsProps {
@@ -173,7 +166,7 @@ export class CdnAlarms extends Construct {
     };
     this.errorRate = new cloudwatch.Alarm(this, 'ErrorRate5xx', {
       ...common,
-      alarmDescription: alarmDescription('cdn', 'CloudFront 5xx error rate'),
+      alarmDescription: alarmDescription(CDN_ALARM_SCOPE, 'CloudFront 5xx error rate'),
       metric: props.distribution.metric5xxErrorRate(),
       threshold: t.cdn5xxErrorRatePercent,
     });
@@ -181,7 +174,7 @@ export class CdnAlarms extends Construct {
     // the distribution, created with it in the platform stack).
     this.originLatency = new cloudwatch.Alarm(this, 'OriginLatency', {
       ...common,
-      alarmDescription: alarmDescription('cdn', 'CloudFront origin latency (p90)'),
+      alarmDescription: alarmDescription(CDN_ALARM_SCOPE, 'CloudFront origin latency (p90)'),
       metric: props.distribution.metricOriginLatency(),
       threshold: t.cdnOriginLatencyMs,
     });

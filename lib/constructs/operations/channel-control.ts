@@ -6,15 +6,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { Env, OperatorRoutes, type Route } from '../../../lambda/shared/contract';
 import type { LiveChannel } from '../channel/live-channel';
 import { Transcode } from '../channel/transcode';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
-import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../core/nag';
+import { acknowledgeWildcardResources } from '../core/nag';
 
 /** How often idle channels are looked for. */
 export const IDLE_CHECK_MINUTES = 5;
@@ -37,15 +36,11 @@ export interface ChannelControlProps {
   /** ONAIR_CHANNELS (lib/constructs/channel/channel-registry.ts). */
   readonly channelRegistry: string;
   readonly api: ControlApi;
-  /** The health status table (read for live/offline, last alert, live since). */
-  readonly statusTable: dynamodb.ITable;
-  /** Receives auto-stop notifications. */
-  readonly topic: sns.ITopic;
   /**
-   * The webhook URL secret (alarms.webhook): auto-stop notices are posted there too.
-   * @default - auto-stop notices go to the topic only
+   * The health status table (read for live/offline, last alert, live since; idle auto-stop
+   * records its stops there, which the health function announces).
    */
-  readonly webhookSecret?: secretsmanager.ISecret;
+  readonly statusTable: dynamodb.ITable;
   /** Host name of the playback URLs (CloudFront or the custom domain). */
   readonly playbackDomain: string;
 }
@@ -72,9 +67,9 @@ export class ChannelControl extends Construct {
       entry: 'channel-control',
       description: 'OnAir operator API: list channels, status, start, stop',
       environment: {
-        ONAIR_CHANNELS: props.channelRegistry,
-        ONAIR_STATUS_TABLE: props.statusTable.tableName,
-        ONAIR_PLAYBACK_DOMAIN: props.playbackDomain,
+        [Env.CHANNELS]: props.channelRegistry,
+        [Env.STATUS_TABLE]: props.statusTable.tableName,
+        [Env.PLAYBACK_DOMAIN]: props.playbackDomain,
       },
       timeout: Duration.seconds(29),
     });
@@ -84,10 +79,12 @@ export class ChannelControl extends Construct {
       channel.ingest.grantDescribe(control);
     }
     props.statusTable.grantReadData(control);
-    props.api.addOperatorRoute('ListChannels', apigw.HttpMethod.GET, '/channels', control);
-    props.api.addOperatorRoute('ChannelStatus', apigw.HttpMethod.GET, '/channels/{id}/status', control);
-    props.api.addOperatorRoute('StartChannel', apigw.HttpMethod.POST, '/channels/{id}/start', control);
-    props.api.addOperatorRoute('StopChannel', apigw.HttpMethod.POST, '/channels/{id}/stop', control);
+    const route = (id: string, r: Route) =>
+      props.api.addOperatorRoute(id, apigw.HttpMethod[r.method], r.path, control);
+    route('ListChannels', OperatorRoutes.LIST_CHANNELS);
+    route('ChannelStatus', OperatorRoutes.CHANNEL_STATUS);
+    route('StartChannel', OperatorRoutes.START_CHANNEL);
+    route('StopChannel', OperatorRoutes.STOP_CHANNEL);
 
     // Idle auto-stop.
     const idleMinutes = Object.fromEntries(
@@ -97,12 +94,9 @@ export class ChannelControl extends Construct {
       entry: 'idle-stop',
       description: 'OnAir idle auto-stop: stops channels RUNNING without input for their idle window',
       environment: {
-        ONAIR_CHANNELS: props.channelRegistry,
-        ONAIR_IDLE_MINUTES: JSON.stringify(idleMinutes),
-        ONAIR_STATUS_TABLE: props.statusTable.tableName,
-        ONAIR_TOPIC_ARN: props.topic.topicArn,
-        ONAIR_STAGE: props.stage,
-        ...(props.webhookSecret ? { ONAIR_WEBHOOK_SECRET_ARN: props.webhookSecret.secretArn } : {}),
+        [Env.CHANNELS]: props.channelRegistry,
+        [Env.IDLE_MINUTES]: JSON.stringify(idleMinutes),
+        [Env.STATUS_TABLE]: props.statusTable.tableName,
       },
       // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
       // concurrency would drop below Lambda's minimum (new and sandbox accounts). Runs are 5
@@ -124,13 +118,8 @@ export class ChannelControl extends Construct {
       'cloudwatch:GetMetricData supports no resource-level permissions; the function only reads MediaLive input metrics',
     );
     props.statusTable.grantReadData(idle);
-    props.topic.grantPublish(idle);
-    props.webhookSecret?.grantRead(idle);
-    acknowledgeWildcardActions(
-      this.idleStopFunction.role,
-      ['kms:GenerateDataKey*'],
-      "publishing to the KMS-encrypted alert topic needs GenerateDataKey variants on that topic's key only",
-    );
+    // Records an automatic stop on the channel's status record (the health function announces it).
+    props.statusTable.grant(idle, 'dynamodb:UpdateItem');
     this.idleStopRule = new events.Rule(this, 'IdleStopSchedule', {
       description: `OnAir ${props.stage}: look for idle channels every ${IDLE_CHECK_MINUTES} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(IDLE_CHECK_MINUTES)),

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { Env, STATUS_TABLE_KEY } from '../../../lambda/shared/contract';
 import type { LiveChannel } from '../channel/live-channel';
 import { AppFunction } from '../core/app-function';
 import { acknowledgeWildcardActions } from '../core/nag';
@@ -46,7 +47,7 @@ export class Health extends Construct {
   constructor(scope: Construct, id: string, props: HealthProps) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'StatusTable', {
-      partitionKey: { name: 'channelId', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: STATUS_TABLE_KEY, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
@@ -55,18 +56,18 @@ export class Health extends Construct {
     });
 
     const environment: Record<string, string> = {
-      ONAIR_CHANNELS: props.channelRegistry,
-      ONAIR_STATUS_TABLE: this.table.tableName,
-      ONAIR_TOPIC_ARN: props.topic.topicArn,
-      ONAIR_STAGE: props.stage,
-      ONAIR_AUTO_RESTART: (props.autoRestartChannels ?? []).join(','),
+      [Env.CHANNELS]: props.channelRegistry,
+      [Env.STATUS_TABLE]: this.table.tableName,
+      [Env.TOPIC_ARN]: props.topic.topicArn,
+      [Env.STAGE]: props.stage,
+      [Env.AUTO_RESTART]: (props.autoRestartChannels ?? []).join(','),
     };
     if (props.webhook) {
       this.webhookSecret = new secretsmanager.Secret(this, 'WebhookUrl', {
         description: `OnAir ${props.stage}: Slack-compatible webhook URL for notifications (replace the placeholder)`,
         generateSecretString: { passwordLength: 16, excludePunctuation: true },
       });
-      environment.ONAIR_WEBHOOK_SECRET_ARN = this.webhookSecret.secretArn;
+      environment[Env.WEBHOOK_SECRET_ARN] = this.webhookSecret.secretArn;
       Validations.of(this.webhookSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:

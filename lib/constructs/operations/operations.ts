@@ -76,8 +76,6 @@ export class Operations extends Construct {
       channelRegistry: props.channelRegistry,
       api: props.controlApi,
       statusTable: this.health.table,
-      topic,
-      webhookSecret: this.health.webhookSecret,
       playbackDomain: props.delivery.domainName,
     });
 

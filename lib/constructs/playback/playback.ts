@@ -3,21 +3,19 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SESSION_ROUTE } from '../../../lambda/playback-session/session';
+import {
+  Env,
+  SESSION_ROUTE,
+  SESSION_TTL_SECONDS,
+  sessionPath,
+  ViewerAuth,
+} from '../../../lambda/shared/contract';
 import { AppFunction } from '../core/app-function';
 import { type ControlApi, SESSION_THROTTLE } from '../core/control-api';
 import type { PlaybackOriginSecret } from './playback-origin';
 import type { PlaybackSigningKeys } from './signing-keys';
 
-/** Who may obtain a playback session for a channel (media always needs one). */
-export enum ViewerAuth {
-  /** Anyone: sessions stop hot-linking and enforce expiry. */
-  PUBLIC = 'public',
-  /** A bearer JWT from the configured issuer and audience (HTTP API JWT authorizer). */
-  JWT = 'jwt',
-  /** A SigV4-signed backend, calling the API endpoint directly. */
-  IAM = 'iam',
-}
+export { ViewerAuth };
 
 export interface PlaybackChannel {
   readonly channelId: string;
@@ -50,7 +48,7 @@ export interface PlaybackProps {
 }
 
 /** A channel's session route (the generic form, {@link SESSION_ROUTE}, is shared with the function). */
-export const SESSION_PATH = (channelId: string) => SESSION_ROUTE.replace('{channelId}', channelId);
+export const SESSION_PATH = sessionPath;
 
 /**
  * The playback-session function and its routes: `POST /playback/<channel>/session` per channel
@@ -64,7 +62,7 @@ export class Playback extends Construct {
   constructor(scope: Construct, id: string, props: PlaybackProps) {
     super(scope, id);
     const ttl = props.sessionTtl.toSeconds();
-    if (ttl < 60 || ttl > 86_400) {
+    if (ttl < SESSION_TTL_SECONDS.min || ttl > SESSION_TTL_SECONDS.max) {
       throw new Error(`session ttl must be 1 minute to 24 hours, got ${ttl} seconds`);
     }
     const needsJwt = props.channels.filter((c) => c.auth === ViewerAuth.JWT).map((c) => c.channelId);
@@ -79,20 +77,20 @@ export class Playback extends Construct {
       entry: 'playback-session',
       description: 'OnAir: issues signed playback sessions (CloudFront cookies + signed manifest URLs)',
       environment: {
-        ONAIR_PLAYBACK_DOMAIN: props.domainName,
-        ONAIR_SIGNING_KEY_SECRET_ARN: keys.current.secret.secretArn,
-        ONAIR_SIGNING_KEY_ID: keys.current.publicKeyId,
+        [Env.PLAYBACK_DOMAIN]: props.domainName,
+        [Env.SIGNING_KEY_SECRET_ARN]: keys.current.secret.secretArn,
+        [Env.SIGNING_KEY_ID]: keys.current.publicKeyId,
         // Signs for a grace period after a rotation (lambda/shared/signing-keys.ts).
         ...(keys.previous
           ? {
-              ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN: keys.previous.secret.secretArn,
-              ONAIR_PREVIOUS_SIGNING_KEY_ID: keys.previous.publicKeyId,
+              [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN]: keys.previous.secret.secretArn,
+              [Env.PREVIOUS_SIGNING_KEY_ID]: keys.previous.publicKeyId,
             }
           : {}),
-        ONAIR_SESSION_TTL_SECONDS: String(ttl),
-        ONAIR_BIND_SOURCE_IP: String(props.bindSourceIp ?? false),
-        ONAIR_ORIGIN_SECRET_ARN: props.originSecret.secretArn,
-        ONAIR_PLAYBACK_AUTH: JSON.stringify(
+        [Env.SESSION_TTL_SECONDS]: String(ttl),
+        [Env.BIND_SOURCE_IP]: String(props.bindSourceIp ?? false),
+        [Env.ORIGIN_SECRET_ARN]: props.originSecret.secretArn,
+        [Env.PLAYBACK_AUTH]: JSON.stringify(
           Object.fromEntries(props.channels.map((c) => [c.channelId, c.auth])),
         ),
       },

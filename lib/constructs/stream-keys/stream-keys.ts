@@ -7,15 +7,13 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Env, OperatorRoutes, PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import type { LiveChannel } from '../channel/live-channel';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
 
 /** Secrets Manager allows rotation every 1 to 1000 days; the config allows up to a year. */
 export const MAX_ROTATE_EVERY_DAYS = 365;
-
-/** The only tag the functions may set or remove on a stream-key secret (lambda/shared/stream-key.ts PENDING_TAG). */
-export const PENDING_TAG_KEY = 'onair:rotation-pending';
 
 /** Below the HTTP API's 30-second integration timeout, so the API never answers for a function still rotating. */
 export const ROTATE_FUNCTION_TIMEOUT = Duration.seconds(25);
@@ -65,22 +63,25 @@ export class StreamKeys extends Construct {
     }
     if (props.channels.length === 0) throw new Error('stream keys need at least one channel');
 
-    const environment = { ONAIR_CHANNELS: props.channelRegistry };
+    const environment = { [Env.CHANNELS]: props.channelRegistry };
     const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
 
     this.ingestFunction = new AppFunction(this, 'IngestFn', {
-      entry: 'ingest',
+      entry: 'stream-keys',
+      handler: 'ingest',
       description: 'OnAir: RTMP ingest details (server URL and stream key) of a channel',
       environment,
     });
     this.rotateFunction = new AppFunction(this, 'RotateFn', {
-      entry: 'stream-key',
+      entry: 'stream-keys',
+      handler: 'rotate',
       description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
       environment,
       timeout: ROTATE_FUNCTION_TIMEOUT,
     });
     this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
-      entry: 'stream-key-events',
+      entry: 'stream-keys',
+      handler: 'stateChange',
       description: 'OnAir: apply a pending stream-key rotation when a channel reaches IDLE',
       environment,
       timeout: Duration.seconds(60),
@@ -91,7 +92,7 @@ export class StreamKeys extends Construct {
       // The state-change function tags too: an interrupted rotation is recorded as pending (see
       // rotateIdleChannel).
       for (const fn of [this.rotateFunction, this.stateChangeFunction]) {
-        ch.ingest.grantRotateKey(fn.function, PENDING_TAG_KEY);
+        ch.ingest.grantRotateKey(fn.function, PENDING_ROTATION_TAG);
         ch.transcode.grantDescribe(fn.function);
       }
     }
@@ -134,29 +135,32 @@ export class StreamKeys extends Construct {
       ],
     });
 
+    const ingest = OperatorRoutes.GET_INGEST;
+    const rotate = OperatorRoutes.ROTATE_STREAM_KEY;
     props.controlApi.addOperatorRoute(
       'GetIngest',
-      apigw.HttpMethod.GET,
-      '/channels/{id}/ingest',
+      apigw.HttpMethod[ingest.method],
+      ingest.path,
       this.ingestFunction.function,
     );
     props.controlApi.addOperatorRoute(
       'RotateStreamKey',
-      apigw.HttpMethod.POST,
-      '/channels/{id}/stream-key',
+      apigw.HttpMethod[rotate.method],
+      rotate.path,
       this.rotateFunction.function,
     );
 
     if (days !== undefined) {
       const fn = new AppFunction(this, 'RotationFn', {
-        entry: 'stream-key-rotation',
+        entry: 'stream-keys',
+        handler: 'rotation',
         description: 'OnAir: Secrets Manager rotation of stream keys (refuses while the channel is not idle)',
         environment,
         timeout: Duration.seconds(60),
       });
       this.rotationFunction = fn;
       for (const ch of props.channels) {
-        ch.ingest.grantScheduledRotation(fn.function, PENDING_TAG_KEY);
+        ch.ingest.grantScheduledRotation(fn.function, PENDING_ROTATION_TAG);
         ch.transcode.grantDescribe(fn.function);
         // Secrets Manager checks it may invoke the function when the schedule is created. One
         // permission per secret: aws:SourceArn limits each to rotating that secret (the Secrets

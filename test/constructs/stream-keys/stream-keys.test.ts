@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { PENDING_TAG } from '../../../lambda/shared/stream-key';
+import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { ControlApi } from '../../../lib/constructs/core/control-api';
-import { PENDING_TAG_KEY, StreamKeys } from '../../../lib/constructs/stream-keys/stream-keys';
+import { StreamKeys } from '../../../lib/constructs/stream-keys/stream-keys';
 import { synthOnAir, testApp, testConfig } from '../../helpers';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -87,8 +87,8 @@ describe('default config (no scheduled rotation)', () => {
     });
   });
 
-  test('the IAM tag condition names the tag the functions write', () => {
-    expect(PENDING_TAG_KEY).toBe(PENDING_TAG);
+  test('the IAM tag condition names the tag the functions write, whose name never changes (secrets carry it)', () => {
+    expect(PENDING_TAG_ONLY['ForAllValues:StringEquals']['aws:TagKeys']).toEqual([PENDING_ROTATION_TAG]);
   });
 
   test('the ingest function may only describe this input/channel and read this secret', () => {
@@ -271,6 +271,31 @@ describe('streamKey.rotateEveryDays', () => {
     ],
   });
   const { template } = synthOnAir(cfg);
+
+  test('the four functions run one bundle (one asset), each its own export', () => {
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('StreamKeys'),
+    );
+    const handlerOf = (prefix: string) => fns.find(([id]) => id.startsWith(prefix))?.[1].Properties.Handler;
+    expect({
+      ingest: handlerOf('StreamKeysIngestFn'),
+      rotate: handlerOf('StreamKeysRotateFn'),
+      stateChange: handlerOf('StreamKeysStateChangeFn'),
+      rotation: handlerOf('StreamKeysRotationFn'),
+    }).toEqual({
+      ingest: 'index.ingest',
+      rotate: 'index.rotate',
+      stateChange: 'index.stateChange',
+      rotation: 'index.rotation',
+    });
+    expect(new Set(fns.map(([, fn]) => JSON.stringify(fn.Properties.Code))).size).toBe(1);
+    expect(fns.map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'stream-keys.ingest',
+      'stream-keys.rotate',
+      'stream-keys.rotation',
+      'stream-keys.stateChange',
+    ]);
+  });
 
   test('each secret gets a schedule on the rotation function, never rotating on deploy', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);

@@ -226,7 +226,7 @@ describe('POST /playback/{channelId}/session', () => {
     const res = await loadHandler()(event('Bad_Id'));
     expect(res.statusCode).toBe(400);
     expect(body(res).message).toBe(
-      'invalid channel id: expected a channel id (2-32 characters, a-z 0-9 "-")',
+      'invalid channel id: expected a channel id (2-32 characters, a-z 0-9 and "-", starting with a letter)',
     );
   });
 
