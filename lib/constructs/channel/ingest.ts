@@ -1,9 +1,10 @@
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Tags, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { MAX_INPUT_CIDRS, STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
+import { STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
+import { deploymentTags, grantOnDeployment, TaggedResource } from '../core/deployment-tags';
 
 export enum PipelineCount {
   SINGLE = 1,
@@ -14,8 +15,17 @@ export enum PipelineCount {
 export interface IngestProps {
   /** Channel id (slug); the RTMP application name streamers push to. */
   readonly channelId: string;
-  /** IPv4 CIDRs allowed to push; 0.0.0.0/0 is legal but warned about. */
-  readonly allowedCidrs: readonly string[];
+  /**
+   * The deployment's (root) stack name: the input is named `<deployment>-<channel>` and it and the
+   * stream key carry the deployment tag (lib/constructs/core/deployment-tags.ts). Explicit because
+   * inside a channel's nested stack `Stack.of(this).stackName` is the nested stack's name.
+   */
+  readonly deploymentName: string;
+  /**
+   * Id of the MediaLive input security group the input uses: channels with the same allowed CIDRs
+   * share one (lib/constructs/channel/input-security-groups.ts).
+   */
+  readonly securityGroupId: string;
   /** One RTMP endpoint per pipeline: 1 for SINGLE_PIPELINE, 2 for STANDARD. */
   readonly pipelines: PipelineCount;
   /**
@@ -26,14 +36,13 @@ export interface IngestProps {
 }
 
 /**
- * RTMP push ingest for one channel: an input security group, a per-channel stream key in
- * Secrets Manager, and the MediaLive input whose stream names carry that key. The key reaches
+ * RTMP push ingest for one channel: a per-channel stream key in Secrets Manager and the MediaLive
+ * input (behind a shared input security group) whose stream names carry that key. The key reaches
  * the input only through a `{{resolve:secretsmanager:…}}` dynamic reference, so it never
  * appears in a template or output.
  */
 export class Ingest extends Construct {
   public readonly input: medialive.CfnInput;
-  public readonly securityGroup: medialive.CfnInputSecurityGroup;
   /** The stream key; its SecretString is the key itself (URL-safe, 32 alphanumerics ≈ 190 bits). */
   public readonly streamKey: secretsmanager.Secret;
   /** RTMP application name: OBS "Server" is rtmp://<endpoint>:1935/<applicationName>. */
@@ -43,18 +52,6 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    if (props.allowedCidrs.length === 0 || props.allowedCidrs.length > MAX_INPUT_CIDRS) {
-      throw new Error(
-        `allowedCidrs must list 1 to ${MAX_INPUT_CIDRS} CIDRs (MediaLive's limit per input security group), got ${props.allowedCidrs.length}`,
-      );
-    }
-    if (props.allowedCidrs.includes('0.0.0.0/0')) {
-      Annotations.of(this).addWarningV2(
-        'onair:open-ingest',
-        `channel "${props.channelId}": RTMP ingest accepts pushes from any address (0.0.0.0/0); only the stream key protects it. List your encoders' CIDRs in input.allowedCidrs.`,
-      );
-    }
-
     this.applicationName = props.channelId;
     this.pipelines = props.pipelines;
     this.streamKey = new secretsmanager.Secret(this, 'StreamKey', {
@@ -66,6 +63,8 @@ export class Ingest extends Construct {
         requireEachIncludedType: false,
       },
     });
+    for (const [key, value] of Object.entries(deploymentTags(props.deploymentName)))
+      Tags.of(this.streamKey).add(key, value);
 
     if (!props.rotationScheduled) {
       Validations.of(this.streamKey).acknowledge({
@@ -75,18 +74,15 @@ export class Ingest extends Construct {
       });
     }
 
-    this.securityGroup = new medialive.CfnInputSecurityGroup(this, 'SecurityGroup', {
-      whitelistRules: props.allowedCidrs.map((cidr) => ({ cidr })),
-    });
-
     const key = this.streamKey.secretValue.unsafeUnwrap();
     this.input = new medialive.CfnInput(this, 'Resource', {
-      name: `${Stack.of(this).stackName}-${props.channelId}`,
+      name: `${props.deploymentName}-${props.channelId}`,
       type: 'RTMP_PUSH',
-      inputSecurityGroups: [this.securityGroup.ref],
+      inputSecurityGroups: [props.securityGroupId],
       destinations: Array.from({ length: props.pipelines }, () => ({
         streamName: `${this.applicationName}/${key}`,
       })),
+      tags: deploymentTags(props.deploymentName),
     });
     // cfn-lint's schema types InputSecurityGroups as EC2 security-group ids (E1041), but a
     // MediaLive input takes MediaLive input security group ids, exactly as referenced here
@@ -94,54 +90,89 @@ export class Ingest extends Construct {
     this.input.addMetadata('cfn-lint', { config: { ignore_checks: ['E1041'] } });
   }
 
-  /** Lets `grantee` describe the input (its state, endpoints and attached channel). */
-  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+  /*
+   * Grants over the ingest of every channel of a deployment. The channels live in their own
+   * nested stacks and the functions that use these grants serve all of them, so each grant names
+   * the resource type in this account and Region with the deployment tag as condition
+   * (lib/constructs/core/deployment-tags.ts) instead of one channel's ARNs.
+   */
+
+  /** Lets `grantee` describe the deployment's inputs (state, endpoints, attached channel). */
+  public static grantDeploymentDescribe(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): iam.Grant {
+    return grantOnDeployment(scope, {
       grantee,
       actions: ['medialive:DescribeInput'],
-      resourceArns: [this.input.attrArn],
+      resources: [TaggedResource.MEDIALIVE_INPUT],
+      deploymentName,
     });
   }
 
-  /** Lets `grantee` tell a streamer where to push: describe the input and read the stream key. */
-  public grantReadIngest(grantee: iam.IGrantable): void {
-    this.grantDescribe(grantee);
-    this.streamKey.grantRead(grantee);
+  /** Lets `grantee` tell a streamer where to push: describe the inputs and read the stream keys. */
+  public static grantDeploymentReadIngest(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): void {
+    Ingest.grantDeploymentDescribe(scope, grantee, deploymentName);
+    grantOnDeployment(scope, {
+      grantee,
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      resources: [TaggedResource.SECRET],
+      deploymentName,
+    });
   }
 
   /**
-   * Lets `grantee` rotate the stream key now or mark the rotation pending: read the input and the
+   * Lets `grantee` rotate a stream key now or mark the rotation pending: read the input and the
    * key, list its versions, write a new version and move its stages, point the input at it, and
-   * set or clear the `pendingTagKey` tag on the key (no other tag).
+   * set or clear the `pendingTagKey` tag on the key (no other tag: not the deployment tag either).
    */
-  public grantRotateKey(grantee: iam.IGrantable, pendingTagKey: string): void {
-    this.grantKeyChange(grantee, ['secretsmanager:ListSecretVersionIds']);
-    this.grantPendingTag(grantee, pendingTagKey, [
+  public static grantDeploymentRotateKey(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+  ): void {
+    Ingest.grantKeyChange(scope, grantee, opts, ['secretsmanager:ListSecretVersionIds']);
+    Ingest.grantPendingTag(scope, grantee, opts, [
       'secretsmanager:TagResource',
       'secretsmanager:UntagResource',
     ]);
   }
 
   /**
-   * Lets a Secrets Manager rotation function take the stream key through the rotation steps:
-   * read the input and the key, write a new version and move its stages, point the input at it,
-   * and clear the `pendingTagKey` tag once the new key is current (it never sets a tag).
+   * Lets a Secrets Manager rotation function take a stream key through the rotation steps: read
+   * the input and the key, write a new version and move its stages, point the input at it, and
+   * clear the `pendingTagKey` tag once the new key is current (it never sets a tag).
    */
-  public grantScheduledRotation(grantee: iam.IGrantable, pendingTagKey: string): void {
-    this.grantKeyChange(grantee, []);
-    this.grantPendingTag(grantee, pendingTagKey, ['secretsmanager:UntagResource']);
+  public static grantDeploymentScheduledRotation(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+  ): void {
+    Ingest.grantKeyChange(scope, grantee, opts, []);
+    Ingest.grantPendingTag(scope, grantee, opts, ['secretsmanager:UntagResource']);
   }
 
-  private grantKeyChange(grantee: iam.IGrantable, extraSecretActions: string[]): void {
-    this.grantDescribe(grantee);
+  private static grantKeyChange(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+    extraSecretActions: string[],
+  ): void {
+    Ingest.grantDeploymentDescribe(scope, grantee, opts.deploymentName);
     // UpdateInput names the input's security groups again (so they stay attached): authorize
-    // the group too, in case MediaLive checks the attach against it.
-    iam.Grant.addToPrincipal({
+    // the groups too, in case MediaLive checks the attach against them.
+    grantOnDeployment(scope, {
       grantee,
       actions: ['medialive:UpdateInput'],
-      resourceArns: [this.input.attrArn, this.securityGroup.attrArn],
+      resources: [TaggedResource.MEDIALIVE_INPUT, TaggedResource.MEDIALIVE_INPUT_SECURITY_GROUP],
+      deploymentName: opts.deploymentName,
     });
-    iam.Grant.addToPrincipal({
+    grantOnDeployment(scope, {
       grantee,
       actions: [
         'secretsmanager:DescribeSecret',
@@ -150,17 +181,32 @@ export class Ingest extends Construct {
         'secretsmanager:PutSecretValue',
         'secretsmanager:UpdateSecretVersionStage',
       ],
-      resourceArns: [this.streamKey.secretArn],
+      resources: [TaggedResource.SECRET],
+      deploymentName: opts.deploymentName,
     });
   }
 
-  /** Tagging limited to one tag key: no other tag of the key can be set or removed. */
-  private grantPendingTag(grantee: iam.IGrantable, tagKey: string, actions: string[]): void {
-    iam.Grant.addToPrincipal({
+  /** Tagging limited to one tag key: no other tag of the keys can be set or removed. */
+  private static grantPendingTag(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+    actions: string[],
+  ): void {
+    grantOnDeployment(scope, {
       grantee,
       actions,
-      resourceArns: [this.streamKey.secretArn],
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [tagKey] } },
+      resources: [TaggedResource.SECRET],
+      deploymentName: opts.deploymentName,
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [opts.pendingTagKey] } },
     });
   }
+}
+
+/** What a deployment-wide stream-key change grant needs. */
+export interface KeyChangeGrant {
+  /** The deployment's (root) stack name, the tag value. */
+  readonly deploymentName: string;
+  /** The only tag the grantee may set or remove on a stream key. */
+  readonly pendingTagKey: string;
 }
