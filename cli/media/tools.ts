@@ -6,6 +6,12 @@ export function toolPath(tool: 'ffmpeg' | 'ffprobe'): string {
   return process.env[tool === 'ffmpeg' ? 'ONAIR_FFMPEG' : 'ONAIR_FFPROBE'] ?? tool;
 }
 
+/** Whether a tool runs (`-version`). */
+export function hasTool(tool: 'ffmpeg' | 'ffprobe'): boolean {
+  const r = spawnSync(toolPath(tool), ['-version'], { stdio: 'ignore' });
+  return r.error === undefined && r.status === 0;
+}
+
 /** Fails with a message naming the tool and how to get it when it cannot run. */
 export function requireTool(tool: 'ffmpeg' | 'ffprobe', why: string): string {
   const path = toolPath(tool);
