@@ -71,7 +71,7 @@ export function pushArgs(o: PushOptions): string[] {
     ...['-re', '-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=${s.audio.sampleRate}`],
     ...['-filter_complex', filter, '-map', '[v]', '-map', '1:a', '-t', String(o.seconds)],
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', s.profile],
-    ...['-pix_fmt', 'yuv420p', '-r', String(fps), '-g', String(gop), '-keyint_min', String(gop)],
+    ...['-pix_fmt', 'yuv420p', '-fps_mode', 'cfr', '-g', String(gop), '-keyint_min', String(gop)],
     ...['-sc_threshold', '0', '-flags', '+cgop', '-bf', '0'],
     ...['-b:v', `${s.videoKbps}k`, '-maxrate', `${s.videoKbps}k`, '-bufsize', `${s.videoKbps * 2}k`],
     ...['-c:a', 'aac', '-b:a', `${s.audio.kbps}k`, '-ar', String(s.audio.sampleRate), '-ac', '2'],
