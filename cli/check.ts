@@ -94,23 +94,26 @@ export async function pictureClock(ffmpeg: string | undefined, bytes: Buffer): P
 }
 
 function continuity(before: RenditionReport, after: RenditionReport): RenditionReport {
+  const seen = { ...before, firstSequence: after.firstSequence, lastSequence: after.lastSequence };
+  if (after.playlistStatus < 200 || after.playlistStatus >= 300)
+    return { ...seen, continuous: false, note: `second look answered ${after.playlistStatus}` };
   if (
     before.lastSequence === undefined ||
     after.lastSequence === undefined ||
     after.firstSequence === undefined
   )
-    return after;
+    return seen;
   if (after.lastSequence < before.lastSequence)
     return {
-      ...after,
+      ...seen,
       continuous: false,
       note: `sequence went back from ${before.lastSequence} to ${after.lastSequence}`,
     };
   if (after.firstSequence > before.lastSequence + 1)
-    return { ...after, continuous: false, note: `gap: ${before.lastSequence} then ${after.firstSequence}` };
+    return { ...seen, continuous: false, note: `gap: ${before.lastSequence} then ${after.firstSequence}` };
   if (after.lastSequence === before.lastSequence)
-    return { ...after, continuous: false, note: `no new segment after ${before.lastSequence} (stalled?)` };
-  return { ...after, continuous: true };
+    return { ...seen, continuous: false, note: `no new segment after ${before.lastSequence} (stalled?)` };
+  return { ...seen, continuous: true };
 }
 
 async function newestSegment(
@@ -343,7 +346,8 @@ export async function walkFormat(
     throw err;
   }
   if (opts.continuityAfterMs === undefined) return walked.report;
-  await sleep(opts.continuityAfterMs);
+  // A new segment appears once per segment length: look again after one, plus a margin.
+  await sleep(Math.max(opts.continuityAfterMs, ((walked.report.segmentSeconds ?? 0) + 1) * 1000));
   const later = await walked.again();
   const renditions = walked.report.renditions.map((r, i) => (later[i] ? continuity(r, later[i]) : r));
   const problems = [...walked.report.problems];

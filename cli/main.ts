@@ -58,12 +58,11 @@ export function buildProgram(exit: (code: number) => void): Command {
 
 function report(ctx: Context, err: unknown): number {
   if (err instanceof CliError) {
-    if (ctx.out.json)
+    // A check or smoke that printed its report (the JSON document, with --json) ends with one line on stderr.
+    if (ctx.out.json && err.details.reported !== true)
       process.stdout.write(
         `${JSON.stringify({ error: { message: err.message, exitCode: err.exitCode, ...err.details } })}\n`,
       );
-    // A check or smoke that already printed its report needs no second line.
-    else if (err.details.reported !== true) process.stderr.write(`onair: ${err.message}\n`);
     else process.stderr.write(`onair: ${err.message}\n`);
     return err.exitCode;
   }

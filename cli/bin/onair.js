@@ -14,7 +14,8 @@ require('../main.ts')
   .main(process.argv)
   .then(
     (code) => {
-      process.exitCode = code;
+      // Exit as soon as the output is flushed: idle keep-alive sockets must not hold the process.
+      process.stdout.write('', () => process.exit(code));
     },
     (err) => {
       process.stderr.write(`onair: ${err && err.stack ? err.stack : String(err)}\n`);
