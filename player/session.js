@@ -1,7 +1,10 @@
 // Pure logic of the demo player (no DOM, no network): URLs, renewal timing and error messages.
 // Served as an ES module next to player.js and unit-tested in test/player/session.test.ts.
 
-/** Channel ids the platform accepts (lib/config/schema.ts, lambda/playback-session). */
+/**
+ * Channel ids the platform accepts: CHANNEL_ID_PATTERN of lambda/shared/contract (the page is served
+ * as written, without a bundler; test/player/session.test.ts checks that this copy agrees).
+ */
 const CHANNEL_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
 export const DEFAULT_CHANNEL = 'main';

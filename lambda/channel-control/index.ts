@@ -1,14 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { dynamoDbDocumentClient, mediaLiveClient } from '../shared/clients';
+import { CHANNEL_CONTROL_ENV, Env, OperatorRoutes, readEnv, routeKey } from '../shared/contract';
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath, emptyBody } from '../shared/params';
 import { logger } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import { STATUS_TABLE_ENV } from '../shared/status';
 import { type ControlDeps, channelStatus, listChannels, startChannel, stopChannel } from './control';
-
-export const PLAYBACK_DOMAIN_ENV = 'ONAIR_PLAYBACK_DOMAIN';
 
 // The SDK's standard retry strategy absorbs MediaLive throttling (TooManyRequestsException)
 // with backoff; what remains becomes 503 + Retry-After in lambda/shared/errors.ts.
@@ -17,30 +15,33 @@ const ddb = dynamoDbDocumentClient({ maxAttempts: 3 });
 
 let deps: ControlDeps | undefined;
 function dependencies(): ControlDeps {
-  deps ??= {
+  if (deps) return deps;
+  const env = readEnv(CHANNEL_CONTROL_ENV);
+  deps = {
     medialive,
     ddb,
     registry: loadRegistry(),
-    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
-    playbackDomain: process.env[PLAYBACK_DOMAIN_ENV] ?? '',
+    statusTable: env[Env.STATUS_TABLE],
+    playbackDomain: env[Env.PLAYBACK_DOMAIN],
   };
   return deps;
 }
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const d = dependencies();
-  if (event.routeKey === 'GET /channels') return json(200, { channels: await listChannels(d) });
+  if (event.routeKey === routeKey(OperatorRoutes.LIST_CHANNELS))
+    return json(200, { channels: await listChannels(d) });
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   switch (event.routeKey) {
-    case 'GET /channels/{id}/status':
+    case routeKey(OperatorRoutes.CHANNEL_STATUS):
       return json(200, await channelStatus(d, id));
-    case 'POST /channels/{id}/start': {
+    case routeKey(OperatorRoutes.START_CHANNEL): {
       parseWith(emptyBody, jsonBody(event), 'request body');
       const r = await startChannel(d, id);
       logger.info('start requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);
     }
-    case 'POST /channels/{id}/stop': {
+    case routeKey(OperatorRoutes.STOP_CHANNEL): {
       parseWith(emptyBody, jsonBody(event), 'request body');
       const r = await stopChannel(d, id);
       logger.info('stop requested', { ...r.body, caller: iamCaller(event) });
@@ -51,11 +52,5 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   }
 }
 
-// lambda/shared/http.ts takes a minimal logger shape; adapt Powertools' variadic signature.
-const httpLog = {
-  error: (msg: string, extra?: object) => logger.error(msg, { ...extra }),
-  warn: (msg: string, extra?: object) => logger.warn(msg, { ...extra }),
-};
-
-export const handler = httpHandler(httpLog, route);
+export const handler = httpHandler(route);
 export { ddb, medialive };

@@ -1,5 +1,5 @@
 import { mediaLiveClient } from '../shared/clients';
-import { logger } from '../shared/powertools';
+import { logger, withLambdaContext } from '../shared/powertools';
 import { handleLifecycle, type LifecycleResult, lifecycleEvent } from './lifecycle';
 
 const medialive = mediaLiveClient({ maxAttempts: 5 });
@@ -8,9 +8,9 @@ const medialive = mediaLiveClient({ maxAttempts: 5 });
  * The Provider framework's onEvent and isComplete handler for Custom::OnAirChannelLifecycle:
  * every call runs one idempotent step and reports whether the work is complete.
  */
-export async function handler(event: unknown): Promise<LifecycleResult> {
+export const handler = withLambdaContext(async (event: unknown): Promise<LifecycleResult> => {
   const parsed = lifecycleEvent.parse(event);
   return handleLifecycle(medialive, parsed, logger);
-}
+});
 
 export { medialive };

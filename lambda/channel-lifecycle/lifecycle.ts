@@ -6,9 +6,9 @@ import {
   StopChannelCommand,
 } from '@aws-sdk/client-medialive';
 import { GONE_STATES } from '../shared/channel-state';
+import { DEPLOYMENT_TAG } from '../shared/contract';
 import { fromAwsError } from '../shared/errors';
-import type { Log } from '../shared/notify';
-import { DEPLOYMENT_TAG_KEY } from '../shared/tags';
+import type { Log } from '../shared/powertools';
 import * as z from '../shared/zod';
 
 export enum LifecycleKind {
@@ -72,7 +72,7 @@ export function safeDeleteRefused(err: ChannelAccessDenied): Error {
   const id = err.channelId;
   return new Error(
     `${err.message}, so OnAir could not make sure the channel is stopped before CloudFormation deletes it: ` +
-      `the lifecycle function may act only on channels tagged ${DEPLOYMENT_TAG_KEY} with this stack's name ` +
+      `the lifecycle function may act only on channels tagged ${DEPLOYMENT_TAG} with this stack's name ` +
       '(a deployment made before that tag existed tags its channels at its next deploy). It may still be running and billing: ' +
       `check it (aws medialive describe-channel --channel-id ${id}), stop it (aws medialive stop-channel --channel-id ${id}) ` +
       `and, if it is still there, delete it (aws medialive delete-channel --channel-id ${id}).`,

@@ -5,6 +5,7 @@ import {
   type HarvestJob,
   type MediaPackageClient,
 } from '@aws-sdk/client-mediapackage';
+import { CLIPS_PREFIX } from '../shared/contract';
 import { BadRequest, Conflict, NotFound } from '../shared/errors';
 import { originEndpointId } from '../shared/manifests';
 import type { ChannelEntry } from '../shared/registry';
@@ -12,9 +13,6 @@ import * as z from '../shared/zod';
 
 /** MediaPackage v1 harvests at most 24 hours per live-to-VOD asset (user guide, "Live-to-VOD requirements"). */
 export const MAX_CLIP_SECONDS = 24 * 3600;
-
-/** Where clips go in the archive bucket: `clips/<channel>/<clip id>/index.m3u8`. */
-export const CLIPS_PREFIX = 'clips/';
 
 export interface ClipsConfig {
   readonly bucket: string;

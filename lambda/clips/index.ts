@@ -1,5 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mediaPackageClient } from '../shared/clients';
+import { CLIPS_ENV, Env, OperatorRoutes, readEnv, routeKey } from '../shared/contract';
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath } from '../shared/params';
@@ -8,23 +9,20 @@ import { channelOf, loadRegistry } from '../shared/registry';
 import * as z from '../shared/zod';
 import { type ClipsDeps, clipIdSchema, clipRequest, createClip, describeClip } from './clips';
 
-export const ARCHIVE_BUCKET_ENV = 'ONAIR_ARCHIVE_BUCKET';
-export const HARVEST_ROLE_ENV = 'ONAIR_HARVEST_ROLE_ARN';
-export const STARTOVER_ENV = 'ONAIR_STARTOVER_SECONDS';
-
 // Standard retries absorb MediaPackage throttling (TooManyRequestsException); what remains is
 // 503 + Retry-After (lambda/shared/errors.ts).
 const mediapackage = mediaPackageClient({ maxAttempts: 4 });
 
 /** Read per invocation (a few environment variables): nothing to cache. */
 function dependencies() {
+  const env = readEnv(CLIPS_ENV);
   return {
     mediapackage,
     registry: loadRegistry(),
     config: {
-      bucket: process.env[ARCHIVE_BUCKET_ENV] ?? '',
-      roleArn: process.env[HARVEST_ROLE_ENV] ?? '',
-      startoverSeconds: Number(process.env[STARTOVER_ENV] ?? '0'),
+      bucket: env[Env.ARCHIVE_BUCKET],
+      roleArn: env[Env.HARVEST_ROLE_ARN],
+      startoverSeconds: Number(env[Env.STARTOVER_SECONDS]),
     },
     now: () => new Date(),
   } satisfies ClipsDeps & { registry: ReturnType<typeof loadRegistry> };
@@ -32,14 +30,10 @@ function dependencies() {
 
 const clipPath = z.extend(channelPath, { clipId: clipIdSchema });
 
-async function route(
-  event: APIGatewayProxyEventV2,
-  context?: Context,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  if (context) logger.addContext(context);
+async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const d = dependencies();
   switch (event.routeKey) {
-    case 'POST /channels/{id}/clips': {
+    case routeKey(OperatorRoutes.CREATE_CLIP): {
       const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
       const req = parseWith(clipRequest, jsonBody(event), 'request body');
       const clip = await createClip(d, id, channelOf(d.registry, id), req);
@@ -52,7 +46,7 @@ async function route(
       });
       return json(202, clip);
     }
-    case 'GET /channels/{id}/clips/{clipId}': {
+    case routeKey(OperatorRoutes.GET_CLIP): {
       const { id, clipId } = parseWith(clipPath, event.pathParameters ?? {}, 'path');
       return json(200, await describeClip(d, id, channelOf(d.registry, id), clipId));
     }
@@ -61,5 +55,5 @@ async function route(
   }
 }
 
-export const handler = httpHandler(logger, route);
+export const handler = httpHandler(route);
 export { mediapackage };

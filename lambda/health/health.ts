@@ -12,13 +12,28 @@ import {
   pipelineIndex,
   TRANSITIONAL_STATES,
 } from '../shared/channel-state';
-import { type Log, type Notification, type Notifier, notify } from '../shared/notify';
+import { CDN_ALARM_SCOPE, OperatorRoutes, parseAlarmDescription, routeKey } from '../shared/contract';
+import { type Notification, type Notifier, notify } from '../shared/notify';
+import type { Log } from '../shared/powertools';
 import type { Registry } from '../shared/registry';
-import { isInputAlert, type LastAlert, type OpenAlert } from '../shared/status';
-import { type AlarmMessage, type AlertEvent, alarmScope, type StateChangeEvent } from './events';
+import {
+  type AutoStop,
+  isInputAlert,
+  type LastAlert,
+  type OpenAlert,
+  type StatusRecord,
+  statusKey,
+} from '../shared/status';
+import type { AlarmMessage, AlertEvent, StateChangeEvent } from './events';
 
 /** Automatic restarts happen at most once per this many milliseconds per channel. */
 export const RESTART_INTERVAL_MS = 15 * 60_000;
+
+/**
+ * An IDLE is announced as the idle-stop function's automatic stop only if that stop was recorded
+ * at most this long before (MediaLive stops a channel within minutes); an older record is stale.
+ */
+export const AUTO_STOP_NOTICE_WINDOW_MS = 15 * 60_000;
 
 export interface HealthDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -76,25 +91,29 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   if (running) {
     expr += ', liveSince = if_not_exists(liveSince, :t)';
   } else if (state === ChannelState.IDLE) {
-    // Alerts of a stopped channel are moot; a fresh start begins with a clean slate.
-    expr += ', openAlerts = :none REMOVE liveSince';
+    // Alerts of a stopped channel are moot; a fresh start begins with a clean slate. The
+    // idle-stop function's record of an automatic stop is announced below, once.
+    expr += ', openAlerts = :none REMOVE liveSince, autoStop';
     values[':none'] = {};
   } else if (state !== ChannelState.RECOVERING) {
     expr += ' REMOVE liveSince';
   }
+  let before: StatusRecord | undefined;
   try {
-    await deps.ddb.send(
+    const res = await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: expr,
         // EventBridge does not deliver in order: a late RUNNING must not overwrite a newer IDLE.
         // Its own attribute, because alerts move lastChange and must not block state changes.
         ConditionExpression: 'attribute_not_exists(stateAt) OR stateAt <= :t',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    before = res.Attributes as StatusRecord | undefined;
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
     deps.log.info('older state change ignored', { channelId, state, time: event.time });
@@ -106,13 +125,31 @@ export async function onStateChange(deps: HealthDeps, event: StateChangeEvent): 
   if (eventState === EventOnlyState.CREATED) return;
   const count = event.detail.pipelines_running_count;
   const reported = eventState === state ? '' : ` (MediaLive reported ${eventState})`;
-  await notify(deps.notifier, {
-    subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`,
-    text:
-      `Channel ${channelId} changed to ${state}${reported} at ${event.time}` +
-      (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
-      (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.'),
-  });
+  const changed =
+    `Channel ${channelId} changed to ${state}${reported} at ${event.time}` +
+    (count !== undefined ? ` with ${count} pipeline(s) running` : '') +
+    (event.detail.message ? `.\nMediaLive says: ${event.detail.message}` : '.');
+  const autoStop = state === ChannelState.IDLE ? recentAutoStop(before?.autoStop, event.time) : undefined;
+  await notify(
+    deps.notifier,
+    autoStop === undefined
+      ? { subject: `OnAir ${deps.stage}: channel ${channelId} is ${state}`, text: changed }
+      : {
+          subject: `OnAir ${deps.stage}: channel ${channelId} stopped after ${autoStop.idleMinutes} idle minutes`,
+          text:
+            `Channel ${channelId} was RUNNING without input for ${autoStop.idleMinutes} minutes and was stopped to save cost.\n` +
+            `${changed}\n` +
+            `Start it again with ${routeKey(OperatorRoutes.START_CHANNEL)}; set autoStopIdleMinutes to 0 in the config to turn this off.`,
+        },
+  );
+}
+
+/** The idle-stop function's record of an automatic stop, if it belongs to the IDLE reported at `idleAt`. */
+function recentAutoStop(autoStop: AutoStop | undefined, idleAt: string): AutoStop | undefined {
+  if (autoStop === undefined) return undefined;
+  const age = Date.parse(idleAt) - Date.parse(autoStop.at);
+  // A minute of slack for the clocks of Lambda and MediaLive's events.
+  return age >= -60_000 && age <= AUTO_STOP_NOTICE_WINDOW_MS ? autoStop : undefined;
 }
 
 async function setOpenAlert(
@@ -126,7 +163,7 @@ async function setOpenAlert(
     deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET openAlerts.#id = :a, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
@@ -145,7 +182,7 @@ async function setOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET openAlerts = :m, lastAlert = :l, lastChange = :t',
         ConditionExpression: 'attribute_not_exists(openAlerts)',
         ExpressionAttributeValues: { ':m': { [id]: alert }, ':l': last, ':t': last.at },
@@ -173,7 +210,7 @@ async function clearOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: `REMOVE openAlerts.#id SET lastAlert = :l, lastChange = :t${stamp}`,
         ConditionExpression: 'attribute_exists(openAlerts)',
         ExpressionAttributeNames: { '#id': id },
@@ -185,7 +222,7 @@ async function clearOpenAlert(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: `SET lastAlert = :l, lastChange = :t${stamp}`,
         ExpressionAttributeValues: { ':l': last, ':t': last.at },
       }),
@@ -239,7 +276,7 @@ export async function maybeRestart(
     await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.statusTable,
-        Key: { channelId },
+        Key: statusKey(channelId),
         UpdateExpression: 'SET lastRestartAt = :now',
         ConditionExpression: 'attribute_not_exists(lastRestartAt) OR lastRestartAt <= :cutoff',
         ExpressionAttributeValues: { ':now': now, ':cutoff': now - RESTART_INTERVAL_MS },
@@ -323,9 +360,8 @@ export async function onAlert(
 
 /** Records a CloudWatch alarm state change (delivered by SNS) and forwards it to the webhook. */
 export async function onAlarm(deps: HealthDeps, alarm: AlarmMessage): Promise<void> {
-  const scope = alarmScope(alarm.AlarmDescription);
+  const { scope, what: description } = parseAlarmDescription(alarm.AlarmDescription);
   const at = alarm.StateChangeTime ? new Date(alarm.StateChangeTime).toISOString() : new Date().toISOString();
-  const description = (alarm.AlarmDescription ?? '').replace(/^\[onair:[a-z0-9-]+\]\s*/, '');
   if (
     scope !== undefined &&
     Object.hasOwn(deps.registry, scope) &&
@@ -345,7 +381,7 @@ export async function onAlarm(deps: HealthDeps, alarm: AlarmMessage): Promise<vo
   if (alarm.NewStateValue === 'INSUFFICIENT_DATA') return;
   const msg: Notification = {
     subject: `OnAir ${deps.stage}: ${alarm.NewStateValue === 'ALARM' ? 'ALARM' : 'OK'} ${description || alarm.AlarmName}`,
-    text: `${alarm.AlarmName} is ${alarm.NewStateValue}${scope ? ` (${scope === 'cdn' ? 'CDN' : `channel ${scope}`})` : ''}.\n${alarm.NewStateReason ?? ''}`,
+    text: `${alarm.AlarmName} is ${alarm.NewStateValue}${scope ? ` (${scope === CDN_ALARM_SCOPE ? 'CDN' : `channel ${scope}`})` : ''}.\n${alarm.NewStateReason ?? ''}`,
     // SNS already emailed the alarm itself.
     email: false,
   };

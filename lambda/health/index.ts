@@ -1,13 +1,9 @@
 import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClient } from '../shared/clients';
-import { TOPIC_ARN_ENV, WEBHOOK_SECRET_ENV } from '../shared/notify';
-import { logger } from '../shared/powertools';
+import { Env, HEALTH_ENV, readEnv } from '../shared/contract';
+import { logger, withLambdaContext } from '../shared/powertools';
 import { loadRegistry } from '../shared/registry';
-import { STATUS_TABLE_ENV } from '../shared/status';
-import { alarmMessage, healthEvent } from './events';
+import { parseAlarmMessage, parseHealthEvent } from './events';
 import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
-
-export const STAGE_ENV = 'ONAIR_STAGE';
-export const AUTO_RESTART_ENV = 'ONAIR_AUTO_RESTART';
 
 const medialive = mediaLiveClient({ maxAttempts: 4 });
 const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
@@ -16,34 +12,36 @@ const secrets = secretsManagerClient({ maxAttempts: 3 });
 
 let deps: HealthDeps | undefined;
 function dependencies(): HealthDeps {
-  deps = deps ?? {
+  if (deps) return deps;
+  const env = readEnv(HEALTH_ENV);
+  deps = {
     ddb,
     medialive,
     notifier: {
       sns,
-      topicArn: process.env[TOPIC_ARN_ENV] ?? '',
+      topicArn: env[Env.TOPIC_ARN],
       secrets,
-      webhookSecretArn: process.env[WEBHOOK_SECRET_ENV] || undefined,
+      webhookSecretArn: env[Env.WEBHOOK_SECRET_ARN],
       log: logger,
     },
     registry: loadRegistry(),
-    statusTable: process.env[STATUS_TABLE_ENV] ?? '',
-    stage: process.env[STAGE_ENV] ?? '',
-    autoRestart: new Set((process.env[AUTO_RESTART_ENV] ?? '').split(',').filter(Boolean)),
+    statusTable: env[Env.STATUS_TABLE],
+    stage: env[Env.STAGE],
+    autoRestart: new Set(env[Env.AUTO_RESTART].split(',').filter(Boolean)),
     log: logger,
   };
   return deps;
 }
 
 /** EventBridge (MediaLive state changes and alerts) and SNS (CloudWatch alarms) in, status record and notifications out. */
-export async function handler(event: unknown): Promise<void> {
-  const parsed = healthEvent.safeParse(event);
-  if (!parsed.success) {
+export const handler = withLambdaContext(async (event: unknown): Promise<void> => {
+  const parsed = parseHealthEvent(event);
+  if (!parsed.ok) {
     // Not retryable: a malformed event would fail the same way again.
-    logger.error('unrecognised event', { issues: parsed.error.issues.map((i) => i.message) });
+    logger.error('unrecognised event', { problem: parsed.problem });
     return;
   }
-  const e = parsed.data;
+  const e = parsed.value;
   const d = dependencies();
   if ('Records' in e) {
     for (const record of e.Records) {
@@ -54,14 +52,14 @@ export async function handler(event: unknown): Promise<void> {
         logger.warn('SNS message is not an alarm notification');
         continue;
       }
-      const alarm = alarmMessage.safeParse(json);
-      if (alarm.success) await onAlarm(d, alarm.data);
-      else logger.warn('SNS message is not an alarm notification');
+      const alarm = parseAlarmMessage(json);
+      if (alarm.ok) await onAlarm(d, alarm.value);
+      else logger.warn('SNS message is not an alarm notification', { problem: alarm.problem });
     }
     return;
   }
   if (e['detail-type'] === 'MediaLive Channel State Change') await onStateChange(d, e);
   else await onAlert(d, e);
-}
+});
 
 export { ddb, medialive, secrets, sns };

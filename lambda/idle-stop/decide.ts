@@ -1,12 +1,7 @@
 import { ChannelState } from '@aws-sdk/client-medialive';
+import { INPUT_PRESENT_MBPS } from '../shared/contract';
 import { isInputAlert, type StatusRecord } from '../shared/status';
 
-/**
- * MediaLive NetworkIn (Mbit/s into the channel, per pipeline) above this (10 kbit/s) counts as
- * input. An RTMP push of even a low-bitrate audio-only stream (AAC at 32 kbit/s plus RTMP
- * framing) exceeds it; an unconnected input stays below it.
- */
-export const NETWORK_IN_THRESHOLD_MBPS = 0.01;
 /** Share of the window's minutes that must have datapoints before idleness counts as proven. */
 export const MIN_COVERAGE = 0.8;
 /**
@@ -57,7 +52,7 @@ export type IdleDecision =
   | { readonly stop: true; readonly reason: 'idle' };
 
 export function hasInput(s: InputSample): boolean {
-  return (s.networkInMbps ?? 0) > NETWORK_IN_THRESHOLD_MBPS || (s.frameRate ?? 0) > 0;
+  return (s.networkInMbps ?? 0) > INPUT_PRESENT_MBPS || (s.frameRate ?? 0) > 0;
 }
 
 /**

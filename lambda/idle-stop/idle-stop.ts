@@ -5,21 +5,19 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeChannelCommand, type MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Log, type Notifier, notify } from '../shared/notify';
+import type { Log } from '../shared/powertools';
 import type { ChannelEntry, Registry } from '../shared/registry';
-import { readStatus } from '../shared/status';
+import { readStatus, recordAutoStop } from '../shared/status';
 import { decideIdle, type IdleDecision, type InputSample } from './decide';
 
 export interface IdleStopDeps {
   readonly medialive: MediaLiveClient;
   readonly cloudwatch: CloudWatchClient;
   readonly ddb: DynamoDBDocumentClient;
-  readonly notifier: Notifier;
   readonly registry: Registry;
   /** Channel id → idle minutes (0 = never stop). */
   readonly idleMinutes: Readonly<Record<string, number>>;
   readonly statusTable: string;
-  readonly stage: string;
   readonly log: Log;
 }
 
@@ -113,12 +111,21 @@ export async function checkIdleChannels(deps: IdleStopDeps, now = Date.now()): P
         await deps.medialive.send(new StopChannelCommand({ ChannelId: entry.ml }));
         stopped = true;
         deps.log.info('stopped an idle channel', { channelId, idleMinutes: minutes });
-        await notify(deps.notifier, {
-          subject: `OnAir ${deps.stage}: channel ${channelId} stopped after ${minutes} idle minutes`,
-          text:
-            `Channel ${channelId} was RUNNING without input for ${minutes} minutes and has been stopped to save cost.\n` +
-            'Start it again with POST /channels/{id}/start; set autoStopIdleMinutes to 0 in the config to turn this off.',
-        });
+        // The notice goes out with the health function's notice of the IDLE that follows
+        // (StopChannel returns as the channel starts STOPPING; reaching IDLE takes MediaLive
+        // far longer than this write). Without the record that notice still goes out, without the why.
+        await recordAutoStop(deps.ddb, deps.statusTable, channelId, {
+          at: new Date(now).toISOString(),
+          idleMinutes: minutes,
+        }).catch((err: unknown) =>
+          deps.log.error(
+            'could not record the auto-stop; the IDLE notice will not say why the channel stopped',
+            {
+              channelId,
+              errorName: (err as Error).name,
+            },
+          ),
+        );
       } else {
         deps.log.info('channel kept running', { channelId, reason: decision.reason });
       }

@@ -21,16 +21,8 @@ const previous =
 const keys = new SigningKeys(current, previous);
 const originSecret = new KeyCache(() => readOriginSecret(sm, config.originSecretArn));
 
-type Attrs = Parameters<typeof logger.appendKeys>[0];
-const log = {
-  info: (msg: string, extra: object = {}) => logger.info(msg, extra as Attrs),
-  warn: (msg: string, extra: object = {}) => logger.warn(msg, extra as Attrs),
-  error: (msg: string, extra: object = {}) => logger.error(msg, extra as Attrs),
-};
-
-export const handler = httpHandler(log, async (event, context) => {
-  if (context) logger.addContext(context);
-  const res = await issueSession(event, { config, keys, originSecret, now: () => new Date(), log });
+export const handler = httpHandler(async (event) => {
+  const res = await issueSession(event, { config, keys, originSecret, now: () => new Date(), log: logger });
   const channelId = sessionChannel(event);
   if (res.statusCode === 200 && channelId !== undefined)
     countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId);

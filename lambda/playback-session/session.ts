@@ -1,29 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP, isIPv4 } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  Env,
+  PLAYBACK_SESSION_ENV,
+  readEnv,
+  SESSION_ROUTE,
+  SESSION_TTL_SECONDS,
+  ViewerAuth,
+} from '../shared/contract';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith, routeParam } from '../shared/http';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
-import { emptyBody } from '../shared/params';
+import { channelId as channelIdSchema, emptyBody } from '../shared/params';
+import type { Log } from '../shared/powertools';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
-
-export const AUTH_MODES = ['public', 'jwt', 'iam'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-
-/** Environment contract with lib/constructs/playback.ts. */
-export const ENV = {
-  domain: 'ONAIR_PLAYBACK_DOMAIN',
-  secretArn: 'ONAIR_SIGNING_KEY_SECRET_ARN',
-  keyPairId: 'ONAIR_SIGNING_KEY_ID',
-  previousSecretArn: 'ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN',
-  previousKeyPairId: 'ONAIR_PREVIOUS_SIGNING_KEY_ID',
-  ttlSeconds: 'ONAIR_SESSION_TTL_SECONDS',
-  bindSourceIp: 'ONAIR_BIND_SOURCE_IP',
-  originSecretArn: 'ONAIR_ORIGIN_SECRET_ARN',
-  auth: 'ONAIR_PLAYBACK_AUTH',
-} as const;
 
 export const sessionConfig = z.object({
   domain: z.string().check(z.minLength(1)),
@@ -32,7 +25,10 @@ export const sessionConfig = z.object({
   /** The previous key version (absent at version 1): signs for a grace period after a rotation. */
   previousSecretArn: z.optional(z.string().check(z.minLength(1))),
   previousKeyPairId: z.optional(z.string().check(z.minLength(1))),
-  ttlSeconds: z.pipe(z.coerce.number(), z.int().check(z.minimum(60), z.maximum(86_400))),
+  ttlSeconds: z.pipe(
+    z.coerce.number(),
+    z.int().check(z.minimum(SESSION_TTL_SECONDS.min), z.maximum(SESSION_TTL_SECONDS.max)),
+  ),
   bindSourceIp: z.pipe(
     z.enum(['true', 'false']),
     z.transform((v) => v === 'true'),
@@ -41,7 +37,7 @@ export const sessionConfig = z.object({
   auth: z.pipe(
     z.string(),
     z.transform((s, ctx) => {
-      const r = z.record(z.string(), z.enum(AUTH_MODES)).safeParse(JSON.parse(s));
+      const r = z.record(z.string(), z.enum(ViewerAuth)).safeParse(JSON.parse(s));
       if (!r.success) {
         ctx.issues.push({
           code: 'custom',
@@ -58,12 +54,19 @@ export type SessionConfig = z.infer<typeof sessionConfig>;
 
 /** Reads the function's configuration (a deployment error, not a request error, if it fails). */
 export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): SessionConfig {
-  return sessionConfig.parse(Object.fromEntries(Object.entries(ENV).map(([k, name]) => [k, env[name]])));
+  const e = readEnv(PLAYBACK_SESSION_ENV, env);
+  return sessionConfig.parse({
+    domain: e[Env.PLAYBACK_DOMAIN],
+    secretArn: e[Env.SIGNING_KEY_SECRET_ARN],
+    keyPairId: e[Env.SIGNING_KEY_ID],
+    previousSecretArn: e[Env.PREVIOUS_SIGNING_KEY_SECRET_ARN],
+    previousKeyPairId: e[Env.PREVIOUS_SIGNING_KEY_ID],
+    ttlSeconds: e[Env.SESSION_TTL_SECONDS],
+    bindSourceIp: e[Env.BIND_SOURCE_IP],
+    originSecretArn: e[Env.ORIGIN_SECRET_ARN],
+    auth: e[Env.PLAYBACK_AUTH],
+  });
 }
-
-const channelIdSchema = z
-  .string()
-  .check(z.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (2-32 characters, a-z 0-9 "-")'));
 const backendBody = z.strictObject({
   /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
   viewerIp: z.optional(z.union([z.ipv4(), z.ipv6()])),
@@ -114,15 +117,12 @@ export interface SessionDeps {
   /** The origin-verify header value CloudFront sends (read once per container, only for bound sessions). */
   readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
-  readonly log: { info(msg: string, extra?: object): void };
+  readonly log: Log;
 }
-
-/** The generic form of the session routes (one literal route per channel, plus this one for unknown ids). */
-export const SESSION_ROUTE = '/playback/{channelId}/session';
 
 /** The channel a session request names: literal routes carry it in the route key, not in pathParameters. */
 export function sessionChannel(event: APIGatewayProxyEventV2): string | undefined {
-  return routeParam(event, SESSION_ROUTE, 'channelId');
+  return routeParam(event, SESSION_ROUTE.path, 'channelId');
 }
 
 /** POST /playback/{channelId}/session */
@@ -138,13 +138,13 @@ export async function issueSession(
   // request ever reach the function through another route.
   const authorizer = (event.requestContext as { authorizer?: Authorizer } | undefined)?.authorizer;
   let subject: Record<string, string> = {};
-  if (mode === 'jwt') {
+  if (mode === ViewerAuth.JWT) {
     const sub = authorizer?.jwt?.claims?.sub;
     if (typeof sub !== 'string' || sub === '') {
       throw new Unauthorized(`channel "${channelId}" needs a bearer token (Authorization: Bearer <JWT>)`);
     }
     subject = { sub };
-  } else if (mode === 'iam') {
+  } else if (mode === ViewerAuth.IAM) {
     const caller = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
     if (caller === undefined) throw new Unauthorized(`channel "${channelId}" needs a SigV4-signed request`);
     subject = { caller };
@@ -152,7 +152,7 @@ export async function issueSession(
 
   const raw = jsonBody(event);
   let sourceIp: string | undefined;
-  if (mode === 'iam') {
+  if (mode === ViewerAuth.IAM) {
     const body = parseWith(backendBody, raw, 'request body');
     if (deps.config.bindSourceIp) {
       if (body.viewerIp === undefined)
@@ -198,7 +198,7 @@ export async function issueSession(
     expiresAt: session.expiresAt.toISOString(),
     urls: session.urls,
     // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
-    ...(mode === 'iam' ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
+    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
   };
-  return json(200, body, {}, mode === 'iam' ? undefined : setCookieHeaders(session));
+  return json(200, body, {}, mode === ViewerAuth.IAM ? undefined : setCookieHeaders(session));
 }

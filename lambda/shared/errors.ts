@@ -1,3 +1,5 @@
+import type { Log } from './powertools';
+
 /** Errors a handler raises on purpose; each maps to one HTTP status in {@link toHttpResponse}. */
 export class HttpError extends Error {
   constructor(
@@ -119,4 +121,23 @@ export function redact(message: string | undefined): string | undefined {
   return message
     ?.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"']+\/[^/\s"']+\/)[^\s"']+/gi, '$1<redacted>')
     .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
+}
+
+/**
+ * For functions invoked by AWS services (not HTTP): logs an error with its message redacted and
+ * returns an error with the same name and the redacted message, so the runtime's own error log (which prints the
+ * thrown message) never shows what an AWS message echoed. Retries and dead-letter queues still
+ * see a failure.
+ */
+export function redactedFailure(
+  err: unknown,
+  log: Pick<Log, 'error'>,
+  attributes: Record<string, unknown> = {},
+): Error {
+  const e = err as Error | undefined;
+  const name = e?.name ?? 'Error';
+  log.error('invocation failed', { ...attributes, errorName: name, errorMessage: redact(e?.message) });
+  const out = new Error(redact(e?.message) ?? name);
+  out.name = name;
+  return out;
 }

@@ -5,15 +5,10 @@ import type {
   Context,
 } from 'aws-lambda';
 import { BadRequest, fromAwsError, HttpError, redact } from './errors';
+import { type Log, logger, withLambdaContext } from './powertools';
 import * as z from './zod';
 
 export { redact } from './errors';
-
-/** The Powertools Logger's shape (its extra arguments are a rest parameter, so `extra?: object` would not accept it). */
-type Logger = {
-  error(msg: string, ...extra: Record<string, unknown>[]): void;
-  warn(msg: string, ...extra: Record<string, unknown>[]): void;
-};
 
 export function json(
   statusCode: number,
@@ -105,31 +100,12 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/**
- * For functions invoked by AWS services (not HTTP): logs an error with its message redacted and
- * returns an error with the same name and the redacted message, so the runtime's own error log (which prints the
- * thrown message) never shows what an AWS message echoed. Retries and dead-letter queues still
- * see a failure.
- */
-export function redactedFailure(err: unknown, logger: Pick<Logger, 'error'>, context: object = {}): Error {
-  const e = err as Error | undefined;
-  const name = e?.name ?? 'Error';
-  logger.error('invocation failed', { ...context, errorName: name, errorMessage: redact(e?.message) });
-  const out = new Error(redact(e?.message) ?? name);
-  out.name = name;
-  return out;
-}
-
 /** Maps any error to a JSON response: HttpErrors and AWS faults keep their meaning; anything else is a 500 without internals. */
-export function errorResponse(
-  err: unknown,
-  logger: Logger,
-  requestId?: string,
-): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(err: unknown, log: Log, requestId?: string): APIGatewayProxyStructuredResultV2 {
   const mapped = err instanceof HttpError ? err : fromAwsError(err);
   if (mapped) {
     if (mapped.statusCode >= 500)
-      logger.warn('request failed on an AWS fault', { code: mapped.code, details: mapped.details });
+      log.warn('request failed on an AWS fault', { code: mapped.code, details: mapped.details });
     const headers: Record<string, string> =
       mapped.retryAfterSeconds !== undefined ? { 'retry-after': String(mapped.retryAfterSeconds) } : {};
     return json(
@@ -139,20 +115,22 @@ export function errorResponse(
     );
   }
   const e = err as Error;
-  logger.error('unexpected error', { errorName: e?.name, errorMessage: redact(e?.message) });
+  log.error('unexpected error', { errorName: e?.name, errorMessage: redact(e?.message) });
   return json(500, { error: 'InternalError', message: 'internal error', requestId });
 }
 
-/** Wraps an HTTP API handler so every failure becomes a JSON error response (the Lambda context is passed on). */
+/**
+ * Wraps an HTTP API handler: its logs carry the Lambda context, and every failure becomes a JSON
+ * error response (the context is passed on).
+ */
 export function httpHandler(
-  logger: Logger,
   fn: (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>,
 ): (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2> {
-  return async (event, context) => {
+  return withLambdaContext(async (event, context) => {
     try {
       return await fn(event, context);
     } catch (err) {
       return errorResponse(err, logger, event.requestContext?.requestId);
     }
-  };
+  });
 }

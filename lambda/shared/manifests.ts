@@ -22,7 +22,7 @@ export function manifestPath(channelId: string, format: Format): string {
 
 /**
  * Id of a MediaPackage v1 origin endpoint: `<MediaPackage channel id>-<format>`. Chosen by the
- * CDK app (lib/constructs/packaging.ts), so functions derive it from the registry's channel id.
+ * CDK app (lib/constructs/channel/packaging.ts), so functions derive it from the registry's channel id.
  */
 export function originEndpointId(mediapackageChannelId: string, format: Format): string {
   return `${mediapackageChannelId}-${format}`;

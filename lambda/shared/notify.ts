@@ -1,12 +1,6 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-
-/** The logging a domain function needs (a Powertools Logger). */
-export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
-
-export const TOPIC_ARN_ENV = 'ONAIR_TOPIC_ARN';
-export const WEBHOOK_SECRET_ENV = 'ONAIR_WEBHOOK_SECRET_ARN';
+import type { Log } from './powertools';
 
 export interface Notifier {
   readonly sns: SNSClient;

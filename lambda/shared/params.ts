@@ -1,9 +1,13 @@
+import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from './contract';
 import * as z from './zod';
 
-/** Path parameters of /channels/{id}/…: the id is a channel slug (lib/config/schema.ts). */
-export const channelPath = z.object({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a channel id (slug)')),
-});
+/** A channel id in a request (path parameter or route segment). */
+export const channelId = z
+  .string()
+  .check(z.regex(CHANNEL_ID_PATTERN, `expected a channel id (${CHANNEL_ID_RULE})`));
+
+/** Path parameters of /channels/{id}/…. */
+export const channelPath = z.object({ id: channelId });
 
 /** The body of a request that takes no options: empty or `{}`; anything else is a 400, so a misplaced option never passes silently. */
 export const emptyBody = z.strictObject({});

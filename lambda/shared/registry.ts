@@ -1,32 +1,41 @@
+import { type ChannelEntry, Env, type Registry } from './contract';
 import { NotFound } from './errors';
-import * as z from './zod';
 
-/** What a function knows about one channel; written at synth into ONAIR_CHANNELS. */
-export const channelEntry = z.object({
-  /** MediaLive channel id. */
-  ml: z.string().check(z.minLength(1)),
-  /** MediaLive input id. */
-  in: z.string().check(z.minLength(1)),
-  /** Stream-key secret ARN. */
-  key: z.string().check(z.minLength(1)),
-  /** MediaPackage v1 channel id. */
-  mp: z.string().check(z.minLength(1)),
-  /** RTMP application name. */
-  app: z.string().check(z.minLength(1)),
-  /** Pipelines (RTMP endpoints): 1 or 2. */
-  p: z.union([z.literal(1), z.literal(2)]),
-});
-export type ChannelEntry = z.infer<typeof channelEntry>;
-export const registrySchema = z.record(z.string(), channelEntry);
-export type Registry = z.infer<typeof registrySchema>;
+export type { ChannelEntry, Registry };
 
-export const REGISTRY_ENV = 'ONAIR_CHANNELS';
+const STRING_FIELDS = ['ml', 'in', 'key', 'mp', 'app'] as const satisfies readonly (keyof ChannelEntry)[];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks a registry as the CDK app writes it (lib/constructs/channel/channel-registry.ts). A few explicit
+ * checks rather than a schema: the value is the deployment's own, and a mismatch is a deployment
+ * error, named here field by field.
+ */
+export function parseRegistry(value: unknown): Registry {
+  if (!isObject(value)) throw new Error(`${Env.CHANNELS} is not a JSON object`);
+  for (const [id, entry] of Object.entries(value)) {
+    if (!isObject(entry)) throw new Error(`${Env.CHANNELS}: channel "${id}" is not an object`);
+    for (const field of STRING_FIELDS) {
+      const v = entry[field];
+      if (typeof v !== 'string' || v === '')
+        throw new Error(
+          `${Env.CHANNELS}: ${id}.${field} must be a non-empty string, got ${JSON.stringify(v)}`,
+        );
+    }
+    if (entry.p !== 1 && entry.p !== 2)
+      throw new Error(`${Env.CHANNELS}: ${id}.p must be 1 or 2, got ${JSON.stringify(entry.p)}`);
+  }
+  return value as Registry;
+}
 
 /** Parses the registry from the environment (throws on a deployment error, not a request error). */
 export function loadRegistry(env: NodeJS.ProcessEnv = process.env): Registry {
-  const raw = env[REGISTRY_ENV];
-  if (raw === undefined) throw new Error(`${REGISTRY_ENV} is not set`);
-  return registrySchema.parse(JSON.parse(raw));
+  const raw = env[Env.CHANNELS];
+  if (raw === undefined) throw new Error(`${Env.CHANNELS} is not set`);
+  return parseRegistry(JSON.parse(raw));
 }
 
 /** The registry entry of a channel id; unknown ids are 404. */

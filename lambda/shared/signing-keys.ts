@@ -1,6 +1,6 @@
 /**
  * Contract between the signing-key custom resource, the session function and the CDK app
- * (lib/constructs/signing-keys.ts). No SDK imports: the CDK app imports this file.
+ * (lib/constructs/playback/signing-keys.ts). No SDK imports: the CDK app imports this file.
  */
 
 /** What a key version's secret holds (written by the custom resource, read by the session function). */

@@ -1,4 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { STATUS_TABLE_KEY } from './contract';
 
 /** One open MediaLive alert or CloudWatch alarm on a channel. */
 export interface OpenAlert {
@@ -17,6 +23,14 @@ export interface LastAlert {
   readonly message: string;
   readonly state: 'SET' | 'CLEARED';
   readonly at: string;
+}
+
+/** An automatic stop by the idle-stop function, for the health function to announce. */
+export interface AutoStop {
+  /** ISO time of the StopChannel call. */
+  readonly at: string;
+  /** The channel's idle window. */
+  readonly idleMinutes: number;
 }
 
 /**
@@ -40,9 +54,17 @@ export interface StatusRecord {
   readonly lastChange?: string;
   /** Epoch milliseconds of the last automatic pipeline restart. */
   readonly lastRestartAt?: number;
+  /**
+   * Set by the idle-stop function when it stops the channel; the health function announces the
+   * stop (and why) when the channel reaches IDLE, and removes it.
+   */
+  readonly autoStop?: AutoStop;
 }
 
-export const STATUS_TABLE_ENV = 'ONAIR_STATUS_TABLE';
+/** The key of a channel's status record. */
+export function statusKey(channelId: string): Record<string, string> {
+  return { [STATUS_TABLE_KEY]: channelId };
+}
 
 /** Alerts that mean the streamer's input is missing or undecodable (a restart does not fix these). */
 export function isInputAlert(type: string): boolean {
@@ -57,10 +79,11 @@ export async function readStatuses(
 ): Promise<Map<string, StatusRecord>> {
   const out = new Map<string, StatusRecord>();
   // BatchGetItem takes at most 100 keys; a deployment has at most 16 channels.
-  let keys: Record<string, unknown>[] = channelIds.map((channelId) => ({ channelId }));
+  let keys: Record<string, unknown>[] = channelIds.map(statusKey);
   for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
     const res = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-    for (const item of res.Responses?.[table] ?? []) out.set(String(item.channelId), item as StatusRecord);
+    for (const item of res.Responses?.[table] ?? [])
+      out.set(String(item[STATUS_TABLE_KEY]), item as StatusRecord);
     keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }
   return out;
@@ -72,6 +95,28 @@ export async function readStatus(
   table: string,
   channelId: string,
 ): Promise<StatusRecord | undefined> {
-  const res = await ddb.send(new GetCommand({ TableName: table, Key: { channelId }, ConsistentRead: true }));
+  const res = await ddb.send(
+    new GetCommand({ TableName: table, Key: statusKey(channelId), ConsistentRead: true }),
+  );
   return res.Item as StatusRecord | undefined;
+}
+
+/**
+ * Records an automatic stop on the channel's status record (the idle-stop function, right after
+ * StopChannel): the health function's notice of the IDLE that follows says why the channel stopped.
+ */
+export async function recordAutoStop(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  channelId: string,
+  autoStop: AutoStop,
+): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: statusKey(channelId),
+      UpdateExpression: 'SET autoStop = :a',
+      ExpressionAttributeValues: { ':a': autoStop },
+    }),
+  );
 }

@@ -2,7 +2,7 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { cloudFrontClient, secretsManagerClient } from '../shared/clients';
-import { logger } from '../shared/powertools';
+import { logger, withLambdaContext } from '../shared/powertools';
 import * as z from '../shared/zod';
 import { assertRetirementIsSafe, createSigningKey, deletePublicKey, isPublicKeyId } from './keys';
 
@@ -54,7 +54,7 @@ interface GuardInput {
   readonly mode: 'enforce' | 'warn';
 }
 
-async function guard(c: Clients, p: KeyProperties, g: GuardInput, log: object): Promise<void> {
+async function guard(c: Clients, p: KeyProperties, g: GuardInput, attributes: object): Promise<void> {
   try {
     await assertRetirementIsSafe(c.cf, {
       keyGroupName: p.KeyGroupName,
@@ -67,7 +67,7 @@ async function guard(c: Clients, p: KeyProperties, g: GuardInput, log: object): 
     logger.warn(
       'this key change may cut off live sessions; an update is never blocked (it may be a rollback)',
       {
-        ...log,
+        ...attributes,
         reason: (err as Error).message,
       },
     );
@@ -138,5 +138,6 @@ export async function onEvent(
   return { PhysicalResourceId: id, Data: { PublicKeyId: id } };
 }
 
-export const handler = (event: CloudFormationCustomResourceEvent): Promise<ProviderResponse> =>
-  onEvent(event, { cf, sm });
+export const handler = withLambdaContext(
+  (event: CloudFormationCustomResourceEvent): Promise<ProviderResponse> => onEvent(event, { cf, sm }),
+);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-
-/** MediaLive allows at most 10 CIDR rules per input security group. */
-export const MAX_INPUT_CIDRS = 10;
+import {
+  CHANNEL_ID_PATTERN,
+  CHANNEL_ID_RULE,
+  MAX_INPUT_CIDRS,
+  ViewerAuth,
+} from '../../lambda/shared/contract';
 
 /**
  * CloudFront's default quotas: 75 cache behaviors and 100 origins per distribution (CloudFront
@@ -26,12 +29,7 @@ export const MAX_CHANNELS_CLOUDFRONT = Math.min(
 export const MAX_CHANNELS_REGISTRY = 16;
 export const MAX_CHANNELS = Math.min(MAX_CHANNELS_CLOUDFRONT, MAX_CHANNELS_REGISTRY);
 
-const slug = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-    'expected a slug: 2-32 characters, a-z 0-9 and "-", starting with a letter',
-  );
+const slug = z.string().regex(CHANNEL_ID_PATTERN, `expected a slug: ${CHANNEL_ID_RULE}`);
 
 const ipv4Cidr = z
   .string()
@@ -84,8 +82,8 @@ export const channelConfig = z.strictObject({
   autoStart: z.boolean().default(false),
   /** Who may obtain a playback session (media always needs one): anyone, a JWT holder, or an IAM caller. */
   playback: z
-    .strictObject({ auth: z.enum(['public', 'jwt', 'iam']).default('public') })
-    .default({ auth: 'public' }),
+    .strictObject({ auth: z.enum(ViewerAuth).default(ViewerAuth.PUBLIC) })
+    .default({ auth: ViewerAuth.PUBLIC }),
   /** Stop the channel after this many minutes RUNNING without input; 0 never stops it. */
   autoStopIdleMinutes: z.number().int().min(0).max(1440).default(30),
   /** Restart failed pipelines automatically (at most once per 15 minutes). */
@@ -252,7 +250,7 @@ export const onAirConfig = z
       });
     }
     cfg.channels.forEach((ch, i) => {
-      if (ch.playback.auth === 'jwt' && cfg.playback.jwt === undefined) {
+      if (ch.playback.auth === ViewerAuth.JWT && cfg.playback.jwt === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['channels', i, 'playback', 'auth'],

@@ -1,28 +1,12 @@
-import { Arn, Aws, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
-import { CdnAlarms } from '../constructs/alarms';
-import { AlertTopic } from '../constructs/alert-topic';
-import { EDGE_REGION, edgeParameterNames } from '../constructs/edge-parameters';
-
-/**
- * Name of the edge stack's alert topic (fixed, so the platform stack can allow it to invoke the
- * health function). Named by stage only, like the edge stack and its SSM parameters: one region
- * per stage and account (docs/operations.md, "Deploying").
- */
-export function edgeTopicName(stage: string): string {
-  return `OnAir-${stage}-cdn-alerts`;
-}
-
-/** The edge topic's ARN, built where only the account is known (the platform stack). */
-export function edgeTopicArn(scope: Construct, stage: string): string {
-  return Arn.format(
-    { service: 'sns', region: EDGE_REGION, account: Aws.ACCOUNT_ID, resource: edgeTopicName(stage) },
-    Stack.of(scope),
-  );
-}
+import { DistributionMetrics } from '../constructs/delivery/distribution-metrics';
+import { edgeParameterNames, edgeTopicName } from '../constructs/delivery/edge-parameters';
+import { CdnAlarms } from '../constructs/operations/alarms';
+import { AlertTopic } from '../constructs/operations/alert-topic';
 
 /** Props for {@link EdgeStack}. */
 export interface EdgeStackProps extends StackProps {
@@ -61,7 +45,7 @@ export class EdgeStack extends Stack {
       },
     });
     this.alarms = new CdnAlarms(this, 'CdnAlarms', {
-      distributionId,
+      distribution: new DistributionMetrics(distributionId),
       thresholds: cfg.alarms.thresholds,
       topic: this.topic.topic,
     });

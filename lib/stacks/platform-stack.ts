@@ -3,21 +3,24 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
-import { AccessLogs } from '../constructs/access-logs';
-import { Archive } from '../constructs/archive';
-import { CdnAuthorization } from '../constructs/cdn-authorization';
-import { channelRegistryJson } from '../constructs/channel-registry';
-import { Clips } from '../constructs/clips';
-import { ControlApi } from '../constructs/control-api';
-import { Delivery } from '../constructs/delivery';
-import { LiveChannel } from '../constructs/live-channel';
-import { Operations } from '../constructs/operations';
-import { PackagingFormat } from '../constructs/packaging';
-import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback';
-import { PlaybackOriginSecret } from '../constructs/playback-origin';
-import { PLAYER_PATH, Player } from '../constructs/player';
-import { PlaybackSigningKeys } from '../constructs/signing-keys';
-import { StreamKeys } from '../constructs/stream-keys';
+import { Archive } from '../constructs/archive/archive';
+import { Clips } from '../constructs/archive/clips';
+import { CdnAuthorization } from '../constructs/channel/cdn-authorization';
+import { channelRegistryJson } from '../constructs/channel/channel-registry';
+import { LiveChannel } from '../constructs/channel/live-channel';
+import { PackagingFormat } from '../constructs/channel/packaging';
+import { ChannelClass } from '../constructs/channel/transcode';
+import { AccessLogs } from '../constructs/core/access-logs';
+import { ControlApi } from '../constructs/core/control-api';
+import { Delivery } from '../constructs/delivery/delivery';
+import { Operations } from '../constructs/operations/operations';
+import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback/playback';
+import { PlaybackOriginSecret } from '../constructs/playback/playback-origin';
+import { PLAYER_PATH, Player } from '../constructs/playback/player';
+import { PlaybackSigningKeys } from '../constructs/playback/signing-keys';
+import { StreamKeys } from '../constructs/stream-keys/stream-keys';
+import { resolveLadder } from '../media/ladders';
+import type { LatencyMode } from '../media/latency';
 import { ChannelOutput, channelOutputId, StackOutput } from './outputs';
 
 /** MediaLive's default per-Region quota of channels, push inputs and input security groups. */
@@ -71,17 +74,25 @@ export class PlatformStack extends Stack {
 
     // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation
     // replaces the MediaLive channel (and its ingest addresses).
-    this.channels = cfg.channels.map(
-      (ch) =>
-        new LiveChannel(this, `Channel-${ch.id}`, {
-          config: ch,
-          cdnAuthorization: this.cdnAuthorization,
-          startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
-          archive: this.archive,
-          archiveRolloverSeconds: cfg.archive.rolloverSeconds,
-          streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
-        }),
-    );
+    const channels = cfg.channels.map((ch) => ({
+      config: ch,
+      channel: new LiveChannel(this, `Channel-${ch.id}`, {
+        channelId: ch.id,
+        channelClass: ch.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE,
+        allowedCidrs: ch.input.allowedCidrs,
+        renditions: resolveLadder(ch.ladder),
+        latency: ch.latency as LatencyMode,
+        framerate: ch.framerate,
+        inputResolution: ch.input.resolution,
+        inputMaximumBitrate: ch.input.maximumBitrate,
+        cdnAuthorization: this.cdnAuthorization,
+        startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
+        archive: ch.archive ? this.archive : undefined,
+        archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+        streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
+      }),
+    }));
+    this.channels = channels.map((c) => c.channel);
 
     this.controlApi = new ControlApi(this, 'ControlApi');
     const sessionTtl = Duration.minutes(cfg.playback.sessionTtlMinutes);
@@ -132,11 +143,19 @@ export class PlatformStack extends Stack {
       startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
     });
     this.operations = new Operations(this, 'Operations', {
-      config: cfg,
-      channels: this.channels,
+      stage: cfg.stage,
+      channels: channels.map(({ config: ch, channel }) => ({
+        channel,
+        autoStopIdleMinutes: ch.autoStopIdleMinutes,
+        autoStart: ch.autoStart,
+        autoRestart: ch.autoRestart,
+      })),
       channelRegistry: this.channelRegistry,
       controlApi: this.controlApi,
       delivery: this.delivery,
+      thresholds: cfg.alarms.thresholds,
+      alarmEmails: cfg.alarms.emails,
+      webhook: cfg.alarms.webhook,
     });
     this.playback = new Playback(this, 'Playback', {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),

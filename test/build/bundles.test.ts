@@ -11,15 +11,16 @@ import { type BundleUnderTest, bundlesUnderTest, LAMBDA_ENV, runWithBundle } fro
 const bundles = bundlesUnderTest();
 
 test.each(bundles.map((b) => [b.entry, b] as const))(
-  '%s/index.mjs loads in a fresh Node process with its synthesized environment and exports a handler',
+  '%s/index.mjs loads in a fresh Node process with its synthesized environment and exports every handler the app names',
   async (_entry, b: BundleUnderTest) => {
-    const r = await runWithBundle(b.file, 'console.log(typeof mod.handler);', {
-      ...LAMBDA_ENV,
-      ...b.environment,
-    });
+    const r = await runWithBundle(
+      b.file,
+      `console.log(JSON.stringify(${JSON.stringify(b.handlers)}.map((h) => typeof mod[h])));`,
+      { ...LAMBDA_ENV, ...b.environment },
+    );
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe('function');
+    expect(JSON.parse(r.stdout)).toEqual(b.handlers.map(() => 'function'));
   },
   30_000,
 );

@@ -11,14 +11,12 @@ import {
 } from '../../lib/build/functions';
 
 describe('the function build', () => {
-  test('builds every lambda/<name>/index.ts, and only those', () => {
+  test('builds every lambda/<name>/index.ts (a function, or a package of several), and only those', () => {
     const build = functionBuild();
     expect(build.entries).toEqual(functionEntries());
-    expect(build.entries).toEqual(
-      expect.arrayContaining(['ingest', 'playback-session', 'stream-key-rotation']),
-    );
+    expect(build.entries).toEqual(expect.arrayContaining(['health', 'playback-session', 'stream-keys']));
     expect(build.entries).not.toContain('shared');
-    expect(build.bundleDir('ingest')).toBe(join(build.dir, 'ingest'));
+    expect(build.bundleDir('stream-keys')).toBe(join(build.dir, 'stream-keys'));
     expect(() => build.bundleDir('nope')).toThrow('no function "nope": expected lambda/nope/index.ts');
   });
 

@@ -3,7 +3,7 @@ import { latencyModel } from '../../cli/latency';
 import { parseMediaPlaylist, parseMpd, parseMultivariant } from '../../cli/media/manifests';
 import { COLUMNS, decodeStrip, READ_BYTES, rowBits } from '../../cli/media/timecode';
 import { expectedAlarms, OUTPUT_METRICS, PIPELINE_METRICS } from '../../cli/smoke';
-import { alarmCount } from '../../lib/constructs/alarms';
+import { alarmCount } from '../../lib/constructs/operations/alarms';
 import { expectedLatencySeconds, LatencyMode, worstLatencySeconds } from '../../lib/media/latency';
 import { synthOnAir } from '../helpers';
 

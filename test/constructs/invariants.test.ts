@@ -1,13 +1,13 @@
 import { ChannelClass } from '@aws-sdk/client-medialive';
 import { Stack } from 'aws-cdk-lib';
-import { channelRegistryJson } from '../../lib/constructs/channel-registry';
-import { Delivery } from '../../lib/constructs/delivery';
-import type { LiveChannel } from '../../lib/constructs/live-channel';
-import { Operations } from '../../lib/constructs/operations';
-import { PackagingFormat } from '../../lib/constructs/packaging';
-import { Transcode } from '../../lib/constructs/transcode';
+import { channelRegistryJson } from '../../lib/constructs/channel/channel-registry';
+import type { LiveChannel } from '../../lib/constructs/channel/live-channel';
+import { PackagingFormat } from '../../lib/constructs/channel/packaging';
+import { Transcode } from '../../lib/constructs/channel/transcode';
+import { Delivery } from '../../lib/constructs/delivery/delivery';
+import { DistributionMetrics } from '../../lib/constructs/delivery/distribution-metrics';
 import { LatencyMode } from '../../lib/media/latency';
-import { synthOnAir, testApp, testConfig } from '../helpers';
+import { synthOnAir, testApp } from '../helpers';
 
 /**
  * Construct-level checks behind the config schema: the schema rejects these configs first, so
@@ -50,22 +50,6 @@ describe('construct invariants fail with their message', () => {
           latency: LatencyMode.STANDARD,
         } as never),
     ).toThrow('channel "main": the ladder has no renditions');
-  });
-
-  test('operations refuse a channel the config does not list', () => {
-    const other = testConfig({
-      channels: [{ id: 'other', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } }],
-    });
-    expect(
-      () =>
-        new Operations(platform, 'Ops2', {
-          config: other,
-          channels,
-          channelRegistry: platform.channelRegistry,
-          controlApi: platform.controlApi,
-          delivery: platform.delivery,
-        }),
-    ).toThrow('channel "main" is not in the config');
   });
 });
 
@@ -110,6 +94,57 @@ describe('metric helpers name what the alarms watch', () => {
     expect(resolved(ch.packaging.metricIngressBytes())).toMatchObject({
       metricName: 'IngressBytes',
       statistic: 'Sum',
+    });
+    expect(resolved(ch.transcode.metricInputVideoFrameRate(0))).toMatchObject({
+      metricName: 'InputVideoFrameRate',
+      statistic: 'Average',
+    });
+    expect(resolved(ch.packaging.metricEgressResponseTime({ statistic: 'Maximum' }))).toMatchObject({
+      metricName: 'EgressResponseTime',
+      statistic: 'Maximum',
+    });
+    // Options override the defaults without losing the owner's dimensions.
+    const labelled = ch.transcode.metricNetworkIn(1, { statistic: 'Average', label: 'pipeline 1' });
+    expect(labelled.label).toBe('pipeline 1');
+    expect(resolved(labelled)).toMatchObject({
+      statistic: 'Average',
+      dimensions: alerts.dimensions.map((d) => (d.name === 'Pipeline' ? { ...d, value: '1' } : d)),
+    });
+  });
+
+  test('output errors sum 4xx and 5xx of every output group the channel sends to', () => {
+    if (ch === undefined) throw new Error('no channel');
+    // The default channel records, so it has the MediaPackage and the archive output group.
+    expect(ch.transcode.archived).toBe(true);
+    const expr = ch.transcode.metricOutputErrors(0);
+    expect(expr.expression).toBe('FILL(e40, 0) + FILL(e50, 0) + FILL(e41, 0) + FILL(e51, 0)');
+    const groups = Object.values(expr.usingMetrics).map(
+      (m) => (m as { dimensions?: Record<string, unknown> }).dimensions?.OutputGroupName,
+    );
+    expect(groups).toEqual(['mediapackage', 'mediapackage', 'archive', 'archive']);
+  });
+
+  test('CloudFront metrics: us-east-1, by DistributionId and Region Global, from the distribution or its id alone', () => {
+    const cdn = platform.delivery.metrics;
+    expect(platform.resolve(cdn.metric5xxErrorRate().toMetricConfig().metricStat)).toMatchObject({
+      namespace: 'AWS/CloudFront',
+      metricName: '5xxErrorRate',
+      statistic: 'Average',
+      region: 'us-east-1',
+      dimensions: [
+        { name: 'DistributionId', value: { Ref: expect.stringMatching(/^Delivery/) } },
+        { name: 'Region', value: 'Global' },
+      ],
+    });
+    expect(cdn.metricOriginLatency().statistic).toBe('p90');
+    const alias = new DistributionMetrics('E123');
+    expect(alias.metricRequests({ label: 'requests' }).toMetricConfig().metricStat).toMatchObject({
+      metricName: 'Requests',
+      statistic: 'Sum',
+      dimensions: [
+        { name: 'DistributionId', value: 'E123' },
+        { name: 'Region', value: 'Global' },
+      ],
     });
   });
 });

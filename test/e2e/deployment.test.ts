@@ -1,7 +1,7 @@
 import { Deployment } from './deployment';
 
 // The shapes aws-cdk-lib synthesizes for the packaging, CDN authorization and signing key
-// (lib/constructs/packaging.ts, cdn-authorization.ts, signing-keys.ts), reduced to one endpoint each.
+// (lib/constructs/channel/packaging.ts, channel/cdn-authorization.ts, playback/signing-keys.ts), reduced to one endpoint each.
 const template = {
   Resources: {
     Cdn: {

@@ -14,7 +14,7 @@
 import { createHash, generateKeyPairSync, randomInt } from 'node:crypto';
 import type { Format } from '../../lambda/shared/manifests';
 import type { StoredSigningKey } from '../../lambda/shared/signing-keys';
-import { CDN_IDENTIFIER_KEY } from '../../lib/constructs/cdn-authorization';
+import { CDN_IDENTIFIER_KEY } from '../../lib/constructs/channel/cdn-authorization';
 
 type Json = Record<string, unknown>;
 export interface CfnResource {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { originEndpointId } from '../../lambda/shared/manifests';
-import { CDN_IDENTIFIER_HEADER } from '../../lib/constructs/cdn-authorization';
+import { CDN_IDENTIFIER_HEADER } from '../../lib/constructs/channel/cdn-authorization';
 import { type Browser, launchChromium } from './browser';
 import { cookieHeader, request } from './client';
 import type { EdgeLogEntry, SignatureUri } from './edge/edge';

@@ -22,12 +22,9 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { handler as ingest } from '../../lambda/ingest/index';
-import { handler as rotate } from '../../lambda/stream-key/index';
-import { handler as stateChange } from '../../lambda/stream-key-events/index';
-import { handler as rotation } from '../../lambda/stream-key-rotation/index';
+import { ingest, rotate, rotation, stateChange } from '../../lambda/stream-keys';
 import { stateChangeFromExample } from '../lambda/medialive-events';
-import { ingestRequest, rotateRequest } from '../lambda/stream-key-requests';
+import { ingestRequest, rotateRequest } from '../lambda/stream-keys/requests';
 
 type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const handlers = { ingest: ingest as Http, rotate: rotate as Http, stateChange, rotation };

@@ -1,5 +1,6 @@
+import { CHANNEL_ID_PATTERN } from '../../lambda/shared/contract';
 import { manifestPath } from '../../lambda/shared/manifests';
-import { SESSION_PATH } from '../../lib/constructs/playback';
+import { SESSION_PATH } from '../../lib/constructs/playback/playback';
 import {
   channelFromSearch,
   DEFAULT_RETRY_MS,
@@ -53,6 +54,30 @@ describe('URLs', () => {
   ])('rejects %s with a message naming the value and what is allowed', (search) => {
     const r = channelFromSearch(search);
     expect(r).toEqual({ error: expect.stringContaining('is not a channel id (2-32 characters') });
+  });
+
+  test('accepts exactly the channel ids of the contract', () => {
+    const ids = [
+      'ab',
+      'main',
+      'sports-2',
+      'a-b',
+      'a1',
+      'Main',
+      'a',
+      '1a',
+      'a-',
+      '-a',
+      'a_b',
+      'a.b',
+      'a'.repeat(32),
+      'a'.repeat(33),
+    ];
+    for (const id of ids)
+      expect({ id, accepted: 'channel' in channelFromSearch(`?channel=${id}`) }).toEqual({
+        id,
+        accepted: CHANNEL_ID_PATTERN.test(id),
+      });
   });
 });
 

@@ -5,31 +5,40 @@ import { Stack } from 'aws-cdk-lib';
 import { addOnAir } from '../../lib/app';
 import { functionBuild } from '../../lib/build/functions';
 import { loadConfig } from '../../lib/config/load';
+import type { OnAirConfig } from '../../lib/config/schema';
 import { testApp } from '../helpers';
+
+/** A synthesized function built by lib/build/functions.ts. */
+export interface SynthesizedFunction {
+  /** The bundle: lambda/<entry>/index.ts. */
+  readonly entry: string;
+  /** The bundle's export Lambda calls (`Handler: index.<export>`). */
+  readonly handler: string;
+  /** Its environment from the template; values CloudFormation resolves become placeholders. */
+  readonly environment: Record<string, string>;
+}
 
 /** What a bundle needs to load as Lambda loads it. */
 export interface BundleUnderTest {
   readonly entry: string;
   /** Absolute path of index.mjs. */
   readonly file: string;
-  /** The function's environment from the synthesized template; values CloudFormation resolves become placeholders. */
+  /** The exports the app's functions name as their handler. */
+  readonly handlers: readonly string[];
+  /** The environment of (the first of) the functions running it. */
   readonly environment: Record<string, string>;
 }
 
 const PLACEHOLDER = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:placeholder-AbCdEf';
 
-/**
- * Every function bundle with the environment the app gives it (the default config, with
- * scheduled key rotation so that function is synthesized too).
- */
-export function bundlesUnderTest(): BundleUnderTest[] {
+/** Every function of the app for `config` that runs a bundle of the function build. */
+export function synthesizedFunctions(config: OnAirConfig): SynthesizedFunction[] {
   const build = functionBuild();
   // The CDK CLI asks for asset metadata; a plain App leaves it out.
   const app = testApp({ 'aws:cdk:enable-asset-metadata': true });
-  const config = loadConfig('config/default.json');
-  addOnAir(app, { ...config, streamKey: { ...config.streamKey, rotateEveryDays: 30 } }, { nag: false });
+  addOnAir(app, config, { nag: false });
   const assembly = app.synth();
-  const environments = new Map<string, Record<string, string>>();
+  const out: SynthesizedFunction[] = [];
   for (const stack of app.node.children.filter(Stack.isStack)) {
     const { Resources } = assembly.getStackByName(stack.stackName).template as {
       Resources: Record<
@@ -37,7 +46,7 @@ export function bundlesUnderTest(): BundleUnderTest[] {
         {
           Type: string;
           Metadata?: Record<string, string>;
-          Properties: { Environment?: { Variables?: Record<string, unknown> } };
+          Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> } };
         }
       >;
     };
@@ -47,18 +56,39 @@ export function bundlesUnderTest(): BundleUnderTest[] {
       // Asset staging is off in tests: the path is the function's folder of the build.
       if (resolve(dirname(asset)) !== build.dir) continue;
       const vars = r.Properties.Environment?.Variables ?? {};
-      environments.set(
-        basename(asset),
-        Object.fromEntries(
+      out.push({
+        entry: basename(asset),
+        handler: (r.Properties.Handler ?? '').replace(/^index\./, ''),
+        environment: Object.fromEntries(
           Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : PLACEHOLDER]),
         ),
-      );
+      });
     }
   }
+  return out;
+}
+
+/**
+ * Every function bundle with the environment the app gives it (the default config, with
+ * scheduled key rotation so that function is synthesized too).
+ */
+export function bundlesUnderTest(): BundleUnderTest[] {
+  const build = functionBuild();
+  const config = loadConfig('config/default.json');
+  const functions = synthesizedFunctions({
+    ...config,
+    streamKey: { ...config.streamKey, rotateEveryDays: 30 },
+  });
   return build.entries.map((entry) => {
-    const environment = environments.get(entry);
-    if (environment === undefined) throw new Error(`no synthesized function runs lambda/${entry}`);
-    return { entry, file: join(build.bundleDir(entry), 'index.mjs'), environment };
+    const running = functions.filter((f) => f.entry === entry);
+    const first = running[0];
+    if (first === undefined) throw new Error(`no synthesized function runs lambda/${entry}`);
+    return {
+      entry,
+      file: join(build.bundleDir(entry), 'index.mjs'),
+      handlers: [...new Set(running.map((f) => f.handler))].sort(),
+      environment: first.environment,
+    };
   });
 }
 

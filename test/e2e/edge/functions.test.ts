@@ -1,5 +1,5 @@
-import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
-import { ROUTER_BODY } from '../../../lib/constructs/functions/live-router';
+import { apiRouterSource } from '../../../lib/constructs/delivery/functions/api-router';
+import { ROUTER_BODY } from '../../../lib/constructs/delivery/functions/live-router';
 import { pathPatternMatcher } from './distribution';
 import { compileFunction, fromFunctionRequest, isResponse, toFunctionRequest } from './functions';
 import { applyResponseHeaders, union } from './policies';

@@ -17,7 +17,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CDN_IDENTIFIER_HEADER } from '../../../lib/constructs/cdn-authorization';
+import { CDN_IDENTIFIER_HEADER } from '../../../lib/constructs/channel/cdn-authorization';
 import type { MediaPackageEndpoint } from '../deployment';
 
 export const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf';

@@ -13,8 +13,7 @@ import { handler, medialive } from '../../../lambda/channel-control/index';
 import { serverOf } from '../../../lambda/shared/destinations';
 import { logger } from '../../../lambda/shared/powertools';
 import { OPERATOR, operatorEvent } from '../../support/api';
-import { awsError } from '../fixtures';
-import { captureLogs, logEntry } from '../stream-key-fixtures';
+import { awsError, captureLogs, logEntry } from '../fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -136,7 +135,8 @@ describe('POST /channels/{id}/start', () => {
     expect(r.status).toBe(400);
     expect(r.body).toEqual({
       error: 'BadRequest',
-      message: 'invalid path: id: expected a channel id (slug)',
+      message:
+        'invalid path: id: expected a channel id (2-32 characters, a-z 0-9 and "-", starting with a letter)',
     });
     expect(ml).not.toHaveReceivedAnyCommand();
   });

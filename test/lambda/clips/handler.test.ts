@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/clips/index';
 import { OPERATOR, operatorEvent } from '../../support/api';
 import { RouteNotFound } from '../../support/api-gateway';
-import { awsError, captureLogs, logEntry, REGISTRY } from '../stream-key-fixtures';
+import { awsError, captureLogs, logEntry, REGISTRY } from '../fixtures';
 
 const mp = mockClient(MediaPackageClient);
 const BUCKET = 'onair-dev-archive-bucket';
@@ -46,46 +46,46 @@ describe('POST /channels/{id}/clips', () => {
   test('starts a harvest job on the channel HLS endpoint into clips/<channel>/<clip>/ and answers 202', async () => {
     mp.on(CreateHarvestJobCommand).callsFake((input) => ({
       ...input,
-      ChannelId: 'mp-side',
+      ChannelId: 'OnAir-test-main',
       Status: 'IN_PROGRESS',
       CreatedAt: NOW.toISOString(),
     }));
     const { result: res, logs } = await captureLogs(() =>
-      loadHandler()(post('side', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00+00:00' })),
+      loadHandler()(post('main', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00+00:00' })),
     );
 
     expect(res.statusCode).toBe(202);
     const clipId = body(res).clipId as string;
-    expect(clipId).toMatch(/^side-20261201t190000z-[0-9a-f]{6}$/);
+    expect(clipId).toMatch(/^main-20261201t190000z-[0-9a-f]{6}$/);
     expect(mp).toHaveReceivedCommandTimes(CreateHarvestJobCommand, 1);
     expect(mp).toHaveReceivedCommandWith(CreateHarvestJobCommand, {
       Id: clipId,
-      OriginEndpointId: 'mp-side-hls',
+      OriginEndpointId: 'OnAir-test-main-hls',
       StartTime: '2026-12-01T19:00:00.000Z',
       EndTime: '2026-12-01T19:05:00.000Z',
-      S3Destination: { BucketName: BUCKET, ManifestKey: `clips/side/${clipId}/index.m3u8`, RoleArn: ROLE },
+      S3Destination: { BucketName: BUCKET, ManifestKey: `clips/main/${clipId}/index.m3u8`, RoleArn: ROLE },
     });
     expect(body(res)).toEqual({
       clipId,
-      channelId: 'side',
+      channelId: 'main',
       status: 'IN_PROGRESS',
       start: '2026-12-01T19:00:00.000Z',
       end: '2026-12-01T19:05:00.000Z',
-      manifest: `s3://${BUCKET}/clips/side/${clipId}/index.m3u8`,
+      manifest: `s3://${BUCKET}/clips/main/${clipId}/index.m3u8`,
       createdAt: NOW.toISOString(),
     });
     // the audit log names the signed caller, not the API owner's account
     expect(logEntry(logs, 'clip requested')).toMatchObject({
-      channelId: 'side',
+      channelId: 'main',
       clipId,
       caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId },
     });
   });
 
   test('a body sent without a JSON content type (curl -d) arrives base64-encoded and is read the same', async () => {
-    mp.on(CreateHarvestJobCommand).callsFake((input) => ({ ...input, ChannelId: 'mp-side' }));
+    mp.on(CreateHarvestJobCommand).callsFake((input) => ({ ...input, ChannelId: 'OnAir-test-main' }));
     const range = { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:05:00Z' };
-    const e = post('side', range, 'application/x-www-form-urlencoded');
+    const e = post('main', range, 'application/x-www-form-urlencoded');
     expect(e.isBase64Encoded).toBe(true);
     const res = await loadHandler()(e);
     expect(res.statusCode).toBe(202);
@@ -127,7 +127,7 @@ describe('POST /channels/{id}/clips', () => {
       'invalid request body:',
     ],
   ])('%s → 400 naming the problem, no harvest job', async (_case, req, message) => {
-    const res = await loadHandler(3600)(post('side', req));
+    const res = await loadHandler(3600)(post('main', req));
     expect(res.statusCode).toBe(400);
     expect(String(body(res).message)).toContain(message);
     expect(mp).not.toHaveReceivedAnyCommand();
@@ -135,12 +135,12 @@ describe('POST /channels/{id}/clips', () => {
 
   test('malformed JSON → 400; unknown channel → 404; no startover window → 409', async () => {
     const h = loadHandler();
-    expect((await h(post('side', '{'))).statusCode).toBe(400);
+    expect((await h(post('main', '{'))).statusCode).toBe(400);
     expect(
       (await h(post('nope', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:01:00Z' }))).statusCode,
     ).toBe(404);
     const off = await loadHandler(0)(
-      post('side', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:01:00Z' }),
+      post('main', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:01:00Z' }),
     );
     expect(off.statusCode).toBe(409);
     expect(body(off).message).toBe(
@@ -155,9 +155,9 @@ describe('POST /channels/{id}/clips', () => {
     ['ServiceUnavailableException', 'server', 503, 503],
     ['InternalServerErrorException', 'server', 500, 503],
   ] as const)('MediaPackage %s (%s fault, HTTP %d) → %d', async (name, fault, status, expected) => {
-    mp.on(CreateHarvestJobCommand).rejects(awsError(name, fault, status));
+    mp.on(CreateHarvestJobCommand).rejects(awsError(name, status, fault));
     const res = await loadHandler()(
-      post('side', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:01:00Z' }),
+      post('main', { start: '2026-12-01T19:00:00Z', end: '2026-12-01T19:01:00Z' }),
     );
     expect(res.statusCode).toBe(expected);
     expect(res.body).not.toMatch(/at .*\.ts:\d+/);
@@ -168,20 +168,20 @@ describe('POST /channels/{id}/clips', () => {
 describe('GET /channels/{id}/clips/{clipId}', () => {
   const job = {
     Status: 'SUCCEEDED' as const,
-    Id: 'side-20261201t190000z-abc123',
-    ChannelId: 'mp-side',
+    Id: 'main-20261201t190000z-abc123',
+    ChannelId: 'OnAir-test-main',
     StartTime: '2026-12-01T19:00:00.000Z',
     EndTime: '2026-12-01T19:05:00.000Z',
     S3Destination: {
       BucketName: BUCKET,
-      ManifestKey: 'clips/side/side-20261201t190000z-abc123/index.m3u8',
+      ManifestKey: 'clips/main/main-20261201t190000z-abc123/index.m3u8',
       RoleArn: ROLE,
     },
   };
 
   test("reports the job of this channel's endpoint", async () => {
     mp.on(DescribeHarvestJobCommand, { Id: job.Id }).resolves(job);
-    const res = await loadHandler()(get('side', job.Id));
+    const res = await loadHandler()(get('main', job.Id));
     expect(res.statusCode).toBe(200);
     expect(body(res)).toMatchObject({
       clipId: job.Id,
@@ -192,12 +192,12 @@ describe('GET /channels/{id}/clips/{clipId}', () => {
 
   test("another channel's job, or none, is 404; a malformed id is 400", async () => {
     mp.on(DescribeHarvestJobCommand, { Id: job.Id }).resolves(job);
-    mp.on(DescribeHarvestJobCommand, { Id: 'gone' }).rejects(awsError('NotFoundException', 'client', 404));
+    mp.on(DescribeHarvestJobCommand, { Id: 'gone' }).rejects(awsError('NotFoundException', 404));
     const h = loadHandler();
-    expect((await h(get('main', job.Id))).statusCode).toBe(404);
-    expect((await h(get('side', 'gone'))).statusCode).toBe(404);
-    expect((await h(get('side', 'Bad_Id'))).statusCode).toBe(400);
+    expect((await h(get('studio', job.Id))).statusCode).toBe(404);
+    expect((await h(get('main', 'gone'))).statusCode).toBe(404);
+    expect((await h(get('main', 'Bad_Id'))).statusCode).toBe(400);
     // a slash is another path segment: no route matches, API Gateway answers 404 itself
-    expect(() => get('side', 'Bad/Id')).toThrow(RouteNotFound);
+    expect(() => get('main', 'Bad/Id')).toThrow(RouteNotFound);
   });
 });

@@ -70,14 +70,58 @@ describe('state changes', () => {
       expect(updates()[0]).toMatchObject({
         Key: { channelId: 'main' },
         UpdateExpression:
-          'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince',
+          'SET #state = :state, pipelinesRunning = :p, lastChange = :t, stateAt = :t, openAlerts = :none REMOVE liveSince, autoStop',
         ExpressionAttributeValues: { ':none': {}, ':state': 'IDLE' },
+        ReturnValues: 'ALL_OLD',
       });
       expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'OnAir test: channel main is IDLE' });
       const text = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
       if (state === 'STOPPED') expect(text).toContain('changed to IDLE (MediaLive reported STOPPED)');
     },
   );
+
+  describe('a stop the idle-stop function recorded', () => {
+    // The example event's time is 2023-03-08T18:40:59Z.
+    const recorded = (at: string) =>
+      ddb.on(UpdateCommand).resolves({
+        Attributes: { channelId: 'main', state: 'RUNNING', autoStop: { at, idleMinutes: 30 } },
+      });
+
+    test('is announced once, with why, by email and webhook when the channel reaches IDLE', async () => {
+      recorded('2023-03-08T18:39:30.000Z');
+      await handler(stateChange('1234567', 'STOPPED', 0, 'Stop detected on pipeline'));
+      // The same write that records IDLE removes the record (ALL_OLD returns it).
+      expect(updates()).toHaveLength(1);
+      expect(updates()[0]?.UpdateExpression).toContain('REMOVE liveSince, autoStop');
+      expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+        TopicArn: TOPIC,
+        Subject: 'OnAir test: channel main stopped after 30 idle minutes',
+      });
+      const text = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+      expect(text).toContain(
+        'Channel main was RUNNING without input for 30 minutes and was stopped to save cost.',
+      );
+      expect(text).toContain('changed to IDLE (MediaLive reported STOPPED) at 2023-03-08T18:40:59Z');
+      expect(text).toContain('Start it again with POST /channels/{id}/start');
+      expect(JSON.parse(fetchMock.mock.calls[0][1].body).text).toContain(
+        'channel main stopped after 30 idle minutes',
+      );
+    });
+
+    test('older than 15 minutes is stale: a plain IDLE notice', async () => {
+      recorded('2023-03-08T18:20:00.000Z');
+      await handler(stateChange('1234567', 'STOPPED'));
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'OnAir test: channel main is IDLE' });
+    });
+
+    test('stays while only one pipeline stopped (STOPPING)', async () => {
+      recorded('2023-03-08T18:39:30.000Z');
+      await handler(stateChange('2345678', 'STOPPED', 1));
+      expect(updates()[0]?.UpdateExpression).not.toContain('autoStop');
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    });
+  });
 
   test('a pipeline STOPPED while the other still runs is recorded as STOPPING, without a notification', async () => {
     await handler(stateChange('2345678', 'STOPPED', 1, 'Stop detected on pipeline'));

@@ -1,8 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeChannelCommand, MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   decideIdle,
@@ -10,11 +9,12 @@ import {
   type IdleStatus,
   type InputSample,
   isNoInputAlert,
-  NETWORK_IN_THRESHOLD_MBPS,
 } from '../../../lambda/idle-stop/decide';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
+import { parseIdleMinutes } from '../../../lambda/idle-stop/index';
+import { INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { OpenAlert } from '../../../lambda/shared/status';
-import { awsError, quietLogger, REGISTRY } from '../fixtures';
+import { awsError, REGISTRY } from '../fixtures';
 
 const NOW = Date.parse('2024-03-08T12:00:00Z');
 const MIN = 60_000;
@@ -199,7 +199,7 @@ describe('idle decision table', () => {
     ],
     [
       'NetworkIn at the noise threshold counts as no input',
-      { ...base, samples: samples(30, { networkInMbps: NETWORK_IN_THRESHOLD_MBPS }) },
+      { ...base, samples: samples(30, { networkInMbps: INPUT_PRESENT_MBPS }) },
       'idle',
       true,
     ],
@@ -243,23 +243,17 @@ describe('checkIdleChannels', () => {
   const ml = mockClient(MediaLiveClient);
   const cw = mockClient(CloudWatchClient);
   const ddb = mockClient(DynamoDBDocumentClient);
-  const sns = mockClient(SNSClient);
+  const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
   function deps(idleMinutes: Record<string, number> = { main: 30, studio: 0 }): IdleStopDeps {
     return {
       medialive: new MediaLiveClient({}),
       cloudwatch: new CloudWatchClient({}),
       ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-      notifier: {
-        sns: new SNSClient({}),
-        topicArn: 'arn:aws:sns:us-west-2:111122223333:alerts',
-        log: quietLogger,
-      },
       registry: REGISTRY,
       idleMinutes,
       statusTable: 'status-table',
-      stage: 'test',
-      log: quietLogger,
+      log,
     };
   }
 
@@ -274,12 +268,13 @@ describe('checkIdleChannels', () => {
   }
 
   beforeEach(() => {
-    for (const m of [ml, cw, ddb, sns]) m.reset();
+    for (const m of [ml, cw, ddb]) m.reset();
+    jest.clearAllMocks();
     ddb.on(GetCommand).resolves({ Item: { channelId: 'main', ...alerted(40) } });
-    sns.on(PublishCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
   });
 
-  test('stops an idle RUNNING channel, with the exact requests, and notifies', async () => {
+  test('stops an idle RUNNING channel, with the exact requests, and records the stop for the health function to announce', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
     cw.on(GetMetricDataCommand).resolves(metricData(30, 0));
@@ -331,9 +326,29 @@ describe('checkIdleChannels', () => {
       ConsistentRead: true,
     });
     expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1234567' });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      Subject: 'OnAir test: channel main stopped after 30 idle minutes',
+    // The notice itself goes out with the health function's notice of the IDLE that follows.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'status-table',
+      Key: { channelId: 'main' },
+      UpdateExpression: 'SET autoStop = :a',
+      ExpressionAttributeValues: { ':a': { at: new Date(NOW).toISOString(), idleMinutes: 30 } },
     });
+    const stop = ml.commandCalls(StopChannelCommand)[0];
+    const record = ddb.commandCalls(UpdateCommand)[0];
+    expect(stop && record && stop.calledBefore(record)).toBe(true);
+  });
+
+  test('the stop cannot be recorded: the channel is stopped anyway and the failure logged', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
+    cw.on(GetMetricDataCommand).resolves(metricData(30, 0));
+    ddb.on(UpdateCommand).rejects(awsError('ProvisionedThroughputExceededException', 400));
+    const out = await checkIdleChannels(deps(), NOW);
+    expect(out[0]).toMatchObject({ stopped: true, decision: { reason: 'idle' } });
+    expect(log.error).toHaveBeenCalledWith(
+      'could not record the auto-stop; the IDLE notice will not say why the channel stopped',
+      { channelId: 'main', errorName: 'ProvisionedThroughputExceededException' },
+    );
   });
 
   test('metrics say idle but the status record shows input returned a minute ago: not stopped', async () => {
@@ -371,7 +386,7 @@ describe('checkIdleChannels', () => {
     const out = await checkIdleChannels(deps(), NOW);
     expect(out[0]).toMatchObject({ stopped: false, decision: { reason: 'receiving-input' } });
     expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   test('queries both pipelines of a STANDARD channel', async () => {
@@ -409,12 +424,27 @@ describe('checkIdleChannels', () => {
     ml.on(StopChannelCommand).rejects(awsError('ConflictException', 409));
     const out = await checkIdleChannels(deps(), NOW);
     expect(out[0]).toMatchObject({ stopped: false, decision: { reason: 'error' } });
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   test('no channel with auto-stop: no AWS call at all', async () => {
     expect(await checkIdleChannels(deps({ main: 0, studio: 0 }), NOW)).toEqual([]);
     expect(ddb).not.toHaveReceivedAnyCommand();
     expect(ml).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('ONAIR_IDLE_MINUTES', () => {
+  test('channel id → whole minutes, 0 included', () => {
+    expect(parseIdleMinutes('{"main":30,"studio":0}')).toEqual({ main: 30, studio: 0 });
+  });
+
+  test.each([
+    ['[]', 'ONAIR_IDLE_MINUTES is not a JSON object'],
+    ['{"main":-1}', 'ONAIR_IDLE_MINUTES: main must be a whole number of minutes ≥ 0, got -1'],
+    ['{"main":1.5}', 'got 1.5'],
+    ['{"main":"30"}', 'got "30"'],
+  ])('fails on %s naming the channel and the value (a deployment error)', (raw, message) => {
+    expect(() => parseIdleMinutes(raw)).toThrow(message);
   });
 });

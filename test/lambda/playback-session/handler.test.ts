@@ -5,7 +5,7 @@ import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runInNewContext } from 'node:vm';
 import { ORIGIN_VERIFY_HEADER } from '../../../lambda/shared/origin-verify';
-import { apiRouterSource } from '../../../lib/constructs/functions/api-router';
+import { apiRouterSource } from '../../../lib/constructs/delivery/functions/api-router';
 import { testConfig } from '../../helpers';
 import { controlApi } from '../../support/api';
 import type { HttpApiEmulator, IamCaller } from '../../support/api-gateway';
@@ -226,7 +226,7 @@ describe('POST /playback/{channelId}/session', () => {
     const res = await loadHandler()(event('Bad_Id'));
     expect(res.statusCode).toBe(400);
     expect(body(res).message).toBe(
-      'invalid channel id: expected a channel id (2-32 characters, a-z 0-9 "-")',
+      'invalid channel id: expected a channel id (2-32 characters, a-z 0-9 and "-", starting with a letter)',
     );
   });
 

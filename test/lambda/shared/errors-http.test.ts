@@ -1,8 +1,8 @@
 import { fromAwsError } from '../../../lambda/shared/errors';
 import { errorResponse, redact } from '../../../lambda/shared/http';
-import { awsError } from '../stream-key-fixtures';
+import { awsError } from '../fixtures';
 
-const logger = { error: jest.fn(), warn: jest.fn() };
+const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 const KEY = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
 beforeEach(() => jest.clearAllMocks());
@@ -29,7 +29,7 @@ describe('fromAwsError', () => {
   });
 
   test('UnprocessableEntityException → 422 with the reason, any quoted stream key redacted', () => {
-    const err = Object.assign(awsError('UnprocessableEntityException', 'client', 422), {
+    const err = Object.assign(awsError('UnprocessableEntityException', 422), {
       message: 'Invalid destination rtmp://203.0.113.1:1935/main/SecretKeySecretKeySecretKey12',
     });
     const mapped = fromAwsError(err);
@@ -40,7 +40,7 @@ describe('fromAwsError', () => {
   });
 
   test('MediaLive NotFoundException (resource gone) → 404', () => {
-    const res = errorResponse(awsError('NotFoundException', 'client', 404), logger);
+    const res = errorResponse(awsError('NotFoundException', 404), logger);
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body as string)).toEqual({
       error: 'NotFound',

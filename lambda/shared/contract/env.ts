@@ -1,0 +1,138 @@
+/**
+ * The environment variables the CDK app sets on functions and the functions read, and which of
+ * them each function reads (its environment contract). lib/ builds each function's environment
+ * from these names; test/lambda/shared/contract/env.test.ts checks every synthesized function against
+ * its contract.
+ */
+
+/** Every OnAir environment variable. */
+export enum Env {
+  /** The channel registry (lambda/shared/registry.ts): channel id → MediaLive, MediaPackage and secret ids. */
+  CHANNELS = 'ONAIR_CHANNELS',
+  /** The deployment's stage (notification subjects). */
+  STAGE = 'ONAIR_STAGE',
+  /** The health status table (lambda/shared/status.ts). */
+  STATUS_TABLE = 'ONAIR_STATUS_TABLE',
+  /** The alert topic notifications are published to. */
+  TOPIC_ARN = 'ONAIR_TOPIC_ARN',
+  /** The secret holding the Slack-compatible webhook URL (alarms.webhook). */
+  WEBHOOK_SECRET_ARN = 'ONAIR_WEBHOOK_SECRET_ARN',
+  /** Comma-separated ids of the channels whose failed pipelines are restarted. */
+  AUTO_RESTART = 'ONAIR_AUTO_RESTART',
+  /** JSON: channel id → minutes RUNNING without input before the channel is stopped (0 never). */
+  IDLE_MINUTES = 'ONAIR_IDLE_MINUTES',
+  /** Host name viewers play from (the distribution or the custom domain). */
+  PLAYBACK_DOMAIN = 'ONAIR_PLAYBACK_DOMAIN',
+  /** JSON: channel id → viewer auth mode ({@link ViewerAuth}). */
+  PLAYBACK_AUTH = 'ONAIR_PLAYBACK_AUTH',
+  /** The current playback signing key's secret (lambda/shared/signing-keys.ts StoredSigningKey). */
+  SIGNING_KEY_SECRET_ARN = 'ONAIR_SIGNING_KEY_SECRET_ARN',
+  /** The current signing key's CloudFront public key id. */
+  SIGNING_KEY_ID = 'ONAIR_SIGNING_KEY_ID',
+  /** The previous signing key's secret (signing key version 2 and later). */
+  PREVIOUS_SIGNING_KEY_SECRET_ARN = 'ONAIR_PREVIOUS_SIGNING_KEY_SECRET_ARN',
+  /** The previous signing key's CloudFront public key id (signing key version 2 and later). */
+  PREVIOUS_SIGNING_KEY_ID = 'ONAIR_PREVIOUS_SIGNING_KEY_ID',
+  /** Lifetime of a playback session, in seconds ({@link SESSION_TTL_SECONDS}). */
+  SESSION_TTL_SECONDS = 'ONAIR_SESSION_TTL_SECONDS',
+  /** "true" binds each session to the viewer's IPv4 address. */
+  BIND_SOURCE_IP = 'ONAIR_BIND_SOURCE_IP',
+  /** The origin-verify secret (lambda/shared/origin-verify.ts). */
+  ORIGIN_SECRET_ARN = 'ONAIR_ORIGIN_SECRET_ARN',
+  /** The archive bucket clips are harvested into. */
+  ARCHIVE_BUCKET = 'ONAIR_ARCHIVE_BUCKET',
+  /** The role MediaPackage assumes to write clips. */
+  HARVEST_ROLE_ARN = 'ONAIR_HARVEST_ROLE_ARN',
+  /** The packaging endpoints' startover window, in seconds (how far back a clip may start). */
+  STARTOVER_SECONDS = 'ONAIR_STARTOVER_SECONDS',
+}
+
+/** The variables one function reads. */
+export interface EnvContract {
+  /** Always set (possibly to an empty value). */
+  readonly required: readonly Env[];
+  /** Set only when a feature of the config needs them. */
+  readonly optional: readonly Env[];
+}
+
+export const CHANNEL_CONTROL_ENV = {
+  required: [Env.CHANNELS, Env.STATUS_TABLE, Env.PLAYBACK_DOMAIN],
+  optional: [],
+} as const satisfies EnvContract;
+
+export const CLIPS_ENV = {
+  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.HARVEST_ROLE_ARN, Env.STARTOVER_SECONDS],
+  optional: [],
+} as const satisfies EnvContract;
+
+export const HEALTH_ENV = {
+  required: [Env.CHANNELS, Env.STATUS_TABLE, Env.TOPIC_ARN, Env.STAGE, Env.AUTO_RESTART],
+  optional: [Env.WEBHOOK_SECRET_ARN],
+} as const satisfies EnvContract;
+
+export const IDLE_STOP_ENV = {
+  required: [Env.CHANNELS, Env.IDLE_MINUTES, Env.STATUS_TABLE],
+  optional: [],
+} as const satisfies EnvContract;
+
+export const PLAYBACK_SESSION_ENV = {
+  required: [
+    Env.PLAYBACK_DOMAIN,
+    Env.SIGNING_KEY_SECRET_ARN,
+    Env.SIGNING_KEY_ID,
+    Env.SESSION_TTL_SECONDS,
+    Env.BIND_SOURCE_IP,
+    Env.ORIGIN_SECRET_ARN,
+    Env.PLAYBACK_AUTH,
+  ],
+  optional: [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN, Env.PREVIOUS_SIGNING_KEY_ID],
+} as const satisfies EnvContract;
+
+/** The four stream-key functions (one bundle, lambda/stream-keys) read the registry only. */
+export const STREAM_KEYS_ENV = { required: [Env.CHANNELS], optional: [] } as const satisfies EnvContract;
+
+/** Functions that read no OnAir variable (custom resources, whose input is the resource's properties). */
+export const NO_ENV = { required: [], optional: [] } as const satisfies EnvContract;
+
+/**
+ * Every function's contract, by bundle (`lambda/<bundle>/index.ts`) and handler export: what the
+ * environment test checks the synthesized functions against.
+ */
+export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvContract>>>> = {
+  'channel-control': { handler: CHANNEL_CONTROL_ENV },
+  'channel-lifecycle': { handler: NO_ENV },
+  clips: { handler: CLIPS_ENV },
+  health: { handler: HEALTH_ENV },
+  'idle-stop': { handler: IDLE_STOP_ENV },
+  'playback-session': { handler: PLAYBACK_SESSION_ENV },
+  'signing-key': { handler: NO_ENV },
+  'stream-keys': {
+    ingest: STREAM_KEYS_ENV,
+    rotate: STREAM_KEYS_ENV,
+    stateChange: STREAM_KEYS_ENV,
+    rotation: STREAM_KEYS_ENV,
+  },
+};
+
+/** The values of a contract's variables: required ones always, optional ones when set and not empty. */
+export type EnvOf<C extends EnvContract> = { readonly [K in C['required'][number]]: string } & {
+  readonly [K in C['optional'][number]]?: string;
+};
+
+/**
+ * Reads a function's variables. A required one that is not set is a deployment error (the CDK
+ * app sets every one), so this throws naming it; an empty optional one counts as not set.
+ */
+export function readEnv<C extends EnvContract>(contract: C, env: NodeJS.ProcessEnv = process.env): EnvOf<C> {
+  const out: Record<string, string> = {};
+  for (const name of contract.required) {
+    const value = env[name];
+    if (value === undefined) throw new Error(`${name} is not set`);
+    out[name] = value;
+  }
+  for (const name of contract.optional) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[name] = value;
+  }
+  return out as EnvOf<C>;
+}

@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import type { Rendition } from '../../media/ladders';
+import type { LatencyMode } from '../../media/latency';
+import type { Archive } from '../archive/archive';
+import type { CdnAuthorization } from './cdn-authorization';
+import { Ingest, PipelineCount } from './ingest';
+import { Packaging } from './packaging';
+import { ChannelClass, Transcode } from './transcode';
+
+/** Props for {@link LiveChannel}. */
+export interface LiveChannelProps {
+  /** Channel id (slug): the RTMP application name, and part of every resource name. */
+  readonly channelId: string;
+  /** STANDARD runs two pipelines (two RTMP endpoints), SINGLE_PIPELINE one. */
+  readonly channelClass: ChannelClass;
+  /** IPv4 CIDRs allowed to push. */
+  readonly allowedCidrs: readonly string[];
+  /** ABR ladder, highest rung first. */
+  readonly renditions: readonly Rendition[];
+  readonly latency: LatencyMode;
+  /**
+   * Output frame rate.
+   * @default - 30
+   */
+  readonly framerate?: number;
+  /**
+   * Input resolution class.
+   * @default - the smallest class that carries the top rung
+   */
+  readonly inputResolution?: 'SD' | 'HD' | 'UHD';
+  /**
+   * Input bitrate class.
+   * @default - room for a contribution stream of twice the top rung's ceiling
+   */
+  readonly inputMaximumBitrate?: 'MAX_10_MBPS' | 'MAX_20_MBPS' | 'MAX_50_MBPS';
+  readonly cdnAuthorization: CdnAuthorization;
+  /** Seconds viewers can reach back into the stream. */
+  readonly startoverWindowSeconds: number;
+  /**
+   * Archive bucket the channel records to.
+   * @default - not recorded
+   */
+  readonly archive?: Archive;
+  /**
+   * Seconds per archive file.
+   * @default - 300
+   */
+  readonly archiveRolloverSeconds?: number;
+  /**
+   * The stream key gets a Secrets Manager rotation schedule.
+   * @default - false
+   */
+  readonly streamKeyRotationScheduled?: boolean;
+}
+
+/** One live channel end to end: RTMP ingest → MediaLive → MediaPackage. */
+export class LiveChannel extends Construct {
+  public readonly channelId: string;
+  public readonly ingest: Ingest;
+  public readonly transcode: Transcode;
+  public readonly packaging: Packaging;
+
+  constructor(scope: Construct, id: string, props: LiveChannelProps) {
+    super(scope, id);
+    this.channelId = props.channelId;
+
+    this.ingest = new Ingest(this, 'Ingest', {
+      channelId: props.channelId,
+      allowedCidrs: props.allowedCidrs,
+      pipelines: props.channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
+      rotationScheduled: props.streamKeyRotationScheduled,
+    });
+    this.packaging = new Packaging(this, 'Packaging', {
+      channelId: props.channelId,
+      latency: props.latency,
+      startoverWindowSeconds: props.startoverWindowSeconds,
+      cdnAuthorization: props.cdnAuthorization,
+    });
+    this.transcode = new Transcode(this, 'Transcode', {
+      channelId: props.channelId,
+      channelClass: props.channelClass,
+      renditions: props.renditions,
+      latency: props.latency,
+      framerate: props.framerate,
+      inputResolution: props.inputResolution,
+      inputMaximumBitrate: props.inputMaximumBitrate,
+      ingest: this.ingest,
+      packaging: this.packaging,
+      archive: props.archive,
+      archiveRolloverSeconds: props.archiveRolloverSeconds,
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  Env,
+  SESSION_ROUTE,
+  SESSION_TTL_SECONDS,
+  sessionPath,
+  ViewerAuth,
+} from '../../../lambda/shared/contract';
+import { AppFunction } from '../core/app-function';
+import { type ControlApi, SESSION_THROTTLE } from '../core/control-api';
+import type { PlaybackOriginSecret } from './playback-origin';
+import type { PlaybackSigningKeys } from './signing-keys';
+
+export { ViewerAuth };
+
+export interface PlaybackChannel {
+  readonly channelId: string;
+  readonly auth: ViewerAuth;
+}
+
+/** Props for {@link Playback}. */
+export interface PlaybackProps {
+  readonly channels: readonly PlaybackChannel[];
+  readonly controlApi: ControlApi;
+  readonly signingKeys: PlaybackSigningKeys;
+  /**
+   * The secret whose value CloudFront sends on `/api/playback/*` (see {@link PlaybackOriginSecret}):
+   * the function trusts the edge-recorded viewer IP only on requests that carry it.
+   */
+  readonly originSecret: secretsmanager.ISecret;
+  /** Host name viewers play from (distribution or custom domain); the policies name it. */
+  readonly domainName: string;
+  readonly sessionTtl: Duration;
+  /**
+   * Bind each session to the viewer's IP address.
+   * @default - false
+   */
+  readonly bindSourceIp?: boolean;
+  /**
+   * JWT issuer and audiences; required when a channel uses {@link ViewerAuth.JWT}.
+   * @default - no JWT authorizer
+   */
+  readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
+}
+
+/** A channel's session route (the generic form, {@link SESSION_ROUTE}, is shared with the function). */
+export const SESSION_PATH = sessionPath;
+
+/**
+ * The playback-session function and its routes: `POST /playback/<channel>/session` per channel
+ * with that channel's authorizer, plus `POST /playback/{channelId}/session` for unknown channels
+ * (API Gateway prefers the literal routes; the function answers 404 there).
+ */
+export class Playback extends Construct {
+  public readonly sessionFunction: AppFunction;
+  public readonly jwtAuthorizer?: authorizers.HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: PlaybackProps) {
+    super(scope, id);
+    const ttl = props.sessionTtl.toSeconds();
+    if (ttl < SESSION_TTL_SECONDS.min || ttl > SESSION_TTL_SECONDS.max) {
+      throw new Error(`session ttl must be 1 minute to 24 hours, got ${ttl} seconds`);
+    }
+    const needsJwt = props.channels.filter((c) => c.auth === ViewerAuth.JWT).map((c) => c.channelId);
+    if (needsJwt.length > 0 && props.jwt === undefined) {
+      throw new Error(
+        `channels ${needsJwt.join(', ')} use jwt viewer auth but no jwt issuer and audience are set`,
+      );
+    }
+
+    const keys = props.signingKeys;
+    this.sessionFunction = new AppFunction(this, 'SessionFunction', {
+      entry: 'playback-session',
+      description: 'OnAir: issues signed playback sessions (CloudFront cookies + signed manifest URLs)',
+      environment: {
+        [Env.PLAYBACK_DOMAIN]: props.domainName,
+        [Env.SIGNING_KEY_SECRET_ARN]: keys.current.secret.secretArn,
+        [Env.SIGNING_KEY_ID]: keys.current.publicKeyId,
+        // Signs for a grace period after a rotation (lambda/shared/signing-keys.ts).
+        ...(keys.previous
+          ? {
+              [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN]: keys.previous.secret.secretArn,
+              [Env.PREVIOUS_SIGNING_KEY_ID]: keys.previous.publicKeyId,
+            }
+          : {}),
+        [Env.SESSION_TTL_SECONDS]: String(ttl),
+        [Env.BIND_SOURCE_IP]: String(props.bindSourceIp ?? false),
+        [Env.ORIGIN_SECRET_ARN]: props.originSecret.secretArn,
+        [Env.PLAYBACK_AUTH]: JSON.stringify(
+          Object.fromEntries(props.channels.map((c) => [c.channelId, c.auth])),
+        ),
+      },
+    });
+    keys.grantSign(this.sessionFunction.role);
+    props.originSecret.grantRead(this.sessionFunction.role);
+    // Sign with a new key only once the key group trusts it.
+    this.sessionFunction.node.addDependency(keys.keyGroup);
+
+    if (props.jwt !== undefined && needsJwt.length > 0) {
+      this.jwtAuthorizer = new authorizers.HttpJwtAuthorizer('ViewerJwt', props.jwt.issuer, {
+        jwtAudience: [...props.jwt.audience],
+      });
+    }
+    const fn = this.sessionFunction.function;
+    const api = props.controlApi;
+    for (const ch of props.channels) {
+      const routeId = `Session-${ch.channelId}`;
+      if (ch.auth === ViewerAuth.IAM) {
+        const routes = api.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
+        api.throttleRoutes(routes, SESSION_THROTTLE);
+      } else {
+        const routes = props.controlApi.addRoute(
+          routeId,
+          apigw.HttpMethod.POST,
+          SESSION_PATH(ch.channelId),
+          fn,
+          ch.auth === ViewerAuth.JWT ? this.jwtAuthorizer : undefined,
+        );
+        api.throttleRoutes(routes, SESSION_THROTTLE);
+        if (ch.auth === ViewerAuth.PUBLIC) {
+          for (const r of routes)
+            Validations.of(r).acknowledge({
+              id: 'AwsSolutions-APIG4',
+              reason: `channel ${ch.channelId} is public by config: anyone may obtain a short, channel-scoped, expiring playback session; media still needs the signed session`,
+            });
+        }
+      }
+    }
+    const unknown = props.controlApi.addRoute(
+      'SessionUnknown',
+      apigw.HttpMethod.POST,
+      SESSION_PATH('{channelId}'),
+      fn,
+      undefined,
+    );
+    api.throttleRoutes(unknown, SESSION_THROTTLE);
+    for (const r of unknown)
+      Validations.of(r).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'catches only ids without their own route (unknown channels) and answers 404; the function re-checks each known channel’s auth mode',
+      });
+  }
+}

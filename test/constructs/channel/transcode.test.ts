@@ -1,0 +1,158 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthOnAir, testConfig } from '../../helpers';
+
+const withChannel = (over: Record<string, unknown>) =>
+  testConfig({
+    channels: [{ id: 'main', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] }, ...over }],
+  });
+
+test('the channel attaches its input, matches the input class to the ladder and logs warnings', () => {
+  const { template } = synthOnAir();
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    ChannelClass: 'SINGLE_PIPELINE',
+    LogLevel: 'WARNING',
+    InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' },
+    InputAttachments: [
+      {
+        InputId: { Ref: Match.stringLikeRegexp('ChannelmainIngest') },
+        InputAttachmentName: 'main-rtmp',
+        InputSettings: { AudioSelectors: [{ Name: 'default' }] },
+      },
+    ],
+    RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChannelmainTranscodeRole'), 'Arn'] },
+  });
+});
+
+test('the channel carries the deployment tag (its stack name), which the lifecycle grant matches', () => {
+  const { template, platform } = synthOnAir();
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    Tags: { 'onair:deployment': platform.stackName },
+  });
+});
+
+test('destinations: MediaPackage by channel id, archive per session under the channel prefix', () => {
+  const { template } = synthOnAir();
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    Destinations: [
+      {
+        Id: 'mediapackage',
+        MediaPackageSettings: [{ ChannelId: { Ref: Match.stringLikeRegexp('ChannelmainPackaging') } }],
+      },
+      {
+        Id: 'archive',
+        Settings: [
+          {
+            Url: {
+              'Fn::Join': ['', ['s3ssl://', { Ref: Match.stringLikeRegexp('Archive') }, '/main/$dt$/a/main']],
+            },
+          },
+        ],
+      },
+    ],
+  });
+});
+
+test('a STANDARD channel records each pipeline under its own prefix', () => {
+  const { template } = synthOnAir(withChannel({ channelClass: 'STANDARD' }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  const archive = ch?.Properties.Destinations.find((d: { Id: string }) => d.Id === 'archive');
+  expect(
+    archive.Settings.map((s: { Url: { 'Fn::Join': [string, string[]] } }) => s.Url['Fn::Join'][1][2]),
+  ).toEqual(['/main/$dt$/a/main', '/main/$dt$/b/main']);
+});
+
+test('encoder settings carry the ladder into the template', () => {
+  const { template } = synthOnAir(withChannel({ ladder: '1080p', latency: 'low' }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  const es = ch?.Properties.EncoderSettings;
+  expect(es.VideoDescriptions.map((v: { Height: number }) => v.Height)).toEqual([
+    1080, 720, 540, 432, 360, 288,
+  ]);
+  expect(es.VideoDescriptions[0].CodecSettings.H264Settings).toMatchObject({
+    GopSize: 1,
+    RateControlMode: 'QVBR',
+  });
+  expect(es.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual(['mediapackage', 'archive']);
+});
+
+test('no archive: no archive group, destination or bucket permissions', () => {
+  const { template } = synthOnAir(withChannel({ archive: false }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  expect(ch?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual(['mediapackage']);
+  expect(ch?.Properties.EncoderSettings.OutputGroups).toHaveLength(1);
+  // The demo player's deployment role writes its own bucket and MediaPackage's harvest role
+  // writes clips/ (test/constructs/archive/clips.test.ts); no other role may write to S3.
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(
+    ([id]) => !id.startsWith('PlayerDeploymentRole') && !id.startsWith('ClipsHarvestRole'),
+  );
+  expect(policies.length).toBeGreaterThan(0);
+  expect(JSON.stringify(policies)).not.toContain('s3:PutObject');
+});
+
+test('the channel role can only describe its MediaPackage channel, write its own recordings and its logs', () => {
+  const { template } = synthOnAir();
+  template.hasResourceProperties('AWS::IAM::Role', {
+    AssumeRolePolicyDocument: {
+      Statement: [Match.objectLike({ Principal: { Service: 'medialive.amazonaws.com' } })],
+    },
+  });
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('ChannelmainTranscodeRole') }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Action: 'mediapackage:DescribeChannel',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChannelmainPackaging'), 'Arn'] },
+        }),
+        Match.objectLike({
+          Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+          Resource: {
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('Archive'), 'Arn'] }, '/main/*']],
+          },
+        }),
+      ]),
+    },
+  });
+});
+
+test('fails when a rung exceeds the configured input class, naming the channel', () => {
+  expect(() =>
+    synthOnAir(
+      withChannel({
+        ladder: '720p',
+        input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'], resolution: 'SD' },
+      }),
+    ),
+  ).toThrow(
+    'channel "main": invalid encoder settings:\n  - video description "video_720p": 720 lines exceed the SD input class (at most 576); raise input.resolution or drop the rung',
+  );
+});
+
+test('fails when custom bitrates fall as resolution rises', () => {
+  expect(() =>
+    synthOnAir(
+      withChannel({
+        ladder: [
+          { name: '720p', width: 1280, height: 720, maxBitrateKbps: 900 },
+          { name: '360p', width: 640, height: 360, maxBitrateKbps: 1000 },
+        ],
+      }),
+    ),
+  ).toThrow(/bitrates must rise with resolution: "video_720p"/);
+});
+
+test('the channel role has what MediaLive needs for logs and the S3 destination', () => {
+  const { template } = synthOnAir();
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('ChannelmainTranscodeRole') }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Action: 'logs:DescribeLogGroups' }),
+        Match.objectLike({
+          Action: ['s3:GetBucketLocation', 's3:ListBucket'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Archive'), 'Arn'] },
+        }),
+      ]),
+    },
+  });
+});

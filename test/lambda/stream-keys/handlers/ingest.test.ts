@@ -1,0 +1,134 @@
+import 'aws-sdk-client-mock-jest';
+import {
+  ChannelState,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+} from '@aws-sdk/client-medialive';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
+import { ingest } from '../../../../lambda/stream-keys';
+import { OPERATOR } from '../../../support/api';
+import { awsError, captureLogs, logEntry } from '../../fixtures';
+import { SECRET_ARN, useRegistry } from '../fixtures';
+import { ingestRequest } from '../requests';
+
+const ml = mockClient(MediaLiveClient);
+const sm = mockClient(SecretsManagerClient);
+const KEY = 'CurrentKeyCurrentKeyCurrentKey12';
+
+beforeAll(useRegistry);
+beforeEach(() => {
+  ml.reset();
+  sm.reset();
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${KEY}` },
+      { Ip: '198.51.100.20', Port: '1935', Url: `rtmp://198.51.100.20:1935/main/${KEY}` },
+    ],
+  });
+  ml.on(DescribeChannelCommand).resolves({ State: ChannelState.RUNNING });
+  sm.on(GetSecretValueCommand).resolves({ SecretString: KEY });
+  sm.on(DescribeSecretCommand).resolves({
+    Tags: [{ Key: PENDING_ROTATION_TAG, Value: '2026-11-25T10:00:00.000Z' }],
+  });
+});
+
+test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCURRENT key', async () => {
+  const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('main')));
+
+  expect(res.statusCode).toBe(200);
+  expect(res.headers?.['cache-control']).toBe('no-store');
+  expect(JSON.parse(res.body as string)).toEqual({
+    channelId: 'main',
+    state: 'RUNNING',
+    rotationPending: true,
+    inconsistent: false,
+    endpoints: [
+      { server: 'rtmp://198.51.100.10:1935/main', streamKey: KEY },
+      { server: 'rtmp://198.51.100.20:1935/main', streamKey: KEY },
+    ],
+  });
+  expect(ml).toHaveReceivedCommandWith(DescribeInputCommand, { InputId: '7654321' });
+  expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
+  expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, {
+    SecretId: SECRET_ARN,
+    VersionStage: 'AWSCURRENT',
+  });
+  // the audit log names who read the key: the signed caller, not the API owner's account
+  expect(logEntry(logs, 'ingest details served')).toMatchObject({
+    channelId: 'main',
+    caller: { userArn: OPERATOR.userArn, accountId: OPERATOR.accountId },
+  });
+  expect(logs).not.toContain(KEY);
+});
+
+test('unknown channel → 404, nothing read', async () => {
+  const res = await ingest(ingestRequest('other'));
+  expect(res.statusCode).toBe(404);
+  expect(ml).not.toHaveReceivedAnyCommand();
+  expect(sm).not.toHaveReceivedAnyCommand();
+});
+
+test('malformed channel id → 400', async () => {
+  const res = await ingest(ingestRequest('-bad'));
+  expect(res.statusCode).toBe(400);
+});
+
+test('DescribeInput throttled → 503 with Retry-After', async () => {
+  ml.on(DescribeInputCommand).rejects(awsError('TooManyRequestsException', 429));
+  const res = await ingest(ingestRequest('main'));
+  expect(res.statusCode).toBe(503);
+  expect(res.headers?.['retry-after']).toBe('5');
+});
+
+test('Secrets Manager 5xx → 503', async () => {
+  sm.on(GetSecretValueCommand).rejects(awsError('InternalServiceError', 500, 'server'));
+  const res = await ingest(ingestRequest('main'));
+  expect(res.statusCode).toBe(503);
+});
+
+test('an input that does not accept the AWSCURRENT key → inconsistent: true with the key the input accepts', async () => {
+  const INPUT_KEY = 'InputKeyInputKeyInputKeyInput123';
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${INPUT_KEY}` },
+      { Ip: '198.51.100.20', Port: '1935', Url: `rtmp://198.51.100.20:1935/main/${INPUT_KEY}` },
+    ],
+  });
+
+  const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('main')));
+
+  const body = JSON.parse(res.body as string);
+  expect(body.inconsistent).toBe(true);
+  expect(body.endpoints.map((e: { streamKey: string }) => e.streamKey)).toEqual([INPUT_KEY, INPUT_KEY]);
+  expect(logs).toContain('does not accept the AWSCURRENT stream key');
+  expect(logs).not.toContain(INPUT_KEY);
+  expect(logs).not.toContain(KEY);
+});
+
+test('destinations that report no URL (some emulators) show the current key and are not called inconsistent', async () => {
+  ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
+  const res = await ingest(ingestRequest('main'));
+  expect(res.statusCode).toBe(200);
+  expect(JSON.parse(res.body as string)).toMatchObject({
+    inconsistent: false,
+    endpoints: [{ streamKey: KEY }, { streamKey: KEY }],
+  });
+});
+
+test('a destination with a foreign URL is inconsistent (only an absent URL proves nothing)', async () => {
+  ml.on(DescribeInputCommand).resolves({
+    Destinations: [
+      { Url: `rtmp://198.51.100.10:1935/main/${KEY}` },
+      { Url: 'rtmp://198.51.100.20:1935/other/x' },
+    ],
+  });
+  const res = await ingest(ingestRequest('main'));
+  expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true });
+});
