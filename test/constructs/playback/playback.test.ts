@@ -6,13 +6,7 @@ import { Playback, ViewerAuth } from '../../../lib/constructs/playback/playback'
 import { PlaybackOriginSecret } from '../../../lib/constructs/playback/playback-origin';
 import { PlaybackSigningKeys } from '../../../lib/constructs/playback/signing-keys';
 import { synthOnAir, testApp, testConfig } from '../../helpers';
-
-const channel = (id: string, auth: string) => ({
-  id,
-  input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] },
-  playback: { auth },
-});
-const JWT = { issuer: 'https://auth.example.com/', audience: ['onair-player'] };
+import { channel, JWT } from './channels';
 
 describe('signed playback in the platform template', () => {
   const { template } = synthOnAir(

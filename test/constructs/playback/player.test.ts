@@ -13,15 +13,9 @@ import {
   PLAYER_SOURCE_DIR,
 } from '../../../lib/constructs/playback/player';
 import { privateBucketProperties, synthOnAir, testApp, testConfig } from '../../helpers';
+import { channel, JWT } from './channels';
 
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-
-const channel = (id: string, auth: string) => ({
-  id,
-  input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] },
-  playback: { auth },
-});
-const JWT = { issuer: 'https://auth.example.com/', audience: ['onair-player'] };
 
 describe('player edge function', () => {
   type Result = { uri?: string; statusCode?: number };
