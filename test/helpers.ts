@@ -76,3 +76,13 @@ export function privateBucketProperties(logPrefix: string): Record<string, unkno
     },
   };
 }
+
+/** Each of these control-API routes (`METHOD /path`) requires a SigV4-signed caller (AWS_IAM). */
+export function expectIamAuthorized(template: Template, routeKeys: readonly string[]): void {
+  for (const routeKey of routeKeys) {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: 'AWS_IAM',
+    });
+  }
+}
