@@ -20,6 +20,7 @@ import { rotationToken } from '../../../../lambda/stream-keys/credential';
 import { STREAM_KEY } from '../../../../lambda/stream-keys/stream-key';
 import { OPERATOR } from '../../../support/api';
 import { awsError, captureLogs, instantBackoff, logEntry } from '../../fixtures';
+import { destinationsServing } from '../fake';
 import { SECRET_ARN } from '../fixtures';
 import { rotateRequest } from '../requests';
 import { useStreamKeyAws } from '../setup';
@@ -53,13 +54,7 @@ function secretsWithCurrent(): { staged: () => string | undefined } {
 /** What UpdateInput answers: the input with its destinations serving the names it was given. */
 function inputServing(input: { Destinations?: { StreamName?: string }[] }) {
   return {
-    Input: {
-      Destinations: (input.Destinations ?? []).map((d, i) => ({
-        Ip: `198.51.100.${10 * (i + 1)}`,
-        Port: '1935',
-        Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${d.StreamName}`,
-      })),
-    },
+    Input: { Destinations: destinationsServing((input.Destinations ?? []).map((d) => d.StreamName ?? '')) },
   };
 }
 
