@@ -19,6 +19,7 @@ import { PLAYER_PATH, Player } from '../constructs/playback/player';
 import { PlaybackSigningKeys } from '../constructs/playback/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys/stream-keys';
 import { ChannelStack } from './channel-stack';
+import { StackOutput } from './outputs';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -169,27 +170,27 @@ export class PlatformStack extends Stack {
       this.channelStacks.length,
     );
 
-    new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
-    new CfnOutput(this, 'ChannelsUrl', {
+    new CfnOutput(this, StackOutput.CONTROL_API_URL, { value: this.controlApi.url });
+    new CfnOutput(this, StackOutput.CHANNELS_URL, {
       description: 'GET (SigV4, operator IAM) lists every channel with its session and manifest URLs',
       value: `${this.controlApi.url}/channels`,
     });
-    new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });
-    new CfnOutput(this, 'PlaybackKeyPairId', {
+    new CfnOutput(this, StackOutput.DISTRIBUTION_DOMAIN_NAME, { value: this.delivery.domainName });
+    new CfnOutput(this, StackOutput.PLAYBACK_KEY_PAIR_ID, {
       description: 'CloudFront public key id sessions are signed with (aws cloudfront get-public-key --id …)',
       value: this.signingKeys.current.publicKeyId,
     });
     // The page plays channels whose sessions a browser can obtain (public or jwt viewer auth);
     // for an iam channel it explains that a backend must issue the session.
     const shown = cfg.channels.find((c) => c.playback.auth !== ViewerAuth.IAM) ?? cfg.channels[0];
-    new CfnOutput(this, 'PlayerUrl', {
+    new CfnOutput(this, StackOutput.PLAYER_URL, {
       description: 'Demo player: open in a browser; ?channel=<id> picks the channel',
       value: `https://${this.delivery.domainName}${PLAYER_PATH}?channel=${shown.id}`,
     });
-    new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
+    new CfnOutput(this, StackOutput.ARCHIVE_BUCKET_NAME, { value: this.archive.bucket.bucketName });
     const webhookSecret = this.operations.health.webhookSecret;
     if (webhookSecret) {
-      new CfnOutput(this, 'WebhookSecretArn', {
+      new CfnOutput(this, StackOutput.WEBHOOK_SECRET_ARN, {
         description:
           'Secret to put the Slack-compatible webhook URL in (aws secretsmanager put-secret-value)',
         value: webhookSecret.secretArn,

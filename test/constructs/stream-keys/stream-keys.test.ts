@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import { ControlApi } from '../../../lib/constructs/core/control-api';
 import { StreamKeys } from '../../../lib/constructs/stream-keys/stream-keys';
-import { synthOnAir, testApp, testConfig } from '../../helpers';
+import { expectIamAuthorized, synthOnAir, testApp, testConfig } from '../../helpers';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
@@ -111,12 +111,7 @@ describe('default config (no scheduled rotation)', () => {
   const { template } = synthOnAir();
 
   test('operator routes use IAM authorization', () => {
-    for (const routeKey of ['GET /channels/{id}/ingest', 'POST /channels/{id}/stream-key']) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: routeKey,
-        AuthorizationType: 'AWS_IAM',
-      });
-    }
+    expectIamAuthorized(template, ['GET /channels/{id}/ingest', 'POST /channels/{id}/stream-key']);
   });
 
   test('every stream-key function reads the registry table, the same for any number of channels', () => {

@@ -292,16 +292,36 @@ describe('GET /channels and /channels/{id}/status', () => {
           Name: 'video_720p',
           Width: 1280,
           Height: 720,
-          CodecSettings: { H264Settings: { MaxBitrate: 3_000_000 } },
+          CodecSettings: {
+            H264Settings: {
+              MaxBitrate: 3_000_000,
+              FramerateNumerator: 30,
+              FramerateDenominator: 1,
+              GopSize: 2,
+              GopSizeUnits: 'SECONDS',
+            },
+          },
         },
         {
           Name: 'video_360p',
           Width: 640,
           Height: 360,
-          CodecSettings: { H264Settings: { MaxBitrate: 800_000 } },
+          CodecSettings: {
+            H264Settings: {
+              MaxBitrate: 800_000,
+              FramerateNumerator: 30000,
+              FramerateDenominator: 1001,
+              GopSize: 60,
+              GopSizeUnits: 'FRAMES',
+            },
+          },
         },
       ],
+      AudioDescriptions: [
+        { Name: 'audio_aac', CodecSettings: { AacSettings: { Bitrate: 128_000, SampleRate: 48_000 } } },
+      ],
     } as never,
+    InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' } as const,
   };
 
   test('lists every registered channel from the registry and the status table, without calling MediaLive', async () => {
@@ -330,6 +350,7 @@ describe('GET /channels and /channels/{id}/status', () => {
       {
         channelId: 'main',
         auth: 'public',
+        channelClass: 'SINGLE_PIPELINE',
         sessionUrl: `${domain}/api/playback/main/session`,
         playbackUrls: {
           hls: `${domain}/out/v1/${pathIdOf('main', 'hls')}/index.m3u8`,
@@ -345,6 +366,7 @@ describe('GET /channels and /channels/{id}/status', () => {
       {
         channelId: 'studio',
         auth: 'iam',
+        channelClass: 'STANDARD',
         // a backend asks the control API itself (SigV4): the path below its URL
         sessionUrl: '/playback/studio/session',
         playbackUrls: expect.objectContaining({
@@ -375,9 +397,20 @@ describe('GET /channels and /channels/{id}/status', () => {
       channelClass: 'SINGLE_PIPELINE',
       pipelinesRunning: 1,
       ladder: [
-        { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000 },
-        { name: '360p', width: 640, height: 360, maxBitrateKbps: 800 },
+        { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 },
+        {
+          name: '360p',
+          width: 640,
+          height: 360,
+          maxBitrateKbps: 800,
+          framerate: 30000 / 1001,
+          gopSeconds: 60 / (30000 / 1001),
+        },
       ],
+      encoding: {
+        input: { codec: 'AVC', resolution: 'HD', maximumBitrate: 'MAX_10_MBPS' },
+        audio: { codec: 'AAC', bitrateKbps: 128, sampleRate: 48000 },
+      },
       ingestEndpoints: ['rtmp://198.51.100.7:1935/main'],
       playbackUrls: {
         hls: `https://d111111abcdef8.cloudfront.net/out/v1/${pathIdOf('main', 'hls')}/index.m3u8`,
