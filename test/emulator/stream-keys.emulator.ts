@@ -1,11 +1,12 @@
 /**
- * Stream keys against a local emulator of the MediaLive and Secrets Manager APIs, reached the
- * way the deployed functions reach AWS: the SDK's standard endpoint resolution
- * (`AWS_ENDPOINT_URL`). Not part of `npm test` (it needs a running emulator):
+ * Stream keys against a local emulator of the MediaLive, Secrets Manager and DynamoDB APIs (the
+ * channel registry table), reached the way the deployed functions reach AWS: the SDK's standard
+ * endpoint resolution (`AWS_ENDPOINT_URL`). Not part of `npm test` (it needs a running emulator):
  *
  *   python3 -m moto.server -H 127.0.0.1 -p 5055 &
  *   AWS_ENDPOINT_URL=http://127.0.0.1:5055 npm run test:emulator
  */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateChannelCommand,
   CreateInputCommand,
@@ -21,15 +22,19 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { Env, REGISTRY_TABLE_KEY } from '../../lambda/shared/contract';
 import { ingest, rotate, rotation, stateChange } from '../../lambda/stream-keys';
 import { stateChangeFromExample } from '../lambda/medialive-events';
+import { registeredChannel } from '../lambda/registry-fixtures';
 import { ingestRequest, rotateRequest } from '../lambda/stream-keys/requests';
 
 type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const handlers = { ingest: ingest as Http, rotate: rotate as Http, stateChange, rotation };
 const ml = new MediaLiveClient({});
 const sm = new SecretsManagerClient({});
+const ddb = new DynamoDBClient({});
 const OLD_KEY = 'OldKeyOldKeyOldKeyOldKeyOldKey12';
 const ctx = { getRemainingTimeInMillis: () => 20_000 } as Context;
 let channel: { id: string; arn: string };
@@ -91,9 +96,26 @@ beforeAll(async () => {
     new CreateSecretCommand({ Name: `onair-main-${Date.now()}`, SecretString: OLD_KEY }),
   );
   secretArn = secret.ARN as string;
-  process.env.ONAIR_CHANNELS = JSON.stringify({
-    main: { ml: channel.id, in: input.Input?.Id, key: secretArn, mp: 'mp-main', app: 'main', p: 1 },
+  // The channel registry table, as the channel stack's registration writes it.
+  const table = `onair-registry-${Date.now()}`;
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: REGISTRY_TABLE_KEY, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: REGISTRY_TABLE_KEY, KeyType: 'HASH' }],
+    }),
+  );
+  const item = registeredChannel('main', {
+    ml: channel.id,
+    in: input.Input?.Id as string,
+    key: secretArn,
+    mp: 'mp-main',
+    app: 'main',
+    p: 1,
   });
+  await DynamoDBDocumentClient.from(ddb).send(new PutCommand({ TableName: table, Item: item }));
+  process.env[Env.REGISTRY_TABLE] = table;
 });
 
 test('GET ingest serves the current key', async () => {
