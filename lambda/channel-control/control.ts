@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TRANSITIONAL_STATES } from '../shared/channel-state';
-import type { ViewerAuth } from '../shared/contract';
+import { ViewerAuth } from '../shared/contract';
 import { serverOf } from '../shared/destinations';
 import { Conflict, NotFound } from '../shared/errors';
 import type { Format } from '../shared/manifests';
@@ -24,6 +24,11 @@ export interface ControlDeps {
   readonly statusTable: string;
   /** Host name viewers use (CloudFront or the custom domain). */
   readonly playbackDomain: string;
+  /**
+   * The control API's own URL (`https://<domain name the request came to>`): iam channels' session
+   * URLs are on it. Without it they are paths relative to the API's URL.
+   */
+  readonly apiUrl?: string;
 }
 
 export interface Rung {
@@ -50,6 +55,10 @@ export interface EncodingView {
 
 export interface ChannelView {
   readonly channelId: string;
+  /** Who may obtain a playback session. */
+  readonly auth: ViewerAuth;
+  /** Where viewers (public, jwt) or a backend (iam, SigV4) ask for a session. */
+  readonly sessionUrl: string;
   readonly state: string;
   readonly channelClass?: string;
   readonly pipelinesRunning: number;
@@ -168,11 +177,11 @@ function playbackUrls(domain: string, entry: RegisteredChannel): PlaybackUrls {
   return { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
 }
 
-function sessionUrl(domain: string, entry: RegisteredChannel): string {
+function sessionUrl(deps: ControlDeps, entry: RegisteredChannel): string {
   // iam sessions are requested by a backend straight from the control API (SigV4 signs the Host).
-  return entry.auth === 'iam'
-    ? `/playback/${entry.channelId}/session`
-    : `https://${domain}/api/playback/${entry.channelId}/session`;
+  return entry.auth === ViewerAuth.IAM
+    ? `${deps.apiUrl ?? ''}/playback/${entry.channelId}/session`
+    : `https://${deps.playbackDomain}/api/playback/${entry.channelId}/session`;
 }
 
 async function viewOf(
@@ -190,6 +199,8 @@ async function viewOf(
   const running = state === ChannelState.RUNNING;
   return {
     channelId,
+    auth: entry.auth,
+    sessionUrl: sessionUrl(deps, entry),
     state,
     channelClass: ch.ChannelClass,
     pipelinesRunning: ch.PipelinesRunningCount ?? 0,
@@ -223,7 +234,7 @@ export async function listChannels(deps: ControlDeps): Promise<ChannelSummary[]>
       channelId: id,
       auth: entry.auth,
       channelClass: entry.p === 2 ? 'STANDARD' : 'SINGLE_PIPELINE',
-      sessionUrl: sessionUrl(deps.playbackDomain, entry),
+      sessionUrl: sessionUrl(deps, entry),
       playbackUrls: playbackUrls(deps.playbackDomain, entry),
       state: status?.state,
       live: running && !openAlerts.some((a) => isInputAlert(a.type)),

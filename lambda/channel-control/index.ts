@@ -14,8 +14,9 @@ const medialive = mediaLiveClient({ maxAttempts: 4 });
 const ddb = dynamoDbDocumentClient({ maxAttempts: 3 });
 
 let registry: RegistryReader | undefined;
-async function dependencies(): Promise<ControlDeps> {
+async function dependencies(event: APIGatewayProxyEventV2): Promise<ControlDeps> {
   const env = readEnv(CHANNEL_CONTROL_ENV);
+  const apiDomain = event.requestContext?.domainName;
   registry ??= environmentRegistry(ddb);
   return {
     medialive,
@@ -23,11 +24,12 @@ async function dependencies(): Promise<ControlDeps> {
     registry: await registry.all(),
     statusTable: env[Env.STATUS_TABLE],
     playbackDomain: env[Env.PLAYBACK_DOMAIN],
+    ...(apiDomain ? { apiUrl: `https://${apiDomain}` } : {}),
   };
 }
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const d = await dependencies();
+  const d = await dependencies(event);
   if (event.routeKey === routeKey(OperatorRoutes.LIST_CHANNELS))
     return json(200, { channels: await listChannels(d) });
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');

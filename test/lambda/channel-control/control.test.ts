@@ -367,8 +367,8 @@ describe('GET /channels and /channels/{id}/status', () => {
         channelId: 'studio',
         auth: 'iam',
         channelClass: 'STANDARD',
-        // a backend asks the control API itself (SigV4): the path below its URL
-        sessionUrl: '/playback/studio/session',
+        // a backend asks the control API itself (SigV4): the API the request came to
+        sessionUrl: 'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/playback/studio/session',
         playbackUrls: expect.objectContaining({
           hls: `${domain}/out/v1/${pathIdOf('studio', 'hls')}/index.m3u8`,
         }),
@@ -393,6 +393,8 @@ describe('GET /channels and /channels/{id}/status', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       channelId: 'main',
+      auth: 'public',
+      sessionUrl: 'https://d111111abcdef8.cloudfront.net/api/playback/main/session',
       state: 'RUNNING',
       channelClass: 'SINGLE_PIPELINE',
       pipelinesRunning: 1,
