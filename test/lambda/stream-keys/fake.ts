@@ -20,6 +20,18 @@ import { IngestProtocol } from '../../../lambda/shared/contract';
 import { type ChannelEntry, ingestProtocolOf } from '../../../lambda/shared/registry';
 import { awsError } from '../fixtures';
 
+/**
+ * The destinations an RTMP push input reports while it serves these stream names: one per
+ * pipeline, each with its own address (198.51.100.10, .20, …) and the stream name in its URL.
+ */
+export function destinationsServing(streamNames: readonly string[]) {
+  return streamNames.map((name, i) => ({
+    Ip: `198.51.100.${10 * (i + 1)}`,
+    Port: '1935',
+    Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${name}`,
+  }));
+}
+
 interface Version {
   value: string | undefined;
   stages: Set<string>;
@@ -285,11 +297,7 @@ export class IngestWorld {
     }
     const Destinations = this.reportsNoUrls
       ? this.streamNames.map(() => ({}))
-      : this.streamNames.map((name, i) => ({
-          Ip: `198.51.100.${10 * (i + 1)}`,
-          Port: '1935',
-          Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${name}`,
-        }));
+      : destinationsServing(this.streamNames);
     return { Destinations, SecurityGroups };
   }
 

@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ChannelState, MediaLiveClient, UpdateInputCommand } from '@aws-sdk/client-medialive';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ChannelState, UpdateInputCommand } from '@aws-sdk/client-medialive';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SRT_PASSPHRASE_LENGTH } from '../../../lambda/shared/contract';
 import { redact } from '../../../lambda/shared/errors';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
@@ -14,19 +13,13 @@ import { srtEndpoints } from '../../../lambda/stream-keys/srt-endpoints';
 import { STREAM_KEY } from '../../../lambda/stream-keys/stream-key';
 import { captureLogs } from '../fixtures';
 import { IngestWorld } from './fake';
-import { REGISTRY, SRT_SECRET_ARN, useRegistry } from './fixtures';
+import { REGISTRY, SRT_SECRET_ARN } from './fixtures';
 import { rotateRequest } from './requests';
+import { useStreamKeyAws } from './setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
+const { ml, sm } = useStreamKeyAws();
 const studio = REGISTRY.studio as ChannelEntry;
 const OLD = 'OldPassphrase0123456789OldPassphrase01234567';
-
-beforeAll(useRegistry);
-beforeEach(() => {
-  ml.reset();
-  sm.reset();
-});
 
 test('passphrases are 44 letters and digits (≈262 bits, inside the 10-79 MediaLive and libsrt accept) and differ every time', () => {
   const all = new Set(Array.from({ length: 200 }, generatePassphrase));

@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ChannelState, MediaLiveClient, UpdateInputCommand } from '@aws-sdk/client-medialive';
-import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ChannelState, UpdateInputCommand } from '@aws-sdk/client-medialive';
+import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
 import { rotate, stateChange } from '../../../lambda/stream-keys';
@@ -17,15 +16,12 @@ import { STREAM_KEY } from '../../../lambda/stream-keys/stream-key';
 import { awsError, instantBackoff } from '../fixtures';
 import { stateChangeFromExample } from '../medialive-events';
 import { IngestWorld } from './fake';
-import { CHANNEL_ARN, REGISTRY, SRT_CHANNEL_ARN, useRegistry } from './fixtures';
+import { CHANNEL_ARN, REGISTRY, SRT_CHANNEL_ARN } from './fixtures';
 import { rotateRequest } from './requests';
+import { useStreamKeyAws } from './setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
-const clients = { medialive: new MediaLiveClient({}), secrets: new SecretsManagerClient({}) };
-const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-const noSleep = async () => {};
-const opts = { logger, sleep: noSleep };
+const { ml, sm, clients, opts } = useStreamKeyAws();
+const { logger, sleep: noSleep } = opts;
 
 /**
  * The two kinds of ingest credential, run through one fault matrix by the one rotation engine.
@@ -92,11 +88,7 @@ function promotions() {
     .filter((i) => i.VersionStage === 'AWSCURRENT');
 }
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
-  jest.clearAllMocks();
   instantBackoff(); // the handler's backoff sleeps
 });
 afterEach(() => jest.restoreAllMocks());
