@@ -1,10 +1,10 @@
 import 'aws-sdk-client-mock-jest';
 import { ChannelState, UpdateInputCommand } from '@aws-sdk/client-medialive';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { SRT_PASSPHRASE_LENGTH } from '../../../lambda/shared/contract';
+import { PENDING_ROTATION_TAG, SRT_PASSPHRASE_LENGTH } from '../../../lambda/shared/contract';
 import { redact } from '../../../lambda/shared/errors';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
-import { rotate, rotation } from '../../../lambda/stream-keys';
+import { rotate, rotation, stateChange } from '../../../lambda/stream-keys';
 import { PromotionPending } from '../../../lambda/stream-keys/errors';
 import { pendingConflict } from '../../../lambda/stream-keys/handlers/http';
 import { credentialOf } from '../../../lambda/stream-keys/kinds';
@@ -12,8 +12,9 @@ import { generatePassphrase, SRT_PASSPHRASE } from '../../../lambda/stream-keys/
 import { srtEndpoints } from '../../../lambda/stream-keys/srt-endpoints';
 import { STREAM_KEY } from '../../../lambda/stream-keys/stream-key';
 import { captureLogs } from '../fixtures';
+import { stateChangeFromExample } from '../medialive-events';
 import { IngestWorld } from './fake';
-import { REGISTRY, SRT_SECRET_ARN } from './fixtures';
+import { REGISTRY, SRT_CHANNEL_ARN, SRT_SECRET_ARN } from './fixtures';
 import { rotateRequest } from './requests';
 import { useStreamKeyAws } from './setup';
 
@@ -165,6 +166,21 @@ test('the scheduled rotation finds an SRT channel by its passphrase secret and s
   const staged = w.valueOf('AWSPENDING') as string;
   expect(staged).toMatch(/^[A-Za-z0-9]{44}$/);
   expect(logs).not.toContain(staged);
+});
+
+test('a pending passphrase rotation applied at the stop logs no passphrase', async () => {
+  const w = new IngestWorld(studio, OLD).install(ml, sm);
+  w.tags.set(PENDING_ROTATION_TAG, '2026-11-25T10:00:00.000Z');
+
+  const { result, logs } = await captureLogs(() =>
+    stateChange(stateChangeFromExample({ channelArn: SRT_CHANNEL_ARN, state: 'STOPPED' })),
+  );
+
+  expect(result).toEqual({ channelId: 'studio', result: 'rotated' });
+  const current = w.valueOf('AWSCURRENT') as string;
+  expect(current).not.toBe(OLD);
+  expect(logs).not.toContain(current);
+  expect(logs).not.toContain(OLD);
 });
 
 test('messages name the kind: a staged passphrase is not "on the input"', () => {
