@@ -87,7 +87,8 @@ async function rotateNow(
   }
   const rotationPending = await clearPendingIf(clients.secrets, arn, seen, channelId, opts.logger);
   let input = rotated.input;
-  if (c.kind.endpoints(c.entry, input).length === 0) {
+  // The answer lists the input's endpoints: read them if UpdateInput's answer did not carry them.
+  if ((input.Destinations ?? []).length === 0) {
     input = await describeInput(clients.medialive, c.entry).catch(() => ({}));
   }
   return { rotated: true, value: rotated.value, input, rotationPending };
