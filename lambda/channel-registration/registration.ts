@@ -9,6 +9,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } fr
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
   type EndpointLocation,
+  IngestProtocol,
   KVS_MAX_KEYS_PER_UPDATE,
   parseEndpointUrl,
   REGISTRY_TABLE_KEY,
@@ -31,6 +32,8 @@ export const registrationProperties = z.object({
     mp: z.string().check(z.minLength(1)),
     app: z.string().check(z.minLength(1)),
     p: z.pipe(z.coerce.number(), z.union([z.literal(1), z.literal(2)])),
+    /** Only for SRT_LISTENER inputs (an absent one is RTMP_PUSH). */
+    t: z.optional(z.literal(IngestProtocol.SRT_LISTENER)),
     auth: z.enum(ViewerAuth),
     idleMinutes: z.pipe(z.coerce.number(), z.int().check(z.minimum(0))),
     autoRestart: z.pipe(

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import {
   type ChannelEntry,
   Env,
+  IngestProtocol,
   type MediaLocation,
   type RegisteredChannel,
   type Registry,
@@ -36,6 +37,10 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
       throw new Error(`${field} must be a non-empty string, got ${JSON.stringify(v)}`);
   }
   if (item.p !== 1 && item.p !== 2) throw new Error(`p must be 1 or 2, got ${JSON.stringify(item.p)}`);
+  if (item.t !== undefined && item.t !== IngestProtocol.SRT_LISTENER)
+    throw new Error(
+      `t must be absent (RTMP_PUSH) or "${IngestProtocol.SRT_LISTENER}", got ${JSON.stringify(item.t)}`,
+    );
   if (typeof item.auth !== 'string' || !AUTH_MODES.includes(item.auth))
     throw new Error(`auth must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(item.auth)}`);
   if (!Number.isInteger(item.idleMinutes) || (item.idleMinutes as number) < 0)
@@ -155,6 +160,11 @@ export function environmentRegistry(
   env: NodeJS.ProcessEnv = process.env,
 ): RegistryReader {
   return new RegistryReader(ddb, env[Env.REGISTRY_TABLE] ?? '');
+}
+
+/** The input type of a channel. */
+export function ingestProtocolOf(entry: ChannelEntry): IngestProtocol {
+  return entry.t ?? IngestProtocol.RTMP_PUSH;
 }
 
 /** The registry entry of a channel id; unknown ids are 404. */

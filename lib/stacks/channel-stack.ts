@@ -1,7 +1,7 @@
 import { CfnOutput, type CustomResource, NestedStack } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { AlarmThresholds, ChannelConfig } from '../config/schema';
+import { type AlarmThresholds, type ChannelConfig, srtSettingsOf } from '../config/schema';
 import type { Archive } from '../constructs/archive/archive';
 import type { CdnAuthorization } from '../constructs/channel/cdn-authorization';
 import type { ChannelRegistry } from '../constructs/channel/channel-registry';
@@ -67,6 +67,7 @@ export class ChannelStack extends NestedStack {
       deploymentName: props.deploymentName,
       channelClass: cfg.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE,
       inputSecurityGroupId: props.inputSecurityGroupId,
+      srt: srtSettingsOf(cfg.input),
       renditions: resolveLadder(cfg.ladder),
       latency: cfg.latency as LatencyMode,
       framerate: cfg.framerate,
@@ -96,7 +97,7 @@ export class ChannelStack extends NestedStack {
       thresholds: props.alarms.thresholds,
       topic: props.alarms.topic,
     });
-    props.streamKeys.addRotationSchedule(this, 'StreamKeyRotation', this.channel.ingest.streamKey);
+    props.streamKeys.addRotationSchedule(this, 'StreamKeyRotation', this.channel.ingest.credential);
 
     // In the nested stack's outputs (the console shows them); the deployment-wide list with URLs
     // is GET /channels on the control API, read from the registry.

@@ -107,7 +107,10 @@ export class PlatformStack extends Stack {
     this.registry = new ChannelRegistry(this, 'ChannelRegistry', { delivery: this.delivery, deploymentName });
     this.inputSecurityGroups = new InputSecurityGroups(this, 'InputSecurityGroups', { deploymentName });
     const securityGroups = new Map(
-      cfg.channels.map((ch) => [ch.id, this.inputSecurityGroups.forCidrs(ch.id, ch.input.allowedCidrs)]),
+      cfg.channels.map((ch) => [
+        ch.id,
+        this.inputSecurityGroups.forCidrs(ch.id, ch.input.allowedCidrs, ch.input.type),
+      ]),
     );
 
     this.streamKeys = new StreamKeys(this, 'StreamKeys', {

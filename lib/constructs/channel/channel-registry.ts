@@ -6,6 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import {
   Env,
+  IngestProtocol,
   REGISTRATION_RESOURCE_TYPE,
   REGISTRY_TABLE_KEY,
   type ViewerAuth,
@@ -113,10 +114,14 @@ export class ChannelRegistry extends Construct {
         Entry: {
           ml: channel.transcode.channel.ref,
           in: channel.ingest.input.ref,
-          key: channel.ingest.streamKey.secretArn,
+          key: channel.ingest.credential.secretArn,
           mp: channel.packaging.channel.ref,
           app: channel.ingest.applicationName,
           p: String(channel.ingest.pipelines),
+          // The input type, only for SRT (an absent one is RTMP_PUSH, as in ChannelEntry).
+          ...(channel.ingest.protocol === IngestProtocol.SRT_LISTENER
+            ? { t: IngestProtocol.SRT_LISTENER }
+            : {}),
           auth: opts.auth,
           idleMinutes: String(opts.idleMinutes),
           autoRestart: String(opts.autoRestart),

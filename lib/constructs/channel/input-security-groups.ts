@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Annotations } from 'aws-cdk-lib';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
-import { MAX_INPUT_CIDRS } from '../../../lambda/shared/contract';
+import { IngestProtocol, MAX_INPUT_CIDRS } from '../../../lambda/shared/contract';
 import { deploymentTags } from '../core/deployment-tags';
 
 /** Props for {@link InputSecurityGroups}. */
@@ -29,8 +29,15 @@ export class InputSecurityGroups extends Construct {
     super(scope, id);
   }
 
-  /** The group allowing exactly `cidrs` (order and duplicates do not matter), created on first use. */
-  public forCidrs(channelId: string, cidrs: readonly string[]): medialive.CfnInputSecurityGroup {
+  /**
+   * The group allowing exactly `cidrs` (order and duplicates do not matter), created on first use;
+   * `protocol` words the warning about an open group (an SRT input is called, an RTMP one pushed to).
+   */
+  public forCidrs(
+    channelId: string,
+    cidrs: readonly string[],
+    protocol: IngestProtocol = IngestProtocol.RTMP_PUSH,
+  ): medialive.CfnInputSecurityGroup {
     const unique = [...new Set(cidrs)].sort();
     if (unique.length === 0 || unique.length > MAX_INPUT_CIDRS) {
       throw new Error(
@@ -40,7 +47,9 @@ export class InputSecurityGroups extends Construct {
     if (unique.includes('0.0.0.0/0')) {
       Annotations.of(this).addWarningV2(
         `onair:open-ingest:${channelId}`,
-        `channel "${channelId}": RTMP ingest accepts pushes from any address (0.0.0.0/0); only the stream key protects it. List your encoders' CIDRs in input.allowedCidrs.`,
+        protocol === IngestProtocol.SRT_LISTENER
+          ? `channel "${channelId}": ingest accepts SRT callers from any address (0.0.0.0/0); only the SRT passphrase protects it. List your encoders' CIDRs in input.allowedCidrs.`
+          : `channel "${channelId}": ingest accepts pushes from any address (0.0.0.0/0); only the stream key protects it. List your encoders' CIDRs in input.allowedCidrs.`,
       );
     }
     const key = createHash('sha256').update(unique.join(',')).digest('hex').slice(0, 8);

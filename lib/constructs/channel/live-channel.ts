@@ -3,7 +3,7 @@ import type { Rendition } from '../../media/ladders';
 import type { LatencyMode } from '../../media/latency';
 import type { Archive } from '../archive/archive';
 import type { CdnAuthorization } from './cdn-authorization';
-import { Ingest, PipelineCount } from './ingest';
+import { Ingest, PipelineCount, type SrtListenerOptions } from './ingest';
 import { Packaging } from './packaging';
 import { type ChannelCapabilities, ChannelClass, Transcode } from './transcode';
 
@@ -21,6 +21,11 @@ export interface LiveChannelProps {
   readonly channelClass: ChannelClass;
   /** The input security group allowing the channel's CIDRs (shared by channels with equal lists). */
   readonly inputSecurityGroupId: string;
+  /**
+   * An SRT listener input instead of RTMP push.
+   * @default - RTMP push with a stream key
+   */
+  readonly srt?: SrtListenerOptions;
   /** ABR ladder, highest rung first. */
   readonly renditions: readonly Rendition[];
   readonly latency: LatencyMode;
@@ -53,7 +58,7 @@ export interface LiveChannelProps {
    */
   readonly archiveRolloverSeconds?: number;
   /**
-   * The stream key gets a Secrets Manager rotation schedule.
+   * The ingest credential (stream key or SRT passphrase) gets a Secrets Manager rotation schedule.
    * @default - false
    */
   readonly streamKeyRotationScheduled?: boolean;
@@ -65,7 +70,7 @@ export interface LiveChannelProps {
   readonly capabilities?: ChannelCapabilities;
 }
 
-/** One live channel end to end: RTMP ingest → MediaLive → MediaPackage. */
+/** One live channel end to end: RTMP or SRT ingest → MediaLive → MediaPackage. */
 export class LiveChannel extends Construct {
   public readonly channelId: string;
   public readonly ingest: Ingest;
@@ -80,6 +85,7 @@ export class LiveChannel extends Construct {
       channelId: props.channelId,
       deploymentName: props.deploymentName,
       securityGroupId: props.inputSecurityGroupId,
+      srt: props.srt,
       pipelines: props.channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
       rotationScheduled: props.streamKeyRotationScheduled,
     });

@@ -174,7 +174,7 @@ export class StreamKeys extends Construct {
       // permission for every channel's secret: one per secret (aws:SourceArn) would grow the
       // function's resource policy past Lambda's 20 KB long before a hundred channels. It names
       // this account (aws:SourceAccount); the function rotates only secrets the registry lists as
-      // this deployment's stream keys and refuses any other (lambda/stream-key-rotation).
+      // this deployment's ingest credentials and refuses any other (lambda/stream-keys).
       this.rotationInvoke = new lambda.CfnPermission(this, 'RotationInvoke', {
         action: 'lambda:InvokeFunction',
         functionName: fn.function.functionArn,

@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Ingest, PipelineCount } from '../../../lib/constructs/channel/ingest';
+import { IngestProtocol, SrtEncryption } from '../../../lambda/shared/contract';
+import { Ingest, PipelineCount, type SrtListenerOptions } from '../../../lib/constructs/channel/ingest';
 import { InputSecurityGroups } from '../../../lib/constructs/channel/input-security-groups';
 import { testApp } from '../../helpers';
 
@@ -101,7 +102,7 @@ describe('input security groups', () => {
     sgs.forCidrs('main', ['0.0.0.0/0']);
     Annotations.fromStack(stack).hasWarning(
       '/S/Groups',
-      Match.stringLikeRegexp('channel "main": RTMP ingest accepts pushes from any address'),
+      Match.stringLikeRegexp('channel "main": ingest accepts pushes from any address'),
     );
   });
 
@@ -200,5 +201,131 @@ describe("grants over the deployment's ingest (tag-scoped)", () => {
     expect(allowed['secretsmanager:TagResource']).toBeUndefined();
     expect(allowed['secretsmanager:UntagResource']?.conditions).toEqual([pendingOnly]);
     expect(allowed['secretsmanager:PutSecretValue']?.resources.map(typeOf)).toEqual(['secret']);
+  });
+});
+
+describe('SRT listener ingest', () => {
+  const SRT: SrtListenerOptions = { minimumLatencyMs: 1000, encryption: SrtEncryption.AES256 };
+  function srtIngest(srt: SrtListenerOptions = SRT) {
+    const stack = new Stack(testApp(), 'S');
+    const construct = new Ingest(stack, 'Ingest', {
+      channelId: 'studio',
+      deploymentName: 'OnAir-test',
+      securityGroupId: '1234567',
+      pipelines: PipelineCount.STANDARD,
+      srt,
+    });
+    return {
+      stack,
+      construct,
+      get template() {
+        return Template.fromStack(stack);
+      },
+    };
+  }
+
+  test('the passphrase is generated in Secrets Manager as a bare string of 44 letters and digits', () => {
+    const { template, construct } = srtIngest();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('SRT passphrase for channel studio'),
+      GenerateSecretString: {
+        PasswordLength: 44,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+        // No SecretStringTemplate: MediaLive reads the passphrase as plaintext, not JSON.
+        SecretStringTemplate: Match.absent(),
+        GenerateStringKey: Match.absent(),
+      },
+    });
+    expect(construct.credential.node.id).toBe('Passphrase');
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  });
+
+  test('the input is an SRT listener that names the secret (never its value), with latency, encryption and stream id', () => {
+    const { template } = srtIngest({ ...SRT, encryption: SrtEncryption.AES128, streamId: 'studio-main' });
+    template.hasResourceProperties('AWS::MediaLive::Input', {
+      Type: 'SRT_LISTENER',
+      InputSecurityGroups: ['1234567'],
+      Tags: { 'onair:deployment': 'OnAir-test' },
+      SrtSettings: {
+        SrtListenerSettings: {
+          Decryption: {
+            Algorithm: 'AES128',
+            PassphraseSecretArn: { Ref: Match.stringLikeRegexp('IngestPassphrase') },
+          },
+          MinimumLatency: 1000,
+          StreamId: 'studio-main',
+        },
+      },
+      Destinations: Match.absent(),
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
+  });
+
+  test('no stream id unless configured', () => {
+    const { template } = srtIngest();
+    template.hasResourceProperties('AWS::MediaLive::Input', {
+      SrtSettings: {
+        SrtListenerSettings: Match.objectEquals({
+          Decryption: Match.anyValue(),
+          MinimumLatency: 1000,
+        }),
+      },
+    });
+  });
+
+  test('open to the internet: a warning that only the passphrase protects it', () => {
+    const stack = new Stack(testApp(), 'S');
+    new InputSecurityGroups(stack, 'Groups', { deploymentName: 'OnAir-test' }).forCidrs(
+      'studio',
+      ['0.0.0.0/0'],
+      IngestProtocol.SRT_LISTENER,
+    );
+    Annotations.fromStack(stack).hasWarning(
+      '/S/Groups',
+      Match.stringLikeRegexp(
+        'channel "studio": ingest accepts SRT callers .* only the SRT passphrase protects it',
+      ),
+    );
+  });
+
+  test('the passphrase carries the deployment tag (the stream-key functions reach it by that tag)', () => {
+    srtIngest().template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Tags: Match.arrayWith([{ Key: 'onair:deployment', Value: 'OnAir-test' }]),
+    });
+  });
+
+  test('grantMediaLiveRead: the channel role may GetSecretValue on the passphrase, nothing else', () => {
+    const { stack, construct } = srtIngest();
+    const role = new iam.Role(stack, 'ChannelRole', {
+      assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
+    });
+    construct.grantMediaLiveRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { Ref: Match.stringLikeRegexp('IngestPassphrase') },
+          },
+        ],
+      },
+    });
+  });
+
+  test('grantMediaLiveRead on an RTMP input grants nothing (the key is in the input)', () => {
+    const stack = new Stack(testApp(), 'S');
+    const construct = new Ingest(stack, 'Ingest', {
+      channelId: 'main',
+      deploymentName: 'OnAir-test',
+      securityGroupId: '1234567',
+      pipelines: PipelineCount.SINGLE,
+    });
+    const role = new iam.Role(stack, 'ChannelRole', {
+      assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
+    });
+    construct.grantMediaLiveRead(role);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 });

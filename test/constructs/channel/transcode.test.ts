@@ -175,3 +175,30 @@ test('the channel role has what MediaLive needs for logs and the S3 destination'
     },
   });
 });
+
+test('an SRT channel attaches its SRT input and its role may read the passphrase', () => {
+  const { channelTemplate } = synthOnAir(
+    testConfig({
+      channels: [{ id: 'field', input: { type: 'SRT_LISTENER', allowedCidrs: ['198.51.100.0/24'] } }],
+    }),
+  );
+  // The channel's resources are in its nested stack.
+  const template = channelTemplate('field');
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    InputAttachments: [
+      { InputId: { Ref: Match.stringLikeRegexp('ChannelIngest') }, InputAttachmentName: 'field-srt' },
+    ],
+  });
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('ChannelTranscodeRole') }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: { Ref: Match.stringLikeRegexp('ChannelIngestPassphrase') },
+        },
+      ]),
+    },
+  });
+});

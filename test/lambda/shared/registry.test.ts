@@ -2,8 +2,13 @@ import 'aws-sdk-client-mock-jest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ViewerAuth } from '../../../lambda/shared/contract';
-import { channelOf, parseRegisteredChannel, RegistryReader } from '../../../lambda/shared/registry';
+import { IngestProtocol, ViewerAuth } from '../../../lambda/shared/contract';
+import {
+  channelOf,
+  ingestProtocolOf,
+  parseRegisteredChannel,
+  RegistryReader,
+} from '../../../lambda/shared/registry';
 import { REGISTRY } from '../fixtures';
 import { registeredChannel } from '../registry-fixtures';
 
@@ -112,5 +117,15 @@ describe('a registry item is checked field by field (a deployment error names th
   test('channelOf: an unknown channel is a 404, prototype names included', () => {
     expect(channelOf(REGISTRY, 'studio').p).toBe(2);
     expect(() => channelOf(REGISTRY, 'toString')).toThrow('unknown channel "toString"');
+  });
+
+  test('an item names its input type only for SRT (absent: RTMP push)', () => {
+    const srt = { ...main, t: IngestProtocol.SRT_LISTENER as const };
+    expect(parseRegisteredChannel(srt)).toEqual(srt);
+    expect(ingestProtocolOf(srt)).toBe(IngestProtocol.SRT_LISTENER);
+    expect(ingestProtocolOf(main)).toBe(IngestProtocol.RTMP_PUSH);
+    expect(() => parseRegisteredChannel({ ...main, t: 'RTMP_PUSH' })).toThrow(
+      't must be absent (RTMP_PUSH) or "SRT_LISTENER", got "RTMP_PUSH"',
+    );
   });
 });
