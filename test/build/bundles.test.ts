@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { REGISTRY } from '../lambda/fixtures';
 import { MEDIAPACKAGE_HOST, pathIdOf, REGISTRY_TABLE, registeredChannels } from '../lambda/registry-fixtures';
+import { controlApi, OPERATOR } from '../support/api';
 import { type BundleUnderTest, bundlesUnderTest, LAMBDA_ENV, runWithBundle } from '../support/bundles';
 
 /**
@@ -28,7 +29,7 @@ test.each(bundles.map((b) => [b.entry, b] as const))(
   30_000,
 );
 
-describe('the channel-control bundle against a local AWS endpoint', () => {
+describe('the channels bundle (control) against a local AWS endpoint', () => {
   let server: Server;
   let endpoint: string;
   const requests: string[] = [];
@@ -91,16 +92,12 @@ describe('the channel-control bundle against a local AWS endpoint', () => {
   afterAll(() => new Promise((r) => server.close(r)));
 
   test('GET /channels/{id}/status: signed requests, nested MediaLive shapes and DynamoDB items come through', async () => {
-    const b = bundles.find((x) => x.entry === 'channel-control') as BundleUnderTest;
-    const event = {
-      routeKey: 'GET /channels/{id}/status',
-      rawPath: '/channels/main/status',
-      pathParameters: { id: 'main' },
-      requestContext: { requestId: 'r1' },
-    };
+    const b = bundles.find((x) => x.entry === 'channels') as BundleUnderTest;
+    // The event API Gateway sends for this route of the synthesized API.
+    const { event } = controlApi().event({ method: 'GET', path: '/channels/main/status', iam: OPERATOR });
     const r = await runWithBundle(
       b.file,
-      `console.log(JSON.stringify(await mod.handler(${JSON.stringify(event)})));`,
+      `console.log(JSON.stringify(await mod.control(${JSON.stringify(event)})));`,
       {
         ...LAMBDA_ENV,
         ...b.environment,

@@ -107,12 +107,10 @@ export const NO_ENV = { required: [], optional: [] } as const satisfies EnvContr
  * environment test checks the synthesized functions against.
  */
 export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvContract>>>> = {
-  'channel-control': { handler: CHANNEL_CONTROL_ENV },
-  'channel-lifecycle': { handler: NO_ENV },
+  channels: { control: CHANNEL_CONTROL_ENV, lifecycle: NO_ENV, idleStop: IDLE_STOP_ENV },
   'channel-registration': { handler: CHANNEL_REGISTRATION_ENV },
   clips: { handler: CLIPS_ENV },
   health: { handler: HEALTH_ENV },
-  'idle-stop': { handler: IDLE_STOP_ENV },
   'playback-session': { handler: PLAYBACK_SESSION_ENV },
   'signing-key': { handler: NO_ENV },
   'stream-keys': {

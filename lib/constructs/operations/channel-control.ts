@@ -70,7 +70,9 @@ export class ChannelControl extends Construct {
     const channelsArn = Transcode.deploymentChannelsArn(this);
 
     this.controlFunction = new AppFunction(this, 'Function', {
-      entry: 'channel-control',
+      entry: 'channels',
+      handler: 'control',
+      serviceName: 'channel-control',
       description: 'OnAir operator API: list channels, status, start, stop',
       environment: {
         [Env.STATUS_TABLE]: props.statusTable.tableName,
@@ -102,7 +104,9 @@ export class ChannelControl extends Construct {
 
     // Idle auto-stop: each channel's idle window comes with its registry entry.
     this.idleStopFunction = new AppFunction(this, 'IdleStop', {
-      entry: 'idle-stop',
+      entry: 'channels',
+      handler: 'idleStop',
+      serviceName: 'idle-stop',
       description: 'OnAir idle auto-stop: stops channels RUNNING without input for their idle window',
       environment: {
         [Env.STATUS_TABLE]: props.statusTable.tableName,
@@ -149,7 +153,9 @@ export class ChannelControl extends Construct {
 
     // Lifecycle custom resources.
     this.lifecycleFunction = new AppFunction(this, 'Lifecycle', {
-      entry: 'channel-lifecycle',
+      entry: 'channels',
+      handler: 'lifecycle',
+      serviceName: 'channel-lifecycle',
       description:
         'OnAir channel lifecycle: stop channels before CloudFormation deletes them; auto-start on create',
       timeout: Duration.minutes(1),

@@ -9,7 +9,7 @@ import {
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, medialive } from '../../../lambda/channel-control/index';
+import { handler, medialive } from '../../../lambda/channel-control/handler';
 import { ViewerAuth } from '../../../lambda/shared/contract';
 import { serverOf } from '../../../lambda/shared/destinations';
 import { logger } from '../../../lambda/shared/powertools';

@@ -10,8 +10,8 @@ import {
   type InputSample,
   isNoInputAlert,
 } from '../../../lambda/idle-stop/decide';
+import { handler } from '../../../lambda/idle-stop/handler';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
-import { handler } from '../../../lambda/idle-stop/index';
 import { INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { OpenAlert } from '../../../lambda/shared/status';
 import { awsError, REGISTRY } from '../fixtures';
