@@ -8,6 +8,8 @@ import { DescribeOriginEndpointCommand, type MediaPackageClient } from '@aws-sdk
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
+  CHANNEL_ID_PATTERN,
+  CHANNEL_ID_RULE,
   type EndpointLocation,
   IngestProtocol,
   KVS_MAX_KEYS_PER_UPDATE,
@@ -18,51 +20,112 @@ import {
 import type { Format } from '../shared/manifests';
 import type { Log } from '../shared/powertools';
 import { parseRegisteredChannel, type RegisteredChannel } from '../shared/registry';
-import * as z from '../shared/zod';
 
 const FORMATS: readonly Format[] = ['hls', 'dash', 'cmaf'];
 
-/** CloudFormation passes every leaf of a custom resource's properties as a string. */
-export const registrationProperties = z.object({
-  ChannelId: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/)),
-  Entry: z.object({
-    ml: z.string().check(z.minLength(1)),
-    in: z.string().check(z.minLength(1)),
-    key: z.string().check(z.minLength(1)),
-    mp: z.string().check(z.minLength(1)),
-    app: z.string().check(z.minLength(1)),
-    p: z.pipe(z.coerce.number(), z.union([z.literal(1), z.literal(2)])),
-    /** Only for SRT_LISTENER inputs (an absent one is RTMP_PUSH). */
-    t: z.optional(z.literal(IngestProtocol.SRT_LISTENER)),
-    auth: z.enum(ViewerAuth),
-    idleMinutes: z.pipe(z.coerce.number(), z.int().check(z.minimum(0))),
-    autoRestart: z.pipe(
-      z.enum(['true', 'false']),
-      z.transform((v) => v === 'true'),
-    ),
-  }),
-  Endpoints: z.object({
+/** A channel's registration, from the custom resource's properties. */
+export interface RegistrationProperties {
+  readonly ChannelId: string;
+  /** The registry item's channel fields. */
+  readonly Entry: Omit<RegisteredChannel, 'channelId' | 'media' | 'owner' | 'registeredAt'>;
+  readonly Endpoints: {
     /** HLS and DASH: CloudFormation's Url attribute names the manifest. */
-    hls: z.object({ Id: z.string().check(z.minLength(1)), Url: z.string().check(z.minLength(1)) }),
-    dash: z.object({ Id: z.string().check(z.minLength(1)), Url: z.string().check(z.minLength(1)) }),
+    readonly hls: { readonly Id: string; readonly Url: string };
+    readonly dash: { readonly Id: string; readonly Url: string };
     /** CMAF: CloudFormation's Url is empty (each HLS manifest has its own); read with DescribeOriginEndpoint. */
-    cmaf: z.object({ Id: z.string().check(z.minLength(1)) }),
-  }),
-});
-export type RegistrationProperties = z.infer<typeof registrationProperties>;
+    readonly cmaf: { readonly Id: string };
+  };
+}
 
-/** What a Delete or an Update reads of the previous properties: anything unusable is ignored. */
-const oldEndpointUrls = z.object({
-  Endpoints: z.catch(
-    z.optional(
-      z.object({
-        hls: z.catch(z.optional(z.object({ Url: z.optional(z.string()) })), undefined),
-        dash: z.catch(z.optional(z.object({ Url: z.optional(z.string()) })), undefined),
-      }),
-    ),
-    undefined,
-  ),
-});
+const AUTH_MODES: readonly unknown[] = Object.values(ViewerAuth);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` at `path` as an object, else an error naming the path. */
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (!isObject(value)) throw new Error(`${path} must be an object, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `value` at `path` as a non-empty string, else an error naming the path. */
+function nonEmptyAt(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`${path} must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A number CloudFormation passed as a string ("45"), or as a number. */
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+}
+
+/**
+ * Checks the custom resource's properties: CloudFormation passes every leaf as a string, so
+ * numbers and booleans are read from theirs. A few explicit checks rather than a schema (a schema
+ * library would weigh on the bundle); a mismatch names the first field that does not fit, and
+ * fields not listed here are left out of the result.
+ */
+export function parseRegistrationProperties(props: unknown): RegistrationProperties {
+  try {
+    const root = objectAt(props, 'properties');
+    const channelId = root.ChannelId;
+    if (typeof channelId !== 'string' || !CHANNEL_ID_PATTERN.test(channelId))
+      throw new Error(
+        `ChannelId must be a channel id (${CHANNEL_ID_RULE}), got ${JSON.stringify(channelId)}`,
+      );
+
+    const e = objectAt(root.Entry, 'Entry');
+    const names = {
+      ml: nonEmptyAt(e.ml, 'Entry.ml'),
+      in: nonEmptyAt(e.in, 'Entry.in'),
+      key: nonEmptyAt(e.key, 'Entry.key'),
+      mp: nonEmptyAt(e.mp, 'Entry.mp'),
+      app: nonEmptyAt(e.app, 'Entry.app'),
+    };
+    const p = numberOf(e.p);
+    if (p !== 1 && p !== 2) throw new Error(`Entry.p must be 1 or 2, got ${JSON.stringify(e.p)}`);
+    if (e.t !== undefined && e.t !== IngestProtocol.SRT_LISTENER)
+      throw new Error(
+        `Entry.t must be absent (RTMP_PUSH) or "${IngestProtocol.SRT_LISTENER}", got ${JSON.stringify(e.t)}`,
+      );
+    if (!AUTH_MODES.includes(e.auth))
+      throw new Error(`Entry.auth must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(e.auth)}`);
+    const idleMinutes = numberOf(e.idleMinutes);
+    if (!Number.isInteger(idleMinutes) || idleMinutes < 0)
+      throw new Error(`Entry.idleMinutes must be a whole number ≥ 0, got ${JSON.stringify(e.idleMinutes)}`);
+    if (e.autoRestart !== 'true' && e.autoRestart !== 'false')
+      throw new Error(`Entry.autoRestart must be "true" or "false", got ${JSON.stringify(e.autoRestart)}`);
+
+    const endpoints = objectAt(root.Endpoints, 'Endpoints');
+    const withUrl = (f: 'hls' | 'dash') => {
+      const ep = objectAt(endpoints[f], `Endpoints.${f}`);
+      return { Id: nonEmptyAt(ep.Id, `Endpoints.${f}.Id`), Url: nonEmptyAt(ep.Url, `Endpoints.${f}.Url`) };
+    };
+    const cmaf = objectAt(endpoints.cmaf, 'Endpoints.cmaf');
+
+    return {
+      ChannelId: channelId,
+      Entry: {
+        ...names,
+        p,
+        ...(e.t === undefined ? {} : { t: IngestProtocol.SRT_LISTENER }),
+        auth: e.auth as ViewerAuth,
+        idleMinutes,
+        autoRestart: e.autoRestart === 'true',
+      },
+      Endpoints: {
+        hls: withUrl('hls'),
+        dash: withUrl('dash'),
+        cmaf: { Id: nonEmptyAt(cmaf.Id, 'Endpoints.cmaf.Id') },
+      },
+    };
+  } catch (err) {
+    throw new Error(`invalid registration properties: ${(err as Error).message}`);
+  }
+}
 
 export interface RegistrationDeps {
   readonly kvs: CloudFrontKeyValueStoreClient;
@@ -231,12 +294,14 @@ function keysOf(item: RegisteredChannel | undefined): string[] {
 
 /** The path ids named by the HLS and DASH URLs of (old) properties; unusable URLs are skipped. */
 function keysOfProperties(props: unknown): string[] {
-  const old = oldEndpointUrls.safeParse(props ?? {});
-  if (!old.success) return [];
+  const endpoints = isObject(props) ? props.Endpoints : undefined;
+  if (!isObject(endpoints)) return [];
   const keys: string[] = [];
-  for (const url of [old.data.Endpoints?.hls?.Url, old.data.Endpoints?.dash?.Url]) {
+  for (const f of ['hls', 'dash'] as const) {
+    const endpoint = endpoints[f];
+    const url = isObject(endpoint) ? endpoint.Url : undefined;
     try {
-      if (url !== undefined) keys.push(parseEndpointUrl(url).pathId);
+      if (typeof url === 'string') keys.push(parseEndpointUrl(url).pathId);
     } catch {
       // Not a routable URL: nothing of it can be in the table.
     }
@@ -262,7 +327,7 @@ export async function register(
   d: RegistrationDeps,
   event: CloudFormationCustomResourceEvent,
 ): Promise<ProviderResponse> {
-  const p = registrationProperties.parse(event.ResourceProperties);
+  const p = parseRegistrationProperties(event.ResourceProperties);
   const located = await locateEndpoints(d, p);
   const previous = await registryItem(d, p.ChannelId);
   const puts = new Map(FORMATS.map((f) => [located[f].pathId, located[f].host]));

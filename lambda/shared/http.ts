@@ -4,9 +4,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from './contract';
 import { BadRequest, fromAwsError, HttpError, redact } from './errors';
 import { type Log, logger, withLambdaContext } from './powertools';
-import * as z from './zod';
+// Types only: a function that validates without zod (channelIdFromPath, requireEmptyBody) carries none of it.
+import type * as z from './zod';
 
 export { redact } from './errors';
 
@@ -31,9 +33,34 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 /** Parses a value with a zod schema; a failure is a 400 naming each problem. */
 export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const r = z.safeParse(schema, value);
+  const r = schema.safeParse(value);
   if (!r.success) throw new BadRequest(`invalid ${what}: ${describeIssues(r.error.issues)}`);
   return r.data;
+}
+
+/** The channel id of a /channels/{id}/… request; a missing or malformed one is a 400 naming it. */
+export function channelIdFromPath(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.id;
+  if (typeof id !== 'string' || !CHANNEL_ID_PATTERN.test(id))
+    throw new BadRequest(`invalid path: id: expected a channel id (${CHANNEL_ID_RULE})`);
+  return id;
+}
+
+/**
+ * The body of a request that takes no options must be empty or `{}`: anything else is a 400
+ * naming what does not belong, so a misplaced option never passes silently (malformed JSON too).
+ */
+export function requireEmptyBody(event: APIGatewayProxyEventV2): void {
+  const body = jsonBody(event);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest(
+      `invalid request body: expected an empty JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`}`,
+    );
+  const keys = Object.keys(body);
+  if (keys.length > 0)
+    throw new BadRequest(
+      `invalid request body: unrecognized ${keys.length === 1 ? 'key' : 'keys'} ${keys.map((k) => JSON.stringify(k)).join(', ')} (this request takes no options)`,
+    );
 }
 
 /**

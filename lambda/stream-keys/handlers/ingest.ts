@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { IngestProtocol } from '../../shared/contract';
-import { iamCaller, json, parseWith } from '../../shared/http';
-import { channelPath } from '../../shared/params';
+import { channelIdFromPath, iamCaller, json } from '../../shared/http';
 import { logger } from '../../shared/powertools';
 import { ingestDetails } from '../ingest-details';
 import { streamKeyHttpHandler } from './http';
@@ -12,7 +11,7 @@ import { channel, clients } from './runtime';
  * complete srt:// URLs and the SRT settings with the passphrase.
  */
 export const ingest = streamKeyHttpHandler(async (event: APIGatewayProxyEventV2) => {
-  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
+  const id = channelIdFromPath(event);
   const details = await ingestDetails(clients, id, await channel(id));
   if (details.inconsistent)
     logger.warn(

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { iamCaller, json, jsonBody, parseWith } from '../../shared/http';
-import { channelPath, emptyBody } from '../../shared/params';
+import { channelIdFromPath, iamCaller, json, requireEmptyBody } from '../../shared/http';
 import { countMetric, logger, OnAirMetric } from '../../shared/powertools';
 import { requestRotation } from '../engine';
 import { rotatedDetails } from '../ingest-details';
@@ -16,8 +15,8 @@ import { channel, clients } from './runtime';
  * HTTP API's 30 s), so the function is never cut off between UpdateInput and the promotion.
  */
 export const rotate = streamKeyHttpHandler(async (event: APIGatewayProxyEventV2, context?: Context) => {
-  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
-  parseWith(emptyBody, jsonBody(event), 'request body');
+  const id = channelIdFromPath(event);
+  requireEmptyBody(event);
   const entry = await channel(id);
   const credential = credentialOf(id, entry);
   logger.info('stream-key rotation requested', {

@@ -1,17 +1,40 @@
 import { redactedFailure } from '../../shared/errors';
 import { countMetric, logger, OnAirMetric, withLambdaContext } from '../../shared/powertools';
-import * as z from '../../shared/zod';
 import { RotationRefused } from '../errors';
 import { credentialOf } from '../kinds';
 import { RotationStep, runStep } from '../protocol';
 import { clients, registry } from './runtime';
 
 /** What Secrets Manager sends a rotation function. */
-export const rotationEvent = z.object({
-  Step: z.enum(RotationStep),
-  SecretId: z.string().check(z.minLength(1)),
-  ClientRequestToken: z.string().check(z.minLength(32), z.maxLength(64)),
-});
+export interface RotationEvent {
+  readonly Step: RotationStep;
+  readonly SecretId: string;
+  /** The version being rotated to: 32 to 64 characters. */
+  readonly ClientRequestToken: string;
+}
+
+const STEPS: readonly unknown[] = Object.values(RotationStep);
+
+/** The rotation request in `event`, or the first field that does not fit. */
+export function parseRotationEvent(
+  event: unknown,
+): { readonly ok: true; readonly value: RotationEvent } | { readonly ok: false; readonly problem: string } {
+  const fail = (problem: string) => ({ ok: false as const, problem });
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    return fail('the event is not an object');
+  const { Step, SecretId, ClientRequestToken } = event as Record<string, unknown>;
+  if (!STEPS.includes(Step))
+    return fail(`Step: expected one of ${STEPS.join(', ')}, got ${JSON.stringify(Step)}`);
+  if (typeof SecretId !== 'string' || SecretId === '')
+    return fail(`SecretId: expected a non-empty string, got ${JSON.stringify(SecretId)}`);
+  if (
+    typeof ClientRequestToken !== 'string' ||
+    ClientRequestToken.length < 32 ||
+    ClientRequestToken.length > 64
+  )
+    return fail('ClientRequestToken: expected a string of 32 to 64 characters');
+  return { ok: true, value: { Step: Step as RotationStep, SecretId, ClientRequestToken } };
+}
 
 /**
  * Secrets Manager rotation function for ingest credentials, stream keys and SRT passphrases alike
@@ -19,14 +42,12 @@ export const rotationEvent = z.object({
  * throws: Secrets Manager marks the attempt failed and retries.
  */
 export const rotation = withLambdaContext(async (event: unknown): Promise<void> => {
-  const parsed = rotationEvent.safeParse(event);
-  if (!parsed.success) {
-    logger.error('not a Secrets Manager rotation request', {
-      issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    });
+  const parsed = parseRotationEvent(event);
+  if (!parsed.ok) {
+    logger.error('not a Secrets Manager rotation request', { problem: parsed.problem });
     throw new RotationRefused('not a Secrets Manager rotation request');
   }
-  const { Step, SecretId, ClientRequestToken } = parsed.data;
+  const { Step, SecretId, ClientRequestToken } = parsed.value;
   const reg = await registry();
   const channelId = Object.keys(reg).find((id) => {
     const e = reg[id];

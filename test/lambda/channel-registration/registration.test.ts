@@ -194,7 +194,9 @@ describe('Create', () => {
 
   test('properties of the wrong shape fail before any write', async () => {
     const props = { ...properties(), Entry: { ...properties().Entry, p: '3' } };
-    await expect(onEvent(deps(), create(props))).rejects.toThrow();
+    await expect(onEvent(deps(), create(props))).rejects.toThrow(
+      'invalid registration properties: Entry.p must be 1 or 2, got "3"',
+    );
     expect(kvs).toHaveReceivedCommandTimes(UpdateKeysCommand, 0);
   });
 });

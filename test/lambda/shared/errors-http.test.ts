@@ -1,5 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { fromAwsError } from '../../../lambda/shared/errors';
-import { errorResponse, redact } from '../../../lambda/shared/http';
+import { channelIdFromPath, errorResponse, redact, requireEmptyBody } from '../../../lambda/shared/http';
 import { awsError } from '../fixtures';
 
 const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -67,5 +68,29 @@ describe('unmapped errors are logged without stream keys', () => {
   test('ordinary messages are kept', () => {
     expect(redact('channel 1234567 is not idle')).toBe('channel 1234567 is not idle');
     expect(redact(undefined)).toBeUndefined();
+  });
+});
+
+describe('request checks without a schema library', () => {
+  const request = (over: Partial<APIGatewayProxyEventV2>) => over as APIGatewayProxyEventV2;
+
+  test('channelIdFromPath: a valid id passes; a missing or malformed one is a 400 naming the field', () => {
+    expect(channelIdFromPath(request({ pathParameters: { id: 'main-2' } }))).toBe('main-2');
+    for (const pathParameters of [undefined, {}, { id: 'Main' }, { id: 'x' }, { id: 'a'.repeat(33) }])
+      expect(() => channelIdFromPath(request({ pathParameters }))).toThrow(
+        'invalid path: id: expected a channel id',
+      );
+  });
+
+  test('requireEmptyBody: empty or {} passes; a field, another JSON value or malformed JSON is a 400', () => {
+    for (const body of [undefined, '', '{}']) expect(() => requireEmptyBody(request({ body }))).not.toThrow();
+    expect(() => requireEmptyBody(request({ body: '{"force":true}' }))).toThrow(
+      'invalid request body: unrecognized key "force"',
+    );
+    expect(() => requireEmptyBody(request({ body: '[]' }))).toThrow(
+      'invalid request body: expected an empty JSON object, got an array',
+    );
+    expect(() => requireEmptyBody(request({ body: 'null' }))).toThrow('got null');
+    expect(() => requireEmptyBody(request({ body: '{' }))).toThrow('request body is not valid JSON');
   });
 });
