@@ -2,8 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { dynamoDbDocumentClient, mediaLiveClient } from '../shared/clients';
 import { CHANNEL_CONTROL_ENV, Env, OperatorRoutes, readEnv, routeKey } from '../shared/contract';
 import { NotFound } from '../shared/errors';
-import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
-import { channelPath, emptyBody } from '../shared/params';
+import { channelIdFromPath, httpHandler, iamCaller, json, requireEmptyBody } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { environmentRegistry, type RegistryReader } from '../shared/registry';
 import { type ControlDeps, channelStatus, listChannels, startChannel, stopChannel } from './control';
@@ -32,18 +31,18 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   const d = await dependencies(event);
   if (event.routeKey === routeKey(OperatorRoutes.LIST_CHANNELS))
     return json(200, { channels: await listChannels(d) });
-  const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
+  const id = channelIdFromPath(event);
   switch (event.routeKey) {
     case routeKey(OperatorRoutes.CHANNEL_STATUS):
       return json(200, await channelStatus(d, id));
     case routeKey(OperatorRoutes.START_CHANNEL): {
-      parseWith(emptyBody, jsonBody(event), 'request body');
+      requireEmptyBody(event);
       const r = await startChannel(d, id);
       logger.info('start requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);
     }
     case routeKey(OperatorRoutes.STOP_CHANNEL): {
-      parseWith(emptyBody, jsonBody(event), 'request body');
+      requireEmptyBody(event);
       const r = await stopChannel(d, id);
       logger.info('stop requested', { ...r.body, caller: iamCaller(event) });
       return json(r.statusCode, r.body);

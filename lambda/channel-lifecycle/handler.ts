@@ -1,6 +1,6 @@
 import { mediaLiveClient } from '../shared/clients';
 import { logger, withLambdaContext } from '../shared/powertools';
-import { handleLifecycle, type LifecycleResult, lifecycleEvent } from './lifecycle';
+import { handleLifecycle, type LifecycleResult, parseLifecycleEvent } from './lifecycle';
 
 const medialive = mediaLiveClient({ maxAttempts: 5 });
 
@@ -9,7 +9,7 @@ const medialive = mediaLiveClient({ maxAttempts: 5 });
  * every call runs one idempotent step and reports whether the work is complete.
  */
 export const handler = withLambdaContext(async (event: unknown): Promise<LifecycleResult> => {
-  const parsed = lifecycleEvent.parse(event);
+  const parsed = parseLifecycleEvent(event);
   return handleLifecycle(medialive, parsed, logger);
 });
 

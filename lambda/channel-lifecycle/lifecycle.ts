@@ -9,7 +9,6 @@ import { GONE_STATES } from '../shared/channel-state';
 import { DEPLOYMENT_TAG } from '../shared/contract';
 import { fromAwsError } from '../shared/errors';
 import type { Log } from '../shared/powertools';
-import * as z from '../shared/zod';
 
 export enum LifecycleKind {
   /** On Delete, stop the channel and wait for IDLE so CloudFormation can delete it. */
@@ -18,18 +17,43 @@ export enum LifecycleKind {
   AUTO_START = 'AutoStart',
 }
 
-export const lifecycleProps = z.object({
-  Kind: z.enum([LifecycleKind.SAFE_DELETE, LifecycleKind.AUTO_START]),
-  /** MediaLive channel id. */
-  ChannelId: z.string().check(z.minLength(1)),
-});
+/** What a Custom::OnAirChannelLifecycle event carries (the Provider framework's onEvent/isComplete input). */
+export interface LifecycleEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: {
+    readonly Kind: LifecycleKind;
+    /** MediaLive channel id. */
+    readonly ChannelId: string;
+    readonly [other: string]: unknown;
+  };
+}
 
-export const lifecycleEvent = z.object({
-  RequestType: z.enum(['Create', 'Update', 'Delete']),
-  PhysicalResourceId: z.optional(z.string()),
-  ResourceProperties: z.looseObject(lifecycleProps.shape),
-});
-export type LifecycleEvent = z.infer<typeof lifecycleEvent>;
+const REQUEST_TYPES: readonly string[] = ['Create', 'Update', 'Delete'];
+const KINDS: readonly string[] = [LifecycleKind.SAFE_DELETE, LifecycleKind.AUTO_START];
+
+/**
+ * Checks the event field by field (a few explicit checks instead of a schema library in the
+ * bundle); a mismatch is a deployment error naming the first field that does not fit.
+ */
+export function parseLifecycleEvent(event: unknown): LifecycleEvent {
+  const fail = (what: string): never => {
+    throw new Error(`invalid lifecycle event: ${what}`);
+  };
+  if (typeof event !== 'object' || event === null) return fail('expected an object');
+  const e = event as Record<string, unknown>;
+  if (typeof e.RequestType !== 'string' || !REQUEST_TYPES.includes(e.RequestType))
+    fail(`RequestType must be one of ${REQUEST_TYPES.join(', ')}, got ${JSON.stringify(e.RequestType)}`);
+  if (e.PhysicalResourceId !== undefined && typeof e.PhysicalResourceId !== 'string')
+    fail('PhysicalResourceId must be a string');
+  const props = e.ResourceProperties as Record<string, unknown> | undefined;
+  if (typeof props !== 'object' || props === null) return fail('ResourceProperties must be an object');
+  if (typeof props.Kind !== 'string' || !KINDS.includes(props.Kind))
+    fail(`ResourceProperties.Kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(props.Kind)}`);
+  if (typeof props.ChannelId !== 'string' || props.ChannelId === '')
+    fail('ResourceProperties.ChannelId must be a non-empty string');
+  return event as LifecycleEvent;
+}
 
 /** What both the Provider's onEvent and isComplete receive back (no Data: isComplete forbids it while incomplete). */
 export interface LifecycleResult {

@@ -8,6 +8,3 @@ export const channelId = z
 
 /** Path parameters of /channels/{id}/…. */
 export const channelPath = z.object({ id: channelId });
-
-/** The body of a request that takes no options: empty or `{}`; anything else is a 400, so a misplaced option never passes silently. */
-export const emptyBody = z.strictObject({});

@@ -10,6 +10,7 @@ import {
   handleLifecycle,
   type LifecycleEvent,
   LifecycleKind,
+  parseLifecycleEvent,
 } from '../../../lambda/channel-lifecycle/lifecycle';
 import { awsError, quietLogger } from '../fixtures';
 
@@ -200,4 +201,30 @@ describe('auto-start', () => {
       expect(ml).not.toHaveReceivedAnyCommand();
     },
   );
+});
+
+describe('parseLifecycleEvent', () => {
+  const ok = {
+    RequestType: 'Delete',
+    PhysicalResourceId: 'SafeDelete:1',
+    ResourceProperties: { Kind: 'SafeDelete', ChannelId: '1', ServiceToken: 'arn' },
+  };
+  test('accepts what the Provider framework sends, extra properties included', () => {
+    expect(parseLifecycleEvent(ok)).toBe(ok);
+  });
+  test.each([
+    [{ ...ok, RequestType: 'Nope' }, 'RequestType must be one of Create, Update, Delete, got "Nope"'],
+    [
+      { ...ok, ResourceProperties: { ...ok.ResourceProperties, Kind: 'X' } },
+      'ResourceProperties.Kind must be one of SafeDelete, AutoStart, got "X"',
+    ],
+    [
+      { ...ok, ResourceProperties: { Kind: 'SafeDelete', ChannelId: '' } },
+      'ResourceProperties.ChannelId must be a non-empty string',
+    ],
+    [{ ...ok, PhysicalResourceId: 3 }, 'PhysicalResourceId must be a string'],
+    [null, 'expected an object'],
+  ])('fails naming the field: %j', (event, message) => {
+    expect(() => parseLifecycleEvent(event)).toThrow(`invalid lifecycle event: ${message}`);
+  });
 });
