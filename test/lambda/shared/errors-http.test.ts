@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { fromAwsError } from '../../../lambda/shared/errors';
 import { channelIdFromPath, errorResponse, redact, requireEmptyBody } from '../../../lambda/shared/http';
+import { controlApi, OPERATOR } from '../../support/api';
 import { awsError } from '../fixtures';
 
 const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -74,12 +75,15 @@ describe('unmapped errors are logged without stream keys', () => {
 describe('request checks without a schema library', () => {
   const request = (over: Partial<APIGatewayProxyEventV2>) => over as APIGatewayProxyEventV2;
 
-  test('channelIdFromPath: a valid id passes; a missing or malformed one is a 400 naming the field', () => {
-    expect(channelIdFromPath(request({ pathParameters: { id: 'main-2' } }))).toBe('main-2');
-    for (const pathParameters of [undefined, {}, { id: 'Main' }, { id: 'x' }, { id: 'a'.repeat(33) }])
-      expect(() => channelIdFromPath(request({ pathParameters }))).toThrow(
-        'invalid path: id: expected a channel id',
-      );
+  test('channelIdFromPath: a valid id passes; a malformed one is a 400 naming the field (events of the synthesized routes)', () => {
+    const status = (id: string) =>
+      controlApi().event({ method: 'GET', path: `/channels/${id}/status`, iam: OPERATOR }).event;
+    expect(channelIdFromPath(status('main-2'))).toBe('main-2');
+    for (const id of ['Main', 'x', 'a'.repeat(33), '-main'])
+      expect(() => channelIdFromPath(status(id))).toThrow('invalid path: id: expected a channel id');
+    // A route without {id} (GET /channels) carries no pathParameters at all.
+    const list = controlApi().event({ method: 'GET', path: '/channels', iam: OPERATOR }).event;
+    expect(() => channelIdFromPath(list)).toThrow('invalid path: id: expected a channel id');
   });
 
   test('requireEmptyBody: empty or {} passes; a field, another JSON value or malformed JSON is a 400', () => {
