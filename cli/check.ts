@@ -180,14 +180,8 @@ async function walkHls(
     const kbps = seg.bytes && last ? Math.round((seg.bytes.length * 8) / last.duration / 1000) : undefined;
     if (v.kind === 'video' && last) {
       segmentSeconds ??= pl.targetDuration;
-      if (last.startMs !== undefined) {
-        const edge = (Date.now() - (last.startMs + last.duration * 1000)) / 1000;
-        pdtEdge = pdtEdge === undefined ? edge : Math.min(pdtEdge, edge);
-      }
-      if (seg.bytes && pictureEdge === undefined) {
-        const captured = await pictureClock(ffmpeg, seg.bytes);
-        if (captured !== undefined) pictureEdge = (seg.at - (captured + last.duration * 1000)) / 1000;
-      }
+      pdtEdge = earliest(pdtEdge, timestampEdge(last));
+      pictureEdge ??= await pictureEdgeOf(ffmpeg, seg, last);
     }
     return {
       ...out,
@@ -214,6 +208,26 @@ async function walkHls(
   };
 }
 
+/** Seconds from the end of the newest segment (by its timestamp) to now; undefined without one. */
+function timestampEdge(last: { readonly startMs?: number; readonly duration: number }): number | undefined {
+  return last.startMs === undefined ? undefined : (Date.now() - (last.startMs + last.duration * 1000)) / 1000;
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+/** Seconds from the capture time drawn into the segment's picture (push-test's clock) to its fetch. */
+async function pictureEdgeOf(
+  ffmpeg: string | undefined,
+  seg: { readonly bytes?: Buffer; readonly at: number },
+  last: { readonly duration: number },
+): Promise<number | undefined> {
+  if (!seg.bytes) return undefined;
+  const captured = await pictureClock(ffmpeg, seg.bytes);
+  return captured === undefined ? undefined : (seg.at - (captured + last.duration * 1000)) / 1000;
+}
+
 async function walkDash(
   manifest: HttpResponse,
   url: string,
@@ -233,14 +247,8 @@ async function walkDash(
       const seg = await newestSegment(last, r.init, auth);
       if (r.kind === 'video' && last) {
         segmentSeconds ??= last.duration;
-        if (last.startMs !== undefined) {
-          const edge = (Date.now() - (last.startMs + last.duration * 1000)) / 1000;
-          timelineEdge = timelineEdge === undefined ? edge : Math.min(timelineEdge, edge);
-        }
-        if (seg.bytes && pictureEdge === undefined) {
-          const captured = await pictureClock(ffmpeg, seg.bytes);
-          if (captured !== undefined) pictureEdge = (seg.at - (captured + last.duration * 1000)) / 1000;
-        }
+        timelineEdge = earliest(timelineEdge, timestampEdge(last));
+        pictureEdge ??= await pictureEdgeOf(ffmpeg, seg, last);
       }
       return {
         name: r.kind === 'video' && r.width ? `${r.width}x${r.height}` : `${r.kind} ${r.id}`,

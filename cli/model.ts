@@ -3,14 +3,10 @@
  * not strictly need is optional: the CLI reads URLs from these answers and never builds a media
  * path itself, so it keeps working when the API adds fields or moves media paths.
  */
-export interface Rung {
-  readonly name: string;
-  readonly width?: number;
-  readonly height?: number;
-  readonly maxBitrateKbps?: number;
-  readonly framerate?: number;
-  readonly gopSeconds?: number;
-}
+/** A rung of the ladder as GET /channels/{id}/status answers it (the channel-control function's own type). */
+import type { Rung } from '../lambda/channel-control/control';
+
+export type { Rung };
 
 export interface Alert {
   readonly type: string;

@@ -18,7 +18,7 @@ require('../main.ts')
       process.stdout.write('', () => process.exit(code));
     },
     (err) => {
-      process.stderr.write(`onair: ${err && err.stack ? err.stack : String(err)}\n`);
+      process.stderr.write(`onair: ${err?.stack ? err.stack : String(err)}\n`);
       process.exitCode = 1;
     },
   );
