@@ -45,6 +45,14 @@ export enum Env {
   HARVEST_ROLE_ARN = 'ONAIR_HARVEST_ROLE_ARN',
   /** The packaging endpoints' startover window, in seconds (how far back a clip may start). */
   STARTOVER_SECONDS = 'ONAIR_STARTOVER_SECONDS',
+  /** The recordings index (DynamoDB). */
+  RECORDINGS_TABLE = 'ONAIR_RECORDINGS_TABLE',
+  /** Seconds per harvested part of a recording (recordingPartSeconds of the startover window). */
+  RECORDING_PART_SECONDS = 'ONAIR_RECORDING_PART_SECONDS',
+  /** "true" publishes new recordings (config recordings.publishByDefault). */
+  PUBLISH_BY_DEFAULT = 'ONAIR_PUBLISH_BY_DEFAULT',
+  /** "true" when MediaLive captures frames into thumbnails/ (config thumbnails.enabled): recordings get posters. */
+  THUMBNAILS = 'ONAIR_THUMBNAILS',
 }
 
 /** The variables one function reads. */
@@ -62,6 +70,26 @@ export const CHANNEL_CONTROL_ENV = {
 
 export const CLIPS_ENV = {
   required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.HARVEST_ROLE_ARN, Env.STARTOVER_SECONDS],
+  optional: [],
+} as const satisfies EnvContract;
+
+export const RECORDINGS_ENV = {
+  required: [
+    Env.CHANNELS,
+    Env.ARCHIVE_BUCKET,
+    Env.HARVEST_ROLE_ARN,
+    Env.STARTOVER_SECONDS,
+    Env.RECORDINGS_TABLE,
+    Env.RECORDING_PART_SECONDS,
+    Env.PUBLISH_BY_DEFAULT,
+    Env.THUMBNAILS,
+  ],
+  optional: [],
+} as const satisfies EnvContract;
+
+/** The operator routes of recordings read the index and the bucket only. */
+export const RECORDINGS_API_ENV = {
+  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE],
   optional: [],
 } as const satisfies EnvContract;
 
@@ -105,6 +133,7 @@ export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvCo
   health: { handler: HEALTH_ENV },
   'idle-stop': { handler: IDLE_STOP_ENV },
   'playback-session': { handler: PLAYBACK_SESSION_ENV },
+  recordings: { events: RECORDINGS_ENV, api: RECORDINGS_API_ENV },
   'signing-key': { handler: NO_ENV },
   'stream-keys': {
     ingest: STREAM_KEYS_ENV,

@@ -9,6 +9,7 @@
  */
 export * from './env';
 export * from './limits';
+export * from './recordings';
 export * from './registry';
 export * from './resources';
 export * from './routes';

@@ -1,0 +1,136 @@
+import { ChannelState } from '@aws-sdk/client-medialive';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StateChangeEvent } from '../health/events';
+import { apiStateOfEvent, channelIdFromArn } from '../shared/channel-state';
+import { RecordingStatus } from '../shared/contract';
+import { finalize } from './finalize';
+import type { RecordingRecord } from './record';
+import {
+  closeSession,
+  isConditionFailed,
+  openSession,
+  parseJobId,
+  type RecorderDeps,
+  readRecording,
+  retryPart,
+} from './recorder';
+
+/**
+ * "MediaPackage HarvestJob Notification" (MediaPackage user guide, "AWS Elemental MediaPackage
+ * events", harvest job notification events): the job as MediaPackage reports it, and on failure
+ * a `message` saying why.
+ */
+export interface HarvestNotification {
+  readonly 'detail-type': 'MediaPackage HarvestJob Notification';
+  readonly source: 'aws.mediapackage';
+  readonly detail: {
+    readonly harvest_job: {
+      readonly id: string;
+      readonly status: string;
+      readonly start_time?: string;
+      readonly end_time?: string;
+      readonly s3_destination?: { readonly bucket_name?: string; readonly manifest_key?: string };
+    };
+    readonly message?: string;
+  };
+}
+
+/** The scheduled sweep (an EventBridge Scheduler/Rule "Scheduled Event"). */
+export interface ScheduledEvent {
+  readonly 'detail-type': 'Scheduled Event';
+  readonly source: 'aws.events';
+}
+
+export type RecorderEvent = StateChangeEvent | HarvestNotification | ScheduledEvent;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The event, or why it is not one this function handles (the first field that does not fit). */
+export function parseRecorderEvent(
+  event: unknown,
+): { ok: true; value: RecorderEvent } | { ok: false; problem: string } {
+  if (!isObject(event)) return { ok: false, problem: 'the event is not an object' };
+  const detail = event.detail;
+  switch (event['detail-type']) {
+    case 'Scheduled Event':
+      return event.source === 'aws.events'
+        ? { ok: true, value: event as unknown as ScheduledEvent }
+        : { ok: false, problem: `source: unexpected ${JSON.stringify(event.source)}` };
+    case 'MediaLive Channel State Change': {
+      if (typeof event.time !== 'string') return { ok: false, problem: 'time: expected a string' };
+      if (!isObject(detail)) return { ok: false, problem: 'detail: expected an object' };
+      if (typeof detail.channel_arn !== 'string')
+        return { ok: false, problem: 'detail.channel_arn: expected a string' };
+      if (typeof detail.state !== 'string') return { ok: false, problem: 'detail.state: expected a string' };
+      return { ok: true, value: event as unknown as StateChangeEvent };
+    }
+    case 'MediaPackage HarvestJob Notification': {
+      const job = isObject(detail) ? detail.harvest_job : undefined;
+      if (!isObject(job)) return { ok: false, problem: 'detail.harvest_job: expected an object' };
+      if (typeof job.id !== 'string')
+        return { ok: false, problem: 'detail.harvest_job.id: expected a string' };
+      if (typeof job.status !== 'string')
+        return { ok: false, problem: 'detail.harvest_job.status: expected a string' };
+      return { ok: true, value: event as unknown as HarvestNotification };
+    }
+    default:
+      return { ok: false, problem: `detail-type: unexpected ${JSON.stringify(event['detail-type'])}` };
+  }
+}
+
+/** A MediaLive state change: RUNNING opens the channel's session, IDLE (a stop) ends it; others change nothing. */
+export async function onStateChange(deps: RecorderDeps, event: StateChangeEvent): Promise<void> {
+  const ml = channelIdFromArn(event.detail.channel_arn);
+  const channelId = Object.entries(deps.registry).find(([, e]) => e.ml === ml)?.[0];
+  if (channelId === undefined) return;
+  const state = apiStateOfEvent(event.detail.state, event.detail.pipelines_running_count);
+  if (state === ChannelState.RUNNING) await openSession(deps, channelId, event.time);
+  else if (state === ChannelState.IDLE) await closeSession(deps, channelId, event.time);
+}
+
+/**
+ * A part's harvest job finished. SUCCEEDED: the part is recorded, and once every part of an
+ * ended session has succeeded the recording is joined and READY. FAILED: the part is retried
+ * (see retryPart). Notifications of other jobs (clips, superseded attempts) change nothing.
+ */
+export async function onHarvest(deps: RecorderDeps, event: HarvestNotification): Promise<void> {
+  const job = event.detail.harvest_job;
+  const ids = parseJobId(job.id);
+  if (ids === undefined) return;
+  const rec = await readRecording(deps, ids.recordingId);
+  const part = rec?.parts?.[ids.part];
+  if (rec === undefined || part === undefined || part.jobId !== job.id) {
+    deps.log.info('harvest notification for no current part', { jobId: job.id, status: job.status });
+    return;
+  }
+  if (job.status === 'FAILED') {
+    await retryPart(deps, rec, ids.part, event.detail.message ?? 'no reason given');
+    return;
+  }
+  if (job.status !== 'SUCCEEDED') return;
+  let updated: RecordingRecord;
+  try {
+    const res = await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.config.table,
+        Key: { recordingId: rec.recordingId },
+        UpdateExpression: 'SET parts.#p.#s = :ok, updatedAt = :now',
+        ConditionExpression: 'parts.#p.jobId = :job',
+        ExpressionAttributeNames: { '#p': ids.part, '#s': 'status' },
+        ExpressionAttributeValues: { ':ok': 'SUCCEEDED', ':job': job.id, ':now': deps.now().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    updated = res.Attributes as RecordingRecord;
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    return;
+  }
+  const keys = Object.keys(updated.parts);
+  const complete =
+    updated.status === RecordingStatus.PROCESSING &&
+    updated.partCount === keys.length &&
+    keys.every((k) => updated.parts[k].status === 'SUCCEEDED');
+  if (complete) await finalize(deps, updated);
+}
