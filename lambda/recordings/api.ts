@@ -7,13 +7,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  CHANNEL_ID_PATTERN,
+  CHANNEL_ID_RULE,
   RECORDING_ID_PATTERN,
   RECORDINGS_BY_CHANNEL_INDEX,
   RecordingStatus,
   recordingPrefix,
 } from '../shared/contract';
 import { BadRequest, Conflict, NotFound } from '../shared/errors';
-import * as z from '../shared/zod';
 import { listAll } from './finalize';
 import { type RecordingRecord, recordingView } from './record';
 
@@ -24,25 +25,58 @@ export interface RecordingsApiDeps {
   readonly bucket: string;
 }
 
-export const recordingPath = z.object({
-  recordingId: z
-    .string()
-    .check(z.regex(RECORDING_ID_PATTERN, 'expected a recording id such as "main-20261201t190000z"')),
-});
+/**
+ * Requests are checked with a few explicit checks rather than zod: the bundle that serves these
+ * routes also carries the S3 client, and stays within its size budget (test/build/budgets.test.ts).
+ */
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'expected an ISO 8601 time such as "2026-12-01T18:00:00Z"',
-});
+/** The `{recordingId}` of a route; a malformed one is a 400. */
+export function recordingIdParam(params: Readonly<Record<string, string | undefined>> | undefined): string {
+  const id = params?.recordingId;
+  if (id === undefined || !RECORDING_ID_PATTERN.test(id))
+    throw new BadRequest(
+      `invalid path: expected a recording id such as "main-20261201t190000z", got ${JSON.stringify(id)}`,
+    );
+  return id;
+}
+
+/** The `{id}` (channel) of a route; a malformed one is a 400. */
+export function channelIdParam(params: Readonly<Record<string, string | undefined>> | undefined): string {
+  const id = params?.id;
+  if (id === undefined || !CHANNEL_ID_PATTERN.test(id))
+    throw new BadRequest(
+      `invalid path: expected a channel id (${CHANNEL_ID_RULE}), got ${JSON.stringify(id)}`,
+    );
+  return id;
+}
 
 /** Query of GET /channels/{id}/recordings. */
-export const listQuery = z.strictObject({
-  from: z.optional(isoTime),
-  to: z.optional(isoTime),
-  limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'expected 1-100'))),
-  next: z.optional(z.string().check(z.maxLength(2048))),
-});
-export type ListQuery = z.infer<typeof listQuery>;
+export interface ListQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly next?: string;
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses the listing's query: `from`/`to` ISO 8601 times with an offset, `limit` 1-100, `next` as returned; nothing else. */
+export function parseListQuery(query: Readonly<Record<string, string | undefined>> | undefined): ListQuery {
+  const q = query ?? {};
+  const problems: string[] = [];
+  for (const k of Object.keys(q))
+    if (!['from', 'to', 'limit', 'next'].includes(k))
+      problems.push(`${k}: not a parameter (from, to, limit, next)`);
+  for (const k of ['from', 'to'] as const) {
+    const v = q[k];
+    if (v !== undefined && (!ISO_TIME.test(v) || Number.isNaN(Date.parse(v))))
+      problems.push(`${k}: expected an ISO 8601 time such as "2026-12-01T18:00:00Z"`);
+  }
+  if (q.limit !== undefined && !/^([1-9]\d?|100)$/.test(q.limit)) problems.push('limit: expected 1-100');
+  if (q.next !== undefined && q.next.length > 2048) problems.push('next: not a token this listing returned');
+  if (problems.length > 0) throw new BadRequest(`invalid query: ${problems.join('; ')}`);
+  return { from: q.from, to: q.to, limit: q.limit === undefined ? undefined : Number(q.limit), next: q.next };
+}
 
 const encodeToken = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 function decodeToken(token: string, channelId: string): Record<string, unknown> {
@@ -82,7 +116,7 @@ export async function listRecordings(deps: RecordingsApiDeps, channelId: string,
       KeyConditionExpression: cond,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
-      Limit: q.limit === undefined ? 25 : Number(q.limit),
+      Limit: q.limit ?? 25,
       ExclusiveStartKey: q.next === undefined ? undefined : decodeToken(q.next, channelId),
     }),
   );

@@ -1,19 +1,8 @@
 import { ChannelState } from '@aws-sdk/client-medialive';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StateChangeEvent } from '../health/events';
 import { apiStateOfEvent, channelIdFromArn } from '../shared/channel-state';
-import { RecordingStatus } from '../shared/contract';
-import { finalize } from './finalize';
-import type { RecordingRecord } from './record';
-import {
-  closeSession,
-  isConditionFailed,
-  openSession,
-  parseJobId,
-  type RecorderDeps,
-  readRecording,
-  retryPart,
-} from './recorder';
+import { closeSession, openSession, type RecorderDeps, retryPart } from './recorder';
+import { parseJobId, readRecording } from './store';
 
 /**
  * "MediaPackage HarvestJob Notification" (MediaPackage user guide, "AWS Elemental MediaPackage
@@ -89,48 +78,16 @@ export async function onStateChange(deps: RecorderDeps, event: StateChangeEvent)
   else if (state === ChannelState.IDLE) await closeSession(deps, channelId, event.time);
 }
 
-/**
- * A part's harvest job finished. SUCCEEDED: the part is recorded, and once every part of an
- * ended session has succeeded the recording is joined and READY. FAILED: the part is retried
- * (see retryPart). Notifications of other jobs (clips, superseded attempts) change nothing.
- */
-export async function onHarvest(deps: RecorderDeps, event: HarvestNotification): Promise<void> {
+/** A part's harvest job failed: retried (see retryPart). Other jobs' notifications (clips, superseded attempts) change nothing. */
+export async function onHarvestFailed(deps: RecorderDeps, event: HarvestNotification): Promise<void> {
   const job = event.detail.harvest_job;
   const ids = parseJobId(job.id);
-  if (ids === undefined) return;
+  if (ids === undefined || job.status !== 'FAILED') return;
   const rec = await readRecording(deps, ids.recordingId);
   const part = rec?.parts?.[ids.part];
   if (rec === undefined || part === undefined || part.jobId !== job.id) {
     deps.log.info('harvest notification for no current part', { jobId: job.id, status: job.status });
     return;
   }
-  if (job.status === 'FAILED') {
-    await retryPart(deps, rec, ids.part, event.detail.message ?? 'no reason given');
-    return;
-  }
-  if (job.status !== 'SUCCEEDED') return;
-  let updated: RecordingRecord;
-  try {
-    const res = await deps.ddb.send(
-      new UpdateCommand({
-        TableName: deps.config.table,
-        Key: { recordingId: rec.recordingId },
-        UpdateExpression: 'SET parts.#p.#s = :ok, updatedAt = :now',
-        ConditionExpression: 'parts.#p.jobId = :job',
-        ExpressionAttributeNames: { '#p': ids.part, '#s': 'status' },
-        ExpressionAttributeValues: { ':ok': 'SUCCEEDED', ':job': job.id, ':now': deps.now().toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    updated = res.Attributes as RecordingRecord;
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    return;
-  }
-  const keys = Object.keys(updated.parts);
-  const complete =
-    updated.status === RecordingStatus.PROCESSING &&
-    updated.partCount === keys.length &&
-    keys.every((k) => updated.parts[k].status === 'SUCCEEDED');
-  if (complete) await finalize(deps, updated);
+  await retryPart(deps, rec, ids.part, event.detail.message ?? 'no reason given');
 }

@@ -9,7 +9,17 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RecordingStatus, recordingPrefix, THUMBNAILS_PREFIX } from '../shared/contract';
 import { type HarvestedPart, joinParts, masterUris } from './manifests';
 import type { RecordingRecord } from './record';
-import { fail, isConditionFailed, type RecorderDeps } from './recorder';
+import { fail, isConditionFailed, parseJobId, type StoreDeps } from './store';
+
+export interface FilesDeps extends StoreDeps {
+  readonly s3: S3Client;
+  readonly config: {
+    readonly table: string;
+    readonly bucket: string;
+    /** MediaLive captures frames into thumbnails/: recordings get a poster. */
+    readonly thumbnails: boolean;
+  };
+}
 
 /** The joined master playlist of a recording, relative to its folder. */
 export const RECORDING_MANIFEST = 'index.m3u8';
@@ -41,7 +51,7 @@ export async function listAll(s3: S3Client, bucket: string, prefix: string) {
  * recording (frame captures are numbered per channel start and overwritten by the next session).
  */
 async function copyPoster(
-  deps: RecorderDeps,
+  deps: FilesDeps,
   rec: RecordingRecord,
   folder: string,
 ): Promise<string | undefined> {
@@ -74,7 +84,7 @@ async function copyPoster(
  * playlist per rendition), sizes it, gives it a poster and marks it READY. Repeatable: the
  * files are rewritten the same and only a PROCESSING recording becomes READY.
  */
-export async function finalize(deps: RecorderDeps, rec: RecordingRecord): Promise<void> {
+export async function finalize(deps: FilesDeps, rec: RecordingRecord): Promise<void> {
   const folder = recordingPrefix(rec.channelId, rec.recordingId);
   const bucket = deps.config.bucket;
   const parts: HarvestedPart[] = [];
@@ -136,4 +146,39 @@ export async function finalize(deps: RecorderDeps, rec: RecordingRecord): Promis
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
   }
+}
+
+/**
+ * A part's harvest job succeeded: the part is recorded, and once every part of an ended
+ * session has succeeded the recording is joined and READY. Other jobs' notifications (clips,
+ * superseded attempts) change nothing.
+ */
+export async function onHarvestSucceeded(deps: FilesDeps, jobId: string): Promise<void> {
+  const ids = parseJobId(jobId);
+  if (ids === undefined) return;
+  let updated: RecordingRecord;
+  try {
+    const res = await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.config.table,
+        Key: { recordingId: ids.recordingId },
+        UpdateExpression: 'SET parts.#p.#s = :ok, updatedAt = :now',
+        ConditionExpression: 'parts.#p.jobId = :job',
+        ExpressionAttributeNames: { '#p': ids.part, '#s': 'status' },
+        ExpressionAttributeValues: { ':ok': 'SUCCEEDED', ':job': jobId, ':now': deps.now().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    updated = res.Attributes as RecordingRecord;
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    deps.log.info('harvest notification for no current part', { jobId });
+    return;
+  }
+  const keys = Object.keys(updated.parts);
+  const complete =
+    updated.status === RecordingStatus.PROCESSING &&
+    updated.partCount === keys.length &&
+    keys.every((k) => updated.parts[k].status === 'SUCCEEDED');
+  if (complete) await finalize(deps, updated);
 }

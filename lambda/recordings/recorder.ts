@@ -3,7 +3,6 @@ import {
   DescribeHarvestJobCommand,
   type MediaPackageClient,
 } from '@aws-sdk/client-mediapackage';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   MAX_HARVEST_ATTEMPTS,
@@ -17,6 +16,7 @@ import type { Log } from '../shared/powertools';
 import type { Registry } from '../shared/registry';
 import { type PartRange, partKey, partsDue } from './parts';
 import { markerKey, type PartRecord, type RecordingRecord, type SessionMarker } from './record';
+import { fail, isConditionFailed, readRecording } from './store';
 
 export interface RecorderConfig {
   readonly bucket: string;
@@ -26,33 +26,20 @@ export interface RecorderConfig {
   readonly partSeconds: number;
   readonly startoverSeconds: number;
   readonly publishByDefault: boolean;
-  /** MediaLive captures frames into thumbnails/: recordings get a poster. */
-  readonly thumbnails: boolean;
 }
 
 export interface RecorderDeps {
   readonly ddb: DynamoDBDocumentClient;
   readonly mediapackage: MediaPackageClient;
-  readonly s3: S3Client;
   readonly registry: Registry;
   readonly config: RecorderConfig;
   readonly now: () => Date;
   readonly log: Log;
 }
 
-export const isConditionFailed = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
-
 /** The harvest job id of a part's attempt: `<recording>-p01`, then `<recording>-p01-r2`, `-r3`. */
 export function harvestJobId(recordingId: string, index: number, attempt: number): string {
   return `${recordingId}-${partKey(index)}${attempt > 1 ? `-r${attempt}` : ''}`;
-}
-
-/** The recording, part and attempt a harvest job id names; undefined for any other job (clips). */
-export function parseJobId(
-  jobId: string,
-): { recordingId: string; part: string; attempt: number } | undefined {
-  const m = /^(.+-\d{8}t\d{6}z)-(p\d{2,3})(?:-r(\d+))?$/.exec(jobId);
-  return m ? { recordingId: m[1], part: m[2], attempt: m[3] ? Number(m[3]) : 1 } : undefined;
 }
 
 /** Where a part's harvest writes its master playlist: `recordings/<channel>/<id>/p01/index.m3u8`. */
@@ -125,13 +112,6 @@ async function readMarker(deps: RecorderDeps, channelId: string): Promise<Sessio
     new GetCommand({ TableName: deps.config.table, Key: markerKey(channelId), ConsistentRead: true }),
   );
   return res.Item as SessionMarker | undefined;
-}
-
-export async function readRecording(deps: Pick<RecorderDeps, 'ddb' | 'config'>, recordingId: string) {
-  const res = await deps.ddb.send(
-    new GetCommand({ TableName: deps.config.table, Key: { recordingId }, ConsistentRead: true }),
-  );
-  return res.Item as RecordingRecord | undefined;
 }
 
 /**
@@ -281,30 +261,6 @@ async function harvestParts(deps: RecorderDeps, rec: RecordingRecord, due: reado
       if (!isConditionFailed(err)) throw err;
     }
   }
-}
-
-/** Marks a recording FAILED with why (never a READY one). */
-export async function fail(deps: RecorderDeps, recordingId: string, why: string): Promise<void> {
-  deps.log.error('recording failed', { recordingId, why });
-  await deps.ddb
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.table,
-        Key: { recordingId },
-        UpdateExpression: 'SET #status = :failed, failure = :why, updatedAt = :now',
-        ConditionExpression: '#status <> :ready',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':failed': RecordingStatus.FAILED,
-          ':ready': RecordingStatus.READY,
-          ':why': why,
-          ':now': deps.now().toISOString(),
-        },
-      }),
-    )
-    .catch((err) => {
-      if (!isConditionFailed(err)) throw err;
-    });
 }
 
 /**

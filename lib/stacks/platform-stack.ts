@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
 import { Archive } from '../constructs/archive/archive';
 import { Clips } from '../constructs/archive/clips';
+import { Recordings } from '../constructs/archive/recordings';
 import { CdnAuthorization } from '../constructs/channel/cdn-authorization';
 import { channelRegistryJson } from '../constructs/channel/channel-registry';
 import { LiveChannel } from '../constructs/channel/live-channel';
@@ -51,6 +52,8 @@ export class PlatformStack extends Stack {
   /** Alerts, health, channel control, alarms, dashboard. */
   public readonly operations: Operations;
   public readonly clips: Clips;
+  /** Undefined when no channel records. */
+  public readonly recordings?: Recordings;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -88,6 +91,7 @@ export class PlatformStack extends Stack {
         startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
         archive: ch.archive ? this.archive : undefined,
         archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+        thumbnailIntervalSeconds: cfg.thumbnails.enabled ? cfg.thumbnails.intervalSeconds : undefined,
         streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
       }),
     }));
@@ -156,6 +160,19 @@ export class PlatformStack extends Stack {
       alarmEmails: cfg.alarms.emails,
       webhook: cfg.alarms.webhook,
     });
+    const recorded = channels.filter((c) => c.config.archive).map((c) => c.channel);
+    if (recorded.length > 0) {
+      this.recordings = new Recordings(this, 'Recordings', {
+        channels: recorded,
+        channelRegistry: this.channelRegistry,
+        controlApi: this.controlApi,
+        archive: this.archive,
+        startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
+        publishByDefault: cfg.recordings.publishByDefault,
+        thumbnails: cfg.thumbnails.enabled,
+        alarmTopic: this.operations.alertTopic.topic,
+      });
+    }
     this.playback = new Playback(this, 'Playback', {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
       controlApi: this.controlApi,

@@ -82,14 +82,13 @@ export const RECORDINGS_ENV = {
     Env.RECORDINGS_TABLE,
     Env.RECORDING_PART_SECONDS,
     Env.PUBLISH_BY_DEFAULT,
-    Env.THUMBNAILS,
   ],
   optional: [],
 } as const satisfies EnvContract;
 
-/** The operator routes of recordings read the index and the bucket only. */
-export const RECORDINGS_API_ENV = {
-  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE],
+/** The recordings' files (joining parts, posters, deletion) and the operator routes. */
+export const RECORDING_FILES_ENV = {
+  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE, Env.THUMBNAILS],
   optional: [],
 } as const satisfies EnvContract;
 
@@ -133,7 +132,8 @@ export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvCo
   health: { handler: HEALTH_ENV },
   'idle-stop': { handler: IDLE_STOP_ENV },
   'playback-session': { handler: PLAYBACK_SESSION_ENV },
-  recordings: { events: RECORDINGS_ENV, api: RECORDINGS_API_ENV },
+  recordings: { handler: RECORDINGS_ENV },
+  'recording-files': { harvested: RECORDING_FILES_ENV, api: RECORDING_FILES_ENV },
   'signing-key': { handler: NO_ENV },
   'stream-keys': {
     ingest: STREAM_KEYS_ENV,

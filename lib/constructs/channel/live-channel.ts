@@ -47,6 +47,12 @@ export interface LiveChannelProps {
    */
   readonly archiveRolloverSeconds?: number;
   /**
+   * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
+   * (needs `archive`).
+   * @default - no frame capture
+   */
+  readonly thumbnailIntervalSeconds?: number;
+  /**
    * The stream key gets a Secrets Manager rotation schedule.
    * @default - false
    */
@@ -88,6 +94,7 @@ export class LiveChannel extends Construct {
       packaging: this.packaging,
       archive: props.archive,
       archiveRolloverSeconds: props.archiveRolloverSeconds,
+      thumbnailIntervalSeconds: props.thumbnailIntervalSeconds,
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   AUDIO_SELECTOR_NAME,
   buildEncoderSettings,
   buildInputSpecification,
+  FRAME_CAPTURE_DESTINATION_ID,
   MEDIAPACKAGE_DESTINATION_ID,
 } from '../../media/encoder-settings';
 import type { Rendition } from '../../media/ladders';
@@ -63,6 +64,12 @@ export interface TranscodeProps {
    * @default - 300
    */
   readonly archiveRolloverSeconds?: number;
+  /**
+   * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
+   * (needs `archive`).
+   * @default - no frame capture
+   */
+  readonly thumbnailIntervalSeconds?: number;
 }
 
 /**
@@ -86,18 +93,28 @@ export class Transcode extends Construct {
     this.pipelines = pipelines.length;
     this.archived = props.archive !== undefined;
     const rollover = props.archive === undefined ? undefined : (props.archiveRolloverSeconds ?? 300);
+    const thumbnails = props.archive === undefined ? undefined : props.thumbnailIntervalSeconds;
+    if (thumbnails !== undefined && (!Number.isInteger(thumbnails) || thumbnails < 1 || thumbnails > 3600))
+      throw new Error(
+        `channel "${props.channelId}": thumbnailIntervalSeconds must be a whole number of seconds from 1 to 3600, got ${thumbnails}`,
+      );
 
     const settings = buildEncoderSettings({
       renditions: props.renditions,
       latency: props.latency,
       framerate: props.framerate ?? 30,
       archiveRolloverSeconds: rollover,
+      frameCaptureIntervalSeconds: thumbnails,
     });
     const inputSpecification = buildInputSpecification(props.renditions, {
       resolution: props.inputResolution,
       maximumBitrate: props.inputMaximumBitrate,
     });
-    const destinationIds = [MEDIAPACKAGE_DESTINATION_ID, ...(props.archive ? [ARCHIVE_DESTINATION_ID] : [])];
+    const destinationIds = [
+      MEDIAPACKAGE_DESTINATION_ID,
+      ...(props.archive ? [ARCHIVE_DESTINATION_ID] : []),
+      ...(thumbnails !== undefined ? [FRAME_CAPTURE_DESTINATION_ID] : []),
+    ];
     const segmentSeconds: Record<string, number> = {
       packaging: LATENCY_PROFILES[props.latency].segmentSeconds,
     };
@@ -167,6 +184,14 @@ export class Transcode extends Construct {
         "MediaLive names archive objects at run time; the grant is limited to this channel's own key prefix",
       );
     }
+    if (props.archive && thumbnails !== undefined) {
+      props.archive.grantThumbnails(this.role, props.channelId);
+      acknowledgeWildcardResources(
+        this.role,
+        [props.archive.thumbnailsArn(props.channelId)],
+        "MediaLive numbers frame captures at run time; the grant is limited to this channel's own thumbnails/ prefix",
+      );
+    }
 
     const destinations: medialive.CfnChannel.OutputDestinationProperty[] = [
       { id: MEDIAPACKAGE_DESTINATION_ID, mediaPackageSettings: [{ channelId: props.packaging.channel.ref }] },
@@ -175,6 +200,12 @@ export class Transcode extends Construct {
       destinations.push({
         id: ARCHIVE_DESTINATION_ID,
         settings: pipelines.map((p) => ({ url: props.archive?.medialiveDestination(props.channelId, p) })),
+      });
+    }
+    if (props.archive && thumbnails !== undefined) {
+      destinations.push({
+        id: FRAME_CAPTURE_DESTINATION_ID,
+        settings: pipelines.map((p) => ({ url: props.archive?.thumbnailsDestination(props.channelId, p) })),
       });
     }
 

@@ -30,7 +30,7 @@ test('the channel carries the deployment tag (its stack name), which the lifecyc
   });
 });
 
-test('destinations: MediaPackage by channel id, archive per session under the channel prefix', () => {
+test('destinations: MediaPackage by channel id, archive per session under the channel prefix, frame captures under thumbnails/', () => {
   const { template } = synthOnAir();
   template.hasResourceProperties('AWS::MediaLive::Channel', {
     Destinations: [
@@ -48,8 +48,54 @@ test('destinations: MediaPackage by channel id, archive per session under the ch
           },
         ],
       },
+      {
+        Id: 'thumbnails',
+        Settings: [
+          {
+            Url: {
+              'Fn::Join': [
+                '',
+                ['s3ssl://', { Ref: Match.stringLikeRegexp('Archive') }, '/thumbnails/main/a/main'],
+              ],
+            },
+          },
+        ],
+      },
     ],
   });
+});
+
+test('frame capture: a JPEG every thumbnails.intervalSeconds, 640 wide at the top rung aspect; off with thumbnails.enabled false', () => {
+  const { template } = synthOnAir(testConfig({ thumbnails: { intervalSeconds: 30 } }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  const es = ch?.Properties.EncoderSettings;
+  expect(es.VideoDescriptions.at(-1)).toMatchObject({
+    Name: 'video_thumbnail',
+    Width: 640,
+    Height: 360,
+    CodecSettings: { FrameCaptureSettings: { CaptureInterval: 30, CaptureIntervalUnits: 'SECONDS' } },
+  });
+  expect(es.OutputGroups.at(-1)).toEqual({
+    Name: 'thumbnails',
+    OutputGroupSettings: { FrameCaptureGroupSettings: { Destination: { DestinationRefId: 'thumbnails' } } },
+    Outputs: [
+      {
+        OutputName: 'thumbnail',
+        VideoDescriptionName: 'video_thumbnail',
+        OutputSettings: { FrameCaptureOutputSettings: { NameModifier: '_thumb' } },
+      },
+    ],
+  });
+  const off = synthOnAir(testConfig({ thumbnails: { enabled: false } })).template;
+  const [plain] = Object.values(off.findResources('AWS::MediaLive::Channel'));
+  expect(plain?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual([
+    'mediapackage',
+    'archive',
+  ]);
+  expect(plain?.Properties.EncoderSettings.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual([
+    'mediapackage',
+    'archive',
+  ]);
 });
 
 test('a STANDARD channel records each pipeline under its own prefix', () => {
@@ -66,13 +112,17 @@ test('encoder settings carry the ladder into the template', () => {
   const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
   const es = ch?.Properties.EncoderSettings;
   expect(es.VideoDescriptions.map((v: { Height: number }) => v.Height)).toEqual([
-    1080, 720, 540, 432, 360, 288,
+    1080, 720, 540, 432, 360, 288, 360,
   ]);
   expect(es.VideoDescriptions[0].CodecSettings.H264Settings).toMatchObject({
     GopSize: 1,
     RateControlMode: 'QVBR',
   });
-  expect(es.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual(['mediapackage', 'archive']);
+  expect(es.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual([
+    'mediapackage',
+    'archive',
+    'thumbnails',
+  ]);
 });
 
 test('no archive: no archive group, destination or bucket permissions', () => {

@@ -49,7 +49,8 @@ describe('alarms', () => {
     expect(alarmCount(2)).toBe(12);
     expect(alarmsOf(template, 'main')).toHaveLength(7);
     expect(alarmsOf(template, 'studio')).toHaveLength(12);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 19);
+    // 19 channel alarms plus the recordings dead-letter queue's
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 20);
     edgeTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 2);
   });
 
