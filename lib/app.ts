@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig } from './config/load';
 import type { OnAirConfig } from './config/schema';
 import { EdgeStack } from './stacks/edge-stack';
+import { edgeStackName, platformStackName } from './stacks/outputs';
 import { PlatformStack } from './stacks/platform-stack';
 
 export const DEFAULT_CONFIG_PATH = 'config/default.json';
@@ -33,14 +34,14 @@ export function addOnAir(
   opts: { nag?: boolean; source?: string } = {},
 ): OnAirStacks {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const platform = new PlatformStack(app, `OnAir-${config.stage}`, {
+  const platform = new PlatformStack(app, platformStackName(config.stage), {
     config,
     env,
     description: `OnAir live streaming platform (${config.stage}): ingest, transcode, package, deliver, archive`,
   });
   // Region fixed, account from the environment (or agnostic): it reads the distribution id
   // from an SSM parameter the platform stack writes in us-east-1, so no cross-region reference.
-  const edge = new EdgeStack(app, `OnAir-${config.stage}-edge`, {
+  const edge = new EdgeStack(app, edgeStackName(config.stage), {
     config,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
     description: `OnAir (${config.stage}) us-east-1: CloudFront alarms`,

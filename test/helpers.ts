@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { addOnAir, type OnAirStacks } from '../lib/app';
 import { parseConfig } from '../lib/config/load';
 import type { OnAirConfig } from '../lib/config/schema';
@@ -51,4 +51,38 @@ export function synthOnAir(
   const app = testApp(opts.stageAssets ? { 'aws:cdk:disable-asset-staging': false } : {});
   const stacks = addOnAir(app, config, { nag: opts.nag ?? false });
   return { app, ...stacks, template: Template.fromStack(stacks.platform) };
+}
+
+/**
+ * The properties every private OnAir bucket has in the template: S3-managed encryption, all
+ * public access blocked, ACLs disabled, and server access logs in the access-log bucket under
+ * `logPrefix`. For `Match.objectLike` next to what is particular to the bucket.
+ */
+export function privateBucketProperties(logPrefix: string): Record<string, unknown> {
+  return {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    LoggingConfiguration: {
+      DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogs') },
+      LogFilePrefix: logPrefix,
+    },
+  };
+}
+
+/** Each of these control-API routes (`METHOD /path`) requires a SigV4-signed caller (AWS_IAM). */
+export function expectIamAuthorized(template: Template, routeKeys: readonly string[]): void {
+  for (const routeKey of routeKeys) {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: 'AWS_IAM',
+    });
+  }
 }

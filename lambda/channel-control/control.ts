@@ -29,6 +29,21 @@ export interface Rung {
   readonly width?: number;
   readonly height?: number;
   readonly maxBitrateKbps?: number;
+  /** Output frame rate (frames per second); an encoder should send the same. */
+  readonly framerate?: number;
+  /** Closed GOP length in seconds: an encoder's keyframe interval should match it. */
+  readonly gopSeconds?: number;
+}
+
+/** What the channel expects from an encoder besides the ladder (the CLI derives encoder settings from it). */
+export interface EncodingView {
+  /** MediaLive's input class: codec, resolution and maximum bitrate of what may be pushed. */
+  readonly input?: {
+    readonly codec?: string;
+    readonly resolution?: string;
+    readonly maximumBitrate?: string;
+  };
+  readonly audio?: { readonly codec: string; readonly bitrateKbps?: number; readonly sampleRate?: number };
 }
 
 export interface ChannelView {
@@ -37,6 +52,7 @@ export interface ChannelView {
   readonly channelClass?: string;
   readonly pipelinesRunning: number;
   readonly ladder: readonly Rung[];
+  readonly encoding: EncodingView;
   /** RTMP "Server" URLs (one per pipeline); the stream key is never included. */
   readonly ingestEndpoints: readonly string[];
   readonly playbackUrls: { readonly hls: string; readonly dash: string; readonly cmaf: string };
@@ -69,14 +85,49 @@ async function describe(medialive: MediaLiveClient, channelId: string, entry: Ch
 
 function ladderOf(ch: DescribeChannelCommandOutput): Rung[] {
   return (ch.EncoderSettings?.VideoDescriptions ?? []).map((v) => {
-    const max = v.CodecSettings?.H264Settings?.MaxBitrate;
+    const h264 = v.CodecSettings?.H264Settings;
+    const max = h264?.MaxBitrate;
+    const fps =
+      h264?.FramerateNumerator !== undefined && h264.FramerateDenominator
+        ? h264.FramerateNumerator / h264.FramerateDenominator
+        : undefined;
+    const gop =
+      h264?.GopSize === undefined
+        ? undefined
+        : h264.GopSizeUnits === 'FRAMES'
+          ? fps && h264.GopSize / fps
+          : h264.GopSize;
     return {
       name: (v.Name ?? '').replace(/^video_/, ''),
       width: v.Width,
       height: v.Height,
       maxBitrateKbps: max === undefined ? undefined : Math.round(max / 1000),
+      ...(fps !== undefined ? { framerate: fps } : {}),
+      ...(gop !== undefined ? { gopSeconds: gop } : {}),
     };
   });
+}
+
+function encodingOf(ch: DescribeChannelCommandOutput): EncodingView {
+  const spec = ch.InputSpecification;
+  const audio = ch.EncoderSettings?.AudioDescriptions?.[0]?.CodecSettings;
+  return {
+    ...(spec
+      ? { input: { codec: spec.Codec, resolution: spec.Resolution, maximumBitrate: spec.MaximumBitrate } }
+      : {}),
+    ...(audio?.AacSettings
+      ? {
+          audio: {
+            codec: 'AAC',
+            bitrateKbps:
+              audio.AacSettings.Bitrate === undefined
+                ? undefined
+                : Math.round(audio.AacSettings.Bitrate / 1000),
+            sampleRate: audio.AacSettings.SampleRate,
+          },
+        }
+      : {}),
+  };
 }
 
 function playbackUrls(domain: string, channelId: string): ChannelView['playbackUrls'] {
@@ -103,6 +154,7 @@ async function viewOf(
     channelClass: ch.ChannelClass,
     pipelinesRunning: ch.PipelinesRunningCount ?? 0,
     ladder: ladderOf(ch),
+    encoding: encodingOf(ch),
     ingestEndpoints: (input.Destinations ?? [])
       .map((d) => serverOf(entry, d))
       .filter((u): u is string => u !== undefined),

@@ -3,9 +3,9 @@ import { buildInputSpecification } from './encoder-settings';
 import { resolveLadder } from './ladders';
 import prices from './prices.json';
 
-type Klass = 'SINGLE_PIPELINE' | 'STANDARD';
-type Resolution = 'SD' | 'HD' | 'UHD';
-type BitrateClass = 'MAX_10_MBPS' | 'MAX_20_MBPS' | 'MAX_50_MBPS';
+export type Klass = 'SINGLE_PIPELINE' | 'STANDARD';
+export type Resolution = 'SD' | 'HD' | 'UHD';
+export type BitrateClass = 'MAX_10_MBPS' | 'MAX_20_MBPS' | 'MAX_50_MBPS';
 type FramerateClass = 'UP_TO_30' | 'ABOVE_30';
 
 export interface PriceTable {
@@ -44,6 +44,16 @@ function outputResolution(height: number): Resolution {
   return 'UHD';
 }
 
+/** What a channel's running cost depends on: class, input class, frame rate and ladder. */
+export interface CostSpec {
+  readonly channelClass: Klass;
+  /** MediaLive input class (InputSpecification): SD, HD or UHD. */
+  readonly inputResolution: Resolution;
+  readonly inputMaximumBitrate: BitrateClass;
+  readonly framerate: number;
+  readonly renditions: readonly { readonly height: number; readonly maxBitrateKbps: number }[];
+}
+
 /**
  * Estimated USD per running hour of one channel: MediaLive input + one AVC output per rung
  * (the archive output reuses the top rung's encode) + MediaPackage ingest of every rung at
@@ -51,22 +61,35 @@ function outputResolution(height: number): Resolution {
  * and is not included.
  */
 export function estimateChannelCost(ch: ChannelConfig, table: PriceTable = PRICES): ChannelCost {
-  const klass = ch.channelClass as Klass;
   const renditions = resolveLadder(ch.ladder);
   const spec = buildInputSpecification(renditions, {
     resolution: ch.input.resolution,
     maximumBitrate: ch.input.maximumBitrate,
   });
-  const input =
-    table.medialive.input[klass][spec.Resolution as Resolution][spec.MaximumBitrate as BitrateClass];
-  const fr: FramerateClass = ch.framerate > 30 ? 'ABOVE_30' : 'UP_TO_30';
+  return hourlyCost(
+    {
+      channelClass: ch.channelClass as Klass,
+      inputResolution: spec.Resolution as Resolution,
+      inputMaximumBitrate: spec.MaximumBitrate as BitrateClass,
+      framerate: ch.framerate,
+      renditions,
+    },
+    table,
+  );
+}
+
+/** {@link estimateChannelCost} from the deployed channel's parameters (what the control API reports). */
+export function hourlyCost(spec: CostSpec, table: PriceTable = PRICES): ChannelCost {
+  const klass = spec.channelClass;
+  const input = table.medialive.input[klass][spec.inputResolution][spec.inputMaximumBitrate];
+  const fr: FramerateClass = spec.framerate > 30 ? 'ABOVE_30' : 'UP_TO_30';
   let outputs = 0;
-  for (const r of renditions) {
+  for (const r of spec.renditions) {
     const bitrate = r.maxBitrateKbps <= 10000 ? 'MAX_10_MBPS' : 'MAX_20_MBPS';
     outputs += table.medialive.outputAvc[klass][outputResolution(r.height)][bitrate][fr];
   }
   const audioKbps = 128;
-  const kbps = renditions.reduce((sum, r) => sum + r.maxBitrateKbps + audioKbps, 0);
+  const kbps = spec.renditions.reduce((sum, r) => sum + r.maxBitrateKbps + audioKbps, 0);
   const pipelines = klass === 'STANDARD' ? 2 : 1;
   const gbPerHour = ((kbps * 1000 * 3600) / 8 / 1e9) * pipelines;
   const packaging = gbPerHour * table.mediapackage.ingestUsdPerGb;
@@ -76,4 +99,21 @@ export function estimateChannelCost(ch: ChannelConfig, table: PriceTable = PRICE
     packagingIngestUsdPerHour: packaging,
     totalUsdPerHour: input + outputs + packaging,
   };
+}
+
+/** MediaLive bills a running channel per minute with a 10-minute minimum. */
+export const MEDIALIVE_MINIMUM_MINUTES = 10;
+
+/**
+ * What running a channel for `minutes` cost: MediaLive (input + outputs, per started minute, at
+ * least {@link MEDIALIVE_MINIMUM_MINUTES}) and MediaPackage ingest (per minute of running).
+ */
+export function runCost(
+  hourly: ChannelCost,
+  minutes: number,
+): { medialiveUsd: number; mediapackageUsd: number; totalUsd: number; billedMinutes: number } {
+  const billedMinutes = Math.max(MEDIALIVE_MINIMUM_MINUTES, Math.ceil(minutes));
+  const medialiveUsd = ((hourly.inputUsdPerHour + hourly.outputsUsdPerHour) * billedMinutes) / 60;
+  const mediapackageUsd = (hourly.packagingIngestUsdPerHour * Math.ceil(minutes)) / 60;
+  return { medialiveUsd, mediapackageUsd, totalUsd: medialiveUsd + mediapackageUsd, billedMinutes };
 }

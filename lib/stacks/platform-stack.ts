@@ -22,6 +22,7 @@ import { PlaybackSigningKeys } from '../constructs/playback/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys/stream-keys';
 import { resolveLadder } from '../media/ladders';
 import type { LatencyMode } from '../media/latency';
+import { ChannelOutput, channelOutputId, StackOutput } from './outputs';
 
 /** MediaLive's default per-Region quota of channels, push inputs and input security groups. */
 export const MEDIALIVE_DEFAULT_QUOTA = 5;
@@ -184,36 +185,38 @@ export class PlatformStack extends Stack {
       jwt: cfg.playback.jwt,
     });
 
-    new CfnOutput(this, 'ControlApiUrl', { value: this.controlApi.url });
-    new CfnOutput(this, 'DistributionDomainName', { value: this.delivery.domainName });
-    new CfnOutput(this, 'PlaybackKeyPairId', {
+    new CfnOutput(this, StackOutput.CONTROL_API_URL, { value: this.controlApi.url });
+    new CfnOutput(this, StackOutput.DISTRIBUTION_DOMAIN_NAME, { value: this.delivery.domainName });
+    new CfnOutput(this, StackOutput.PLAYBACK_KEY_PAIR_ID, {
       description: 'CloudFront public key id sessions are signed with (aws cloudfront get-public-key --id …)',
       value: this.signingKeys.current.publicKeyId,
     });
     // The page plays channels whose sessions a browser can obtain (public or jwt viewer auth);
     // for an iam channel it explains that a backend must issue the session.
     const shown = cfg.channels.find((c) => c.playback.auth !== ViewerAuth.IAM) ?? cfg.channels[0];
-    new CfnOutput(this, 'PlayerUrl', {
+    new CfnOutput(this, StackOutput.PLAYER_URL, {
       description: 'Demo player: open in a browser; ?channel=<id> picks the channel',
       value: `https://${this.delivery.domainName}${PLAYER_PATH}?channel=${shown.id}`,
     });
-    new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
+    new CfnOutput(this, StackOutput.ARCHIVE_BUCKET_NAME, { value: this.archive.bucket.bucketName });
     const webhookSecret = this.operations.health.webhookSecret;
     if (webhookSecret) {
-      new CfnOutput(this, 'WebhookSecretArn', {
+      new CfnOutput(this, StackOutput.WEBHOOK_SECRET_ARN, {
         description:
           'Secret to put the Slack-compatible webhook URL in (aws secretsmanager put-secret-value)',
         value: webhookSecret.secretArn,
       });
     }
     for (const ch of this.channels) {
-      new CfnOutput(this, `HlsUrl-${ch.channelId}`, {
+      new CfnOutput(this, channelOutputId(ChannelOutput.HLS_URL, ch.channelId), {
         description: `HLS playback URL of channel ${ch.channelId}`,
         value: this.delivery.playbackUrl(ch.channelId, PackagingFormat.HLS),
       });
-      new CfnOutput(this, `MediaLiveChannelId-${ch.channelId}`, { value: ch.transcode.channel.ref });
+      new CfnOutput(this, channelOutputId(ChannelOutput.MEDIALIVE_CHANNEL_ID, ch.channelId), {
+        value: ch.transcode.channel.ref,
+      });
       const auth = cfg.channels.find((c) => c.id === ch.channelId)?.playback.auth;
-      new CfnOutput(this, `PlaybackSessionUrl-${ch.channelId}`, {
+      new CfnOutput(this, channelOutputId(ChannelOutput.PLAYBACK_SESSION_URL, ch.channelId), {
         description: `POST here for a playback session of channel ${ch.channelId} (${auth} viewer auth)`,
         value:
           auth === ViewerAuth.IAM

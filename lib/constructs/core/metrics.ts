@@ -4,6 +4,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 /** Every OnAir alarm and dashboard widget evaluates 1-minute periods. */
 export const METRIC_PERIOD = Duration.minutes(1);
 
+/** A metric at {@link METRIC_PERIOD}; `options` override `props` (the caller's defaults). */
+function periodicMetric(props: cloudwatch.MetricProps, options: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({ period: METRIC_PERIOD, ...props, ...options });
+}
+
 /**
  * The AWS/MediaLive metric of one pipeline (dimensions ChannelId + Pipeline, plus `extra`);
  * `options` (label, statistic, …) override the defaults. Called by the channel's Transcode.
@@ -16,14 +21,8 @@ export function mediaLiveMetric(
   extra: Record<string, string> = {},
   options: cloudwatch.MetricOptions = {},
 ): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/MediaLive',
-    metricName,
-    dimensionsMap: { ChannelId: channelId, Pipeline: String(pipeline), ...extra },
-    statistic,
-    period: METRIC_PERIOD,
-    ...options,
-  });
+  const dimensionsMap = { ChannelId: channelId, Pipeline: String(pipeline), ...extra };
+  return periodicMetric({ namespace: 'AWS/MediaLive', metricName, dimensionsMap, statistic }, options);
 }
 
 /**
@@ -37,14 +36,8 @@ export function mediaPackageMetric(
   extra: Record<string, string> = {},
   options: cloudwatch.MetricOptions = {},
 ): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/MediaPackage',
-    metricName,
-    dimensionsMap: { Channel: channel, ...extra },
-    statistic,
-    period: METRIC_PERIOD,
-    ...options,
-  });
+  const dimensionsMap = { Channel: channel, ...extra };
+  return periodicMetric({ namespace: 'AWS/MediaPackage', metricName, dimensionsMap, statistic }, options);
 }
 
 /**
@@ -57,13 +50,9 @@ export function cloudFrontMetric(
   statistic: string,
   options: cloudwatch.MetricOptions = {},
 ): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/CloudFront',
-    metricName,
-    dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
-    statistic,
-    period: METRIC_PERIOD,
-    region: 'us-east-1',
-    ...options,
-  });
+  const dimensionsMap = { DistributionId: distributionId, Region: 'Global' };
+  return periodicMetric(
+    { namespace: 'AWS/CloudFront', metricName, dimensionsMap, statistic, region: 'us-east-1' },
+    options,
+  );
 }

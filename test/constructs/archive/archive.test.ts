@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Archive } from '../../../lib/constructs/archive/archive';
-import { synthOnAir, testApp, testConfig } from '../../helpers';
+import { privateBucketProperties, synthOnAir, testApp, testConfig } from '../../helpers';
 
 test('the archive bucket is versioned, encrypted, private, TLS-only, logged and retained', () => {
   const { template } = synthOnAir();
@@ -11,20 +11,7 @@ test('the archive bucket is versioned, encrypted, private, TLS-only, logged and 
     UpdateReplacePolicy: 'Retain',
     Properties: Match.objectLike({
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LoggingConfiguration: {
-        DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogs') },
-        LogFilePrefix: 'archive-bucket/',
-      },
+      ...privateBucketProperties('archive-bucket/'),
     }),
   });
   template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { synthOnAir } from '../../helpers';
+import { expectIamAuthorized, synthOnAir } from '../../helpers';
 
 const { template } = synthOnAir();
 
@@ -15,12 +15,7 @@ function policyStatements(roleIdPrefix: string): Record<string, unknown>[] {
 }
 
 test('operator routes for clips use IAM authorization', () => {
-  for (const routeKey of ['POST /channels/{id}/clips', 'GET /channels/{id}/clips/{clipId}']) {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: routeKey,
-      AuthorizationType: 'AWS_IAM',
-    });
-  }
+  expectIamAuthorized(template, ['POST /channels/{id}/clips', 'GET /channels/{id}/clips/{clipId}']);
 });
 
 test('MediaPackage may assume the harvest role, which writes only under clips/ of the archive bucket', () => {

@@ -6,7 +6,7 @@ import {
   ALARMS_PER_PIPELINE,
   alarmCount,
 } from '../../../lib/constructs/operations/alarms';
-import { synthOnAir, testConfig } from '../../helpers';
+import { expectIamAuthorized, synthOnAir, testConfig } from '../../helpers';
 
 const STANDARD = {
   id: 'studio',
@@ -439,16 +439,12 @@ describe('events, status table, dashboard', () => {
 
 describe('channel control', () => {
   test('operator routes are IAM-authorized', () => {
-    for (const route of [
+    expectIamAuthorized(template, [
       'GET /channels',
       'GET /channels/{id}/status',
       'POST /channels/{id}/start',
       'POST /channels/{id}/stop',
-    ])
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: route,
-        AuthorizationType: 'AWS_IAM',
-      });
+    ]);
   });
 
   test('no function reserves concurrency (deploys fail on accounts at the unreserved minimum)', () => {

@@ -6,13 +6,7 @@ import { Playback, ViewerAuth } from '../../../lib/constructs/playback/playback'
 import { PlaybackOriginSecret } from '../../../lib/constructs/playback/playback-origin';
 import { PlaybackSigningKeys } from '../../../lib/constructs/playback/signing-keys';
 import { synthOnAir, testApp, testConfig } from '../../helpers';
-
-const channel = (id: string, auth: string) => ({
-  id,
-  input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] },
-  playback: { auth },
-});
-const JWT = { issuer: 'https://auth.example.com/', audience: ['onair-player'] };
+import { channel, JWT } from './channels';
 
 describe('signed playback in the platform template', () => {
   const { template } = synthOnAir(
@@ -23,6 +17,28 @@ describe('signed playback in the platform template', () => {
   );
   const dist = () =>
     Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
+  /** The session function: the one function with the session TTL in its environment. */
+  const sessionFunction = () =>
+    Object.entries(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
+      }),
+    )[0] ?? [];
+  /** The session function's role may read (describe, get the value of) these secrets, named by logical-id prefix. */
+  const expectSessionFunctionReads = (...secretPrefixes: string[]) =>
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: Match.arrayWith(
+              secretPrefixes.map((prefix) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) })),
+            ),
+          }),
+        ]),
+      },
+    });
 
   test('every /live/<channel>/* behavior requires the key group, whatever the viewer auth', () => {
     const behaviors = dist().CacheBehaviors as { PathPattern: string; TrustedKeyGroups?: unknown }[];
@@ -122,25 +138,11 @@ describe('signed playback in the platform template', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'originVerify', PasswordLength: 48 }),
     });
-    const fn = Object.values(
-      template.findResources('AWS::Lambda::Function', {
-        Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
-      }),
-    )[0];
+    const [, fn] = sessionFunction();
     expect(fn?.Properties.Environment.Variables.ONAIR_ORIGIN_SECRET_ARN).toEqual({
       Ref: expect.stringMatching(/^PlaybackOriginSecret/),
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^PlaybackOriginSecret') }]),
-          }),
-        ]),
-      },
-    });
+    expectSessionFunctionReads('PlaybackOriginSecret');
   });
 
   test('routes: one per channel with its authorizer, plus the unknown-channel route', () => {
@@ -192,10 +194,7 @@ describe('signed playback in the platform template', () => {
   });
 
   test('the session function signs with the current key, reads only its secrets and waits for the key group', () => {
-    const fns = template.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: '3600' } } },
-    });
-    const [logicalId, fn] = Object.entries(fns)[0] ?? [];
+    const [logicalId, fn] = sessionFunction();
     expect(fn?.Properties.Environment.Variables).toMatchObject({
       ONAIR_PLAYBACK_DOMAIN: { 'Fn::GetAtt': [expect.stringMatching(/^Delivery/), 'DomainName'] },
       ONAIR_SIGNING_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^SigningKeysKeyv3Secret/) },
@@ -209,20 +208,7 @@ describe('signed playback in the platform template', () => {
     });
     expect(fn?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SigningKeysKeyGroup/)]));
     expect(logicalId).toMatch(/^PlaybackSessionFunction/);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: Match.arrayWith([
-              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv2Secret') },
-              { Ref: Match.stringLikeRegexp('^SigningKeysKeyv3Secret') },
-            ]),
-          }),
-        ]),
-      },
-    });
+    expectSessionFunctionReads('SigningKeysKeyv2Secret', 'SigningKeysKeyv3Secret');
   });
 
   test('the key handler may write only the version secrets', () => {

@@ -12,16 +12,10 @@ import {
   PLAYER_PAGE_FILES,
   PLAYER_SOURCE_DIR,
 } from '../../../lib/constructs/playback/player';
-import { synthOnAir, testApp, testConfig } from '../../helpers';
+import { privateBucketProperties, synthOnAir, testApp, testConfig } from '../../helpers';
+import { channel, JWT } from './channels';
 
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-
-const channel = (id: string, auth: string) => ({
-  id,
-  input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] },
-  playback: { auth },
-});
-const JWT = { issuer: 'https://auth.example.com/', audience: ['onair-player'] };
 
 describe('player edge function', () => {
   type Result = { uri?: string; statusCode?: number };
@@ -84,22 +78,7 @@ describe('player in the platform template', () => {
   test('a private, encrypted, TLS-only, access-logged bucket that a stack delete removes', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Delete',
-      Properties: Match.objectLike({
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        LoggingConfiguration: {
-          DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogs') },
-          LogFilePrefix: 'player-bucket/',
-        },
-      }),
+      Properties: Match.objectLike(privateBucketProperties('player-bucket/')),
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^Player') },

@@ -289,16 +289,36 @@ describe('GET /channels and /channels/{id}/status', () => {
           Name: 'video_720p',
           Width: 1280,
           Height: 720,
-          CodecSettings: { H264Settings: { MaxBitrate: 3_000_000 } },
+          CodecSettings: {
+            H264Settings: {
+              MaxBitrate: 3_000_000,
+              FramerateNumerator: 30,
+              FramerateDenominator: 1,
+              GopSize: 2,
+              GopSizeUnits: 'SECONDS',
+            },
+          },
         },
         {
           Name: 'video_360p',
           Width: 640,
           Height: 360,
-          CodecSettings: { H264Settings: { MaxBitrate: 800_000 } },
+          CodecSettings: {
+            H264Settings: {
+              MaxBitrate: 800_000,
+              FramerateNumerator: 30000,
+              FramerateDenominator: 1001,
+              GopSize: 60,
+              GopSizeUnits: 'FRAMES',
+            },
+          },
         },
       ],
+      AudioDescriptions: [
+        { Name: 'audio_aac', CodecSettings: { AacSettings: { Bitrate: 128_000, SampleRate: 48_000 } } },
+      ],
     } as never,
+    InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' } as const,
   };
 
   test('lists every channel with state, class, ladder, ingest servers without keys, playback URLs, live and last alert', async () => {
@@ -334,9 +354,20 @@ describe('GET /channels and /channels/{id}/status', () => {
         channelClass: 'SINGLE_PIPELINE',
         pipelinesRunning: 1,
         ladder: [
-          { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000 },
-          { name: '360p', width: 640, height: 360, maxBitrateKbps: 800 },
+          { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 },
+          {
+            name: '360p',
+            width: 640,
+            height: 360,
+            maxBitrateKbps: 800,
+            framerate: 30000 / 1001,
+            gopSeconds: 60 / (30000 / 1001),
+          },
         ],
+        encoding: {
+          input: { codec: 'AVC', resolution: 'HD', maximumBitrate: 'MAX_10_MBPS' },
+          audio: { codec: 'AAC', bitrateKbps: 128, sampleRate: 48000 },
+        },
         ingestEndpoints: ['rtmp://198.51.100.7:1935/main'],
         playbackUrls: {
           hls: 'https://d111111abcdef8.cloudfront.net/live/main/hls/index.m3u8',

@@ -1,18 +1,15 @@
 import 'aws-sdk-client-mock-jest';
-import { ChannelState, MediaLiveClient } from '@aws-sdk/client-medialive';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ChannelState } from '@aws-sdk/client-medialive';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
 import { type CredentialKind, rotationToken } from '../../../lambda/stream-keys/credential';
 import { applyPendingRotation, requestRotation } from '../../../lambda/stream-keys/engine';
 import { STREAM_KEY } from '../../../lambda/stream-keys/stream-key';
 import { StreamKeyWorld } from './fake';
 import { REGISTRY } from './fixtures';
+import { useStreamKeyAws } from './setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
-const clients = { medialive: new MediaLiveClient({}), secrets: new SecretsManagerClient({}) };
-const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const { ml, sm, clients, opts } = useStreamKeyAws();
 const entry = REGISTRY.main as ChannelEntry;
 
 /**
@@ -35,11 +32,6 @@ const OTHER: CredentialKind = {
     }),
 };
 
-beforeEach(() => {
-  ml.reset();
-  sm.reset();
-});
-
 test('the rotation token is derived per kind: kinds never share a version token', () => {
   expect(rotationToken(OTHER, 'v-old')).not.toBe(rotationToken(STREAM_KEY, 'v-old'));
   expect(rotationToken(OTHER, 'v-old')).toBe(rotationToken(OTHER, 'v-old'));
@@ -48,7 +40,7 @@ test('the rotation token is derived per kind: kinds never share a version token'
 test('the engine rotates a credential of any kind: its value, its input fields, its token', async () => {
   const w = new StreamKeyWorld(entry, 'old-value').install(ml, sm);
 
-  const out = await requestRotation(clients, { kind: OTHER, channelId: 'main', entry }, { logger });
+  const out = await requestRotation(clients, { kind: OTHER, channelId: 'main', entry }, opts);
 
   const value = `passphrase-${generated}`;
   expect(out).toMatchObject({ rotated: true, value, rotationPending: false });
@@ -63,10 +55,10 @@ test('the engine rotates a credential of any kind: its value, its input fields, 
 test('a pending request of another kind is applied at the next IDLE just the same', async () => {
   const w = new StreamKeyWorld(entry, 'old-value', [ChannelState.RUNNING]).install(ml, sm);
   const credential = { kind: OTHER, channelId: 'main', entry };
-  await expect(requestRotation(clients, credential, { logger })).resolves.toMatchObject({ pending: true });
+  await expect(requestRotation(clients, credential, opts)).resolves.toMatchObject({ pending: true });
 
   w.script(ChannelState.IDLE);
-  await expect(applyPendingRotation(clients, credential, { logger, eventState: 'STOPPED' })).resolves.toBe(
+  await expect(applyPendingRotation(clients, credential, { ...opts, eventState: 'STOPPED' })).resolves.toBe(
     'rotated',
   );
   expect(w.streamNames).toEqual(Array(2).fill(`main/pp-${w.valueOf('AWSCURRENT')}`));

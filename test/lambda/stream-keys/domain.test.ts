@@ -3,18 +3,15 @@ import {
   ChannelState,
   DescribeChannelCommand,
   DescribeInputCommand,
-  MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
 import {
   DescribeSecretCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { STREAM_KEY_LENGTH } from '../../../lambda/shared/contract';
 import { rotationToken } from '../../../lambda/stream-keys/credential';
 import { requestRotation } from '../../../lambda/stream-keys/engine';
@@ -27,17 +24,9 @@ import {
 } from '../../../lambda/stream-keys/stream-key';
 import { awsError } from '../fixtures';
 import { REGISTRY } from './fixtures';
+import { useStreamKeyAws } from './setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
-const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-const clients = { medialive: new MediaLiveClient({}), secrets: new SecretsManagerClient({}) };
-const noSleep = async () => {};
-
-beforeEach(() => {
-  ml.reset();
-  sm.reset();
-});
+const { ml, sm, clients, opts } = useStreamKeyAws();
 
 test('keys are 32 URL-safe characters (≈190 bits) and differ every time', () => {
   const keys = new Set(Array.from({ length: 200 }, generateStreamKey));
@@ -69,7 +58,7 @@ test('ConflictException is retried with backoff, then other errors are not', asy
   expect(sleeps).toEqual([500, 1000]);
 
   const other = jest.fn().mockRejectedValue(awsError('BadRequestException'));
-  await expect(withConflictRetry(other, { sleep: noSleep })).rejects.toThrow('BadRequestException');
+  await expect(withConflictRetry(other, opts)).rejects.toThrow('BadRequestException');
   expect(other).toHaveBeenCalledTimes(1);
 });
 
@@ -87,10 +76,7 @@ test('UpdateInput keeps conflicting (channel left IDLE meanwhile) → pending, A
   sm.on(PutSecretValueCommand).resolves({});
   sm.on(TagResourceCommand).resolves({});
 
-  const out = await requestRotation(clients, streamKeyOf('main', REGISTRY.main as never), {
-    logger,
-    sleep: noSleep,
-  });
+  const out = await requestRotation(clients, streamKeyOf('main', REGISTRY.main as never), opts);
 
   expect(out).toEqual({ rotated: false, pending: true, state: 'STARTING' });
   expect(ml).toHaveReceivedCommandTimes(UpdateInputCommand, 3);

@@ -19,6 +19,18 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
 import { awsError } from '../fixtures';
 
+/**
+ * The destinations an RTMP push input reports while it serves these stream names: one per
+ * pipeline, each with its own address (198.51.100.10, .20, …) and the stream name in its URL.
+ */
+export function destinationsServing(streamNames: readonly string[]) {
+  return streamNames.map((name, i) => ({
+    Ip: `198.51.100.${10 * (i + 1)}`,
+    Port: '1935',
+    Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${name}`,
+  }));
+}
+
 interface Version {
   value: string | undefined;
   stages: Set<string>;
@@ -233,11 +245,7 @@ export class StreamKeyWorld {
 
   private destinations() {
     if (this.reportsNoUrls) return this.streamNames.map(() => ({}));
-    return this.streamNames.map((name, i) => ({
-      Ip: `198.51.100.${10 * (i + 1)}`,
-      Port: '1935',
-      Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${name}`,
-    }));
+    return destinationsServing(this.streamNames);
   }
 
   private call(

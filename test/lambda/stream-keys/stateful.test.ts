@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ChannelState, MediaLiveClient, UpdateInputCommand } from '@aws-sdk/client-medialive';
-import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ChannelState, UpdateInputCommand } from '@aws-sdk/client-medialive';
+import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
 import type { ChannelEntry } from '../../../lambda/shared/registry';
 import { rotate, stateChange } from '../../../lambda/stream-keys';
@@ -14,15 +13,11 @@ import { STREAM_KEY, streamKeyOf } from '../../../lambda/stream-keys/stream-key'
 import { awsError, instantBackoff } from '../fixtures';
 import { stateChangeFromExample } from '../medialive-events';
 import { StreamKeyWorld } from './fake';
-import { CHANNEL_ARN, REGISTRY, useRegistry } from './fixtures';
+import { CHANNEL_ARN, REGISTRY } from './fixtures';
 import { rotateRequest } from './requests';
+import { useStreamKeyAws } from './setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
-const clients = { medialive: new MediaLiveClient({}), secrets: new SecretsManagerClient({}) };
-const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-const noSleep = async () => {};
-const opts = { logger, sleep: noSleep };
+const { ml, sm, clients, opts } = useStreamKeyAws();
 const entry = REGISTRY.main as ChannelEntry;
 const OLD_KEY = 'OldKey0123456789OldKey0123456789';
 const TOKEN = rotationToken(STREAM_KEY, 'v-old');
@@ -44,11 +39,7 @@ function promotions() {
     .filter((i) => i.VersionStage === 'AWSCURRENT');
 }
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
-  jest.clearAllMocks();
   instantBackoff(); // the handler's backoff sleeps
 });
 afterEach(() => jest.restoreAllMocks());

@@ -1,31 +1,18 @@
 import 'aws-sdk-client-mock-jest';
-import {
-  ChannelState,
-  DescribeChannelCommand,
-  DescribeInputCommand,
-  MediaLiveClient,
-} from '@aws-sdk/client-medialive';
-import {
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ChannelState, DescribeChannelCommand, DescribeInputCommand } from '@aws-sdk/client-medialive';
+import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
 import { ingest } from '../../../../lambda/stream-keys';
 import { OPERATOR } from '../../../support/api';
 import { awsError, captureLogs, logEntry } from '../../fixtures';
-import { SECRET_ARN, useRegistry } from '../fixtures';
+import { SECRET_ARN } from '../fixtures';
 import { ingestRequest } from '../requests';
+import { useStreamKeyAws } from '../setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
+const { ml, sm } = useStreamKeyAws();
 const KEY = 'CurrentKeyCurrentKeyCurrentKey12';
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
   ml.on(DescribeInputCommand).resolves({
     Destinations: [
       { Ip: '198.51.100.10', Port: '1935', Url: `rtmp://198.51.100.10:1935/main/${KEY}` },

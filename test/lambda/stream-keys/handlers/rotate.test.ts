@@ -3,7 +3,6 @@ import {
   ChannelState,
   DescribeChannelCommand,
   DescribeInputCommand,
-  MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
 import {
@@ -11,23 +10,22 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
 import { rotate } from '../../../../lambda/stream-keys';
 import { rotationToken } from '../../../../lambda/stream-keys/credential';
 import { STREAM_KEY } from '../../../../lambda/stream-keys/stream-key';
 import { OPERATOR } from '../../../support/api';
 import { awsError, captureLogs, instantBackoff, logEntry } from '../../fixtures';
-import { SECRET_ARN, useRegistry } from '../fixtures';
+import { destinationsServing } from '../fake';
+import { SECRET_ARN } from '../fixtures';
 import { rotateRequest } from '../requests';
+import { useStreamKeyAws } from '../setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
+const { ml, sm } = useStreamKeyAws();
 const OLD_KEY = 'OldKey0123456789OldKey0123456789';
 const TOKEN = rotationToken(STREAM_KEY, 'v-old');
 
@@ -56,20 +54,11 @@ function secretsWithCurrent(): { staged: () => string | undefined } {
 /** What UpdateInput answers: the input with its destinations serving the names it was given. */
 function inputServing(input: { Destinations?: { StreamName?: string }[] }) {
   return {
-    Input: {
-      Destinations: (input.Destinations ?? []).map((d, i) => ({
-        Ip: `198.51.100.${10 * (i + 1)}`,
-        Port: '1935',
-        Url: `rtmp://198.51.100.${10 * (i + 1)}:1935/${d.StreamName}`,
-      })),
-    },
+    Input: { Destinations: destinationsServing((input.Destinations ?? []).map((d) => d.StreamName ?? '')) },
   };
 }
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
   instantBackoff();
   ml.on(DescribeInputCommand).resolves({
     SecurityGroups: ['5551212'],

@@ -3,25 +3,22 @@ import {
   ChannelState,
   DescribeChannelCommand,
   DescribeInputCommand,
-  MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
 import { rotation } from '../../../../lambda/stream-keys';
 import { awsError, captureLogs } from '../../fixtures';
-import { SECRET_ARN, useRegistry } from '../fixtures';
+import { SECRET_ARN } from '../fixtures';
+import { useStreamKeyAws } from '../setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
+const { ml, sm } = useStreamKeyAws();
 const TOKEN = '3f1c2b9a-0d4e-4c4f-9a51-6c2d8e7f1a20';
 const PENDING_KEY = 'PendingKeyPendingKeyPendingKey12';
 
@@ -37,10 +34,7 @@ function describe_(stagesOfToken: string[] | undefined, tags: { Key: string; Val
   });
 }
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
   describe_(['AWSPENDING']);
   sm.on(GetSecretValueCommand, {
     SecretId: SECRET_ARN,

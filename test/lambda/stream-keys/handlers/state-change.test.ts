@@ -3,7 +3,6 @@ import {
   ChannelState,
   DescribeChannelCommand,
   DescribeInputCommand,
-  MediaLiveClient,
   UpdateInputCommand,
 } from '@aws-sdk/client-medialive';
 import {
@@ -11,19 +10,17 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
 import { stateChange } from '../../../../lambda/stream-keys';
 import { awsError, lambdaContext } from '../../fixtures';
 import { stateChangeFromExample } from '../../medialive-events';
-import { CHANNEL_ARN, SECRET_ARN, useRegistry } from '../fixtures';
+import { CHANNEL_ARN, SECRET_ARN } from '../fixtures';
+import { useStreamKeyAws } from '../setup';
 
-const ml = mockClient(MediaLiveClient);
-const sm = mockClient(SecretsManagerClient);
+const { ml, sm } = useStreamKeyAws();
 
 /** A state-change event built from the MediaLive User Guide's example (test/lambda/medialive-events.ts). */
 function stateChangeOf(state: string, arn = CHANNEL_ARN, pipelinesRunning = 0): unknown {
@@ -36,10 +33,7 @@ function pendingTag(tagged: boolean): void {
   });
 }
 
-beforeAll(useRegistry);
 beforeEach(() => {
-  ml.reset();
-  sm.reset();
   sm.on(ListSecretVersionIdsCommand).resolves({
     Versions: [{ VersionId: 'v-old', VersionStages: ['AWSCURRENT'] }],
   });

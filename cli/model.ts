@@ -1,0 +1,87 @@
+/**
+ * The control API's answers as the CLI reads them (docs/operations.md). Every field the CLI does
+ * not strictly need is optional: the CLI reads URLs from these answers and never builds a media
+ * path itself, so it keeps working when the API adds fields or moves media paths.
+ */
+export interface Rung {
+  readonly name: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly maxBitrateKbps?: number;
+  readonly framerate?: number;
+  readonly gopSeconds?: number;
+}
+
+export interface Alert {
+  readonly type: string;
+  readonly pipeline?: string;
+  readonly message: string;
+  readonly state?: 'SET' | 'CLEARED';
+  readonly at?: string;
+  readonly since?: string;
+  readonly id?: string;
+}
+
+export interface ChannelView {
+  readonly channelId: string;
+  readonly state: string;
+  readonly channelClass?: string;
+  readonly pipelinesRunning?: number;
+  readonly ladder?: readonly Rung[];
+  readonly encoding?: {
+    readonly input?: {
+      readonly codec?: string;
+      readonly resolution?: string;
+      readonly maximumBitrate?: string;
+    };
+    readonly audio?: { readonly codec: string; readonly bitrateKbps?: number; readonly sampleRate?: number };
+  };
+  readonly ingestEndpoints?: readonly string[];
+  readonly playbackUrls?: Readonly<Record<string, string>>;
+  /** Where viewers obtain a session, when the API lists it. */
+  readonly sessionUrl?: string;
+  readonly playerUrl?: string;
+  readonly live?: boolean;
+  readonly liveSince?: string;
+  readonly lastAlert?: Alert;
+  readonly openAlerts?: readonly Alert[];
+}
+
+export interface ActionResult {
+  readonly channelId: string;
+  readonly state: string;
+  readonly previousState: string;
+  readonly changed: boolean;
+}
+
+export interface IngestDetails {
+  readonly channelId: string;
+  readonly state: string;
+  readonly endpoints: readonly { readonly server?: string; readonly streamKey: string }[];
+  readonly rotationPending?: boolean;
+  readonly inconsistent?: boolean;
+}
+
+export interface ClipView {
+  readonly clipId: string;
+  readonly channelId: string;
+  readonly status: string;
+  readonly start: string;
+  readonly end: string;
+  readonly manifest?: string;
+}
+
+export type Format = 'hls' | 'dash' | 'cmaf';
+export const FORMATS: readonly Format[] = ['hls', 'dash', 'cmaf'];
+
+/** A viewer session (POST /playback/<channel>/session). */
+export interface Session {
+  readonly channelId: string;
+  readonly expiresAt: string;
+  /** The signed manifest URL of each format the session covers. */
+  readonly urls: Partial<Record<Format, string>>;
+  /** The session's cookies as a Cookie header value (from Set-Cookie, or the iam answer's `cookies`). */
+  readonly cookie: string;
+  /** Where the session came from (for messages). */
+  readonly sessionUrl: string;
+}
