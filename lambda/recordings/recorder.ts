@@ -231,9 +231,12 @@ async function createJob(
   } catch (err) {
     // A retry after the job was created but before the index recorded it: job ids are unique
     // per Region, so the job that exists is ours.
-    const existing = await deps.mediapackage
-      .send(new DescribeHarvestJobCommand({ Id }))
-      .catch(() => undefined);
+    let existing: { Status?: string } | undefined;
+    try {
+      existing = await deps.mediapackage.send(new DescribeHarvestJobCommand({ Id }));
+    } catch {
+      existing = undefined;
+    }
     if (existing === undefined) throw err;
     status = existing.Status;
   }

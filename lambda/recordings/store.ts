@@ -31,8 +31,8 @@ export async function readRecording(deps: Pick<StoreDeps, 'ddb' | 'config'>, rec
 /** Marks a recording FAILED with why (never a READY one). */
 export async function fail(deps: StoreDeps, recordingId: string, why: string): Promise<void> {
   deps.log.error('recording failed', { recordingId, why });
-  await deps.ddb
-    .send(
+  try {
+    await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.config.table,
         Key: { recordingId },
@@ -46,8 +46,8 @@ export async function fail(deps: StoreDeps, recordingId: string, why: string): P
           ':now': deps.now().toISOString(),
         },
       }),
-    )
-    .catch((err) => {
-      if (!isConditionFailed(err)) throw err;
-    });
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
 }
