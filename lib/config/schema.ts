@@ -150,6 +150,8 @@ export const archiveConfig = z.strictObject({
   expireAfterDays: z.number().int().min(1).max(36500).optional(),
   /** Seconds of recording per archive file. */
   rolloverSeconds: z.number().int().min(60).max(3600).default(300),
+  /** Keep MediaLive's raw MPEG-TS archive of the top rung (never served): the Lambda-independent master copy. */
+  raw: z.boolean().default(true),
 });
 
 export const recordingsConfig = z.strictObject({
@@ -231,7 +233,7 @@ export const onAirConfig = z
       geoRestriction: { type: 'none' },
       corsAllowedOrigins: ['*'],
     }),
-    archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 }),
+    archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300, raw: true }),
     recordings: recordingsConfig.default({ publishByDefault: false }),
     thumbnails: thumbnailsConfig.default({ enabled: true, intervalSeconds: 10 }),
     alarms: alarmsConfig.default(() => alarmsConfig.parse({})),

@@ -92,6 +92,7 @@ export class PlatformStack extends Stack {
         startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
         archive: ch.archive ? this.archive : undefined,
         archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+        rawArchive: cfg.archive.raw,
         thumbnailIntervalSeconds: cfg.thumbnails.enabled ? cfg.thumbnails.intervalSeconds : undefined,
         streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
       }),

@@ -94,6 +94,12 @@ export class Archive extends Construct {
 
   /** Lets MediaLive write frame captures of one channel. */
   public grantThumbnails(grantee: iam.IGrantable, channelId: string): iam.Grant {
+    // MediaLive lists the bucket when a channel with an S3 destination starts.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resourceArns: [this.bucket.bucketArn],
+    });
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:PutObject'],

@@ -47,6 +47,11 @@ export interface LiveChannelProps {
    */
   readonly archiveRolloverSeconds?: number;
   /**
+   * MediaLive records the raw MPEG-TS archive of the top rung into `archive` (needs `archive`).
+   * @default - true
+   */
+  readonly rawArchive?: boolean;
+  /**
    * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
    * (needs `archive`).
    * @default - no frame capture
@@ -94,6 +99,7 @@ export class LiveChannel extends Construct {
       packaging: this.packaging,
       archive: props.archive,
       archiveRolloverSeconds: props.archiveRolloverSeconds,
+      rawArchive: props.rawArchive,
       thumbnailIntervalSeconds: props.thumbnailIntervalSeconds,
     });
   }

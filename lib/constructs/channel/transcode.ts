@@ -65,6 +65,11 @@ export interface TranscodeProps {
    */
   readonly archiveRolloverSeconds?: number;
   /**
+   * MediaLive records the raw MPEG-TS archive of the top rung into `archive` (needs `archive`).
+   * @default - true
+   */
+  readonly rawArchive?: boolean;
+  /**
    * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
    * (needs `archive`).
    * @default - no frame capture
@@ -82,7 +87,7 @@ export class Transcode extends Construct {
   public readonly role: iam.Role;
   /** Encoding pipelines: 1 for SINGLE_PIPELINE, 2 for STANDARD (MediaLive metrics are per pipeline). */
   public readonly pipelines: number;
-  /** Whether the channel records to the archive bucket. */
+  /** Whether MediaLive records the raw MPEG-TS archive (an Archive output group). */
   public readonly archived: boolean;
 
   constructor(scope: Construct, id: string, props: TranscodeProps) {
@@ -91,8 +96,9 @@ export class Transcode extends Construct {
       throw new Error(`channel "${props.channelId}": the ladder has no renditions`);
     const pipelines = props.channelClass === ChannelClass.STANDARD ? ['a', 'b'] : ['a'];
     this.pipelines = pipelines.length;
-    this.archived = props.archive !== undefined;
-    const rollover = props.archive === undefined ? undefined : (props.archiveRolloverSeconds ?? 300);
+    const raw = props.archive !== undefined && (props.rawArchive ?? true);
+    this.archived = raw;
+    const rollover = raw ? (props.archiveRolloverSeconds ?? 300) : undefined;
     const thumbnails = props.archive === undefined ? undefined : props.thumbnailIntervalSeconds;
     if (thumbnails !== undefined && (!Number.isInteger(thumbnails) || thumbnails < 1 || thumbnails > 3600))
       throw new Error(
@@ -112,7 +118,7 @@ export class Transcode extends Construct {
     });
     const destinationIds = [
       MEDIAPACKAGE_DESTINATION_ID,
-      ...(props.archive ? [ARCHIVE_DESTINATION_ID] : []),
+      ...(raw ? [ARCHIVE_DESTINATION_ID] : []),
       ...(thumbnails !== undefined ? [FRAME_CAPTURE_DESTINATION_ID] : []),
     ];
     const segmentSeconds: Record<string, number> = {
@@ -176,7 +182,7 @@ export class Transcode extends Construct {
       [allLogGroups],
       'logs:DescribeLogGroups is evaluated against log-group:* (MediaLive trusted-entity requirements); it reveals group names only',
     );
-    if (props.archive) {
+    if (props.archive && raw) {
       props.archive.grantRecord(this.role, props.channelId);
       acknowledgeWildcardResources(
         this.role,
@@ -196,7 +202,7 @@ export class Transcode extends Construct {
     const destinations: medialive.CfnChannel.OutputDestinationProperty[] = [
       { id: MEDIAPACKAGE_DESTINATION_ID, mediaPackageSettings: [{ channelId: props.packaging.channel.ref }] },
     ];
-    if (props.archive) {
+    if (props.archive && raw) {
       destinations.push({
         id: ARCHIVE_DESTINATION_ID,
         settings: pipelines.map((p) => ({ url: props.archive?.medialiveDestination(props.channelId, p) })),

@@ -206,3 +206,23 @@ test('the channel role has what MediaLive needs for logs and the S3 destination'
     },
   });
 });
+
+test('archive.raw false: recordings and frame captures, but no Archive output group, destination or archive grant', () => {
+  const { template } = synthOnAir(testConfig({ archive: { raw: false } }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  expect(ch?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual([
+    'mediapackage',
+    'thumbnails',
+  ]);
+  expect(ch?.Properties.EncoderSettings.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual([
+    'mediapackage',
+    'thumbnails',
+  ]);
+  const role = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+    id.startsWith('ChannelmainTranscodeRole'),
+  );
+  expect(JSON.stringify(role)).not.toContain('"/main/*"');
+  expect(JSON.stringify(role)).toContain('"/thumbnails/main/*"');
+  expect(JSON.stringify(role)).toContain('s3:ListBucket');
+  template.resourceCountIs('AWS::DynamoDB::Table', 2);
+});
