@@ -198,7 +198,9 @@ export async function sweep(deps: RecorderDeps): Promise<void> {
     const marker = await readMarker(deps, channelId);
     if (marker?.openId === undefined) continue;
     const rec = await readRecording(deps, marker.openId);
-    if (rec === undefined || rec.sessionEnd !== undefined) continue;
+    // A recording that already failed (a part could not be harvested) takes no more jobs.
+    if (rec === undefined || rec.sessionEnd !== undefined || rec.status !== RecordingStatus.RECORDING)
+      continue;
     const due = partsDue(rec.sessionStart, deps.config.partSeconds, deps.now());
     await harvestParts(deps, rec, due);
   }

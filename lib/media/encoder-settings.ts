@@ -37,6 +37,7 @@ import {
   VideoDescriptionRespondToAfd,
   VideoDescriptionScalingBehavior,
 } from '@aws-sdk/client-medialive';
+import { THUMBNAIL_NAME_MODIFIER } from '../../lambda/shared/contract';
 import type { Rendition } from './ladders';
 import { LATENCY_PROFILES, type LatencyMode } from './latency';
 
@@ -189,7 +190,7 @@ export function buildEncoderSettings(opts: EncoderSettingsOptions): EncoderSetti
         {
           OutputName: 'thumbnail',
           VideoDescriptionName: 'video_thumbnail',
-          OutputSettings: { FrameCaptureOutputSettings: { NameModifier: '_thumb' } },
+          OutputSettings: { FrameCaptureOutputSettings: { NameModifier: THUMBNAIL_NAME_MODIFIER } },
         },
       ],
     });

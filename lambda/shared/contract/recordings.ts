@@ -10,6 +10,13 @@ export const RECORDINGS_PREFIX = 'recordings/';
 export const THUMBNAILS_PREFIX = 'thumbnails/';
 
 /**
+ * The frame capture output's name modifier: MediaLive names each JPEG destination prefix + name
+ * modifier + `.` + a 5-digit counter from 00001 + `.jpg` (CloudFormation reference,
+ * AWS::MediaLive::Channel FrameCaptureGroupSettings, Destination).
+ */
+export const THUMBNAIL_NAME_MODIFIER = '_thumb';
+
+/**
  * MediaPackage v1 harvests at most 24 hours per live-to-VOD asset (MediaPackage user guide,
  * "Live-to-VOD requirements": its duration must not exceed the maximum live-to-VOD manifest
  * length, 24 hours).
