@@ -54,12 +54,47 @@ export interface ActionResult {
   readonly changed: boolean;
 }
 
-export interface IngestDetails {
+/** An RTMP push endpoint: OBS "Server" and "Stream Key". */
+export interface RtmpEndpoint {
+  readonly server?: string;
+  readonly streamKey: string;
+}
+
+/** An SRT listener endpoint: the complete srt:// URL (OBS, ffmpeg) and what hardware encoders ask for. */
+export interface SrtEndpoint {
+  /** srt://<ip>:<port>?mode=caller&passphrase=…&pbkeylen=…&latency=<µs>[&streamid=…] */
+  readonly url?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly passphrase: string;
+  readonly encryption?: string;
+  readonly pbkeylen?: number;
+  readonly latencyMs?: number;
+  readonly streamId?: string;
+}
+
+interface IngestCommon {
   readonly channelId: string;
   readonly state: string;
-  readonly endpoints: readonly { readonly server?: string; readonly streamKey: string }[];
   readonly rotationPending?: boolean;
   readonly inconsistent?: boolean;
+}
+
+/** GET /channels/{id}/ingest; an answer without `protocol` (an older API) is RTMP. */
+export type IngestDetails =
+  | (IngestCommon & { readonly protocol?: 'RTMP_PUSH'; readonly endpoints: readonly RtmpEndpoint[] })
+  | (IngestCommon & { readonly protocol: 'SRT_LISTENER'; readonly endpoints: readonly SrtEndpoint[] });
+
+/** The ingest details of an SRT listener channel. */
+export type SrtIngestDetails = Extract<IngestDetails, { protocol: 'SRT_LISTENER' }>;
+
+export function isSrt(d: IngestDetails): d is SrtIngestDetails {
+  return d.protocol === 'SRT_LISTENER';
+}
+
+/** The credential each endpoint shows: the stream key, or the SRT passphrase. */
+export function credentialsOf(d: IngestDetails): string[] {
+  return isSrt(d) ? d.endpoints.map((e) => e.passphrase) : d.endpoints.map((e) => e.streamKey);
 }
 
 export interface ClipView {

@@ -17,6 +17,8 @@ describe.each([
   ['config/examples/eight-channels.json', 'eight-channels.json'],
   // Scheduled rotation, auto-start, auto-restart, the webhook and a previous signing key.
   ['config/examples/all-features.json', 'all-features.json'],
+  // SRT listener channels: each MediaLive channel role reads its own passphrase (GetSecretValue only).
+  ['config/examples/srt.json', 'srt.json'],
 ])('IAM permissions of %s', (config, fixture) => {
   test('match the fixture (no permission widened, narrowed, added or removed)', () => {
     const before = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'iam-policies', fixture), 'utf8'));

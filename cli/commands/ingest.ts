@@ -1,16 +1,41 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../errors';
 import { describeSettings, encoderSettings, writeObsProfile } from '../media/encoder';
-import { Push, type PushTarget } from '../media/push';
+import { Push, type PushTarget, rtmpTarget, srtTarget } from '../media/push';
 import { requireTool } from '../media/tools';
-import type { IngestDetails } from '../model';
+import { type IngestDetails, isSrt, type SrtEndpoint } from '../model';
 import { channelStatus, ingestDetails, rotateKey } from '../operator';
 import { duration, maskKey } from '../output';
 import type { Run } from './common';
 
 const endpointName = (i: number) => (i === 0 ? 'A' : 'B');
 
+/** An srt:// URL with its passphrase replaced by `hidden` (the URL's other settings kept). */
+export function maskSrtUrl(url: string, passphrase: string, hidden = '<hidden>'): string {
+  return url.split(encodeURIComponent(passphrase)).join(hidden);
+}
+
+const AES_LABEL: Readonly<Record<string, string>> = {
+  AES128: 'AES-128',
+  AES192: 'AES-192',
+  AES256: 'AES-256',
+};
+
+function srtLines(e: SrtEndpoint, reveal: boolean): string[] {
+  return [
+    `  URL          ${e.url ? (reveal ? e.url : maskSrtUrl(e.url, e.passphrase)) : '(MediaLive reports no address)'}`,
+    '               OBS: Settings → Stream → Service Custom…, Server = this URL, Stream Key empty',
+    `  Address      ${e.host ?? '?'}, UDP port ${e.port ?? '?'} (mode caller)`,
+    `  Passphrase   ${reveal ? e.passphrase : maskKey(e.passphrase)}`,
+    `  Encryption   ${e.encryption ? `${AES_LABEL[e.encryption] ?? e.encryption} (pbkeylen ${e.pbkeylen})` : '(not reported)'}`,
+    `  Latency      ${e.latencyMs !== undefined ? `${e.latencyMs} ms` : '(not reported)'}`,
+    ...(e.streamId !== undefined ? [`  Stream ID    ${e.streamId}`] : []),
+  ];
+}
+
 function endpointLines(d: IngestDetails, reveal: boolean): string[] {
+  if (isSrt(d))
+    return d.endpoints.flatMap((e, i) => [`endpoint ${endpointName(i)} (SRT)`, ...srtLines(e, reveal)]);
   return d.endpoints.flatMap((e, i) => [
     `endpoint ${endpointName(i)}`,
     `  Server       ${e.server ?? '(MediaLive reports no address)'}`,
@@ -18,16 +43,40 @@ function endpointLines(d: IngestDetails, reveal: boolean): string[] {
   ]);
 }
 
+/** The ingest details with every stream key or passphrase masked (unless `reveal`), for printing. */
+function shownDetails(d: IngestDetails, reveal: boolean): IngestDetails {
+  if (reveal) return d;
+  if (isSrt(d))
+    return {
+      ...d,
+      endpoints: d.endpoints.map((e) => ({
+        ...e,
+        ...(e.url !== undefined ? { url: maskSrtUrl(e.url, e.passphrase) } : {}),
+        passphrase: maskKey(e.passphrase),
+      })),
+    };
+  return { ...d, endpoints: d.endpoints.map((e) => ({ ...e, streamKey: maskKey(e.streamKey) })) };
+}
+
 /** Which endpoints a push goes to: a, b or both (B exists on STANDARD channels). */
 export function pickTargets(d: IngestDetails, which: string): PushTarget[] {
-  const all = d.endpoints.map((e, i) => {
-    if (e.server === undefined)
-      throw new CliError(
-        `endpoint ${endpointName(i)} of ${d.channelId} has no RTMP address`,
-        ExitCode.FAILED,
-      );
-    return { server: e.server, streamKey: e.streamKey };
-  });
+  const all: PushTarget[] = isSrt(d)
+    ? d.endpoints.map((e, i) => {
+        if (e.url === undefined)
+          throw new CliError(
+            `endpoint ${endpointName(i)} of ${d.channelId} has no SRT address`,
+            ExitCode.FAILED,
+          );
+        return srtTarget(e.url, e.passphrase);
+      })
+    : d.endpoints.map((e, i) => {
+        if (e.server === undefined)
+          throw new CliError(
+            `endpoint ${endpointName(i)} of ${d.channelId} has no RTMP address`,
+            ExitCode.FAILED,
+          );
+        return rtmpTarget(e.server, e.streamKey);
+      });
   if (which === 'both') return all;
   const i = which.toLowerCase() === 'b' ? 1 : 0;
   const t = all[i];
@@ -43,10 +92,10 @@ export function register(program: Command, run: Run): void {
   program
     .command('ingest')
     .description(
-      'what OBS needs: RTMP server and stream key per endpoint, and encoder settings matching the ladder',
+      'what an encoder needs: RTMP server and stream key, or the srt:// URL and SRT settings, per endpoint, and encoder settings matching the ladder',
     )
     .argument('<channel>', 'channel id')
-    .option('--reveal', 'show the stream keys (they are masked otherwise)')
+    .option('--reveal', 'show the stream keys or SRT passphrases (they are masked otherwise)')
     .option('--obs <dir>', 'write an OBS profile (service.json, basic.ini, streamEncoder.json) into <dir>')
     .action((id: string, o: { reveal?: boolean; obs?: string }) =>
       run(async (ctx) => {
@@ -54,20 +103,17 @@ export function register(program: Command, run: Run): void {
         const [details, view] = await Promise.all([ingestDetails(api, id), channelStatus(api, id)]);
         const settings = encoderSettings(view);
         const files = o.obs ? writeObsProfile(o.obs, id, details, settings) : [];
-        const shown = {
-          ...details,
-          endpoints: details.endpoints.map((e) => ({
-            ...e,
-            streamKey: o.reveal ? e.streamKey : maskKey(e.streamKey),
-          })),
-        };
+        const shown = shownDetails(details, o.reveal === true);
+        const credential = isSrt(details) ? 'passphrase' : 'key';
         ctx.out.result(
           { ...shown, encoder: settings, ...(files.length ? { obsProfile: files } : {}) },
           () => [
-            `channel ${id} (${details.state})${details.rotationPending ? ' — a key rotation is pending: it applies when the channel stops' : ''}`,
+            `channel ${id} (${details.state})${isSrt(details) ? ', SRT listener' : ''}${details.rotationPending ? ` — a ${credential} rotation is pending: it applies when the channel stops` : ''}`,
             ...(details.inconsistent
               ? [
-                  '  the input and the stored key disagree (interrupted rotation): `onair rotate-key` while idle repairs it',
+                  isSrt(details)
+                    ? '  the SRT input names another secret than the channel passphrase: redeploy'
+                    : '  the input and the stored key disagree (interrupted rotation): `onair rotate-key` while idle repairs it',
                 ]
               : []),
             ...endpointLines(details, o.reveal === true),
@@ -78,7 +124,7 @@ export function register(program: Command, run: Run): void {
             ...describeSettings(settings),
             ...(files.length
               ? [
-                  `OBS profile written to ${o.obs} (Profile → Import; it holds the stream key, readable only by you): ${files.map((f) => f.split('/').pop()).join(', ')}`,
+                  `OBS profile written to ${o.obs} (Profile → Import; it holds the stream ${credential === 'key' ? 'key' : 'passphrase'}, readable only by you): ${files.map((f) => f.split('/').pop()).join(', ')}`,
                 ]
               : []),
           ],
@@ -88,19 +134,20 @@ export function register(program: Command, run: Run): void {
 
   program
     .command('rotate-key')
-    .description('rotate the stream key: now if the channel is idle, else pending until it stops')
+    .description(
+      'rotate the stream key (the passphrase on SRT channels): now if the channel is idle, else pending until it stops',
+    )
     .argument('<channel>', 'channel id')
-    .option('--reveal', 'show the new key')
+    .option('--reveal', 'show the new key or passphrase')
     .action((id: string, o: { reveal?: boolean }) =>
       run(async (ctx) => {
         const r = await rotateKey(await ctx.api(), id);
         if (r.rotated) {
-          const shown = r.details.endpoints.map((e) => ({
-            ...e,
-            streamKey: o.reveal ? e.streamKey : maskKey(e.streamKey),
-          }));
-          ctx.out.result({ rotated: true, ...r.details, endpoints: shown }, () => [
-            `${id}: new stream key in place; the old one stopped working. Update OBS:`,
+          const shown = shownDetails(r.details, o.reveal === true);
+          ctx.out.result({ rotated: true, ...shown }, () => [
+            isSrt(r.details)
+              ? `${id}: new SRT passphrase in place; the channel uses it from its next start. Update the encoder:`
+              : `${id}: new stream key in place; the old one stopped working. Update OBS:`,
             ...endpointLines(r.details, o.reveal === true),
           ]);
         } else {
@@ -116,7 +163,7 @@ export function register(program: Command, run: Run): void {
   program
     .command('push-test')
     .description(
-      "push a test stream (ffmpeg testsrc2, UTC clock, tone) at the ladder's top resolution to the channel",
+      "push a test stream (ffmpeg testsrc2, UTC clock, tone) at the ladder's top resolution to the channel (RTMP, or SRT on SRT channels)",
     )
     .argument('<channel>', 'channel id')
     .option('--seconds <n>', 'how long to push', '60')
@@ -153,14 +200,14 @@ export function register(program: Command, run: Run): void {
         ctx.out.endProgress();
         const result = {
           channelId: id,
-          endpoints: targets.map((t) => t.server),
+          endpoints: targets.map((t) => t.address),
           seconds: Math.round((Date.now() - start) / 1000),
           video: `${settings.width}x${settings.height} ${settings.framerate} fps, GOP ${settings.keyframeSeconds} s, ${settings.videoKbps} kbit/s`,
           exitCode: end.code,
         };
         if (end.code !== 0)
           throw new CliError(
-            `push-test to ${targets.map((t) => t.server).join(' and ')} failed (ffmpeg exit ${end.code}): ${end.log.split('\n').slice(-3).join(' | ') || 'no message'}; is the channel RUNNING and your address in input.allowedCidrs?`,
+            `push-test to ${targets.map((t) => t.address).join(' and ')} failed (ffmpeg exit ${end.code}): ${end.log.split('\n').slice(-3).join(' | ') || 'no message'}; is the channel RUNNING and your address in input.allowedCidrs?`,
             ExitCode.FAILED,
             result,
           );

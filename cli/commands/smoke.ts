@@ -10,7 +10,7 @@ import { glassToGlass, latencyModel } from '../latency';
 import { encoderSettings } from '../media/encoder';
 import { Push } from '../media/push';
 import { requireTool, toolPath } from '../media/tools';
-import { FORMATS } from '../model';
+import { credentialsOf, FORMATS } from '../model';
 import {
   channelAction,
   channelStatus,
@@ -346,8 +346,7 @@ async function smoke(
           'the key rotated while the channel was live',
           'a live rotation must answer 409 pending (lambda/shared/stream-key.ts)',
         );
-      const same =
-        before.endpoints.map((e) => e.streamKey).join() === after.endpoints.map((e) => e.streamKey).join();
+      const same = credentialsOf(before).join() === credentialsOf(after).join();
       if (!same) throw new StepFailed('409, but the key changed', 'the rotation must wait for IDLE');
       const push409 =
         push !== undefined &&

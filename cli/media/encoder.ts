@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChannelView, IngestDetails, Rung } from '../model';
+import { type ChannelView, type IngestDetails, isSrt, type Rung } from '../model';
 
 /** What an encoder (OBS, ffmpeg) should send to a channel: its top rung, its frame rate and GOP. */
 export interface EncoderSettings {
@@ -87,10 +87,26 @@ export function describeSettings(s: EncoderSettings): string[] {
 }
 
 /**
- * Writes an OBS profile folder (Profile → Import in OBS): service.json (custom RTMP server and
- * key of the first endpoint), basic.ini (canvas, FPS, advanced output with the stream encoder,
- * audio) and streamEncoder.json (x264: CBR, keyframe interval, profile). The key is in the
- * folder: it is created readable by its owner only.
+ * The custom server OBS streams to (Settings → Stream → Service: Custom…) for the first endpoint:
+ * the RTMP server and stream key, or the complete srt:// URL with an empty key (OBS sends MPEG-TS
+ * over SRT for an srt:// server).
+ */
+function obsServer(channelId: string, ingest: IngestDetails): { server: string; key: string } {
+  if (isSrt(ingest)) {
+    const url = ingest.endpoints[0]?.url;
+    if (url === undefined) throw new Error(`channel ${channelId} reports no SRT address`);
+    return { server: url, key: '' };
+  }
+  const endpoint = ingest.endpoints[0];
+  if (endpoint?.server === undefined) throw new Error(`channel ${channelId} reports no RTMP server`);
+  return { server: endpoint.server, key: endpoint.streamKey };
+}
+
+/**
+ * Writes an OBS profile folder (Profile → Import in OBS): service.json (the custom server and key
+ * of the first endpoint: RTMP, or the srt:// URL), basic.ini (canvas, FPS, advanced output with
+ * the stream encoder, audio) and streamEncoder.json (x264: CBR, keyframe interval, profile). The
+ * key or passphrase is in the folder: it is created readable by its owner only.
  */
 export function writeObsProfile(
   dir: string,
@@ -98,8 +114,7 @@ export function writeObsProfile(
   ingest: IngestDetails,
   s: EncoderSettings,
 ): string[] {
-  const endpoint = ingest.endpoints[0];
-  if (endpoint?.server === undefined) throw new Error(`channel ${channelId} reports no RTMP server`);
+  const { server, key } = obsServer(channelId, ingest);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const files: [string, string][] = [
@@ -107,7 +122,7 @@ export function writeObsProfile(
       'service.json',
       `${JSON.stringify(
         {
-          settings: { bwtest: false, key: endpoint.streamKey, server: endpoint.server, use_auth: false },
+          settings: { bwtest: false, key, server, use_auth: false },
           type: 'rtmp_custom',
         },
         null,

@@ -11,10 +11,16 @@ const FONTS = [
   '/Library/Fonts/Arial.ttf',
 ];
 
+/** Where a push goes: an RTMP endpoint (FLV) or an SRT listener (MPEG-TS). */
 export interface PushTarget {
-  /** rtmp://<ip>:1935/<app> */
-  readonly server: string;
-  readonly streamKey: string;
+  /** ffmpeg's output URL, credential included: rtmp://<ip>:1935/<app>/<key>, or the srt:// URL of GET …/ingest. */
+  readonly url: string;
+  /** The container: FLV over RTMP, MPEG-TS over SRT. */
+  readonly format: 'flv' | 'mpegts';
+  /** The address without the credential, for messages: rtmp://<ip>:1935/<app> or srt://<ip>:<port>. */
+  readonly address: string;
+  /** The credential inside `url` (stream key or passphrase), removed from ffmpeg's messages. */
+  readonly secret: string;
 }
 
 export interface PushOptions {
@@ -28,7 +34,17 @@ export interface PushOptions {
   readonly font?: string | null;
 }
 
-export const rtmpUrl = (t: PushTarget) => `${t.server.replace(/\/+$/, '')}/${t.streamKey}`;
+/** An RTMP push target: the stream key appended to OBS's "Server". */
+export function rtmpTarget(server: string, streamKey: string): PushTarget {
+  const address = server.replace(/\/+$/, '');
+  return { url: `${address}/${streamKey}`, format: 'flv', address, secret: streamKey };
+}
+
+/** An SRT target: the complete srt:// URL the ingest route returns (passphrase, pbkeylen, latency, streamid). */
+export function srtTarget(url: string, passphrase: string): PushTarget {
+  const u = new URL(url);
+  return { url, format: 'mpegts', address: `srt://${u.host}`, secret: passphrase };
+}
 
 export function findFont(): string | undefined {
   return FONTS.find((f) => existsSync(f));
@@ -37,8 +53,8 @@ export function findFont(): string | undefined {
 /**
  * ffmpeg's arguments: testsrc2 at the top rung's size and frame rate with a burned-in UTC clock
  * and the machine-readable capture clock ({@link drawFilter}), a 1 kHz tone, H.264 (closed GOP of
- * exactly the channel's keyframe interval, no scene-cut keyframes) and AAC, to one FLV/RTMP
- * target or, through the tee muxer, to several.
+ * exactly the channel's keyframe interval, no scene-cut keyframes) and AAC, to one target (FLV
+ * over RTMP, MPEG-TS over SRT) or, through the tee muxer, to several.
  */
 export function pushArgs(o: PushOptions): string[] {
   const s = o.settings;
@@ -63,8 +79,8 @@ export function pushArgs(o: PushOptions): string[] {
   ].join(';');
   const output =
     o.targets.length === 1
-      ? ['-f', 'flv', rtmpUrl(o.targets[0])]
-      : ['-f', 'tee', o.targets.map((t) => `[f=flv:onfail=ignore]${rtmpUrl(t)}`).join('|')];
+      ? ['-f', o.targets[0].format, o.targets[0].url]
+      : ['-f', 'tee', o.targets.map((t) => `[f=${t.format}:onfail=ignore]${t.url}`).join('|')];
   return [
     ...['-hide_banner', '-loglevel', 'warning', '-nostdin'],
     ...['-re', '-f', 'lavfi', '-i', `testsrc2=size=${s.width}x${s.height}:rate=${fps}`],
@@ -79,15 +95,17 @@ export function pushArgs(o: PushOptions): string[] {
   ];
 }
 
-/** A running push: ffmpeg, its (key-redacted) recent messages, and its end. */
+/** A running push: ffmpeg, its (credential-redacted) recent messages, and its end. */
 export class Push {
   readonly done: Promise<{ code: number | null; log: string }>;
   private readonly lines: string[] = [];
   private readonly child: ChildProcess;
 
   constructor(ffmpeg: string, o: PushOptions) {
-    const secrets = o.targets.map((t) => t.streamKey).filter((k) => k.length > 0);
-    const redact = (s: string) => secrets.reduce((acc, k) => acc.split(k).join('<stream key>'), s);
+    const secrets = o.targets
+      .filter((t) => t.secret.length > 0)
+      .map((t) => [t.secret, t.format === 'mpegts' ? '<passphrase>' : '<stream key>'] as const);
+    const redact = (s: string) => secrets.reduce((acc, [k, name]) => acc.split(k).join(name), s);
     this.child = spawn(ffmpeg, pushArgs(o), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (d: string) => {
@@ -106,7 +124,7 @@ export class Push {
     return this.lines.join('\n');
   }
 
-  /** Ends the push early (ffmpeg finishes the FLV stream cleanly on SIGINT). */
+  /** Ends the push early (ffmpeg finishes the stream cleanly on SIGINT). */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGINT');

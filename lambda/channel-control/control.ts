@@ -54,7 +54,10 @@ export interface ChannelView {
   readonly pipelinesRunning: number;
   readonly ladder: readonly Rung[];
   readonly encoding: EncodingView;
-  /** RTMP "Server" URLs (one per pipeline); the stream key is never included. */
+  /**
+   * Ingest addresses, one per pipeline: RTMP "Server" URLs (`rtmp://<ip>:1935/<app>`) or SRT
+   * listener addresses (`srt://<ip>:<port>`); never a stream key or passphrase.
+   */
   readonly ingestEndpoints: readonly string[];
   readonly playbackUrls: { readonly hls: string; readonly dash: string; readonly cmaf: string };
   /** RUNNING with no open input alert. */
@@ -159,6 +162,7 @@ async function viewOf(
     ladder: ladderOf(ch),
     encoding: encodingOf(ch),
     ingestEndpoints: (input.Destinations ?? [])
+      .slice(0, entry.p)
       .map((d) => serverOf(entry, d))
       .filter((u): u is string => u !== undefined),
     playbackUrls: playbackUrls(deps.playbackDomain, channelId),

@@ -1,5 +1,6 @@
 import type { InputDestination } from '@aws-sdk/client-medialive';
-import type { ChannelEntry } from './registry';
+import { IngestProtocol } from './contract';
+import { type ChannelEntry, ingestProtocolOf } from './registry';
 
 /** RTMP port MediaLive listens on for RTMP_PUSH inputs. */
 export const RTMP_PORT = '1935';
@@ -24,13 +25,21 @@ export function keyOfDestination(entry: ChannelEntry, d: Destination | undefined
   return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined;
 }
 
-/** OBS "Server" of a destination: rtmp://<ip>:<port>/<app>, from Ip/Port or else the URL's host. */
+/**
+ * The address of a destination, with no credential: `rtmp://<ip>:<port>/<app>` (OBS "Server") for
+ * RTMP push, `srt://<ip>:<port>` for an SRT listener; from Ip/Port or else the URL's host.
+ */
 export function serverOf(entry: ChannelEntry, d: Destination): string | undefined {
-  if (d.Ip !== undefined && d.Ip !== '') return `rtmp://${d.Ip}:${d.Port ?? RTMP_PORT}/${entry.app}`;
+  const srt = ingestProtocolOf(entry) === IngestProtocol.SRT_LISTENER;
+  const path = srt ? '' : `/${entry.app}`;
+  if (d.Ip !== undefined && d.Ip !== '') {
+    if (srt && (d.Port === undefined || d.Port === '')) return `srt://${d.Ip}`;
+    return `${srt ? 'srt' : 'rtmp'}://${d.Ip}:${d.Port ?? RTMP_PORT}${path}`;
+  }
   if (d.Url === undefined) return undefined;
   try {
     const url = new URL(d.Url);
-    return `${url.protocol}//${url.host}/${entry.app}`;
+    return `${url.protocol}//${url.host}${path}`;
   } catch {
     return undefined;
   }

@@ -114,13 +114,15 @@ export function fromAwsError(err: unknown): HttpError | undefined {
 /**
  * Removes what could be a secret from an error message before it is logged: AWS messages may
  * echo request fields, e.g. a MediaLive BadRequest quoting a stream name `<app>/<key>` or an
- * rtmp:// URL. Every path segment after the first one of a URL and every `<name>/<token>` whose
- * token is 16 or more characters long is replaced by `<redacted>`.
+ * rtmp:// URL. Every path segment after the first one of a URL, every `<name>/<token>` whose
+ * token is 16 or more characters long, and every `passphrase=` value (an srt:// URL) is replaced
+ * by `<redacted>`.
  */
 export function redact(message: string | undefined): string | undefined {
   return message
     ?.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"']+\/[^/\s"']+\/)[^\s"']+/gi, '$1<redacted>')
-    .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>');
+    .replace(/([A-Za-z0-9_.-]+\/)[A-Za-z0-9_-]{16,}/g, '$1<redacted>')
+    .replace(/(passphrase=)[^&\s"']+/gi, '$1<redacted>');
 }
 
 /**

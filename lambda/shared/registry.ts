@@ -1,4 +1,4 @@
-import { type ChannelEntry, Env, type Registry } from './contract';
+import { type ChannelEntry, Env, IngestProtocol, type Registry } from './contract';
 import { NotFound } from './errors';
 
 export type { ChannelEntry, Registry };
@@ -27,8 +27,17 @@ export function parseRegistry(value: unknown): Registry {
     }
     if (entry.p !== 1 && entry.p !== 2)
       throw new Error(`${Env.CHANNELS}: ${id}.p must be 1 or 2, got ${JSON.stringify(entry.p)}`);
+    if (entry.t !== undefined && entry.t !== IngestProtocol.SRT_LISTENER)
+      throw new Error(
+        `${Env.CHANNELS}: ${id}.t must be absent (RTMP_PUSH) or "${IngestProtocol.SRT_LISTENER}", got ${JSON.stringify(entry.t)}`,
+      );
   }
   return value as Registry;
+}
+
+/** The input type of a channel. */
+export function ingestProtocolOf(entry: ChannelEntry): IngestProtocol {
+  return entry.t ?? IngestProtocol.RTMP_PUSH;
 }
 
 /** Parses the registry from the environment (throws on a deployment error, not a request error). */

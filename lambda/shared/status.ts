@@ -66,9 +66,12 @@ export function statusKey(channelId: string): Record<string, string> {
   return { [STATUS_TABLE_KEY]: channelId };
 }
 
-/** Alerts that mean the streamer's input is missing or undecodable (a restart does not fix these). */
+/**
+ * Alerts that mean the streamer's input is missing or undecodable (a restart does not fix these):
+ * RTMP and SRT connection alerts among them.
+ */
 export function isInputAlert(type: string): boolean {
-  return /input|rtmp|not detected|probe|source/i.test(type);
+  return /input|rtmp|srt|not detected|probe|source/i.test(type);
 }
 
 /** Reads the status records of the given channels (missing records are simply absent). */

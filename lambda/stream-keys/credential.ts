@@ -11,17 +11,19 @@ export interface RotationClients {
 
 /**
  * What an input reports (DescribeInput's answer, or the Input UpdateInput returns): the parts
- * from which a credential kind reads what each pipeline endpoint accepts.
+ * from which a credential kind reads what each pipeline endpoint accepts, and what an update
+ * must name again.
  */
-export type InputView = Pick<Input, 'Destinations' | 'SrtSettings'>;
+export type InputView = Pick<Input, 'Destinations' | 'SrtSettings' | 'SecurityGroups'>;
 
 /** What one pipeline endpoint of an input accepts. */
 export interface EndpointCredential {
-  /** The value the endpoint accepts; undefined when it shows none or one this kind cannot read. */
+  /** The value the endpoint holds; undefined when it holds none this kind can read. */
   readonly value?: string;
   /**
-   * The input reports nothing for the endpoint (some emulators report no URLs): it can show
-   * neither a match nor a mismatch.
+   * Nothing on the endpoint can show a mismatch: some emulators report no URLs, and an input
+   * that reads its credential from the secret (SRT) holds no value at all. A value that differs,
+   * or a reference to another secret, is a mismatch.
    */
   readonly unreported: boolean;
 }
@@ -29,22 +31,35 @@ export interface EndpointCredential {
 /**
  * A kind of ingest credential: one Secrets Manager secret per channel whose AWSCURRENT value the
  * channel's MediaLive input must accept. The rotation engine (engine.ts), the pending marker
- * (pending.ts) and the Secrets Manager rotation protocol (protocol.ts) work on any kind; RTMP
- * stream keys are one (stream-key.ts).
+ * (pending.ts) and the Secrets Manager rotation protocol (protocol.ts) work on any kind: RTMP
+ * stream keys (stream-key.ts) and SRT passphrases (passphrase.ts).
  */
 export interface CredentialKind {
   /** Stable id: part of every derived rotation token, so racing rotations agree on one. */
   readonly id: string;
   /** What to call it in messages ("stream key"). */
   readonly name: string;
+  /**
+   * Where the input takes the value from:
+   * - false: the input holds the value (an RTMP stream name); UpdateInput installs it, so once
+   *   the update succeeded the new value must become AWSCURRENT whatever the channel does next.
+   * - true: the input names the secret and MediaLive reads its AWSCURRENT when the channel starts
+   *   (an SRT passphrase); UpdateInput only names the secret again, so the new value may become
+   *   AWSCURRENT only while the channel is still IDLE, or a starting channel could load the old one.
+   */
+  readonly readAtStart: boolean;
   /** The secret holding a channel's credential. */
   secretArn(entry: ChannelEntry): string;
   /** A new value. */
   generate(): string;
-  /** The UpdateInput fields that make the input accept `value` (its security groups are kept by input.ts). */
+  /**
+   * The UpdateInput fields that make the input accept `value`, given the input as DescribeInput
+   * reports it now (its security groups are named again by input.ts).
+   */
   inputFields(
     entry: ChannelEntry,
     value: string,
+    current: InputView,
   ): Omit<UpdateInputRequest, 'InputId' | 'InputSecurityGroups'>;
   /** What each pipeline endpoint of the input accepts, in the input's order. */
   endpoints(entry: ChannelEntry, input: InputView): EndpointCredential[];

@@ -7,7 +7,7 @@
 import { ChannelState } from '@aws-sdk/client-medialive';
 import { apiStateOfEvent } from '../shared/channel-state';
 import { type Credential, type InputView, type RotationClients, secretOf } from './credential';
-import { ChannelNotIdleYet, InputBusy, InputNotUpdated } from './errors';
+import { ChannelLeftIdle, ChannelNotIdleYet, InputBusy, InputNotUpdated } from './errors';
 import { channelState, describeInput } from './input';
 import { clearPendingIf, markPending, pendingTagValue } from './pending';
 import { type Rotated, type RotateOptions, rotateIdleChannel } from './rotate-idle';
@@ -65,6 +65,14 @@ async function rotateNow(
   try {
     rotated = await rotateIdleChannel(clients, c, opts);
   } catch (err) {
+    if (err instanceof ChannelLeftIdle) {
+      await markPending(clients.secrets, arn, (opts.now ?? (() => new Date()))());
+      opts.logger.info('channel left IDLE during the rotation; recorded as pending', {
+        channelId,
+        state: err.state,
+      });
+      return { rotated: false, pending: true, state: err.state };
+    }
     if (!(err instanceof InputNotUpdated)) throw err;
     // Decided from the channel's state now, not from the error's name.
     const state = await channelState(clients.medialive, c.entry).catch(() => undefined);
@@ -79,7 +87,8 @@ async function rotateNow(
   }
   const rotationPending = await clearPendingIf(clients.secrets, arn, seen, channelId, opts.logger);
   let input = rotated.input;
-  if (c.kind.endpoints(c.entry, input).length === 0) {
+  // The answer lists the input's endpoints: read them if UpdateInput's answer did not carry them.
+  if ((input.Destinations ?? []).length === 0) {
     input = await describeInput(clients.medialive, c.entry).catch(() => ({}));
   }
   return { rotated: true, value: rotated.value, input, rotationPending };
@@ -116,7 +125,13 @@ export async function applyPendingRotation(
     opts.logger.info('pending rotation waits for IDLE', { channelId, credential: c.kind.id, state });
     return 'not-idle';
   }
-  await rotateIdleChannel(clients, c, opts);
+  try {
+    await rotateIdleChannel(clients, c, opts);
+  } catch (err) {
+    // Started again before the new value was current: nothing changed, the request still waits.
+    if (err instanceof ChannelLeftIdle) return 'not-idle';
+    throw err;
+  }
   if (seen !== undefined) await clearPendingIf(clients.secrets, arn, seen, channelId, opts.logger);
   return 'rotated';
 }

@@ -12,6 +12,20 @@ export class InputNotUpdated extends Error {
   }
 }
 
+/**
+ * The channel left IDLE before a credential MediaLive reads at start (SRT) could be made current:
+ * nothing was promoted and our staged value was dropped; the request is pending until the next IDLE.
+ */
+export class ChannelLeftIdle extends Error {
+  constructor(
+    readonly channelId: string,
+    readonly state: string,
+  ) {
+    super(`channel "${channelId}" is ${state}; the new value was not made current`);
+    this.name = 'ChannelLeftIdle';
+  }
+}
+
 /** The channel is idle but MediaLive was busy with its input: nothing was rotated, a retry shortly may succeed. */
 export class InputBusy extends Error {
   constructor(
@@ -24,16 +38,18 @@ export class InputBusy extends Error {
 }
 
 /**
- * The input serves the new value but it could not be made AWSCURRENT within the time budget: the
- * request is recorded as pending and the next rotation (or the channel's next IDLE) finishes it.
+ * The new value is on the input (or, for a credential MediaLive reads at start, staged) but it
+ * could not be made AWSCURRENT within the time budget: the request is recorded as pending and the
+ * next rotation (or the channel's next IDLE) finishes it.
  */
 export class PromotionPending extends Error {
   constructor(
     readonly channelId: string,
     credentialName: string,
+    readAtStart = false,
   ) {
     super(
-      `the new ${credentialName} of channel "${channelId}" is on the input but could not be made current yet; retry the rotation`,
+      `the new ${credentialName} of channel "${channelId}" is ${readAtStart ? 'staged' : 'on the input'} but could not be made current yet; retry the rotation`,
     );
     this.name = 'PromotionPending';
   }

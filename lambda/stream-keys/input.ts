@@ -19,15 +19,6 @@ export async function describeInput(medialive: MediaLiveClient, entry: ChannelEn
   return medialive.send(new DescribeInputCommand({ InputId: entry.in }));
 }
 
-/** The input's security groups, to pass back in UpdateInput. */
-export async function inputSecurityGroups(
-  medialive: MediaLiveClient,
-  entry: ChannelEntry,
-): Promise<string[]> {
-  const input = await medialive.send(new DescribeInputCommand({ InputId: entry.in }));
-  return input.SecurityGroups ?? [];
-}
-
 export const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Retries MediaLive ConflictException (the input or channel is changing state) with backoff; the SDK retries throttling and 5xx itself. */

@@ -14,7 +14,7 @@ import { PENDING_ROTATION_TAG } from '../shared/contract';
 import type { Log } from '../shared/powertools';
 import { type Credential, type RotationClients, reportsNothing, secretOf } from './credential';
 import { RotationRefused } from './errors';
-import { channelState, describeInput, inputSecurityGroups, updateInput } from './input';
+import { channelState, describeInput, updateInput } from './input';
 import { clearPendingIf } from './pending';
 import { AWSCURRENT, AWSPENDING, unstage, versionValue } from './versions';
 
@@ -118,8 +118,12 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
   if (value === undefined) {
     throw new RotationRefused(`no AWSPENDING value for version ${req.token} of ${secretName(req)}`);
   }
-  const securityGroups = await inputSecurityGroups(medialive, entry);
-  await updateInput(medialive, entry, kind.inputFields(entry, value), { securityGroups, sleep: ctx.sleep });
+  const current = await describeInput(medialive, entry);
+  const securityGroups = current.SecurityGroups ?? [];
+  await updateInput(medialive, entry, kind.inputFields(entry, value, current), {
+    securityGroups,
+    sleep: ctx.sleep,
+  });
   // An operator's rotation may have staged its own value (moving AWSPENDING off our version)
   // while our UpdateInput was on its way, and ours may have landed last. Then the input must
   // serve the value that will become current: the operator's staged one, or AWSCURRENT if none is.
@@ -140,7 +144,7 @@ export async function setSecret(ctx: StepContext, req: RotationRequest): Promise
     const winner = stagedValue !== undefined ? after.pendingVersion : after.currentVersion;
     const winnerValue = stagedValue ?? (await read(after.currentVersion));
     if (winnerValue !== undefined)
-      await updateInput(medialive, entry, kind.inputFields(entry, winnerValue), {
+      await updateInput(medialive, entry, kind.inputFields(entry, winnerValue, current), {
         securityGroups,
         sleep: ctx.sleep,
       });
@@ -185,11 +189,12 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   }
   const input = await describeInput(ctx.clients.medialive, c.entry);
   if (reportsNothing(c, input)) {
-    // MediaLive reports every RTMP push destination's URL; an API that reports none (some local
-    // emulators) cannot show a mismatch, and setSecret's UpdateInput already succeeded.
-    ctx.logger.warn('testSecret: the input reports no credential on its endpoints; cannot compare', {
-      channelId,
-    });
+    // An SRT input names the secret (MediaLive reads AWSCURRENT when the channel starts): nothing
+    // to compare. MediaLive reports every RTMP push destination's URL; an API that reports none
+    // (some local emulators) cannot show a mismatch, and setSecret's UpdateInput already succeeded.
+    const message = 'testSecret: the input holds no value on its endpoints; nothing to compare';
+    if (c.kind.readAtStart) ctx.logger.info(message, { channelId, credential: c.kind.id });
+    else ctx.logger.warn(message, { channelId, credential: c.kind.id });
     return;
   }
   const endpoints = c.kind.endpoints(c.entry, input);
@@ -206,7 +211,11 @@ export async function testSecret(ctx: StepContext, req: RotationRequest): Promis
   ctx.logger.info('testSecret: input serves the staged value', { channelId });
 }
 
-/** finishSecret: move AWSCURRENT to the token's version (compare-and-swap on the current one). */
+/**
+ * finishSecret: move AWSCURRENT to the token's version (compare-and-swap on the current one). A
+ * credential MediaLive reads when the channel starts (SRT) moves only while the channel is IDLE:
+ * otherwise the step is refused, and the staged value is applied at the next IDLE.
+ */
 export async function finishSecret(ctx: StepContext, req: RotationRequest): Promise<void> {
   const c = req.credential;
   const { channelId } = c;
@@ -214,6 +223,15 @@ export async function finishSecret(ctx: StepContext, req: RotationRequest): Prom
   const s = await stages(ctx, req);
   if (s.currentVersion !== req.token && (await pendingValue(ctx, req)) === undefined) {
     throw new RotationRefused(`no AWSPENDING value for version ${req.token} of ${secretName(req)}`);
+  }
+  if (s.currentVersion !== req.token && c.kind.readAtStart) {
+    const state = await channelState(ctx.clients.medialive, c.entry);
+    if (state !== ChannelState.IDLE) {
+      ctx.logger.error('finishSecret refused: channel is not idle', { channelId, state });
+      throw new RotationRefused(
+        `channel "${channelId}" is ${state}: MediaLive reads the ${c.kind.name} when the channel starts, so it stays unchanged; Secrets Manager retries the rotation, and the staged value is applied when the channel next reaches IDLE`,
+      );
+    }
   }
   if (s.currentVersion === req.token) {
     ctx.logger.info('finishSecret: version already AWSCURRENT', { channelId, versionId: req.token });

@@ -2,6 +2,7 @@
  * One rotation of an idle channel's credential: stage the new value, update the input, promote
  * the value (see {@link rotateIdleChannel}). engine.ts decides when it runs.
  */
+import { ChannelState } from '@aws-sdk/client-medialive';
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { Log } from '../shared/powertools';
 import {
@@ -12,8 +13,8 @@ import {
   secretOf,
   serves,
 } from './credential';
-import { InputNotUpdated, PromotionPending } from './errors';
-import { defaultSleep, describeInput, inputSecurityGroups, updateInput } from './input';
+import { ChannelLeftIdle, InputNotUpdated, PromotionPending } from './errors';
+import { channelState, defaultSleep, describeInput, updateInput } from './input';
 import { markPending } from './pending';
 import {
   AWSCURRENT,
@@ -65,6 +66,9 @@ export interface Rotated {
  * - UpdateInput fails → DescribeInput decides: the input took the value anyway → go on; it kept
  *   the old one → our AWSPENDING is removed and {@link InputNotUpdated} thrown; unknown → the
  *   error is thrown with AWSPENDING kept, so the next rotation finishes it.
+ * - A credential MediaLive reads when the channel starts (SRT) is promoted only if the channel
+ *   is still IDLE right before: else our staged version is dropped and {@link ChannelLeftIdle}
+ *   thrown, and nothing changed (the input only names the secret).
  * - Once the input serves the new value there is no way back (restoring the input can fail just
  *   the same): the promotion is retried with backoff within the time budget; if it still fails
  *   the request is tagged pending and {@link PromotionPending} thrown, and the next rotation
@@ -88,10 +92,11 @@ export async function rotateIdleChannel(
 
   let token: string;
   let value: string;
-  const [staged, securityGroups] = await Promise.all([
+  const [staged, described] = await Promise.all([
     stagedRotation(secrets, arn, versions, current),
-    inputSecurityGroups(medialive, entry),
+    describeInput(medialive, entry),
   ]);
+  const securityGroups = described.SecurityGroups ?? [];
   if (staged !== undefined) {
     token = staged.versionId;
     value = staged.value;
@@ -124,7 +129,7 @@ export async function rotateIdleChannel(
 
   let input: InputView;
   try {
-    input = await updateInput(medialive, entry, kind.inputFields(entry, value), {
+    input = await updateInput(medialive, entry, kind.inputFields(entry, value, described), {
       securityGroups,
       sleep: opts.sleep,
       abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now() - PROMOTION_RESERVE_MS)),
@@ -133,12 +138,35 @@ export async function rotateIdleChannel(
     input = await afterFailedUpdate(clients, c, { value, token, ours: token === ourToken }, err, opts);
   }
 
+  if (kind.readAtStart) await ensureStillIdle(clients, c, { token, ours: token === ourToken }, opts);
   await promote(clients, c, { token, from: current, deadline }, opts);
   opts.logger.info(`${kind.name} rotated`, { channelId, versionId: token, previousVersionId: current });
 
   // Tidy up: AWSPENDING on the AWSCURRENT version is a finished rotation either way.
   await unstage(secrets, channelId, arn, token, opts.logger);
   return { value, versionId: token, input };
+}
+
+/**
+ * A credential MediaLive reads when the channel starts may become AWSCURRENT only while the
+ * channel is IDLE: a channel that started meanwhile may already have loaded the current value.
+ */
+async function ensureStillIdle(
+  clients: RotationClients,
+  c: Credential,
+  staged: { token: string; ours: boolean },
+  opts: RotateOptions,
+): Promise<void> {
+  const state = await channelState(clients.medialive, c.entry);
+  if (state === ChannelState.IDLE) return;
+  // A scheduled rotation's staged version is Secrets Manager's to finish (at the next IDLE).
+  if (staged.ours) await unstage(clients.secrets, c.channelId, secretOf(c), staged.token, opts.logger);
+  opts.logger.info('channel left IDLE before the new value was made current; nothing changed', {
+    channelId: c.channelId,
+    credential: c.kind.id,
+    state,
+  });
+  throw new ChannelLeftIdle(c.channelId, state);
 }
 
 /** Decides what a failed UpdateInput changed (see {@link rotateIdleChannel}). */
@@ -238,5 +266,5 @@ async function promote(
       errorName: (err as Error)?.name,
     }),
   );
-  throw new PromotionPending(channelId, c.kind.name);
+  throw new PromotionPending(channelId, c.kind.name, c.kind.readAtStart);
 }

@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { STREAM_KEY_LENGTH } from '../shared/contract';
 import { keyOfDestination, reportsNoKey } from '../shared/destinations';
 import type { ChannelEntry } from '../shared/registry';
 import type { Credential, CredentialKind } from './credential';
-
-const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+import { alphanumeric } from './random';
 
 /** A new stream key: URL-safe (alphanumerics only, which every encoder accepts), 32 characters ≈ 190 bits. */
 export function generateStreamKey(): string {
-  let key = '';
-  while (key.length < STREAM_KEY_LENGTH) {
-    for (const byte of randomBytes(STREAM_KEY_LENGTH * 2)) {
-      // Rejection sampling keeps the distribution uniform (248 = 4 × 62).
-      if (byte < 248 && key.length < STREAM_KEY_LENGTH) key += KEY_ALPHABET[byte % KEY_ALPHABET.length];
-    }
-  }
-  return key;
+  return alphanumeric(STREAM_KEY_LENGTH);
 }
 
 /** The input's stream names for a key: `<app>/<key>` on every pipeline endpoint. */
@@ -31,6 +22,7 @@ export function destinationsFor(entry: ChannelEntry, key: string): { StreamName:
 export const STREAM_KEY: CredentialKind = {
   id: 'stream-key',
   name: 'stream key',
+  readAtStart: false,
   secretArn: (entry) => entry.key,
   generate: generateStreamKey,
   inputFields: (entry, key) => ({ Destinations: destinationsFor(entry, key) }),

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import {
   CHANNEL_ID_PATTERN,
   CHANNEL_ID_RULE,
+  DEFAULT_SRT_ENCRYPTION,
+  IngestProtocol,
   MAX_INPUT_CIDRS,
+  SRT_LATENCY_MS,
+  SRT_STREAM_ID_PATTERN,
+  SrtEncryption,
   ViewerAuth,
 } from '../../lambda/shared/contract';
 
@@ -51,18 +56,44 @@ export const rendition = z.strictObject({
 
 export const ladderPreset = z.enum(['1080p', '720p', '540p']);
 
-export const channelConfig = z.strictObject({
-  id: slug,
-  description: z.string().max(200).default(''),
-  channelClass: z.enum(['SINGLE_PIPELINE', 'STANDARD']).default('SINGLE_PIPELINE'),
-  input: z.strictObject({
-    type: z.literal('RTMP_PUSH'),
+/** The SRT-only fields of a channel's input (no default here: an RTMP input must not carry them). */
+export const SRT_INPUT_FIELDS = ['minimumLatencyMs', 'encryption', 'streamId'] as const;
+
+export const inputConfig = z
+  .strictObject({
+    type: z.enum(IngestProtocol),
     allowedCidrs: z.array(ipv4Cidr).min(1).max(MAX_INPUT_CIDRS),
     /** Input resolution class MediaLive bills and provisions for; derived from the ladder when absent. */
     resolution: z.enum(['SD', 'HD', 'UHD']).optional(),
     /** Maximum input bitrate class; derived from the ladder when absent. */
     maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).optional(),
-  }),
+    /** SRT_LISTENER: MediaLive's receive latency (milliseconds); default SRT_LATENCY_MS.default. */
+    minimumLatencyMs: z.number().int().min(SRT_LATENCY_MS.min).max(SRT_LATENCY_MS.max).optional(),
+    /** SRT_LISTENER: the AES key length the encoder encrypts with; default AES256. */
+    encryption: z.enum(SrtEncryption).optional(),
+    /** SRT_LISTENER: a stream id the encoder sends (MediaLive logs it, accepts any). */
+    streamId: z
+      .string()
+      .regex(SRT_STREAM_ID_PATTERN, 'expected 1-512 printable ASCII characters without spaces')
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.type === IngestProtocol.SRT_LISTENER) return;
+    for (const field of SRT_INPUT_FIELDS) {
+      if (input[field] === undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `"${field}" is an SRT option but input.type is "${input.type}"; set input.type to "${IngestProtocol.SRT_LISTENER}" or remove "${field}"`,
+      });
+    }
+  });
+
+export const channelConfig = z.strictObject({
+  id: slug,
+  description: z.string().max(200).default(''),
+  channelClass: z.enum(['SINGLE_PIPELINE', 'STANDARD']).default('SINGLE_PIPELINE'),
+  input: inputConfig,
   ladder: z
     .union([ladderPreset, z.array(rendition).min(1).max(8)], {
       error: 'expected a preset ("1080p", "720p" or "540p") or a list of 1-8 renditions',
@@ -296,6 +327,7 @@ export const onAirConfig = z
   });
 
 export type OnAirConfig = z.infer<typeof onAirConfig>;
+export type InputConfig = z.infer<typeof inputConfig>;
 export type ChannelConfig = z.infer<typeof channelConfig>;
 export type RenditionConfig = z.infer<typeof rendition>;
 export type LadderPreset = z.infer<typeof ladderPreset>;
@@ -306,3 +338,21 @@ export type ThumbnailsConfig = z.infer<typeof thumbnailsConfig>;
 export type PlaybackConfig = z.infer<typeof playbackConfig>;
 export type AlarmsConfig = z.infer<typeof alarmsConfig>;
 export type AlarmThresholds = z.infer<typeof alarmThresholds>;
+
+/** An SRT input's settings with the defaults applied. */
+export interface SrtSettings {
+  readonly minimumLatencyMs: number;
+  readonly encryption: SrtEncryption;
+  /** @default - none: the encoder sends no stream id */
+  readonly streamId?: string;
+}
+
+/** The SRT settings of an SRT_LISTENER input (defaults applied); undefined for an RTMP input. */
+export function srtSettingsOf(input: InputConfig): SrtSettings | undefined {
+  if (input.type !== IngestProtocol.SRT_LISTENER) return undefined;
+  return {
+    minimumLatencyMs: input.minimumLatencyMs ?? SRT_LATENCY_MS.default,
+    encryption: input.encryption ?? DEFAULT_SRT_ENCRYPTION,
+    ...(input.streamId !== undefined ? { streamId: input.streamId } : {}),
+  };
+}

@@ -1,3 +1,4 @@
+import { IngestProtocol } from '../../lambda/shared/contract';
 import type { ChannelConfig } from '../config/schema';
 import { buildInputSpecification } from './encoder-settings';
 import { resolveLadder } from './ladders';
@@ -18,6 +19,11 @@ export interface PriceTable {
   readonly currency: string;
   readonly notes: readonly string[];
   readonly medialive: {
+    /**
+     * The input types the input rates apply to: MediaLive bills an input by its input
+     * specification (codec, resolution, maximum bitrate), not by its protocol.
+     */
+    readonly inputRatesApplyTo: readonly string[];
     /** USD per input-hour. */
     readonly input: Record<Klass, Record<Resolution, Record<BitrateClass, number>>>;
     /** USD per AVC output-hour (video outputs). */
@@ -32,6 +38,8 @@ export interface PriceTable {
 export const PRICES: PriceTable = prices as PriceTable;
 
 export interface ChannelCost {
+  /** The input type the input rate was looked up for. */
+  readonly inputType: IngestProtocol;
   readonly inputUsdPerHour: number;
   readonly outputsUsdPerHour: number;
   readonly packagingIngestUsdPerHour: number;
@@ -44,9 +52,14 @@ function outputResolution(height: number): Resolution {
   return 'UHD';
 }
 
-/** What a channel's running cost depends on: class, input class, frame rate and ladder. */
+/** What a channel's running cost depends on: class, input type and class, frame rate and ladder. */
 export interface CostSpec {
   readonly channelClass: Klass;
+  /**
+   * The input type (RTMP push or SRT listener).
+   * @default - RTMP_PUSH
+   */
+  readonly inputType?: IngestProtocol;
   /** MediaLive input class (InputSpecification): SD, HD or UHD. */
   readonly inputResolution: Resolution;
   readonly inputMaximumBitrate: BitrateClass;
@@ -69,6 +82,7 @@ export function estimateChannelCost(ch: ChannelConfig, table: PriceTable = PRICE
   return hourlyCost(
     {
       channelClass: ch.channelClass as Klass,
+      inputType: ch.input.type,
       inputResolution: spec.Resolution as Resolution,
       inputMaximumBitrate: spec.MaximumBitrate as BitrateClass,
       framerate: ch.framerate,
@@ -81,6 +95,14 @@ export function estimateChannelCost(ch: ChannelConfig, table: PriceTable = PRICE
 /** {@link estimateChannelCost} from the deployed channel's parameters (what the control API reports). */
 export function hourlyCost(spec: CostSpec, table: PriceTable = PRICES): ChannelCost {
   const klass = spec.channelClass;
+  const inputType = spec.inputType ?? IngestProtocol.RTMP_PUSH;
+  // MediaLive bills a running input by its input specification (MediaLive user guide, "Input
+  // specifications": "For billing, MediaLive uses these fields"), the same for RTMP push and SRT
+  // listener inputs; a table that does not say it covers the input type has no rate for it.
+  if (!table.medialive.inputRatesApplyTo.includes(inputType))
+    throw new Error(
+      `the price table has no input rate for ${inputType} inputs (medialive.inputRatesApplyTo)`,
+    );
   const input = table.medialive.input[klass][spec.inputResolution][spec.inputMaximumBitrate];
   const fr: FramerateClass = spec.framerate > 30 ? 'ABOVE_30' : 'UP_TO_30';
   let outputs = 0;
@@ -94,6 +116,7 @@ export function hourlyCost(spec: CostSpec, table: PriceTable = PRICES): ChannelC
   const gbPerHour = ((kbps * 1000 * 3600) / 8 / 1e9) * pipelines;
   const packaging = gbPerHour * table.mediapackage.ingestUsdPerGb;
   return {
+    inputType,
     inputUsdPerHour: input,
     outputsUsdPerHour: outputs,
     packagingIngestUsdPerHour: packaging,

@@ -40,7 +40,9 @@ export const LATENCY_PROFILES: Readonly<Record<LatencyMode, LatencyProfile>> = {
 
 /**
  * Glass-to-glass latency model (seconds), documented in docs/media.md:
- *   encoder delay (one GOP of buffering and look-ahead in MediaLive)
+ *   contribution buffer (SRT inputs only: SRT holds every packet for its negotiated latency, at
+ *   least the input's minimumLatencyMs; RTMP adds no fixed buffer)
+ * + encoder delay (one GOP of buffering and look-ahead in MediaLive)
  * + player hold-back (hls.js default liveSyncDurationCount = 3 segments behind the live edge)
  * + packaging and CDN (MediaPackage publishes a segment once complete; CloudFront fetch ≈ 1 s).
  */
@@ -51,9 +53,15 @@ export const LATENCY_TARGET_SECONDS: Readonly<Record<LatencyMode, number>> = {
   [LatencyMode.LOW]: 6,
 };
 
-export function expectedLatencySeconds(mode: LatencyMode): number {
+/** `srtLatencyMs`: an SRT input's minimumLatencyMs (0 for RTMP). */
+export function expectedLatencySeconds(mode: LatencyMode, srtLatencyMs = 0): number {
   const p = LATENCY_PROFILES[mode];
-  return p.gopSeconds + PLAYER_HOLDBACK_SEGMENTS * p.segmentSeconds + PACKAGING_AND_CDN_SECONDS;
+  return (
+    srtLatencyMs / 1000 +
+    p.gopSeconds +
+    PLAYER_HOLDBACK_SEGMENTS * p.segmentSeconds +
+    PACKAGING_AND_CDN_SECONDS
+  );
 }
 
 /**
@@ -61,7 +69,7 @@ export function expectedLatencySeconds(mode: LatencyMode): number {
  * between publications, and a cached manifest can be stale by MediaPackage's max-age (half a
  * segment) or CloudFront's 1 s minimum TTL, whichever is longer.
  */
-export function worstLatencySeconds(mode: LatencyMode): number {
+export function worstLatencySeconds(mode: LatencyMode, srtLatencyMs = 0): number {
   const p = LATENCY_PROFILES[mode];
-  return expectedLatencySeconds(mode) + p.segmentSeconds + Math.max(1, p.segmentSeconds / 2);
+  return expectedLatencySeconds(mode, srtLatencyMs) + p.segmentSeconds + Math.max(1, p.segmentSeconds / 2);
 }

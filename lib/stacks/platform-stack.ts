@@ -2,7 +2,7 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
-import type { OnAirConfig } from '../config/schema';
+import { type OnAirConfig, srtSettingsOf } from '../config/schema';
 import { Archive } from '../constructs/archive/archive';
 import { Clips } from '../constructs/archive/clips';
 import { Recordings } from '../constructs/archive/recordings';
@@ -63,7 +63,7 @@ export class PlatformStack extends Stack {
     if (cfg.channels.length > MEDIALIVE_DEFAULT_QUOTA) {
       Annotations.of(this).addWarningV2(
         'onair:medialive-quotas',
-        `${cfg.channels.length} channels need as many MediaLive channels, RTMP push inputs and input security groups; ` +
+        `${cfg.channels.length} channels need as many MediaLive channels, push inputs (RTMP or SRT listener) and input security groups; ` +
           `MediaLive's default quota is ${MEDIALIVE_DEFAULT_QUOTA} of each per account and Region: request increases in Service Quotas before deploying`,
       );
     }
@@ -83,6 +83,7 @@ export class PlatformStack extends Stack {
         channelId: ch.id,
         channelClass: ch.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE,
         allowedCidrs: ch.input.allowedCidrs,
+        srt: srtSettingsOf(ch.input),
         renditions: resolveLadder(ch.ladder),
         latency: ch.latency as LatencyMode,
         framerate: ch.framerate,

@@ -328,6 +328,65 @@ describe('ingest', () => {
   });
 });
 
+describe('ingest on an SRT channel', () => {
+  const PASSPHRASE = 'Passphrase0123456789Passphrase0123456789abcd';
+  const URL_A = `srt://198.51.100.10:5000?mode=caller&passphrase=${PASSPHRASE}&pbkeylen=32&latency=1000000&streamid=cam-1`;
+  const SRT_INGEST = {
+    channelId: 'main',
+    protocol: 'SRT_LISTENER',
+    state: 'IDLE',
+    rotationPending: true,
+    inconsistent: false,
+    endpoints: [
+      {
+        url: URL_A,
+        host: '198.51.100.10',
+        port: 5000,
+        passphrase: PASSPHRASE,
+        encryption: 'AES256',
+        pbkeylen: 32,
+        latencyMs: 1000,
+        streamId: 'cam-1',
+      },
+    ],
+  };
+  beforeEach(() => {
+    api.route('GET /channels/main/status', { status: 200, body: VIEW });
+    api.route('GET /channels/main/ingest', { status: 200, body: SRT_INGEST });
+  });
+
+  test('prints the srt:// URL and the hardware settings with the passphrase masked unless --reveal', async () => {
+    const masked = await onair(['ingest', 'main'], env);
+    expect(masked.code).toBe(0);
+    expect(masked.stdout).not.toContain(PASSPHRASE);
+    expect(masked.stdout).toContain('SRT listener — a passphrase rotation is pending');
+    expect(masked.stdout).toContain(
+      'URL          srt://198.51.100.10:5000?mode=caller&passphrase=<hidden>&pbkeylen=32&latency=1000000&streamid=cam-1',
+    );
+    expect(masked.stdout).toContain('Address      198.51.100.10, UDP port 5000 (mode caller)');
+    expect(masked.stdout).toContain('Passphrase   ••••••••abcd (44 characters; --reveal shows it)');
+    expect(masked.stdout).toContain('Encryption   AES-256 (pbkeylen 32)');
+    expect(masked.stdout).toContain('Latency      1000 ms');
+    expect(masked.stdout).toContain('Stream ID    cam-1');
+    const json = await onair(['ingest', 'main', '--json'], env);
+    expect(json.stdout).not.toContain(PASSPHRASE);
+    const shown = await onair(['ingest', 'main', '--reveal'], env);
+    expect(shown.stdout).toContain(`URL          ${URL_A}`);
+    expect(shown.stdout).toContain(`Passphrase   ${PASSPHRASE}`);
+  });
+
+  test('--obs writes the srt:// URL as the custom server with an empty key', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'onair-obs-')), 'profile');
+    const r = await onair(['ingest', 'main', '--obs', dir], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'service.json'), 'utf8'))).toEqual({
+      settings: { bwtest: false, key: '', server: URL_A, use_auth: false },
+      type: 'rtmp_custom',
+    });
+    expect(r.stdout).toContain('it holds the stream passphrase');
+  });
+});
+
 test('push-test without ffmpeg names it and how to install it (exit 9)', async () => {
   const r = await onair(['push-test', 'main'], { ...env, ONAIR_FFMPEG: '/nonexistent/ffmpeg' });
   expect(r.code).toBe(ExitCode.MISSING_TOOL);

@@ -1,6 +1,8 @@
 import { clipRange } from '../../cli/commands/clip';
 import { latencyModel } from '../../cli/latency';
+import type { EncoderSettings } from '../../cli/media/encoder';
 import { parseMediaPlaylist, parseMpd, parseMultivariant } from '../../cli/media/manifests';
+import { pushArgs, rtmpTarget, srtTarget } from '../../cli/media/push';
 import { COLUMNS, decodeStrip, READ_BYTES, rowBits } from '../../cli/media/timecode';
 import { expectedAlarms, OUTPUT_METRICS, PIPELINE_METRICS } from '../../cli/smoke';
 import { alarmCount } from '../../lib/constructs/operations/alarms';
@@ -131,4 +133,67 @@ test('clip ranges', () => {
     end: '2026-12-01T18:01:00.000Z',
   });
   expect(() => clipRange({ last: 'a while' }, now)).toThrow(/--last: expected a duration such as 60s/);
+});
+
+describe('push targets', () => {
+  const settings = {
+    width: 1280,
+    height: 720,
+    framerate: 30,
+    keyframeSeconds: 2,
+    profile: 'high',
+    videoKbps: 4500,
+    maxKbps: 10000,
+    audio: { kbps: 160, sampleRate: 48000 },
+    assumed: [],
+  } as unknown as EncoderSettings;
+  const srtUrl = (host: string) =>
+    `srt://${host}:5000?mode=caller&passphrase=Secret0123456789&pbkeylen=32&latency=1000000`;
+
+  test('RTMP: FLV to <server>/<key>', () => {
+    const t = rtmpTarget('rtmp://198.51.100.7:1935/main/', 'KEY');
+    expect(t).toEqual({
+      url: 'rtmp://198.51.100.7:1935/main/KEY',
+      format: 'flv',
+      address: 'rtmp://198.51.100.7:1935/main',
+      secret: 'KEY',
+    });
+    const args = pushArgs({
+      settings,
+      targets: [t],
+      seconds: 5,
+      startEpochSeconds: 0,
+      label: 'x',
+      font: null,
+    });
+    expect(args.slice(-3)).toEqual(['-f', 'flv', 'rtmp://198.51.100.7:1935/main/KEY']);
+  });
+
+  test("SRT: MPEG-TS to the ingest route's srt:// URL, as is (passphrase, pbkeylen, latency)", () => {
+    const t = srtTarget(srtUrl('198.51.100.10'), 'Secret0123456789');
+    expect(t).toMatchObject({
+      format: 'mpegts',
+      address: 'srt://198.51.100.10:5000',
+      secret: 'Secret0123456789',
+    });
+    const args = pushArgs({
+      settings,
+      targets: [t],
+      seconds: 5,
+      startEpochSeconds: 0,
+      label: 'x',
+      font: null,
+    });
+    expect(args.slice(-3)).toEqual(['-f', 'mpegts', srtUrl('198.51.100.10')]);
+  });
+
+  test('SRT to both endpoints of a STANDARD channel: one tee, MPEG-TS to each', () => {
+    const targets = ['198.51.100.10', '198.51.100.20'].map((h) => srtTarget(srtUrl(h), 'Secret0123456789'));
+    const args = pushArgs({ settings, targets, seconds: 5, startEpochSeconds: 0, label: 'x', font: null });
+    expect(args.slice(-3)).toEqual([
+      '-f',
+      'tee',
+      targets.map((t) => `[f=mpegts:onfail=ignore]${t.url}`).join('|'),
+    ]);
+  });
 });

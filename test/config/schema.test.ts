@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, formatPath, loadConfig, parseConfig } from '../../lib/config/load';
-import { MAX_CHANNELS } from '../../lib/config/schema';
+import { MAX_CHANNELS, srtSettingsOf } from '../../lib/config/schema';
 
 const channel = (over: Record<string, unknown> = {}) => ({
   id: 'main',
@@ -58,6 +58,34 @@ describe('config defaults', () => {
   });
 });
 
+describe('SRT inputs', () => {
+  const srt = (over: Record<string, unknown> = {}) =>
+    channel({ input: { type: 'SRT_LISTENER', allowedCidrs: ['203.0.113.0/24'], ...over } });
+
+  test('get the documented defaults: AES-256, 1000 ms, no stream id', () => {
+    const cfg = parseConfig({ stage: 'dev', channels: [srt()] });
+    expect(srtSettingsOf(cfg.channels[0].input)).toEqual({ minimumLatencyMs: 1000, encryption: 'AES256' });
+  });
+
+  test('keep what the config sets', () => {
+    const cfg = parseConfig({
+      stage: 'dev',
+      channels: [srt({ minimumLatencyMs: 2500, encryption: 'AES128', streamId: '#!::r=studio,m=publish' })],
+    });
+    expect(srtSettingsOf(cfg.channels[0].input)).toEqual({
+      minimumLatencyMs: 2500,
+      encryption: 'AES128',
+      streamId: '#!::r=studio,m=publish',
+    });
+  });
+
+  test('an RTMP input has no SRT settings', () => {
+    expect(
+      srtSettingsOf(parseConfig({ stage: 'dev', channels: [channel()] }).channels[0].input),
+    ).toBeUndefined();
+  });
+});
+
 describe('config errors name the field, the value and what is allowed', () => {
   test.each([
     [
@@ -97,6 +125,66 @@ describe('config errors name the field, the value and what is allowed', () => {
       'a bad input type',
       { stage: 'dev', channels: [channel({ input: { type: 'SRT_CALLER', allowedCidrs: ['0.0.0.0/0'] } })] },
       'channels[0].input.type: received "SRT_CALLER";',
+    ],
+    [
+      'an SRT option on an RTMP input',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'RTMP_PUSH', allowedCidrs: ['0.0.0.0/0'], minimumLatencyMs: 500 } }),
+        ],
+      },
+      'channels[0].input.minimumLatencyMs: received 500; "minimumLatencyMs" is an SRT option but input.type is "RTMP_PUSH"; set input.type to "SRT_LISTENER" or remove "minimumLatencyMs"',
+    ],
+    [
+      'an SRT encryption on an RTMP input',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'RTMP_PUSH', allowedCidrs: ['0.0.0.0/0'], encryption: 'AES128' } }),
+        ],
+      },
+      'channels[0].input.encryption: received "AES128"; "encryption" is an SRT option but input.type is "RTMP_PUSH"; set input.type to "SRT_LISTENER" or remove "encryption"',
+    ],
+    [
+      'an SRT latency below what MediaLive accepts',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'SRT_LISTENER', allowedCidrs: ['0.0.0.0/0'], minimumLatencyMs: 100 } }),
+        ],
+      },
+      'channels[0].input.minimumLatencyMs: received 100; Too small: expected number to be >=120',
+    ],
+    [
+      'an SRT latency above what MediaLive accepts',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'SRT_LISTENER', allowedCidrs: ['0.0.0.0/0'], minimumLatencyMs: 20000 } }),
+        ],
+      },
+      'channels[0].input.minimumLatencyMs: received 20000; Too big: expected number to be <=15000',
+    ],
+    [
+      'an unknown SRT encryption',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'SRT_LISTENER', allowedCidrs: ['0.0.0.0/0'], encryption: 'AES512' } }),
+        ],
+      },
+      'channels[0].input.encryption: received "AES512"; Invalid option: expected one of "AES128"|"AES192"|"AES256"',
+    ],
+    [
+      'an SRT stream id with a space',
+      {
+        stage: 'dev',
+        channels: [
+          channel({ input: { type: 'SRT_LISTENER', allowedCidrs: ['0.0.0.0/0'], streamId: 'a b' } }),
+        ],
+      },
+      'channels[0].input.streamId: received "a b"; expected 1-512 printable ASCII characters without spaces',
     ],
     [
       'a bad CIDR',

@@ -1,7 +1,9 @@
 /**
- * Stream keys against a local emulator of the MediaLive and Secrets Manager APIs, reached the
- * way the deployed functions reach AWS: the SDK's standard endpoint resolution
- * (`AWS_ENDPOINT_URL`). Not part of `npm test` (it needs a running emulator):
+ * Stream keys and SRT passphrases against a local emulator of the MediaLive and Secrets Manager
+ * APIs, reached the way the deployed functions reach AWS: the SDK's standard endpoint resolution
+ * (`AWS_ENDPOINT_URL`). One RTMP push and one SRT listener channel run the same steps (moto keeps
+ * no SRT settings and reports no SRT endpoints: the SRT answers carry the passphrase without a
+ * URL). Not part of `npm test` (it needs a running emulator):
  *
  *   python3 -m moto.server -H 127.0.0.1 -p 5055 &
  *   AWS_ENDPOINT_URL=http://127.0.0.1:5055 npm run test:emulator
@@ -30,140 +32,188 @@ type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyS
 const handlers = { ingest: ingest as Http, rotate: rotate as Http, stateChange, rotation };
 const ml = new MediaLiveClient({});
 const sm = new SecretsManagerClient({});
-const OLD_KEY = 'OldKeyOldKeyOldKeyOldKeyOldKey12';
 const ctx = { getRemainingTimeInMillis: () => 20_000 } as Context;
-let channel: { id: string; arn: string };
-let secretArn: string;
 
-const currentKey = async () =>
-  (await sm.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSCURRENT' })))
-    .SecretString;
-const state = async () => (await ml.send(new DescribeChannelCommand({ ChannelId: channel.id }))).State;
-/**
- * Secrets Manager's RotateSecret as a rotation schedule calls it. The emulator cannot invoke a
- * function it does not host, so it fails after staging the version; the test runs the steps.
- */
-async function rotateSecret(token: string, immediately: boolean): Promise<void> {
-  await sm
-    .send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        ClientRequestToken: token,
-        RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:onair-rotation',
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: immediately,
-      }),
-    )
-    .catch((err: Error) => expect(err.name).toBe('ResourceNotFoundException'));
+/** One kind of channel: its input, the credential its answers show, its first value. */
+interface KindCase {
+  readonly name: string;
+  readonly channelId: string;
+  readonly old: string;
+  readonly createInput: (old: string) => CreateInputCommand;
+  /** The credential field of an ingest endpoint. */
+  readonly field: 'streamKey' | 'passphrase';
+  /** The registry entry's input type (absent: RTMP). */
+  readonly t?: 'SRT_LISTENER';
 }
 
+const CASES: KindCase[] = [
+  {
+    name: 'RTMP stream key',
+    channelId: 'main',
+    old: 'OldKeyOldKeyOldKeyOldKeyOldKey12',
+    createInput: (old) =>
+      new CreateInputCommand({
+        Name: 'main',
+        Type: 'RTMP_PUSH',
+        Destinations: [{ StreamName: `main/${old}` }],
+      }),
+    field: 'streamKey',
+  },
+  {
+    name: 'SRT passphrase',
+    channelId: 'studio',
+    old: 'OldPassphraseOldPassphraseOldPassphrase12345',
+    createInput: () =>
+      new CreateInputCommand({ Name: 'studio', Type: 'SRT_LISTENER', InputSecurityGroups: ['1234567'] }),
+    field: 'passphrase',
+    t: 'SRT_LISTENER',
+  },
+];
+
+const created = new Map<string, { channel: { id: string; arn: string }; secretArn: string }>();
+
 /** The emulator moves transitional states on when the channel is described. */
-async function settle(target: string): Promise<void> {
+async function settle(channelId: string, target: string): Promise<void> {
+  const state = async () => (await ml.send(new DescribeChannelCommand({ ChannelId: channelId }))).State;
   for (let i = 0; i < 5 && (await state()) !== target; i++);
   expect(await state()).toBe(target);
 }
 
+// Both channels exist before any handler runs: the handlers read the registry once.
 beforeAll(async () => {
-  const input = await ml.send(
-    new CreateInputCommand({
-      Name: 'main',
-      Type: 'RTMP_PUSH',
-      Destinations: [{ StreamName: `main/${OLD_KEY}` }],
-    }),
-  );
-  const created = await ml.send(
-    new CreateChannelCommand({
-      Name: 'main',
-      ChannelClass: 'SINGLE_PIPELINE',
-      RoleArn: 'arn:aws:iam::123456789012:role/medialive',
-      InputAttachments: [{ InputId: input.Input?.Id, InputAttachmentName: 'main' }],
-      Destinations: [],
-      EncoderSettings: {
-        AudioDescriptions: [],
-        OutputGroups: [],
-        TimecodeConfig: { Source: 'EMBEDDED' },
-        VideoDescriptions: [],
-      },
-    }),
-  );
-  channel = { id: created.Channel?.Id as string, arn: created.Channel?.Arn as string };
-  const secret = await sm.send(
-    new CreateSecretCommand({ Name: `onair-main-${Date.now()}`, SecretString: OLD_KEY }),
-  );
-  secretArn = secret.ARN as string;
-  process.env.ONAIR_CHANNELS = JSON.stringify({
-    main: { ml: channel.id, in: input.Input?.Id, key: secretArn, mp: 'mp-main', app: 'main', p: 1 },
-  });
-});
-
-test('GET ingest serves the current key', async () => {
-  const res = await handlers.ingest(ingestRequest('main'), ctx);
-  expect(res.statusCode).toBe(200);
-  expect(JSON.parse(res.body as string)).toMatchObject({
-    state: 'IDLE',
-    endpoints: [{ streamKey: OLD_KEY }],
-  });
-});
-
-test('IDLE: rotating changes AWSCURRENT and the answer; the old key is gone', async () => {
-  const res = await handlers.rotate(rotateRequest('main'), ctx);
-  expect(res.statusCode).toBe(200);
-  const key = await currentKey();
-  expect(key).not.toBe(OLD_KEY);
-  expect(JSON.parse(res.body as string).endpoints).toEqual([{ streamKey: key }]);
-});
-
-test('RUNNING: 409 pending, nothing changes; the stop applies it', async () => {
-  await ml.send(new StartChannelCommand({ ChannelId: channel.id }));
-  await settle('RUNNING');
-  const before = await currentKey();
-  const res = await handlers.rotate(rotateRequest('main'), ctx);
-  expect(res.statusCode).toBe(409);
-  expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'RUNNING' });
-  expect(await currentKey()).toBe(before);
-  const tags = (await sm.send(new DescribeSecretCommand({ SecretId: secretArn }))).Tags ?? [];
-  expect(tags.map((t) => t.Key)).toContain('onair:rotation-pending');
-
-  await ml.send(new StopChannelCommand({ ChannelId: channel.id }));
-  await settle('IDLE');
-  const event = stateChangeFromExample({
-    channelArn: channel.arn,
-    state: 'STOPPED',
-    message: 'Stop detected on pipeline',
-  });
-  expect(await handlers.stateChange(event, ctx)).toMatchObject({ result: 'rotated' });
-  expect(await currentKey()).not.toBe(before);
-  const after = (await sm.send(new DescribeSecretCommand({ SecretId: secretArn }))).Tags ?? [];
-  expect(after.map((t) => t.Key)).not.toContain('onair:rotation-pending');
-});
-
-test("Secrets Manager's four rotation steps move AWSCURRENT to the token's version", async () => {
-  const before = await currentKey();
-  const token = '11111111-2222-4333-8444-555555555555';
-  // RotateSecret stages an empty AWSPENDING version under the token and enables rotation, then
-  // invokes the function; the emulator has no such function, so the test invokes the steps.
-  await rotateSecret(token, true);
-  for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
-    await handlers.rotation({ Step, SecretId: secretArn, ClientRequestToken: token });
+  const registry: Record<string, unknown> = {};
+  for (const K of CASES) {
+    const input = await ml.send(K.createInput(K.old));
+    const channel = await ml.send(
+      new CreateChannelCommand({
+        Name: K.channelId,
+        ChannelClass: 'SINGLE_PIPELINE',
+        RoleArn: 'arn:aws:iam::123456789012:role/medialive',
+        InputAttachments: [{ InputId: input.Input?.Id, InputAttachmentName: K.channelId }],
+        Destinations: [],
+        EncoderSettings: {
+          AudioDescriptions: [],
+          OutputGroups: [],
+          TimecodeConfig: { Source: 'EMBEDDED' },
+          VideoDescriptions: [],
+        },
+      }),
+    );
+    const secret = await sm.send(
+      new CreateSecretCommand({ Name: `onair-${K.channelId}-${Date.now()}`, SecretString: K.old }),
+    );
+    created.set(K.channelId, {
+      channel: { id: channel.Channel?.Id as string, arn: channel.Channel?.Arn as string },
+      secretArn: secret.ARN as string,
+    });
+    registry[K.channelId] = {
+      ml: channel.Channel?.Id,
+      in: input.Input?.Id,
+      key: secret.ARN,
+      mp: `mp-${K.channelId}`,
+      app: K.channelId,
+      p: 1,
+      ...(K.t ? { t: K.t } : {}),
+    };
   }
-  const now = await sm.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSCURRENT' }));
-  expect(now.VersionId).toBe(token);
-  expect(now.SecretString).not.toBe(before);
-  const res = await handlers.ingest(ingestRequest('main'), ctx);
-  expect(JSON.parse(res.body as string).endpoints).toEqual([{ streamKey: now.SecretString }]);
+  process.env.ONAIR_CHANNELS = JSON.stringify(registry);
 });
 
-test("deploying the rotation schedule: Secrets Manager's configuration test (testSecret only) passes", async () => {
-  const token = '22222222-3333-4444-8555-666666666666';
-  const before = await currentKey();
-  // Without an immediate rotation, the staged AWSPENDING version repeats the current value.
-  await rotateSecret(token, false);
-  await expect(
-    handlers.rotation({ Step: 'testSecret', SecretId: secretArn, ClientRequestToken: token }),
-  ).resolves.toBeUndefined();
-  expect(await currentKey()).toBe(before);
-  // the leftover AWSPENDING (a copy of the current key) is not mistaken for a rotation to finish
-  const res = await handlers.rotate(rotateRequest('main'), ctx);
-  expect(res.statusCode).toBe(200);
-  expect(await currentKey()).not.toBe(before);
+describe.each(CASES)('$name', (K) => {
+  const ids = () => created.get(K.channelId) as { channel: { id: string; arn: string }; secretArn: string };
+  const current = async () =>
+    (await sm.send(new GetSecretValueCommand({ SecretId: ids().secretArn, VersionStage: 'AWSCURRENT' })))
+      .SecretString;
+  /**
+   * Secrets Manager's RotateSecret as a rotation schedule calls it. The emulator cannot invoke a
+   * function it does not host, so it fails after staging the version; the test runs the steps.
+   */
+  async function rotateSecret(token: string, immediately: boolean): Promise<void> {
+    await sm
+      .send(
+        new RotateSecretCommand({
+          SecretId: ids().secretArn,
+          ClientRequestToken: token,
+          RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:onair-rotation',
+          RotationRules: { AutomaticallyAfterDays: 30 },
+          RotateImmediately: immediately,
+        }),
+      )
+      .catch((err: Error) => expect(err.name).toBe('ResourceNotFoundException'));
+  }
+
+  test('GET ingest serves the current value', async () => {
+    const res = await handlers.ingest(ingestRequest(K.channelId), ctx);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body as string)).toMatchObject({
+      state: 'IDLE',
+      endpoints: [{ [K.field]: K.old }],
+    });
+  });
+
+  test('IDLE: rotating changes AWSCURRENT and the answer; the old value is gone', async () => {
+    const res = await handlers.rotate(rotateRequest(K.channelId), ctx);
+    expect(res.statusCode).toBe(200);
+    const value = await current();
+    expect(value).not.toBe(K.old);
+    expect(JSON.parse(res.body as string).endpoints).toEqual([{ [K.field]: value }]);
+  });
+
+  test('RUNNING: 409 pending, nothing changes; the stop applies it', async () => {
+    const { channel, secretArn } = ids();
+    await ml.send(new StartChannelCommand({ ChannelId: channel.id }));
+    await settle(channel.id, 'RUNNING');
+    const before = await current();
+    const res = await handlers.rotate(rotateRequest(K.channelId), ctx);
+    expect(res.statusCode).toBe(409);
+    expect(JSON.parse(res.body as string)).toMatchObject({ pending: true, state: 'RUNNING' });
+    expect(await current()).toBe(before);
+    const tags = (await sm.send(new DescribeSecretCommand({ SecretId: secretArn }))).Tags ?? [];
+    expect(tags.map((t) => t.Key)).toContain('onair:rotation-pending');
+
+    await ml.send(new StopChannelCommand({ ChannelId: channel.id }));
+    await settle(channel.id, 'IDLE');
+    const event = stateChangeFromExample({
+      channelArn: channel.arn,
+      state: 'STOPPED',
+      message: 'Stop detected on pipeline',
+    });
+    expect(await handlers.stateChange(event, ctx)).toMatchObject({ result: 'rotated' });
+    expect(await current()).not.toBe(before);
+    const after = (await sm.send(new DescribeSecretCommand({ SecretId: secretArn }))).Tags ?? [];
+    expect(after.map((t) => t.Key)).not.toContain('onair:rotation-pending');
+  });
+
+  test("Secrets Manager's four rotation steps move AWSCURRENT to the token's version", async () => {
+    const before = await current();
+    const token = K.t ? '11111111-2222-4333-8444-777777777777' : '11111111-2222-4333-8444-555555555555';
+    // RotateSecret stages an empty AWSPENDING version under the token and enables rotation, then
+    // invokes the function; the emulator has no such function, so the test invokes the steps.
+    await rotateSecret(token, true);
+    for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
+      await handlers.rotation({ Step, SecretId: ids().secretArn, ClientRequestToken: token });
+    }
+    const now = await sm.send(
+      new GetSecretValueCommand({ SecretId: ids().secretArn, VersionStage: 'AWSCURRENT' }),
+    );
+    expect(now.VersionId).toBe(token);
+    expect(now.SecretString).not.toBe(before);
+    const res = await handlers.ingest(ingestRequest(K.channelId), ctx);
+    expect(JSON.parse(res.body as string).endpoints).toEqual([{ [K.field]: now.SecretString }]);
+  });
+
+  test("deploying the rotation schedule: Secrets Manager's configuration test (testSecret only) passes", async () => {
+    const token = K.t ? '22222222-3333-4444-8555-888888888888' : '22222222-3333-4444-8555-666666666666';
+    const before = await current();
+    // Without an immediate rotation, the staged AWSPENDING version repeats the current value.
+    await rotateSecret(token, false);
+    await expect(
+      handlers.rotation({ Step: 'testSecret', SecretId: ids().secretArn, ClientRequestToken: token }),
+    ).resolves.toBeUndefined();
+    expect(await current()).toBe(before);
+    // the leftover AWSPENDING (a copy of the current value) is not mistaken for a rotation to finish
+    const res = await handlers.rotate(rotateRequest(K.channelId), ctx);
+    expect(res.statusCode).toBe(200);
+    expect(await current()).not.toBe(before);
+  });
 });

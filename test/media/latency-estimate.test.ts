@@ -1,4 +1,4 @@
-import { parseConfig } from '../../lib/config/load';
+import { loadConfig, parseConfig } from '../../lib/config/load';
 import { estimateChannelCost, PRICES } from '../../lib/media/estimate';
 import {
   expectedLatencySeconds,
@@ -7,6 +7,7 @@ import {
   LatencyMode,
   worstLatencySeconds,
 } from '../../lib/media/latency';
+import { renderSummary } from '../../lib/summary';
 
 describe('latency model', () => {
   test.each([LatencyMode.STANDARD, LatencyMode.LOW])('%s meets its target', (mode) => {
@@ -21,6 +22,11 @@ describe('latency model', () => {
   test('the worst case adds one segment of live-edge age and the manifest cache staleness', () => {
     expect(worstLatencySeconds(LatencyMode.STANDARD)).toBe(15 + 4 + 2);
     expect(worstLatencySeconds(LatencyMode.LOW)).toBe(5 + 1 + 1);
+  });
+
+  test('an SRT input adds its receive latency to both numbers', () => {
+    expect(expectedLatencySeconds(LatencyMode.STANDARD, 1000)).toBe(16);
+    expect(worstLatencySeconds(LatencyMode.LOW, 2500)).toBe(7 + 2.5);
   });
 
   test('every GOP divides its segment length', () => {
@@ -58,6 +64,34 @@ describe('cost estimate', () => {
     if (single === undefined || standard === undefined) throw new Error('no channel');
     expect(estimateChannelCost(standard).totalUsdPerHour).toBeGreaterThan(
       estimateChannelCost(single).totalUsdPerHour,
+    );
+  });
+
+  test('an SRT channel: the same input rate (MediaLive bills the input specification, not the protocol), and the estimate says which input it priced', () => {
+    const rtmp = channel({ ladder: '720p' });
+    const srt = parseConfig({
+      stage: 't',
+      channels: [{ id: 'cam', input: { type: 'SRT_LISTENER', allowedCidrs: ['0.0.0.0/0'] }, ladder: '720p' }],
+    }).channels[0];
+    if (rtmp === undefined || srt === undefined) throw new Error('no channel');
+    expect(estimateChannelCost(srt)).toEqual({ ...estimateChannelCost(rtmp), inputType: 'SRT_LISTENER' });
+    expect(estimateChannelCost(rtmp).inputType).toBe('RTMP_PUSH');
+    const rtmpOnly = { ...PRICES, medialive: { ...PRICES.medialive, inputRatesApplyTo: ['RTMP_PUSH'] } };
+    expect(() => estimateChannelCost(srt, rtmpOnly)).toThrow(
+      'the price table has no input rate for SRT_LISTENER inputs (medialive.inputRatesApplyTo)',
+    );
+  });
+
+  test('the synth summary names each input type, its SRT settings, and the latency they add', () => {
+    const text = renderSummary(loadConfig('config/examples/srt.json'));
+    expect(text).toMatch(
+      /studio: STANDARD, SRT_LISTENER \(AES256, 2000 ms\) x2, ladder 1080p \(6 rungs\), latency standard ~17 s glass-to-glass \(up to 23 s\)/,
+    );
+    expect(text).toMatch(
+      /field: SINGLE_PIPELINE, SRT_LISTENER \(AES256, 1000 ms\) x1, .*latency low ~6 s glass-to-glass \(up to 8 s\)/,
+    );
+    expect(text).toMatch(
+      /lobby: SINGLE_PIPELINE, RTMP_PUSH x1, .*latency standard ~15 s glass-to-glass \(up to 21 s\)/,
     );
   });
 

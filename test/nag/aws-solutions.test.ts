@@ -60,7 +60,7 @@ function nagReport(configPath: string): { report: Report; acks: ReturnType<typeo
   return { report, acks: acknowledgements(app) };
 }
 
-test.each(['config/default.json', 'config/examples/eight-channels.json'])(
+test.each(['config/default.json', 'config/examples/eight-channels.json', 'config/examples/srt.json'])(
   'cdk-nag AwsSolutions: no unacknowledged finding for %s',
   (path) => {
     const { acks } = nagReport(path);

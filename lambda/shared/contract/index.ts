@@ -8,6 +8,7 @@
  * signing key's secret holds, the signing grace).
  */
 export * from './env';
+export * from './ingest';
 export * from './limits';
 export * from './recordings';
 export * from './registry';

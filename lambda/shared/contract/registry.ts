@@ -4,20 +4,27 @@
  * lambda/shared/registry.ts. Keys are kept short: Lambda allows 4 KiB of environment in total.
  */
 
+import type { IngestProtocol } from './ingest';
+
 /** One channel's entry. */
 export interface ChannelEntry {
   /** MediaLive channel id. */
   readonly ml: string;
   /** MediaLive input id. */
   readonly in: string;
-  /** Stream-key secret ARN. */
+  /** The ingest credential's secret ARN: the RTMP stream key or the SRT passphrase. */
   readonly key: string;
   /** MediaPackage v1 channel id. */
   readonly mp: string;
-  /** RTMP application name. */
+  /** RTMP application name (the channel id). */
   readonly app: string;
-  /** Pipelines (RTMP endpoints): 1 for SINGLE_PIPELINE, 2 for STANDARD. */
+  /** Pipelines (ingest endpoints): 1 for SINGLE_PIPELINE, 2 for STANDARD. */
   readonly p: 1 | 2;
+  /**
+   * The input type, set only for SRT_LISTENER (an absent one is RTMP_PUSH: every byte of the
+   * registry counts).
+   */
+  readonly t?: IngestProtocol.SRT_LISTENER;
 }
 
 /** Channel id → entry. */

@@ -15,7 +15,12 @@ export const OperatorRoutes = {
   CHANNEL_STATUS: { method: 'GET', path: '/channels/{id}/status' },
   START_CHANNEL: { method: 'POST', path: '/channels/{id}/start' },
   STOP_CHANNEL: { method: 'POST', path: '/channels/{id}/stop' },
+  /** What an encoder needs: RTMP server and stream key, or srt:// URLs with the passphrase. */
   GET_INGEST: { method: 'GET', path: '/channels/{id}/ingest' },
+  /**
+   * Rotates the channel's ingest credential: its stream key, or its SRT passphrase on an SRT
+   * channel (one route, one operator permission, one 200 / 409 pending / 503 contract).
+   */
   ROTATE_STREAM_KEY: { method: 'POST', path: '/channels/{id}/stream-key' },
   CREATE_CLIP: { method: 'POST', path: '/channels/{id}/clips' },
   GET_CLIP: { method: 'GET', path: '/channels/{id}/clips/{clipId}' },

@@ -16,9 +16,9 @@ export function toHttpError(err: unknown): unknown {
 }
 
 /** A refused rotation (the channel is not idle) as HTTP: 409, pending, applied at the next IDLE. */
-export function pendingConflict(channelId: string, state: string): Conflict {
+export function pendingConflict(channelId: string, state: string, credentialName = 'stream key'): Conflict {
   return new Conflict(
-    `channel "${channelId}" is ${state}; the stream key rotates when the channel is next idle`,
+    `channel "${channelId}" is ${state}; the ${credentialName} rotates when the channel is next idle`,
     { channelId, pending: true, state },
   );
 }

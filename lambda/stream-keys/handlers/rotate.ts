@@ -5,13 +5,14 @@ import { countMetric, logger, OnAirMetric } from '../../shared/powertools';
 import { channelOf } from '../../shared/registry';
 import { requestRotation } from '../engine';
 import { rotatedDetails } from '../ingest-details';
-import { streamKeyOf } from '../stream-key';
+import { credentialOf } from '../kinds';
 import { pendingConflict, streamKeyHttpHandler } from './http';
 import { clients, registry } from './runtime';
 
 /**
- * POST /channels/{id}/stream-key → rotates now when the channel is IDLE (200 + new ingest
- * details); otherwise 409 `{ pending: true, state }` and the rotation runs at the next IDLE.
+ * POST /channels/{id}/stream-key → rotates the channel's ingest credential (its stream key, or its
+ * SRT passphrase on an SRT channel) now when the channel is IDLE (200 + new ingest details);
+ * otherwise 409 `{ pending: true, state }` and the rotation runs at the next IDLE.
  * The rotation's retries are bounded by the function's remaining time (timeout 25 s, below the
  * HTTP API's 30 s), so the function is never cut off between UpdateInput and the promotion.
  */
@@ -19,14 +20,19 @@ export const rotate = streamKeyHttpHandler(async (event: APIGatewayProxyEventV2,
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(emptyBody, jsonBody(event), 'request body');
   const entry = channelOf(registry(), id);
-  logger.info('stream-key rotation requested', { channelId: id, caller: iamCaller(event) });
-  const outcome = await requestRotation(clients, streamKeyOf(id, entry), {
+  const credential = credentialOf(id, entry);
+  logger.info('stream-key rotation requested', {
+    channelId: id,
+    credential: credential.kind.id,
+    caller: iamCaller(event),
+  });
+  const outcome = await requestRotation(clients, credential, {
     logger,
     remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
   });
   if (!outcome.rotated) {
     countMetric(OnAirMetric.STREAM_KEY_ROTATIONS_PENDING, id);
-    throw pendingConflict(id, outcome.state);
+    throw pendingConflict(id, outcome.state, credential.kind.name);
   }
   countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, id);
   return json(200, rotatedDetails(id, entry, outcome));

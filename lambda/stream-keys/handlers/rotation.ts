@@ -2,8 +2,8 @@ import { redactedFailure } from '../../shared/errors';
 import { countMetric, logger, OnAirMetric, withLambdaContext } from '../../shared/powertools';
 import * as z from '../../shared/zod';
 import { RotationRefused } from '../errors';
+import { credentialOf } from '../kinds';
 import { RotationStep, runStep } from '../protocol';
-import { STREAM_KEY, streamKeyOf } from '../stream-key';
 import { clients, registry } from './runtime';
 
 /** What Secrets Manager sends a rotation function. */
@@ -14,8 +14,8 @@ export const rotationEvent = z.object({
 });
 
 /**
- * Secrets Manager rotation function for stream keys (createSecret, setSecret, testSecret,
- * finishSecret). The channel is found from the secret ARN in the registry. A refused step
+ * Secrets Manager rotation function for ingest credentials, stream keys and SRT passphrases alike
+ * (createSecret, setSecret, testSecret, finishSecret). The channel is found from the secret ARN in the registry. A refused step
  * throws: Secrets Manager marks the attempt failed and retries.
  */
 export const rotation = withLambdaContext(async (event: unknown): Promise<void> => {
@@ -30,7 +30,7 @@ export const rotation = withLambdaContext(async (event: unknown): Promise<void> 
   const reg = registry();
   const channelId = Object.keys(reg).find((id) => {
     const e = reg[id];
-    return e !== undefined && STREAM_KEY.secretArn(e) === SecretId;
+    return e !== undefined && credentialOf(id, e).kind.secretArn(e) === SecretId;
   });
   const entry = channelId === undefined ? undefined : reg[channelId];
   if (channelId === undefined || entry === undefined) {
@@ -40,7 +40,7 @@ export const rotation = withLambdaContext(async (event: unknown): Promise<void> 
   logger.info('rotation step', { channelId, step: Step, versionId: ClientRequestToken });
   try {
     await runStep({ clients, logger }, Step, {
-      credential: streamKeyOf(channelId, entry),
+      credential: credentialOf(channelId, entry),
       token: ClientRequestToken,
     });
     if (Step === RotationStep.FINISH) countMetric(OnAirMetric.STREAM_KEY_ROTATIONS, channelId);

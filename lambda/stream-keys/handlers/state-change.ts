@@ -4,7 +4,7 @@ import { countMetric, logger, OnAirMetric, withLambdaContext } from '../../share
 import type { Registry } from '../../shared/registry';
 import * as z from '../../shared/zod';
 import { applyPendingRotation } from '../engine';
-import { streamKeyOf } from '../stream-key';
+import { credentialOf } from '../kinds';
 import { clients, registry } from './runtime';
 
 /** The part of a "MediaLive Channel State Change" event this function reads. */
@@ -25,7 +25,8 @@ export function channelIdOfArn(reg: Registry, arn: string): string | undefined {
 }
 
 /**
- * EventBridge: applies a pending stream-key rotation when a channel of this deployment reaches
+ * EventBridge: applies a pending rotation of a channel's ingest credential (stream key or SRT
+ * passphrase) when a channel of this deployment reaches
  * IDLE. The channel's state is read from DescribeChannel before anything changes; an event
  * reporting the stop ("STOPPED" with no pipeline left running) while DescribeChannel does not
  * say IDLE yet throws, like every error, so Lambda's asynchronous retries try again (then the
@@ -49,7 +50,7 @@ export const stateChange = withLambdaContext(
     }
     let result: string;
     try {
-      result = await applyPendingRotation(clients, streamKeyOf(channelId, entry), {
+      result = await applyPendingRotation(clients, credentialOf(channelId, entry), {
         logger,
         eventState: parsed.data.detail.state,
         eventPipelinesRunning: parsed.data.detail.pipelines_running_count,

@@ -3,7 +3,7 @@ import type { Rendition } from '../../media/ladders';
 import type { LatencyMode } from '../../media/latency';
 import type { Archive } from '../archive/archive';
 import type { CdnAuthorization } from './cdn-authorization';
-import { Ingest, PipelineCount } from './ingest';
+import { Ingest, PipelineCount, type SrtListenerOptions } from './ingest';
 import { Packaging } from './packaging';
 import { ChannelClass, Transcode } from './transcode';
 
@@ -13,8 +13,13 @@ export interface LiveChannelProps {
   readonly channelId: string;
   /** STANDARD runs two pipelines (two RTMP endpoints), SINGLE_PIPELINE one. */
   readonly channelClass: ChannelClass;
-  /** IPv4 CIDRs allowed to push. */
+  /** IPv4 CIDRs allowed to push (or to call, with SRT). */
   readonly allowedCidrs: readonly string[];
+  /**
+   * An SRT listener input instead of RTMP push.
+   * @default - RTMP push with a stream key
+   */
+  readonly srt?: SrtListenerOptions;
   /** ABR ladder, highest rung first. */
   readonly renditions: readonly Rendition[];
   readonly latency: LatencyMode;
@@ -58,13 +63,13 @@ export interface LiveChannelProps {
    */
   readonly thumbnailIntervalSeconds?: number;
   /**
-   * The stream key gets a Secrets Manager rotation schedule.
+   * The ingest credential (stream key or SRT passphrase) gets a Secrets Manager rotation schedule.
    * @default - false
    */
   readonly streamKeyRotationScheduled?: boolean;
 }
 
-/** One live channel end to end: RTMP ingest → MediaLive → MediaPackage. */
+/** One live channel end to end: RTMP or SRT ingest → MediaLive → MediaPackage. */
 export class LiveChannel extends Construct {
   public readonly channelId: string;
   public readonly ingest: Ingest;
@@ -78,6 +83,7 @@ export class LiveChannel extends Construct {
     this.ingest = new Ingest(this, 'Ingest', {
       channelId: props.channelId,
       allowedCidrs: props.allowedCidrs,
+      srt: props.srt,
       pipelines: props.channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
       rotationScheduled: props.streamKeyRotationScheduled,
     });

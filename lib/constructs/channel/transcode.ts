@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_TAG } from '../../../lambda/shared/contract';
+import { DEPLOYMENT_TAG, IngestProtocol } from '../../../lambda/shared/contract';
 import {
   ARCHIVE_DESTINATION_ID,
   AUDIO_SELECTOR_NAME,
@@ -78,7 +78,7 @@ export interface TranscodeProps {
 }
 
 /**
- * The MediaLive channel of one live channel: RTMP input in, an ABR ladder out to MediaPackage
+ * The MediaLive channel of one live channel: RTMP or SRT input in, an ABR ladder out to MediaPackage
  * and, optionally, a recording of the top rung to the archive bucket. Channels are created
  * IDLE; nothing here starts one.
  */
@@ -138,9 +138,10 @@ export class Transcode extends Construct {
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
-      description: `MediaLive channel ${props.channelId}: send to MediaPackage, record to the archive, write logs`,
+      description: `MediaLive channel ${props.channelId}: send to MediaPackage, record to the archive, write logs${props.ingest.protocol === IngestProtocol.SRT_LISTENER ? ', read the SRT passphrase' : ''}`,
     });
     props.packaging.grantDescribe(this.role);
+    props.ingest.grantMediaLiveRead(this.role);
     const stack = Stack.of(this);
     const logGroup = stack.formatArn({
       service: 'logs',
@@ -228,7 +229,8 @@ export class Transcode extends Construct {
       inputAttachments: [
         {
           inputId: props.ingest.input.ref,
-          inputAttachmentName: `${props.channelId}-rtmp`,
+          // RTMP channels keep the attachment name they were created with.
+          inputAttachmentName: `${props.channelId}-${props.ingest.protocol === IngestProtocol.SRT_LISTENER ? 'srt' : 'rtmp'}`,
           inputSettings: { audioSelectors: [{ name: AUDIO_SELECTOR_NAME }] },
         },
       ],

@@ -171,12 +171,12 @@ export class StreamKeys extends Construct {
           functionName: fn.function.functionArn,
           principal: 'secretsmanager.amazonaws.com',
           sourceAccount: Aws.ACCOUNT_ID,
-          sourceArn: ch.ingest.streamKey.secretArn,
+          sourceArn: ch.ingest.credential.secretArn,
         });
         // Not Secret.addRotationSchedule: it grants secretsmanager:GetRandomPassword on "*" (keys
         // are generated in the function) and adds a resource policy to the secret.
         const schedule = new secretsmanager.CfnRotationSchedule(this, `Rotation-${ch.channelId}`, {
-          secretId: ch.ingest.streamKey.secretArn,
+          secretId: ch.ingest.credential.secretArn,
           rotationLambdaArn: fn.function.functionArn,
           rotationRules: { automaticallyAfterDays: days },
           // A deploy must not rotate keys (a channel may be live); the schedule starts the clock.

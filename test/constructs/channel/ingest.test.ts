@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Ingest, PipelineCount } from '../../../lib/constructs/channel/ingest';
+import { SrtEncryption } from '../../../lambda/shared/contract';
+import { Ingest, PipelineCount, type SrtListenerOptions } from '../../../lib/constructs/channel/ingest';
 import { testApp } from '../../helpers';
 
 function ingest(allowedCidrs: string[], pipelines = PipelineCount.SINGLE) {
@@ -160,5 +161,115 @@ describe('grants the ingest offers', () => {
     expect(allowed['secretsmanager:TagResource']).toBeUndefined();
     expect(allowed['secretsmanager:UntagResource']?.condition).toEqual(pendingOnly);
     expect(allowed['secretsmanager:PutSecretValue']?.resources.every(isKey)).toBe(true);
+  });
+});
+
+describe('SRT listener ingest', () => {
+  const SRT: SrtListenerOptions = { minimumLatencyMs: 1000, encryption: SrtEncryption.AES256 };
+  function srtIngest(srt: SrtListenerOptions = SRT, allowedCidrs = ['203.0.113.0/24']) {
+    const stack = new Stack(testApp(), 'S');
+    const construct = new Ingest(stack, 'Ingest', {
+      channelId: 'studio',
+      allowedCidrs,
+      pipelines: PipelineCount.STANDARD,
+      srt,
+    });
+    return {
+      stack,
+      construct,
+      get template() {
+        return Template.fromStack(stack);
+      },
+    };
+  }
+
+  test('the passphrase is generated in Secrets Manager as a bare string of 44 letters and digits', () => {
+    const { template, construct } = srtIngest();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('SRT passphrase for channel studio'),
+      GenerateSecretString: {
+        PasswordLength: 44,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+        // No SecretStringTemplate: MediaLive reads the passphrase as plaintext, not JSON.
+        SecretStringTemplate: Match.absent(),
+        GenerateStringKey: Match.absent(),
+      },
+    });
+    expect(construct.credential.node.id).toBe('Passphrase');
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  });
+
+  test('the input is an SRT listener that names the secret (never its value), with latency, encryption and stream id', () => {
+    const { template } = srtIngest({ ...SRT, encryption: SrtEncryption.AES128, streamId: 'studio-main' });
+    template.hasResourceProperties('AWS::MediaLive::Input', {
+      Type: 'SRT_LISTENER',
+      InputSecurityGroups: [{ Ref: Match.stringLikeRegexp('IngestSecurityGroup') }],
+      SrtSettings: {
+        SrtListenerSettings: {
+          Decryption: {
+            Algorithm: 'AES128',
+            PassphraseSecretArn: { Ref: Match.stringLikeRegexp('IngestPassphrase') },
+          },
+          MinimumLatency: 1000,
+          StreamId: 'studio-main',
+        },
+      },
+      Destinations: Match.absent(),
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
+  });
+
+  test('no stream id unless configured', () => {
+    const { template } = srtIngest();
+    template.hasResourceProperties('AWS::MediaLive::Input', {
+      SrtSettings: {
+        SrtListenerSettings: Match.objectEquals({
+          Decryption: Match.anyValue(),
+          MinimumLatency: 1000,
+        }),
+      },
+    });
+  });
+
+  test('open to the internet: a warning that only the passphrase protects it', () => {
+    const { stack } = srtIngest(SRT, ['0.0.0.0/0']);
+    Annotations.fromStack(stack).hasWarning(
+      '/S/Ingest',
+      Match.stringLikeRegexp('only the SRT passphrase protects it'),
+    );
+  });
+
+  test('grantMediaLiveRead: the channel role may GetSecretValue on the passphrase, nothing else', () => {
+    const { stack, construct } = srtIngest();
+    const role = new iam.Role(stack, 'ChannelRole', {
+      assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
+    });
+    construct.grantMediaLiveRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { Ref: Match.stringLikeRegexp('IngestPassphrase') },
+          },
+        ],
+      },
+    });
+  });
+
+  test('grantMediaLiveRead on an RTMP input grants nothing (the key is in the input)', () => {
+    const stack = new Stack(testApp(), 'S');
+    const construct = new Ingest(stack, 'Ingest', {
+      channelId: 'main',
+      allowedCidrs: ['203.0.113.0/24'],
+      pipelines: PipelineCount.SINGLE,
+    });
+    const role = new iam.Role(stack, 'ChannelRole', {
+      assumedBy: new iam.ServicePrincipal('medialive.amazonaws.com'),
+    });
+    construct.grantMediaLiveRead(role);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 });

@@ -226,3 +226,28 @@ test('archive.raw false: recordings and frame captures, but no Archive output gr
   expect(JSON.stringify(role)).toContain('s3:ListBucket');
   template.resourceCountIs('AWS::DynamoDB::Table', 2);
 });
+
+test('an SRT channel attaches its SRT input and its role may read the passphrase', () => {
+  const { template } = synthOnAir(
+    testConfig({
+      channels: [{ id: 'field', input: { type: 'SRT_LISTENER', allowedCidrs: ['198.51.100.0/24'] } }],
+    }),
+  );
+  template.hasResourceProperties('AWS::MediaLive::Channel', {
+    InputAttachments: [
+      { InputId: { Ref: Match.stringLikeRegexp('ChannelfieldIngest') }, InputAttachmentName: 'field-srt' },
+    ],
+  });
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('ChannelfieldTranscodeRole') }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: { Ref: Match.stringLikeRegexp('ChannelfieldIngestPassphrase') },
+        },
+      ]),
+    },
+  });
+});

@@ -271,6 +271,22 @@ describe('alarms', () => {
     });
   });
 
+  test('an SRT channel gets the same alarms on the same MediaLive metrics as an RTMP one (channel metrics by ChannelId and Pipeline, whatever the input)', () => {
+    const srt = synthOnAir(
+      testConfig({
+        channels: [{ ...STANDARD, input: { type: 'SRT_LISTENER', allowedCidrs: ['203.0.113.0/24'] } }],
+      }),
+    ).template;
+    const rtmp = synthOnAir(testConfig({ channels: [STANDARD] })).template;
+    // Every alarm property except the resource references (logical ids differ by construct id).
+    const shapes = (t: Template) =>
+      alarmsOf(t, 'studio')
+        .map((a) => JSON.stringify(a.Properties, (k, v) => (k === 'Value' || k === 'Ref' ? '<ref>' : v)))
+        .sort();
+    expect(shapes(srt)).toHaveLength(12);
+    expect(shapes(srt)).toEqual(shapes(rtmp));
+  });
+
   test('thresholds come from config', () => {
     const { template: t } = synthOnAir(
       testConfig({

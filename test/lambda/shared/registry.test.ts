@@ -1,4 +1,5 @@
-import { channelOf, loadRegistry, parseRegistry } from '../../../lambda/shared/registry';
+import { IngestProtocol } from '../../../lambda/shared/contract';
+import { channelOf, ingestProtocolOf, loadRegistry, parseRegistry } from '../../../lambda/shared/registry';
 import { REGISTRY } from '../fixtures';
 
 describe('the channel registry (ONAIR_CHANNELS)', () => {
@@ -25,8 +26,19 @@ describe('the channel registry (ONAIR_CHANNELS)', () => {
       'main.key must be a non-empty string, got undefined',
     ],
     [JSON.stringify({ main: { ...REGISTRY.main, p: 3 } }), 'ONAIR_CHANNELS: main.p must be 1 or 2, got 3'],
+    [
+      JSON.stringify({ main: { ...REGISTRY.main, t: 'RTMP_PUSH' } }),
+      'ONAIR_CHANNELS: main.t must be absent (RTMP_PUSH) or "SRT_LISTENER", got "RTMP_PUSH"',
+    ],
   ])('fails on %j naming the field (a deployment error)', (raw, message) => {
     expect(() => loadRegistry(raw === undefined ? {} : { ONAIR_CHANNELS: raw })).toThrow(message);
+  });
+
+  test('an entry names its input type only for SRT (absent: RTMP push)', () => {
+    const srt = { ...REGISTRY.main, t: IngestProtocol.SRT_LISTENER } as const;
+    expect(parseRegistry({ main: srt }).main).toEqual(srt);
+    expect(ingestProtocolOf(srt)).toBe(IngestProtocol.SRT_LISTENER);
+    expect(ingestProtocolOf(REGISTRY.main)).toBe(IngestProtocol.RTMP_PUSH);
   });
 
   test('parseRegistry checks values already parsed', () => {

@@ -5,7 +5,7 @@ import type { ChannelEntry } from '../../../lambda/shared/registry';
 import { type CredentialKind, rotationToken } from '../../../lambda/stream-keys/credential';
 import { applyPendingRotation, requestRotation } from '../../../lambda/stream-keys/engine';
 import { STREAM_KEY } from '../../../lambda/stream-keys/stream-key';
-import { StreamKeyWorld } from './fake';
+import { IngestWorld } from './fake';
 import { REGISTRY } from './fixtures';
 import { useStreamKeyAws } from './setup';
 
@@ -20,6 +20,7 @@ let generated = 0;
 const OTHER: CredentialKind = {
   id: 'test-passphrase',
   name: 'test passphrase',
+  readAtStart: false,
   secretArn: (e) => e.key,
   generate: () => `passphrase-${++generated}`,
   inputFields: (e, value) => ({
@@ -38,7 +39,7 @@ test('the rotation token is derived per kind: kinds never share a version token'
 });
 
 test('the engine rotates a credential of any kind: its value, its input fields, its token', async () => {
-  const w = new StreamKeyWorld(entry, 'old-value').install(ml, sm);
+  const w = new IngestWorld(entry, 'old-value').install(ml, sm);
 
   const out = await requestRotation(clients, { kind: OTHER, channelId: 'main', entry }, opts);
 
@@ -53,7 +54,7 @@ test('the engine rotates a credential of any kind: its value, its input fields, 
 });
 
 test('a pending request of another kind is applied at the next IDLE just the same', async () => {
-  const w = new StreamKeyWorld(entry, 'old-value', [ChannelState.RUNNING]).install(ml, sm);
+  const w = new IngestWorld(entry, 'old-value', [ChannelState.RUNNING]).install(ml, sm);
   const credential = { kind: OTHER, channelId: 'main', entry };
   await expect(requestRotation(clients, credential, opts)).resolves.toMatchObject({ pending: true });
 

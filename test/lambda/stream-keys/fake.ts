@@ -16,7 +16,8 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import type { ChannelEntry } from '../../../lambda/shared/registry';
+import { IngestProtocol } from '../../../lambda/shared/contract';
+import { type ChannelEntry, ingestProtocolOf } from '../../../lambda/shared/registry';
 import { awsError } from '../fixtures';
 
 /**
@@ -45,10 +46,21 @@ interface Failure {
   readonly when?: (input: Record<string, unknown>) => boolean;
 }
 
+/** An SRT listener input's settings, as MediaLive reports them. */
+interface SrtListener {
+  secretArn: string;
+  algorithm: string;
+  latencyMs: number;
+  streamId?: string;
+}
+
 /**
- * A small stateful model of one channel's stream key: Secrets Manager versions with staging
- * labels and tags, and the MediaLive input (stream name per pipeline) and channel state. Enough
- * of each API's semantics to drive the domain functions through interleavings and failures:
+ * A small stateful model of one channel's ingest credential: Secrets Manager versions with
+ * staging labels and tags, the MediaLive input and the channel state. The input is the channel's
+ * kind (the registry entry's `t`): an RTMP push input holds the key in its stream names (one per
+ * pipeline); an SRT listener input names the passphrase secret, and MediaLive reads the secret's
+ * AWSCURRENT when the channel starts. Enough of each API's semantics to drive the domain
+ * functions through interleavings and failures:
  *
  * - PutSecretValue: a token that exists with another value → ResourceExistsException (same
  *   value: idempotent); labels given move from other versions.
@@ -56,14 +68,23 @@ interface Failure {
  *   (else InvalidParameterException); moving AWSCURRENT labels the old version AWSPREVIOUS.
  * - ListSecretVersionIds lists labelled versions only; GetSecretValue of a version without a
  *   value → ResourceNotFoundException.
- * - UpdateInput while the channel is not IDLE → ConflictException.
+ * - UpdateInput while the channel is not IDLE → ConflictException; stream names on an SRT input,
+ *   or SRT settings without decryption or latency → BadRequestException (the API's rules).
  * - DescribeChannel answers the scripted states in turn (the last one repeats).
  */
-export class StreamKeyWorld {
+export class IngestWorld {
   readonly versions = new Map<string, Version>();
   readonly tags = new Map<string, string>();
+  readonly protocol: IngestProtocol;
+  /** RTMP: the input's stream name per pipeline. */
   streamNames: string[];
+  /** SRT: the input's listener settings. */
+  srt: SrtListener;
   readonly securityGroups = ['5551212'];
+  /** Secrets Manager answers DescribeSecret with RotationEnabled (a rotation schedule exists). */
+  rotationEnabled = false;
+  /** The channel's state at every move of AWSCURRENT that took effect. */
+  readonly promotedWhile: string[] = [];
   private states: string[];
   state: string;
   private readonly failures: Failure[] = [];
@@ -77,7 +98,9 @@ export class StreamKeyWorld {
     states: string[] = [ChannelState.IDLE],
   ) {
     this.versions.set('v-old', { value: currentKey, stages: new Set(['AWSCURRENT']) });
+    this.protocol = ingestProtocolOf(entry);
     this.streamNames = Array.from({ length: entry.p }, () => `${entry.app}/${currentKey}`);
+    this.srt = { secretArn: entry.key, algorithm: 'AES256', latencyMs: 1000 };
     this.states = [...states];
     this.state = this.states[0] ?? ChannelState.IDLE;
   }
@@ -127,8 +150,16 @@ export class StreamKeyWorld {
     return id === undefined ? undefined : this.versions.get(id)?.value;
   }
 
-  /** The keys the input's pipelines accept. */
-  inputKeys(): string[] {
+  /**
+   * What each pipeline of the input accepts: the keys in an RTMP input's stream names; for an SRT
+   * input, what MediaLive would read at a start now (AWSCURRENT of the secret it names, if that is
+   * the channel's).
+   */
+  inputAccepts(): (string | undefined)[] {
+    if (this.protocol === IngestProtocol.SRT_LISTENER) {
+      const value = this.srt.secretArn === this.entry.key ? this.valueOf('AWSCURRENT') : undefined;
+      return Array.from({ length: this.entry.p }, () => value);
+    }
     return this.streamNames.map((n) => n.slice(this.entry.app.length + 1));
   }
 
@@ -148,18 +179,16 @@ export class StreamKeyWorld {
         return { State: this.state };
       }),
     );
-    ml.on(DescribeInputCommand).callsFake(
-      route('DescribeInput', () => ({
-        Destinations: this.destinations(),
-        SecurityGroups: [...this.securityGroups],
-      })),
-    );
+    ml.on(DescribeInputCommand).callsFake(route('DescribeInput', () => this.input()));
     ml.on(UpdateInputCommand).callsFake(
       route('UpdateInput', (input) => {
         if (this.state !== ChannelState.IDLE) throw awsError('ConflictException', 409);
-        const dests = input.Destinations as { StreamName: string }[];
-        this.streamNames = dests.map((d) => d.StreamName);
-        return { Input: { Destinations: this.destinations(), SecurityGroups: [...this.securityGroups] } };
+        if (this.protocol === IngestProtocol.SRT_LISTENER) this.updateSrt(input);
+        else {
+          const dests = input.Destinations as { StreamName: string }[];
+          this.streamNames = dests.map((d) => d.StreamName);
+        }
+        return { Input: this.input() };
       }),
     );
     sm.on(ListSecretVersionIdsCommand).callsFake(
@@ -210,12 +239,13 @@ export class StreamKeyWorld {
           }
         }
         if (to !== undefined) this.versions.get(to)?.stages.add(stage);
+        if (stage === 'AWSCURRENT' && to !== undefined && to !== holder) this.promotedWhile.push(this.state);
         return {};
       }),
     );
     sm.on(DescribeSecretCommand).callsFake(
       route('DescribeSecret', () => ({
-        RotationEnabled: false,
+        RotationEnabled: this.rotationEnabled,
         Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value })),
         VersionIdsToStages: Object.fromEntries(
           [...this.versions].filter(([, v]) => v.stages.size > 0).map(([id, v]) => [id, [...v.stages]]),
@@ -238,14 +268,56 @@ export class StreamKeyWorld {
   }
 
   /**
-   * Answer destinations the way moto does through the SDK: no Ip/Port/Url (the emulator stores
-   * the request's stream names, which the SDK drops as unknown fields), so empty objects.
+   * Answer the way moto does through the SDK: RTMP destinations without Ip/Port/Url (the
+   * emulator stores the request's stream names, which the SDK drops as unknown fields), so empty
+   * objects; for an SRT input neither destinations nor SRT settings (moto ignores SrtSettings).
    */
   reportsNoUrls = false;
 
-  private destinations() {
-    if (this.reportsNoUrls) return this.streamNames.map(() => ({}));
-    return destinationsServing(this.streamNames);
+  /** The input as DescribeInput (and UpdateInput's answer) reports it. */
+  input() {
+    const SecurityGroups = [...this.securityGroups];
+    if (this.protocol === IngestProtocol.SRT_LISTENER) {
+      if (this.reportsNoUrls) return { Destinations: [], SecurityGroups };
+      return {
+        Destinations: Array.from({ length: this.entry.p }, (_, i) => ({
+          Ip: `198.51.100.${10 * (i + 1)}`,
+          Port: '5000',
+          Url: `srt://198.51.100.${10 * (i + 1)}:5000`,
+        })),
+        SecurityGroups,
+        SrtSettings: {
+          SrtListenerSettings: {
+            Decryption: { Algorithm: this.srt.algorithm, PassphraseSecretArn: this.srt.secretArn },
+            MinimumLatency: this.srt.latencyMs,
+            ...(this.srt.streamId !== undefined ? { StreamId: this.srt.streamId } : {}),
+          },
+        },
+      };
+    }
+    const Destinations = this.reportsNoUrls
+      ? this.streamNames.map(() => ({}))
+      : destinationsServing(this.streamNames);
+    return { Destinations, SecurityGroups };
+  }
+
+  /** UpdateInput on an SRT listener input: settings as the API requires them, never stream names. */
+  private updateSrt(input: Record<string, unknown>): void {
+    if (input.Destinations !== undefined) throw awsError('BadRequestException');
+    const settings = (input.SrtSettings as { SrtListenerSettings?: Record<string, unknown> } | undefined)
+      ?.SrtListenerSettings;
+    if (settings === undefined) return;
+    const decryption = settings.Decryption as
+      | { Algorithm?: string; PassphraseSecretArn?: string }
+      | undefined;
+    if (!decryption?.Algorithm || !decryption.PassphraseSecretArn || settings.MinimumLatency === undefined)
+      throw awsError('BadRequestException');
+    this.srt = {
+      secretArn: decryption.PassphraseSecretArn,
+      algorithm: decryption.Algorithm,
+      latencyMs: settings.MinimumLatency as number,
+      ...(settings.StreamId !== undefined ? { streamId: settings.StreamId as string } : {}),
+    };
   }
 
   private call(

@@ -5,7 +5,7 @@ import { PENDING_ROTATION_TAG } from '../../../../lambda/shared/contract';
 import { ingest } from '../../../../lambda/stream-keys';
 import { OPERATOR } from '../../../support/api';
 import { awsError, captureLogs, logEntry } from '../../fixtures';
-import { SECRET_ARN } from '../fixtures';
+import { SECRET_ARN, SRT_SECRET_ARN } from '../fixtures';
 import { ingestRequest } from '../requests';
 import { useStreamKeyAws } from '../setup';
 
@@ -33,6 +33,7 @@ test('GET /channels/{id}/ingest → one OBS endpoint per pipeline with the AWSCU
   expect(res.headers?.['cache-control']).toBe('no-store');
   expect(JSON.parse(res.body as string)).toEqual({
     channelId: 'main',
+    protocol: 'RTMP_PUSH',
     state: 'RUNNING',
     rotationPending: true,
     inconsistent: false,
@@ -118,4 +119,99 @@ test('a destination with a foreign URL is inconsistent (only an absent URL prove
   });
   const res = await ingest(ingestRequest('main'));
   expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true });
+});
+
+describe('an SRT channel', () => {
+  const PASSPHRASE = 'Passphrase0123456789Passphrase0123456789abcd';
+  function srtInput(settings: Record<string, unknown> = {}, secretArn = SRT_SECRET_ARN) {
+    ml.on(DescribeInputCommand, { InputId: '5555555' }).resolves({
+      Type: 'SRT_LISTENER',
+      Destinations: [
+        { Ip: '198.51.100.10', Port: '5000', Url: 'srt://198.51.100.10:5000' },
+        { Ip: '198.51.100.20', Port: '5000', Url: 'srt://198.51.100.20:5000' },
+      ],
+      SrtSettings: {
+        SrtListenerSettings: {
+          Decryption: { Algorithm: 'AES256', PassphraseSecretArn: secretArn },
+          MinimumLatency: 2000,
+          ...settings,
+        },
+      },
+    });
+    sm.on(GetSecretValueCommand, { SecretId: SRT_SECRET_ARN }).resolves({ SecretString: PASSPHRASE });
+  }
+
+  test('GET /channels/{id}/ingest → one complete srt:// URL per pipeline plus the settings encoders ask for', async () => {
+    srtInput({ StreamId: 'studio-main' });
+
+    const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('studio')));
+
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body as string)).toEqual({
+      channelId: 'studio',
+      protocol: 'SRT_LISTENER',
+      state: 'RUNNING',
+      rotationPending: true,
+      inconsistent: false,
+      endpoints: ['198.51.100.10', '198.51.100.20'].map((host) => ({
+        url: `srt://${host}:5000?mode=caller&passphrase=${PASSPHRASE}&pbkeylen=32&latency=2000000&streamid=studio-main`,
+        host,
+        port: 5000,
+        passphrase: PASSPHRASE,
+        encryption: 'AES256',
+        pbkeylen: 32,
+        latencyMs: 2000,
+        streamId: 'studio-main',
+      })),
+    });
+    expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: SRT_SECRET_ARN,
+      VersionStage: 'AWSCURRENT',
+    });
+    expect(logEntry(logs, 'ingest details served')).toMatchObject({
+      channelId: 'studio',
+      protocol: 'SRT_LISTENER',
+      caller: { userArn: OPERATOR.userArn },
+    });
+    expect(logs).not.toContain(PASSPHRASE);
+  });
+
+  test.each([
+    ['AES128', 16],
+    ['AES192', 24],
+    ['AES256', 32],
+  ])('%s → pbkeylen=%i in the URL and the settings', async (algorithm, pbkeylen) => {
+    srtInput({ Decryption: { Algorithm: algorithm, PassphraseSecretArn: SRT_SECRET_ARN } });
+    const body = JSON.parse((await ingest(ingestRequest('studio'))).body as string);
+    expect(body.endpoints[0]).toMatchObject({ encryption: algorithm, pbkeylen });
+    expect(new URL(body.endpoints[0].url).searchParams.get('pbkeylen')).toBe(String(pbkeylen));
+  });
+
+  test('a stream id with URL-reserved characters is query-encoded (and decodes back)', async () => {
+    srtInput({ StreamId: '#!::r=studio,m=publish' });
+    const body = JSON.parse((await ingest(ingestRequest('studio'))).body as string);
+    const url = body.endpoints[0].url as string;
+    expect(url).not.toContain('#');
+    expect(new URL(url).searchParams.get('streamid')).toBe('#!::r=studio,m=publish');
+    expect(new URL(url).searchParams.get('latency')).toBe('2000000');
+  });
+
+  test('an input that names another secret → inconsistent: true, logged without the passphrase', async () => {
+    srtInput({}, 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:Other-AbCdEf');
+    const { result: res, logs } = await captureLogs(() => ingest(ingestRequest('studio')));
+    expect(JSON.parse(res.body as string)).toMatchObject({ inconsistent: true, protocol: 'SRT_LISTENER' });
+    expect(logs).toContain('the SRT input names another secret than the channel passphrase');
+    expect(logs).not.toContain(PASSPHRASE);
+  });
+
+  test('an input that reports neither addresses nor SRT settings (some emulators) → the passphrase, no URL', async () => {
+    ml.on(DescribeInputCommand, { InputId: '5555555' }).resolves({ Destinations: [] });
+    sm.on(GetSecretValueCommand, { SecretId: SRT_SECRET_ARN }).resolves({ SecretString: PASSPHRASE });
+    const body = JSON.parse((await ingest(ingestRequest('studio'))).body as string);
+    expect(body).toMatchObject({
+      inconsistent: false,
+      endpoints: [{ passphrase: PASSPHRASE }, { passphrase: PASSPHRASE }],
+    });
+    expect(body.endpoints[0].url).toBeUndefined();
+  });
 });

@@ -123,6 +123,7 @@ describe('POST /channels/{id}/stream-key on an IDLE channel', () => {
 
     expect(JSON.parse(res.body as string)).toEqual({
       channelId: 'main',
+      protocol: 'RTMP_PUSH',
       state: 'IDLE',
       rotationPending: false,
       inconsistent: false,

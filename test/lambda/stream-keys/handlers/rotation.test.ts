@@ -208,7 +208,7 @@ describe('testSecret', () => {
   test('an input that reports no destination URLs cannot show a mismatch: passes with a warning', async () => {
     ml.on(DescribeInputCommand).resolves({ Destinations: [{}, {}] });
     const { logs } = await captureLogs(() => rotation(rotationEvent('testSecret')));
-    expect(logs).toContain('the input reports no credential on its endpoints; cannot compare');
+    expect(logs).toContain('the input holds no value on its endpoints; nothing to compare');
   });
 
   test('passes when every endpoint serves <app>/<staged key>', async () => {
