@@ -21,6 +21,7 @@ function dependencies(): RecorderDeps {
       partSeconds: Number(env[Env.RECORDING_PART_SECONDS]),
       startoverSeconds: Number(env[Env.STARTOVER_SECONDS]),
       publishByDefault: env[Env.PUBLISH_BY_DEFAULT] === 'true',
+      statusTable: env[Env.STATUS_TABLE],
     },
     now: () => new Date(),
     log: logger,

@@ -1,3 +1,4 @@
+import { ChannelState } from '@aws-sdk/client-medialive';
 import {
   CreateHarvestJobCommand,
   DescribeHarvestJobCommand,
@@ -14,6 +15,7 @@ import {
 import { originEndpointId } from '../shared/manifests';
 import type { Log } from '../shared/powertools';
 import type { Registry } from '../shared/registry';
+import { type StatusRecord, statusKey } from '../shared/status';
 import { type PartRange, partKey, partsDue } from './parts';
 import { markerKey, type PartRecord, type RecordingRecord, type SessionMarker } from './record';
 import { fail, isConditionFailed, readRecording } from './store';
@@ -26,6 +28,8 @@ export interface RecorderConfig {
   readonly partSeconds: number;
   readonly startoverSeconds: number;
   readonly publishByDefault: boolean;
+  /** The health function's status table: the sweep reconciles sessions with it (lost events). */
+  readonly statusTable: string;
 }
 
 export interface RecorderDeps {
@@ -91,7 +95,7 @@ export async function openSession(
         Key: markerKey(channelId),
         UpdateExpression: 'SET openId = if_not_exists(openId, :id), openStart = if_not_exists(openStart, :t)',
         // EventBridge does not deliver in order: a RUNNING from before the last stop opens nothing.
-        ConditionExpression: 'attribute_not_exists(lastEnd) OR lastEnd < :t',
+        ConditionExpression: 'attribute_not_exists(lastEnd) OR lastEnd <= :t',
         ExpressionAttributeValues: { ':id': recordingIdOf(channelId, time), ':t': time },
         ReturnValues: 'ALL_NEW',
       }),
@@ -192,11 +196,62 @@ export async function closeSession(
   return id;
 }
 
-/** Every few minutes: harvests the finished parts of every session still live (long sessions never outrun the startover window). */
+/**
+ * Every few minutes, per channel: reconciles the session with the channel's status record (kept
+ * by the health function from the same state events), so a state event this function lost (its
+ * retries exhausted) does not lose a recording, then harvests the finished parts of a session
+ * still live (long sessions never outrun the startover window).
+ * - open session, channel IDLE since after its start: the stop was lost; end it then;
+ * - open session, channel live since after its start: a stop and a start were lost; end the old
+ *   session at the new start and open the new one;
+ * - no open session, channel live: the start was lost; open it (a start older than the last
+ *   stop opens nothing).
+ */
 export async function sweep(deps: RecorderDeps): Promise<void> {
   for (const channelId of Object.keys(deps.registry)) {
-    const marker = await readMarker(deps, channelId);
-    if (marker?.openId === undefined) continue;
+    let marker = await readMarker(deps, channelId);
+    const status = (
+      await deps.ddb.send(
+        new GetCommand({
+          TableName: deps.config.statusTable,
+          Key: statusKey(channelId),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item as StatusRecord | undefined;
+    const openStart = marker?.openStart;
+    if (
+      openStart !== undefined &&
+      status?.state === ChannelState.IDLE &&
+      (status.stateAt ?? '') > openStart
+    ) {
+      deps.log.warn('sweep: the stop of an open session was not seen; ending it', {
+        channelId,
+        at: status.stateAt,
+      });
+      await closeSession(deps, channelId, status.stateAt as string);
+      continue;
+    }
+    if (openStart !== undefined && status?.liveSince !== undefined && status.liveSince > openStart) {
+      deps.log.warn('sweep: a stop and a start were not seen; ending the session at the new start', {
+        channelId,
+        at: status.liveSince,
+      });
+      await closeSession(deps, channelId, status.liveSince);
+      marker = undefined;
+    }
+    if (marker?.openId === undefined) {
+      if (status?.state === ChannelState.RUNNING && status.liveSince !== undefined) {
+        const opened = await openSession(deps, channelId, status.liveSince);
+        if (opened !== undefined)
+          deps.log.warn('sweep: opened a session whose start was not seen', {
+            channelId,
+            recordingId: opened,
+          });
+        marker = await readMarker(deps, channelId);
+      }
+      if (marker?.openId === undefined) continue;
+    }
     const rec = await readRecording(deps, marker.openId);
     // A recording that already failed (a part could not be harvested) takes no more jobs.
     if (rec === undefined || rec.sessionEnd !== undefined || rec.status !== RecordingStatus.RECORDING)

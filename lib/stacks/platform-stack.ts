@@ -173,6 +173,7 @@ export class PlatformStack extends Stack {
         startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
         publishByDefault: cfg.recordings.publishByDefault,
         thumbnails: cfg.thumbnails.enabled,
+        statusTable: this.operations.health.table,
         alarmTopic: this.operations.alertTopic.topic,
       });
     }

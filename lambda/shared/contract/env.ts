@@ -82,6 +82,7 @@ export const RECORDINGS_ENV = {
     Env.RECORDINGS_TABLE,
     Env.RECORDING_PART_SECONDS,
     Env.PUBLISH_BY_DEFAULT,
+    Env.STATUS_TABLE,
   ],
   optional: [],
 } as const satisfies EnvContract;

@@ -48,6 +48,8 @@ export interface RecordingsProps {
    * @default - false: recordings have no poster
    */
   readonly thumbnails?: boolean;
+  /** The health function's channel status table: the sweep reconciles sessions with it (lost state events). */
+  readonly statusTable: dynamodb.ITable;
   /** Receives the alarm on the dead-letter queue (a recording event that failed every retry). */
   readonly alarmTopic: sns.ITopic;
 }
@@ -123,6 +125,7 @@ export class Recordings extends Construct {
         [Env.RECORDINGS_TABLE]: this.table.tableName,
         [Env.RECORDING_PART_SECONDS]: String(partSeconds),
         [Env.PUBLISH_BY_DEFAULT]: String(props.publishByDefault ?? false),
+        [Env.STATUS_TABLE]: props.statusTable.tableName,
       },
       timeout: Duration.seconds(60),
     });
@@ -151,6 +154,7 @@ export class Recordings extends Construct {
 
     const ev = this.eventsFunction.function;
     this.grantTable(ev, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    props.statusTable.grant(ev, 'dynamodb:GetItem');
     const harvestJobs = Stack.of(this).formatArn({
       service: 'mediapackage',
       resource: 'harvest_jobs',

@@ -135,6 +135,7 @@ test('no recorded channel: no recordings resources; a startover window below an 
         controlApi: platform.controlApi,
         archive: platform.archive,
         startoverWindowSeconds: 1800,
+        statusTable: platform.operations.health.table,
         alarmTopic: platform.operations.alertTopic.topic,
       }),
   ).toThrow(

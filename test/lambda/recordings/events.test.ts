@@ -13,6 +13,7 @@ import { harvestNotification } from './harvest-events';
 import { RecordingsWorld } from './world';
 
 const TABLE = 'OnAir-test-RecordingsTable';
+const STATUS_TABLE = 'OnAir-test-StatusTable';
 const BUCKET = 'onair-test-archive';
 const ROLE = 'arn:aws:iam::111122223333:role/OnAir-test-RecordingsHarvestRole';
 const PART = recordingPartSeconds(24 * 3600);
@@ -55,6 +56,7 @@ beforeEach(() => {
   process.env.ONAIR_RECORDINGS_TABLE = TABLE;
   process.env.ONAIR_RECORDING_PART_SECONDS = String(PART);
   process.env.ONAIR_PUBLISH_BY_DEFAULT = 'false';
+  process.env.ONAIR_STATUS_TABLE = STATUS_TABLE;
 });
 afterEach(() => jest.useRealTimers());
 
@@ -156,6 +158,44 @@ describe('a session from MediaLive state changes', () => {
       }),
     });
     expect(world.items.get('main-20261201t000000z')).toMatchObject({ partCount: 2, status: 'PROCESSING' });
+  });
+});
+
+describe('the sweep reconciles sessions with the status records (state events this function lost)', () => {
+  test('a lost stop: the channel has been IDLE since after the session began, so the session ends then', async () => {
+    await send(running(main, '2026-12-01T19:00:00Z'), '2026-12-01T19:00:05Z');
+    world.status.set('main', { channelId: 'main', state: 'IDLE', stateAt: '2026-12-01T20:00:00Z' });
+    const { logs } = await send(sweepEvent('2026-12-01T20:15:00Z'), '2026-12-01T20:15:00Z');
+    expect(logs).toContain('sweep: the stop of an open session was not seen');
+    expect(world.items.get('main-20261201t190000z')).toMatchObject({
+      status: 'PROCESSING',
+      sessionEnd: '2026-12-01T20:00:00Z',
+      parts: { p01: { end: '2026-12-01T20:00:00.000Z' } },
+    });
+  });
+
+  test('a lost start: the channel is RUNNING with no open session, so the session opens at its live time', async () => {
+    world.status.set('main', {
+      channelId: 'main',
+      state: 'RUNNING',
+      liveSince: '2026-12-01T19:00:00Z',
+      stateAt: '2026-12-01T19:00:00Z',
+    });
+    await send(sweepEvent('2026-12-01T19:15:00Z'), '2026-12-01T19:15:00Z');
+    expect(world.items.get('main-20261201t190000z')).toMatchObject({ status: 'RECORDING' });
+  });
+
+  test('a lost stop and start: the old session ends at the new start and the new one opens', async () => {
+    await send(running(main, '2026-12-01T19:00:00Z'), '2026-12-01T19:00:05Z');
+    world.status.set('main', {
+      channelId: 'main',
+      state: 'RUNNING',
+      liveSince: '2026-12-01T21:00:00Z',
+      stateAt: '2026-12-01T21:00:00Z',
+    });
+    await send(sweepEvent('2026-12-01T21:15:00Z'), '2026-12-01T21:15:00Z');
+    expect(world.items.get('main-20261201t190000z')).toMatchObject({ sessionEnd: '2026-12-01T21:00:00Z' });
+    expect(world.items.get('main-20261201t210000z')).toMatchObject({ status: 'RECORDING' });
   });
 });
 

@@ -112,16 +112,26 @@ export function condition(
 
 export class RecordingsWorld {
   readonly items = new Map<string, Item>();
+  /** The health function's status records by channel id (read only here). */
+  readonly status = new Map<string, Item>();
   readonly ddb = mockClient(DynamoDBDocumentClient);
 
-  constructor(readonly table: string) {}
+  constructor(
+    readonly table: string,
+    readonly statusTable = 'OnAir-test-StatusTable',
+  ) {}
 
   reset() {
     this.items.clear();
+    this.status.clear();
     this.ddb.reset();
     const check = (name: string | undefined) => name === this.table || fail(`unexpected table ${name}`);
     const ccf = () => awsError('ConditionalCheckFailedException', 400);
     this.ddb.on(GetCommand).callsFake((i) => {
+      if (i.TableName === this.statusTable) {
+        const st = this.status.get(i.Key.channelId);
+        return { Item: st && structuredClone(st) };
+      }
       check(i.TableName);
       const it = this.items.get(i.Key.recordingId);
       return { Item: it && structuredClone(it) };
