@@ -2,6 +2,7 @@ import { ChannelState } from '@aws-sdk/client-medialive';
 import {
   CreateHarvestJobCommand,
   DescribeHarvestJobCommand,
+  type HarvestJob,
   type MediaPackageClient,
 } from '@aws-sdk/client-mediapackage';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -286,16 +287,20 @@ async function createJob(
   try {
     status = (await deps.mediapackage.send(new CreateHarvestJobCommand(input))).Status;
   } catch (err) {
-    // A retry after the job was created but before the index recorded it: job ids are unique
-    // per Region, so the job that exists is ours.
-    let existing: { Status?: string } | undefined;
+    // A retry after the job was created but before the index recorded it: the job exists.
+    let existing: HarvestJob | undefined;
     try {
       existing = await deps.mediapackage.send(new DescribeHarvestJobCommand({ Id }));
     } catch {
       existing = undefined;
     }
-    if (existing === undefined) throw err;
-    status = existing.Status;
+    // Ours only if it writes where this part goes (another deployment in the Region could have
+    // used the same id for a session of a channel with the same name, started the same second).
+    const ours =
+      existing?.S3Destination?.BucketName === input.S3Destination.BucketName &&
+      existing.S3Destination.ManifestKey === input.S3Destination.ManifestKey;
+    if (!ours) throw err;
+    status = existing?.Status;
   }
   return { start: part.start, end: part.end, jobId: Id, attempt, status: status ?? 'IN_PROGRESS' };
 }

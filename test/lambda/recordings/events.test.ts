@@ -3,6 +3,7 @@ import {
   CreateHarvestJobCommand,
   DescribeHarvestJobCommand,
   MediaPackageClient,
+  Status,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/recordings/index';
@@ -221,11 +222,25 @@ describe('failures', () => {
   test('a retry after the job was created but not recorded finds the job instead of failing on its id', async () => {
     await send(running(main, '2026-12-01T19:00:00Z'), '2026-12-01T19:00:05Z');
     mp.on(CreateHarvestJobCommand).rejects(awsError('UnprocessableEntityException', 422));
-    mp.on(DescribeHarvestJobCommand, { Id: 'main-20261201t190000z-p01' }).resolves({
+    const job = {
       Id: 'main-20261201t190000z-p01',
-      Status: 'IN_PROGRESS',
+      Status: Status.IN_PROGRESS,
+      S3Destination: {
+        BucketName: BUCKET,
+        ManifestKey: 'recordings/main/main-20261201t190000z/p01/index.m3u8',
+        RoleArn: ROLE,
+      },
+    };
+    // another deployment's job of the same id (same channel name, same second) is not ours
+    mp.on(DescribeHarvestJobCommand).resolvesOnce({
+      ...job,
+      S3Destination: { ...job.S3Destination, BucketName: 'other' },
     });
-    await send(stopped(main, '2026-12-01T20:00:00Z'), '2026-12-01T20:00:05Z');
+    await expect(send(stopped(main, '2026-12-01T20:00:00Z'), '2026-12-01T20:00:05Z')).rejects.toThrow(
+      'UnprocessableEntityException',
+    );
+    mp.on(DescribeHarvestJobCommand, { Id: 'main-20261201t190000z-p01' }).resolves(job);
+    await send(stopped(main, '2026-12-01T20:00:00Z'), '2026-12-01T20:00:35Z');
     expect(world.items.get('main-20261201t190000z')).toMatchObject({
       parts: { p01: { jobId: 'main-20261201t190000z-p01', status: 'IN_PROGRESS' } },
     });
