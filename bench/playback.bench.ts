@@ -1,6 +1,6 @@
 /**
  * Playback sessions per second through the session function's signing path (policy, signer,
- * cookies, three signed URLs, Set-Cookie headers) against raw RSA-SHA1 signatures of the same
+ * cookies, the signed manifest URL, Set-Cookie headers) against raw RSA-SHA1 signatures of the same
  * policy with the same key, both on this one thread. Goal: ratio >= 0.8.
  */
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
@@ -28,7 +28,13 @@ export async function run(): Promise<BenchResult> {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const key = { keyPairId: 'K2JCJMDEHXQW5F', privateKey: createPrivateKey(privateKey) };
-  const input = { domain: 'd111111abcdef8.cloudfront.net', channelId: 'main', ttlSeconds: 7200 };
+  const input = {
+    domain: 'd111111abcdef8.cloudfront.net',
+    channelId: 'main',
+    format: 'hls' as const,
+    manifestPath: '/out/v1/0123456789abcdef0123456789abcdef/index.m3u8',
+    ttlSeconds: 7200,
+  };
   const policy = Buffer.from(sessionPolicy({ ...input, now: new Date() }).policy);
 
   const rounds = 3;

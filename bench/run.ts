@@ -12,6 +12,8 @@ export interface BenchResult {
   readonly lines: readonly string[];
   /** The headline ratio and what it means. */
   readonly ratio: { readonly value: number; readonly meaning: string };
+  /** Further ratios with goals of their own, printed after the headline. */
+  readonly moreRatios?: readonly { readonly value: number; readonly meaning: string }[];
 }
 
 async function main(): Promise<void> {
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
     const mod = (await import(join(__dirname, file))) as { run: () => Promise<BenchResult> };
     const r = await mod.run();
     process.stdout.write(
-      `\n== ${r.name}\n${r.lines.map((l) => `  ${l}`).join('\n')}\n  ratio: ${r.ratio.value.toFixed(2)} (${r.ratio.meaning})\n`,
+      `\n== ${r.name}\n${r.lines.map((l) => `  ${l}`).join('\n')}\n${[r.ratio, ...(r.moreRatios ?? [])]
+        .map((x) => `  ratio: ${x.value.toFixed(2)} (${x.meaning})`)
+        .join('\n')}\n`,
     );
   }
 }

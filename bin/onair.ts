@@ -5,7 +5,7 @@ import { renderSummary } from '../lib/summary';
 
 try {
   const { config } = buildAppFromContext();
-  process.stderr.write(renderSummary(config));
+  process.stderr.write(renderSummary(config, process.env.CDK_DEFAULT_REGION));
 } catch (err) {
   // A bad config or a construct's validation is the user's to fix: say what, not where in our code.
   if (err instanceof ConfigError) {

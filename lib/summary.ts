@@ -2,14 +2,19 @@ import { type OnAirConfig, srtSettingsOf } from './config/schema';
 import { estimateChannelCost } from './media/estimate';
 import { ladderLabel } from './media/ladders';
 import { expectedLatencySeconds, type LatencyMode, worstLatencySeconds } from './media/latency';
+import { renderQuotaPreflight } from './quotas';
 
 /** Seconds as the summary prints them: whole, or to a tenth when an SRT latency makes them fractional. */
 function seconds(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
-/** The synth summary: what each channel is, what latency to expect, what an hour costs. */
-export function renderSummary(config: OnAirConfig): string {
+/**
+ * The synth summary: what each channel is, what latency to expect, what an hour costs, and which
+ * service quotas the config needs raised before the first deploy (`region`: the target Region,
+ * when the environment names it).
+ */
+export function renderSummary(config: OnAirConfig, region?: string): string {
   const lines = [`OnAir stage "${config.stage}": ${config.channels.length} channel(s)`];
   let total = 0;
   for (const ch of config.channels) {
@@ -29,5 +34,6 @@ export function renderSummary(config: OnAirConfig): string {
   lines.push(
     `  all channels running: ~$${total.toFixed(2)}/hour (MediaLive + MediaPackage ingest; CDN egress extra)`,
   );
+  lines.push(...renderQuotaPreflight(config, region));
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // OnAir demo player: obtains a signed playback session from this distribution's session API
-// (CloudFront-* cookies scoped to /live/<channel>/), plays the channel's HLS manifest and renews
-// the session before it expires. Everything is same-origin, so the cookies are first-party.
+// (CloudFront-* cookies scoped to the channel's HLS endpoint, /out/v1/<endpoint id>/), plays the
+// manifest the session names and renews the session before it expires. Everything is
+// same-origin, so the cookies are first-party.
 import {
   channelFromSearch,
   describeFailure,
@@ -12,6 +13,7 @@ import {
   renewalDelayMs,
   retryDelayMs,
   serverTime,
+  sessionRequestBody,
   sessionUrl,
   wallClockLatencySeconds,
 } from './session.js';
@@ -34,6 +36,8 @@ const state = {
   mediaAttempt: 0,
   inFlight: false,
   started: false,
+  /** The channel's HLS manifest path, from the session response. */
+  manifest: '',
   /** @type {any} */
   hls: null,
 };
@@ -68,7 +72,7 @@ async function requestSession() {
         credentials: 'include',
         cache: 'no-store',
         headers,
-        body: '{}',
+        body: sessionRequestBody(),
       });
     } catch {
       return onSessionFailure(0, null, null, token !== '', null);
@@ -79,7 +83,8 @@ async function requestSession() {
     } catch {
       body = null;
     }
-    if (!res.ok || body === null || typeof body.expiresAt !== 'string') {
+    const manifest = res.ok ? manifestUrl(body) : undefined;
+    if (!res.ok || body === null || typeof body.expiresAt !== 'string' || manifest === undefined) {
       return onSessionFailure(
         res.ok ? 502 : res.status,
         body,
@@ -93,6 +98,7 @@ async function requestSession() {
     state.clockOffsetMs = serverNow - localNow;
     state.expiresAt = Date.parse(body.expiresAt) - state.clockOffsetMs;
     state.sessionAttempt = 0;
+    state.manifest = manifest;
     scheduleSession(renewalDelayMs(body.expiresAt, serverNow));
     if (token === '') tokenForm.hidden = true;
     tick();
@@ -125,7 +131,7 @@ function onSessionFailure(status, body, retryAfter, hadToken, wwwAuthenticate) {
 
 function startPlayback() {
   state.started = true;
-  const src = manifestUrl(state.channel);
+  const src = state.manifest;
   const Hls = globalThis.Hls;
   if (Hls?.isSupported()) {
     const hls = new Hls({

@@ -38,9 +38,33 @@ export function sessionUrl(channel) {
   return `/api/playback/${channel}/session`;
 }
 
-/** Same-origin HLS manifest of a channel; the session cookies are scoped to /live/<channel>/. */
-export function manifestUrl(channel) {
-  return `/live/${channel}/hls/index.m3u8`;
+/** The format this page plays: hls.js plays HLS (MPEG-TS). */
+export const FORMAT = 'hls';
+
+/** What the page POSTs for a session: the format it plays (the API's default, named anyway). */
+export function sessionRequestBody() {
+  return JSON.stringify({ format: FORMAT });
+}
+
+/**
+ * A media path the platform issues: MediaPackage v1's own `/out/v1/<32 hex endpoint id>/…`
+ * (LIVE_URI of lambda/shared/contract; test/player/session.test.ts checks that this copy agrees).
+ */
+export const LIVE_URI =
+  /^\/out\/v1\/([0-9a-f]{32})\/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)$/;
+
+/**
+ * The same-origin manifest path of a session response: its `manifestPath`, which the session's
+ * cookies (Path=/out/v1/<endpoint id>/) cover. Undefined when the response names none the page can
+ * play (another format, or not a media path of this platform).
+ * @param {unknown} body the session response
+ * @returns {string | undefined}
+ */
+export function manifestUrl(body) {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { manifestPath, format } = /** @type {{ manifestPath?: unknown, format?: unknown }} */ (body);
+  if (format !== undefined && format !== FORMAT) return undefined;
+  return typeof manifestPath === 'string' && LIVE_URI.test(manifestPath) ? manifestPath : undefined;
 }
 
 /**

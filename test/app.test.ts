@@ -8,11 +8,12 @@ import { loadConfig } from '../lib/config/load';
 import { cdkJsonContext } from './helpers';
 
 /** Runs bin/onair.ts the way the CDK CLI does (CDK_OUTDIR + CDK_CONTEXT_JSON). */
-function runApp(context: Record<string, unknown>) {
+function runApp(context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'onair-cli-'));
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/onair.ts'], {
     env: {
       ...process.env,
+      ...env,
       CDK_OUTDIR: outdir,
       CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...context }),
     },
@@ -84,8 +85,8 @@ test('cdk synth on a config a construct rejects exits 1 with its message', () =>
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }, 60_000);
 
-test('cdk synth prints the per-channel summary', () => {
-  const r = runApp({ config: 'config/examples/eight-channels.json' });
+test('cdk synth prints the per-channel summary and the service-quota preflight for the target Region', () => {
+  const r = runApp({ config: 'config/examples/eight-channels.json' }, { CDK_DEFAULT_REGION: 'eu-central-1' });
   expect(r.status).toBe(0);
   expect(r.stderr).toContain('OnAir stage "multi": 8 channel(s)');
   expect(r.stderr).toMatch(
@@ -94,5 +95,12 @@ test('cdk synth prints the per-channel summary', () => {
   expect(r.stderr).toMatch(
     /radio-cam: SINGLE_PIPELINE, RTMP_PUSH x1, ladder 540p \(3 rungs\), latency low ~5 s/,
   );
-  expect(readdirSync(r.outdir)).toContain('OnAir-multi.template.json');
+  expect(r.stderr).toContain('Service quotas in eu-central-1');
+  expect(r.stderr).toMatch(
+    /MediaLive Channels +needs 8, default 5 per Region: REQUEST an increase to at least 8/,
+  );
+  const files = readdirSync(r.outdir);
+  expect(files).toContain('OnAir-multi.template.json');
+  // One nested stack template per channel.
+  expect(files.filter((f) => f.endsWith('.nested.template.json'))).toHaveLength(8);
 }, 60_000);

@@ -73,6 +73,12 @@ export class Resolver {
         return `arn:${p}:iam::${a}:role/${id}`;
       case 'AWS::S3::Bucket':
         return `arn:${p}:s3:::${id.toLowerCase()}`;
+      case 'AWS::DynamoDB::Table':
+        return `arn:${p}:dynamodb:${r}:${a}:table/${id}`;
+      case 'AWS::CloudFront::KeyValueStore':
+        return `arn:${p}:cloudfront::${a}:key-value-store/${id}`;
+      case 'AWS::MediaPackage::OriginEndpoint':
+        return `arn:${p}:mediapackage:${r}:${a}:origin_endpoints/${id}`;
       default:
         // Never equal to a real request's resource: enough for the replay, which only needs
         // the ARNs of what the handlers act on.
@@ -163,22 +169,26 @@ function getAttTarget(v: Json): string {
 }
 
 /**
- * The role whose permissions a custom resource's Delete runs with: the function its service
- * token names, or for the Provider framework the user handler that framework invokes.
+ * The function a custom resource's Delete runs in: the one its service token names, or for the
+ * Provider framework the user handler that framework invokes.
  */
-export function handlerRole(template: CfnTemplate, customResource: string): string {
+export function handlerFunction(template: CfnTemplate, customResource: string): string {
   const cr = template.Resources[customResource];
-  const entry = template.Resources[getAttTarget(cr?.Properties?.ServiceToken)];
-  const env = entry?.Properties?.Environment?.Variables ?? {};
-  let fn = entry;
+  let fn = getAttTarget(cr?.Properties?.ServiceToken);
+  const env = template.Resources[fn]?.Properties?.Environment?.Variables ?? {};
   if (env.USER_ON_EVENT_FUNCTION_ARN !== undefined) {
     const onEvent = getAttTarget(env.USER_ON_EVENT_FUNCTION_ARN);
     const isComplete = env.USER_IS_COMPLETE_FUNCTION_ARN;
     if (isComplete !== undefined && getAttTarget(isComplete) !== onEvent)
       throw new Error(`${customResource}: onEvent and isComplete run as different functions; replay both`);
-    fn = template.Resources[onEvent];
+    fn = onEvent;
   }
-  return getAttTarget(fn?.Properties?.Role);
+  return fn;
+}
+
+/** The role whose permissions a custom resource's Delete runs with (its handler's). */
+export function handlerRole(template: CfnTemplate, customResource: string): string {
+  return getAttTarget(template.Resources[handlerFunction(template, customResource)]?.Properties?.Role);
 }
 
 /** Identity-policy statements attached to a role: its inline policies and AWS::IAM::Policy resources. */
@@ -197,4 +207,65 @@ export function roleStatements(
   // Managed policies (AWSLambdaBasicExecutionRole) are not modelled: they can only grant more,
   // so leaving them out can fail a replay but never pass one that should fail.
   return docs.flatMap((d) => resolver.resolve(d).Statement as PolicyStatement[]);
+}
+
+/**
+ * One template holding a stack and the stacks nested in it, for the replay: each nested
+ * resource under `<nested stack's logical id><its logical id>`, its parameters replaced by the
+ * values the parent passes, and the parent's `Fn::GetAtt [<nested>, Outputs.<name>]` by the
+ * output's value. IAM decisions and dependencies read the same as across the stacks.
+ */
+export function flattenNestedStacks(
+  root: CfnTemplate,
+  nested: Readonly<Record<string, CfnTemplate & Json>>,
+): CfnTemplate {
+  const resources: CfnTemplate['Resources'] = {};
+  const rewrite = (v: Json, prefix: string, params: Record<string, Json>): Json => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => rewrite(x, prefix, params));
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string') {
+      if (v.Ref.startsWith('AWS::')) return v;
+      if (Object.hasOwn(params, v.Ref)) return params[v.Ref];
+      return { Ref: `${prefix}${v.Ref}` };
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+      const [id, attr] = v['Fn::GetAtt'] as [string, string];
+      const inner = nested[id];
+      if (prefix === '' && inner !== undefined && attr.startsWith('Outputs.')) {
+        const output = inner.Outputs?.[attr.slice('Outputs.'.length)];
+        if (output === undefined) throw new Error(`${id} has no output ${attr}`);
+        return rewrite(output.Value, id, parameterValues(id));
+      }
+      return { 'Fn::GetAtt': [`${prefix}${id}`, attr] };
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x, prefix, params)]));
+  };
+  const parameterValues = (stackId: string): Record<string, Json> =>
+    rewrite(root.Resources[stackId]?.Properties?.Parameters ?? {}, '', {});
+  const dependsOn = (d: string | string[] | undefined, prefix: string) =>
+    d === undefined
+      ? undefined
+      : (typeof d === 'string' ? [d] : d)
+          .filter((x) => nested[x] === undefined || prefix !== '')
+          .map((x) => `${prefix}${x}`);
+  for (const [id, r] of Object.entries(root.Resources)) {
+    if (nested[id] !== undefined) continue;
+    resources[id] = {
+      ...r,
+      Properties: rewrite(r.Properties, '', {}),
+      DependsOn: dependsOn(r.DependsOn, ''),
+    };
+  }
+  for (const [stackId, t] of Object.entries(nested)) {
+    const params = parameterValues(stackId);
+    for (const [id, r] of Object.entries(t.Resources as CfnTemplate['Resources'])) {
+      resources[`${stackId}${id}`] = {
+        ...r,
+        Properties: rewrite(r.Properties, stackId, params),
+        DependsOn: dependsOn(r.DependsOn, stackId),
+      };
+    }
+  }
+  return { Resources: resources };
 }

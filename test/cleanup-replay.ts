@@ -20,8 +20,17 @@
 import type { MediaLiveClient } from '@aws-sdk/client-medialive';
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { handleLifecycle, type LifecycleEvent } from '../lambda/channel-lifecycle/lifecycle';
+import { deregister, type RegistrationDeps } from '../lambda/channel-registration/registration';
 import { type Clients, onEvent as signingKeyOnEvent } from '../lambda/signing-key/index';
-import { dependencies, handlerRole, type Json, type Resolver, roleStatements, WORLD } from './cfn-template';
+import {
+  dependencies,
+  handlerFunction,
+  handlerRole,
+  type Json,
+  type Resolver,
+  roleStatements,
+  WORLD,
+} from './cfn-template';
 import { type AwsRequest, type Decision, evaluate } from './iam-policy';
 import { quietLogger } from './lambda/fixtures';
 
@@ -175,10 +184,19 @@ export async function replayCleanup(input: CleanupInput): Promise<DeleteReplay[]
     const authorize: Authorize = (req) => evaluate(statements, req);
     const calls: ReplayedCall[] = [];
     const props = old.resolve(res.Properties);
+    const environment = old.resolve(
+      old.template.Resources[handlerFunction(old.template, id)]?.Properties?.Environment?.Variables ?? {},
+    );
     let completed = false;
     let error: string | undefined;
     try {
-      completed = await replayDelete(res.Type, id, props, { channels, authorize, calls });
+      completed = await replayDelete(res.Type, id, props, {
+        channels,
+        endpoints: originEndpoints(old),
+        environment,
+        authorize,
+        calls,
+      });
     } catch (err) {
       error = (err as Error).message;
     }
@@ -194,13 +212,133 @@ export async function replayCleanup(input: CleanupInput): Promise<DeleteReplay[]
   return out;
 }
 
-async function replayDelete(
-  type: string,
-  id: string,
-  props: Json,
-  ctx: { channels: Map<string, FakeChannel>; authorize: Authorize; calls: ReplayedCall[] },
-): Promise<boolean> {
+/** MediaPackage origin endpoints by id (their Ref), with ARN and tags as the template sets them. */
+function originEndpoints(
+  r: Resolver,
+): Map<string, { arn: string; tags: Record<string, string>; pathId: string }> {
+  const out = new Map<string, { arn: string; tags: Record<string, string>; pathId: string }>();
+  let n = 0;
+  for (const [id, res] of Object.entries(r.template.Resources)) {
+    if (res.Type !== 'AWS::MediaPackage::OriginEndpoint') continue;
+    const tags: { Key: string; Value: string }[] = r.resolve(res.Properties?.Tags ?? []);
+    out.set(r.ref(id), {
+      arn: r.arn(id),
+      tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+      pathId: (n++).toString(16).padStart(32, '0'),
+    });
+  }
+  return out;
+}
+
+/** A call authorized like the service would, or the service's access-denied error. */
+function authorized(ctx: ReplayContext, req: AwsRequest, denial = 'AccessDeniedException'): void {
+  const decision = ctx.authorize(req);
+  ctx.calls.push({ ...req, decision });
+  if (decision !== 'allowed')
+    throw Object.assign(new Error(`not authorized: ${req.action} on ${req.resource}`), {
+      name: denial,
+      $metadata: { httpStatusCode: 403 },
+    });
+}
+
+interface ReplayContext {
+  readonly channels: Map<string, FakeChannel>;
+  readonly endpoints: ReturnType<typeof originEndpoints>;
+  /** The handler function's environment, resolved. */
+  readonly environment: Record<string, string>;
+  readonly authorize: Authorize;
+  readonly calls: ReplayedCall[];
+}
+
+/**
+ * lambda/channel-registration's Delete against fakes of MediaPackage (the CMAF endpoint's URL),
+ * the route table (a KeyValueStore holding the endpoints' keys) and the registry table (holding
+ * the channel's item, written by this resource), each call authorized.
+ */
+async function replayDeregistration(id: string, props: Json, ctx: ReplayContext): Promise<boolean> {
+  const kvsArn = ctx.environment.ONAIR_ROUTE_TABLE_ARN ?? '';
+  const table = ctx.environment.ONAIR_REGISTRY_TABLE ?? '';
+  const tableArn = `arn:${WORLD.partition}:dynamodb:${WORLD.region}:${WORLD.account}:table/${table}`;
+  const stackId = `arn:${WORLD.partition}:cloudformation:${WORLD.region}:${WORLD.account}:stack/channel/1`;
+  const hostOf = 'mp.example.amazonaws.com';
+  const endpointsOfChannel = [...ctx.endpoints.entries()].filter(([ref]) =>
+    ref.includes(String(props.ChannelId)),
+  );
+  const keys = new Set(ctx.endpoints.size > 0 ? endpointsOfChannel.map(([, e]) => e.pathId) : []);
+  const media = Object.fromEntries(
+    ['hls', 'dash', 'cmaf'].map((f, i) => [
+      f,
+      { path: `/out/v1/${endpointsOfChannel[i]?.[1].pathId ?? 'f'.repeat(32)}/index.m3u8`, host: hostOf },
+    ]),
+  );
+  const item = {
+    channelId: props.ChannelId,
+    ...Object.fromEntries(Object.entries(props.Entry ?? {})),
+    p: 1,
+    idleMinutes: 0,
+    autoRestart: false,
+    media,
+    owner: `${stackId}/${id}`,
+    registeredAt: '2026-12-01T00:00:00Z',
+  };
+  const send = (service: string) => async (command: { constructor: { name: string }; input: Json }) => {
+    const op = command.constructor.name.replace(/Command$/, '');
+    if (service === 'mediapackage') {
+      const e = ctx.endpoints.get(command.input.Id);
+      authorized(
+        ctx,
+        { action: `mediapackage:${op}`, resource: e?.arn ?? 'unknown-endpoint', resourceTags: e?.tags ?? {} },
+        'ForbiddenException',
+      );
+      return { CmafPackage: { HlsManifests: [{ Id: 'hls', Url: `https://${hostOf}${media.cmaf?.path}` }] } };
+    }
+    if (service === 'kvs') {
+      authorized(ctx, { action: `cloudfront-keyvaluestore:${op}`, resource: kvsArn });
+      if (op === 'DescribeKeyValueStore') return { ETag: 'etag' };
+      if (op === 'GetKey') {
+        if (keys.has(command.input.Key)) return { Key: command.input.Key, Value: hostOf };
+        throw Object.assign(new Error('no key'), { name: 'ResourceNotFoundException' });
+      }
+      if (op === 'UpdateKeys') {
+        for (const d of command.input.Deletes ?? []) keys.delete(d.Key);
+        return { ETag: 'etag-2' };
+      }
+    }
+    if (service === 'dynamodb') {
+      const action = op === 'Get' ? 'GetItem' : op === 'Delete' ? 'DeleteItem' : op;
+      authorized(ctx, { action: `dynamodb:${action}`, resource: tableArn });
+      if (op === 'Get') return { Item: item };
+      if (op === 'Delete') return {};
+    }
+    throw new Error(`the replay's ${service} does not model ${op}`);
+  };
+  const deps = {
+    kvs: { send: send('kvs') },
+    kvsArn,
+    mediapackage: { send: send('mediapackage') },
+    ddb: { send: send('dynamodb') },
+    tableName: table,
+    now: () => new Date(),
+    sleep: async () => {},
+    random: () => 0,
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+  } as unknown as RegistrationDeps;
+  const event = {
+    RequestType: 'Delete',
+    StackId: stackId,
+    LogicalResourceId: id,
+    PhysicalResourceId: `onair-channel-${props.ChannelId}`,
+    ResourceProperties: props,
+  } as unknown as CloudFormationCustomResourceDeleteEvent;
+  await deregister(deps, event);
+  if (keys.size > 0) throw new Error(`route keys left behind: ${[...keys].join(', ')}`);
+  return true;
+}
+
+async function replayDelete(type: string, id: string, props: Json, ctx: ReplayContext): Promise<boolean> {
   switch (type) {
+    case 'Custom::OnAirChannelRegistration':
+      return replayDeregistration(id, props, ctx);
     case 'Custom::OnAirChannelLifecycle': {
       const medialive = fakeMediaLive(ctx.channels, ctx.authorize, ctx.calls) as unknown as MediaLiveClient;
       const event: LifecycleEvent = {

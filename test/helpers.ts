@@ -47,10 +47,17 @@ export function testConfig(overrides: Record<string, unknown> = {}): OnAirConfig
 export function synthOnAir(
   config: OnAirConfig = testConfig(),
   opts: { nag?: boolean; stageAssets?: boolean } = {},
-): OnAirStacks & { app: App; template: Template } {
+): OnAirStacks & { app: App; template: Template; channelTemplate: (channelId: string) => Template } {
   const app = testApp(opts.stageAssets ? { 'aws:cdk:disable-asset-staging': false } : {});
   const stacks = addOnAir(app, config, { nag: opts.nag ?? false });
-  return { app, ...stacks, template: Template.fromStack(stacks.platform) };
+  const template = Template.fromStack(stacks.platform);
+  /** The template of a channel's nested stack (its ingest, MediaLive, MediaPackage, alarms, …). */
+  const channelTemplate = (channelId: string) => {
+    const stack = stacks.platform.channelStacks.find((s) => s.channel.channelId === channelId);
+    if (stack === undefined) throw new Error(`no channel stack for "${channelId}"`);
+    return Template.fromStack(stack);
+  };
+  return { app, ...stacks, template, channelTemplate };
 }
 
 /**

@@ -10,7 +10,10 @@ import { iamPolicies } from './support/iam-policies';
  * narrowed, added or removed permission fails. The fixtures were produced at the commit that
  * added this test (before grants moved to their owners); a deliberate change regenerates them
  * with `npx tsx test/support/iam-policies.ts <config> > test/fixtures/iam-policies/<name>.json`
- * and says in the commit why the permission changed.
+ * and says in the commit why the permission changed. Issue 10 regenerated them: grants on
+ * channel resources name the resource type with the deployment tag (and a capability tag for
+ * start, stop on idle and restart) instead of ARNs, the functions read the registry table, and
+ * the registration provider writes the route table.
  */
 describe.each([
   ['config/default.json', 'default.json'],

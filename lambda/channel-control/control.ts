@@ -9,20 +9,27 @@ import {
 } from '@aws-sdk/client-medialive';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TRANSITIONAL_STATES } from '../shared/channel-state';
+import { ViewerAuth } from '../shared/contract';
 import { serverOf } from '../shared/destinations';
 import { Conflict, NotFound } from '../shared/errors';
-import { type Format, manifestPath } from '../shared/manifests';
-import { type ChannelEntry, channelOf, type Registry } from '../shared/registry';
+import type { Format } from '../shared/manifests';
+import { type ChannelEntry, channelOf, type RegisteredChannel } from '../shared/registry';
 import { isInputAlert, type OpenAlert, readStatuses, type StatusRecord } from '../shared/status';
 import { currentThumbnail, type ThumbnailView } from './thumbnail';
 
 export interface ControlDeps {
   readonly medialive: MediaLiveClient;
   readonly ddb: DynamoDBDocumentClient;
-  readonly registry: Registry;
+  /** The channel registry table's channels (lambda/shared/registry.ts). */
+  readonly registry: Readonly<Record<string, RegisteredChannel>>;
   readonly statusTable: string;
   /** Host name viewers use (CloudFront or the custom domain). */
   readonly playbackDomain: string;
+  /**
+   * The control API's own URL (`https://<domain name the request came to>`): iam channels' session
+   * URLs are on it. Without it they are paths relative to the API's URL.
+   */
+  readonly apiUrl?: string;
 }
 
 export interface Rung {
@@ -49,6 +56,10 @@ export interface EncodingView {
 
 export interface ChannelView {
   readonly channelId: string;
+  /** Who may obtain a playback session. */
+  readonly auth: ViewerAuth;
+  /** Where viewers (public, jwt) or a backend (iam, SigV4) ask for a session. */
+  readonly sessionUrl: string;
   readonly state: string;
   readonly channelClass?: string;
   readonly pipelinesRunning: number;
@@ -59,7 +70,7 @@ export interface ChannelView {
    * listener addresses (`srt://<ip>:<port>`); never a stream key or passphrase.
    */
   readonly ingestEndpoints: readonly string[];
-  readonly playbackUrls: { readonly hls: string; readonly dash: string; readonly cmaf: string };
+  readonly playbackUrls: PlaybackUrls;
   /** RUNNING with no open input alert. */
   readonly live: boolean;
   readonly liveSince?: string;
@@ -67,6 +78,37 @@ export interface ChannelView {
   readonly thumbnail?: ThumbnailView;
   readonly lastAlert?: StatusRecord['lastAlert'];
   readonly openAlerts: readonly (OpenAlert & { readonly id: string })[];
+}
+
+/**
+ * Manifest URLs: MediaPackage's own paths on the distribution's host (`/out/v1/<endpoint id>/…`).
+ * Each needs a signed session of the channel (`POST /api/playback/<channel>/session`).
+ */
+export interface PlaybackUrls {
+  readonly hls: string;
+  readonly dash: string;
+  readonly cmaf: string;
+}
+
+/** A channel in `GET /channels`: what the registry and the status table know, no MediaLive call. */
+export interface ChannelSummary {
+  readonly channelId: string;
+  /** Who may obtain a playback session. */
+  readonly auth: ViewerAuth;
+  /** SINGLE_PIPELINE or STANDARD (from the registry's pipeline count; the ladder is in the status). */
+  readonly channelClass: string;
+  /**
+   * Where viewers (public, jwt) or a backend (iam, SigV4 to the control API) ask for a session;
+   * an iam channel's path is relative to the control API's URL.
+   */
+  readonly sessionUrl: string;
+  readonly playbackUrls: PlaybackUrls;
+  /** The channel's MediaLive state as the health function last recorded it (absent until the first change). */
+  readonly state?: string;
+  readonly live: boolean;
+  readonly liveSince?: string;
+  readonly lastAlert?: StatusRecord['lastAlert'];
+  readonly openAlerts: number;
 }
 
 export interface ActionResult {
@@ -136,15 +178,22 @@ function encodingOf(ch: DescribeChannelCommandOutput): EncodingView {
   };
 }
 
-function playbackUrls(domain: string, channelId: string): ChannelView['playbackUrls'] {
-  const url = (format: Format) => `https://${domain}${manifestPath(channelId, format)}`;
+function playbackUrls(domain: string, entry: RegisteredChannel): PlaybackUrls {
+  const url = (format: Format) => `https://${domain}${entry.media[format].path}`;
   return { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
+}
+
+function sessionUrl(deps: ControlDeps, entry: RegisteredChannel): string {
+  // iam sessions are requested by a backend straight from the control API (SigV4 signs the Host).
+  return entry.auth === ViewerAuth.IAM
+    ? `${deps.apiUrl ?? ''}/playback/${entry.channelId}/session`
+    : `https://${deps.playbackDomain}/api/playback/${entry.channelId}/session`;
 }
 
 async function viewOf(
   deps: ControlDeps,
   channelId: string,
-  entry: ChannelEntry,
+  entry: RegisteredChannel,
   status: StatusRecord | undefined,
 ): Promise<ChannelView> {
   const [ch, input] = await Promise.all([
@@ -156,6 +205,8 @@ async function viewOf(
   const running = state === ChannelState.RUNNING;
   return {
     channelId,
+    auth: entry.auth,
+    sessionUrl: sessionUrl(deps, entry),
     state,
     channelClass: ch.ChannelClass,
     pipelinesRunning: ch.PipelinesRunningCount ?? 0,
@@ -165,7 +216,7 @@ async function viewOf(
       .slice(0, entry.p)
       .map((d) => serverOf(entry, d))
       .filter((u): u is string => u !== undefined),
-    playbackUrls: playbackUrls(deps.playbackDomain, channelId),
+    playbackUrls: playbackUrls(deps.playbackDomain, entry),
     live: running && !openAlerts.some((a) => isInputAlert(a.type)),
     liveSince: running ? status?.liveSince : undefined,
     thumbnail: running ? currentThumbnail(ch, status?.liveSince, new Date()) : undefined,
@@ -174,16 +225,42 @@ async function viewOf(
   };
 }
 
-/** GET /channels: every channel of the deployment. */
-export async function listChannels(deps: ControlDeps): Promise<ChannelView[]> {
+/**
+ * GET /channels: every registered channel with its URLs and last recorded state. It reads the
+ * registry and the status table only: a hundred channels would take two hundred MediaLive calls
+ * (throttled, and past the HTTP API's 30 s); `GET /channels/{id}/status` asks MediaLive.
+ */
+export async function listChannels(deps: ControlDeps): Promise<ChannelSummary[]> {
   const ids = Object.keys(deps.registry).sort();
   const statuses = await readStatuses(deps.ddb, deps.statusTable, ids);
-  return Promise.all(ids.map((id) => viewOf(deps, id, channelOf(deps.registry, id), statuses.get(id))));
+  return ids.map((id) => {
+    const entry = registered(deps, id);
+    const status = statuses.get(id);
+    const openAlerts = Object.values(status?.openAlerts ?? {});
+    const running = status?.state === ChannelState.RUNNING;
+    return {
+      channelId: id,
+      auth: entry.auth,
+      channelClass: entry.p === 2 ? 'STANDARD' : 'SINGLE_PIPELINE',
+      sessionUrl: sessionUrl(deps, entry),
+      playbackUrls: playbackUrls(deps.playbackDomain, entry),
+      state: status?.state,
+      live: running && !openAlerts.some((a) => isInputAlert(a.type)),
+      liveSince: running ? status?.liveSince : undefined,
+      lastAlert: status?.lastAlert,
+      openAlerts: openAlerts.length,
+    };
+  });
+}
+
+function registered(deps: ControlDeps, channelId: string): RegisteredChannel {
+  channelOf(deps.registry, channelId);
+  return deps.registry[channelId] as RegisteredChannel;
 }
 
 /** GET /channels/{id}/status. */
 export async function channelStatus(deps: ControlDeps, channelId: string): Promise<ChannelView> {
-  const entry = channelOf(deps.registry, channelId);
+  const entry = registered(deps, channelId);
   const statuses = await readStatuses(deps.ddb, deps.statusTable, [channelId]);
   return viewOf(deps, channelId, entry, statuses.get(channelId));
 }

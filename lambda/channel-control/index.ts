@@ -5,7 +5,7 @@ import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json, jsonBody, parseWith } from '../shared/http';
 import { channelPath, emptyBody } from '../shared/params';
 import { logger } from '../shared/powertools';
-import { loadRegistry } from '../shared/registry';
+import { environmentRegistry, type RegistryReader } from '../shared/registry';
 import { type ControlDeps, channelStatus, listChannels, startChannel, stopChannel } from './control';
 
 // The SDK's standard retry strategy absorbs MediaLive throttling (TooManyRequestsException)
@@ -13,22 +13,23 @@ import { type ControlDeps, channelStatus, listChannels, startChannel, stopChanne
 const medialive = mediaLiveClient({ maxAttempts: 4 });
 const ddb = dynamoDbDocumentClient({ maxAttempts: 3 });
 
-let deps: ControlDeps | undefined;
-function dependencies(): ControlDeps {
-  if (deps) return deps;
+let registry: RegistryReader | undefined;
+async function dependencies(event: APIGatewayProxyEventV2): Promise<ControlDeps> {
   const env = readEnv(CHANNEL_CONTROL_ENV);
-  deps = {
+  const apiDomain = event.requestContext?.domainName;
+  registry ??= environmentRegistry(ddb);
+  return {
     medialive,
     ddb,
-    registry: loadRegistry(),
+    registry: await registry.all(),
     statusTable: env[Env.STATUS_TABLE],
     playbackDomain: env[Env.PLAYBACK_DOMAIN],
+    ...(apiDomain ? { apiUrl: `https://${apiDomain}` } : {}),
   };
-  return deps;
 }
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const d = dependencies();
+  const d = await dependencies(event);
   if (event.routeKey === routeKey(OperatorRoutes.LIST_CHANNELS))
     return json(200, { channels: await listChannels(d) });
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');

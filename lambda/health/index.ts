@@ -1,7 +1,7 @@
 import { dynamoDbDocumentClient, mediaLiveClient, secretsManagerClient, snsClient } from '../shared/clients';
 import { Env, HEALTH_ENV, readEnv } from '../shared/contract';
 import { logger, withLambdaContext } from '../shared/powertools';
-import { loadRegistry } from '../shared/registry';
+import { environmentRegistry, type RegistryReader } from '../shared/registry';
 import { parseAlarmMessage, parseHealthEvent } from './events';
 import { type HealthDeps, onAlarm, onAlert, onStateChange } from './health';
 
@@ -10,11 +10,12 @@ const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
 const sns = snsClient({ maxAttempts: 4 });
 const secrets = secretsManagerClient({ maxAttempts: 3 });
 
-let deps: HealthDeps | undefined;
-function dependencies(): HealthDeps {
-  if (deps) return deps;
+let registry: RegistryReader | undefined;
+async function dependencies(): Promise<HealthDeps> {
   const env = readEnv(HEALTH_ENV);
-  deps = {
+  registry ??= environmentRegistry(ddb);
+  const channels = await registry.all();
+  return {
     ddb,
     medialive,
     notifier: {
@@ -24,13 +25,17 @@ function dependencies(): HealthDeps {
       webhookSecretArn: env[Env.WEBHOOK_SECRET_ARN],
       log: logger,
     },
-    registry: loadRegistry(),
+    registry: channels,
     statusTable: env[Env.STATUS_TABLE],
     stage: env[Env.STAGE],
-    autoRestart: new Set(env[Env.AUTO_RESTART].split(',').filter(Boolean)),
+    // Opted in per channel (config autoRestart), carried by its registry entry.
+    autoRestart: new Set(
+      Object.values(channels)
+        .filter((c) => c.autoRestart)
+        .map((c) => c.channelId),
+    ),
     log: logger,
   };
-  return deps;
 }
 
 /** EventBridge (MediaLive state changes and alerts) and SNS (CloudWatch alarms) in, status record and notifications out. */
@@ -42,7 +47,7 @@ export const handler = withLambdaContext(async (event: unknown): Promise<void> =
     return;
   }
   const e = parsed.value;
-  const d = dependencies();
+  const d = await dependencies();
   if ('Records' in e) {
     for (const record of e.Records) {
       let json: unknown;

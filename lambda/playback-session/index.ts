@@ -1,11 +1,14 @@
-import { secretsManagerClient } from '../shared/clients';
+import { dynamoDbDocumentClient, secretsManagerClient } from '../shared/clients';
 import { httpHandler } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
+import { environmentRegistry } from '../shared/registry';
 import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
 import { issueSession, loadSessionConfig, sessionChannel } from './session';
 
 const sm = secretsManagerClient({ maxAttempts: 3 });
 const config = loadSessionConfig();
+// Each channel's auth mode and media paths come from the registry table its stack writes.
+const registry = environmentRegistry(dynamoDbDocumentClient({ maxAttempts: 3 }));
 // Parsed once per container: a rotation changes ONAIR_SIGNING_KEY_ID, which makes Lambda start
 // fresh containers that load the new key.
 const current = new KeyCache(() =>
@@ -22,7 +25,14 @@ const keys = new SigningKeys(current, previous);
 const originSecret = new KeyCache(() => readOriginSecret(sm, config.originSecretArn));
 
 export const handler = httpHandler(async (event) => {
-  const res = await issueSession(event, { config, keys, originSecret, now: () => new Date(), log: logger });
+  const res = await issueSession(event, {
+    config,
+    channel: (id) => registry.channel(id),
+    keys,
+    originSecret,
+    now: () => new Date(),
+    log: logger,
+  });
   const channelId = sessionChannel(event);
   if (res.statusCode === 200 && channelId !== undefined)
     countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId);

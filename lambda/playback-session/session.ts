@@ -9,11 +9,13 @@ import {
   SESSION_TTL_SECONDS,
   ViewerAuth,
 } from '../shared/contract';
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../shared/errors';
+import { BadRequest, Forbidden, Unauthorized } from '../shared/errors';
 import { json, jsonBody, parseWith, routeParam } from '../shared/http';
+import type { Format } from '../shared/manifests';
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../shared/origin-verify';
-import { channelId as channelIdSchema, emptyBody } from '../shared/params';
+import { channelId as channelIdSchema } from '../shared/params';
 import type { Log } from '../shared/powertools';
+import type { RegisteredChannel } from '../shared/registry';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
 import { setCookieHeaders, signSession } from './signing';
@@ -34,21 +36,6 @@ export const sessionConfig = z.object({
     z.transform((v) => v === 'true'),
   ),
   originSecretArn: z.string().check(z.minLength(1)),
-  auth: z.pipe(
-    z.string(),
-    z.transform((s, ctx) => {
-      const r = z.record(z.string(), z.enum(ViewerAuth)).safeParse(JSON.parse(s));
-      if (!r.success) {
-        ctx.issues.push({
-          code: 'custom',
-          message: 'expected {"<channelId>": "public"|"jwt"|"iam"}',
-          input: s,
-        });
-        return z.NEVER;
-      }
-      return r.data;
-    }),
-  ),
 });
 export type SessionConfig = z.infer<typeof sessionConfig>;
 
@@ -64,12 +51,21 @@ export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): Session
     ttlSeconds: e[Env.SESSION_TTL_SECONDS],
     bindSourceIp: e[Env.BIND_SOURCE_IP],
     originSecretArn: e[Env.ORIGIN_SECRET_ARN],
-    auth: e[Env.PLAYBACK_AUTH],
   });
 }
+
+/** The formats a session can be for (one MediaPackage origin endpoint each); HLS when not asked. */
+export const SESSION_FORMATS = ['hls', 'dash', 'cmaf'] as const satisfies readonly Format[];
+export const DEFAULT_FORMAT: Format = 'hls';
+
+const format = z.optional(z.enum(SESSION_FORMATS));
+/** A viewer's request body (public and jwt channels): empty, `{}` or `{"format": …}`. */
+const viewerBody = z.strictObject({ format });
+/** A backend's request body (iam channels). */
 const backendBody = z.strictObject({
   /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
   viewerIp: z.optional(z.union([z.ipv4(), z.ipv6()])),
+  format,
 });
 
 type Authorizer = {
@@ -113,6 +109,8 @@ function ipv4Only(ip: string): string {
 
 export interface SessionDeps {
   readonly config: SessionConfig;
+  /** A registered channel (auth mode and media paths); unknown ids throw NotFound. */
+  readonly channel: (channelId: string) => Promise<RegisteredChannel>;
   readonly keys: SigningKeys;
   /** The origin-verify header value CloudFront sends (read once per container, only for bound sessions). */
   readonly originSecret: KeyCache<string>;
@@ -125,14 +123,34 @@ export function sessionChannel(event: APIGatewayProxyEventV2): string | undefine
   return routeParam(event, SESSION_ROUTE.path, 'channelId');
 }
 
+/**
+ * The session response (docs/signed-playback.md). The policy covers one origin endpoint, the
+ * chosen format's: `cookiePath` is its path prefix, `url` its signed manifest URL.
+ */
+export interface SessionResponse {
+  readonly channelId: string;
+  readonly format: Format;
+  /** ISO 8601; the policy's DateLessThan. */
+  readonly expiresAt: string;
+  /** The signed manifest URL: plays without cookies for a player that keeps query strings. */
+  readonly url: string;
+  /** `/out/v1/<endpoint path id>/<manifest>`: for a player on this host, which sends the cookies. */
+  readonly manifestPath: string;
+  /** `/out/v1/<endpoint path id>/`: the cookies' Path and what the policy covers. */
+  readonly cookiePath: string;
+  /** iam sessions only: the three CloudFront cookies, for the backend to set on its shared domain. */
+  readonly cookies?: Readonly<Record<string, string>>;
+}
+
 /** POST /playback/{channelId}/session */
 export async function issueSession(
   event: APIGatewayProxyEventV2,
   deps: SessionDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const channelId = parseWith(channelIdSchema, sessionChannel(event), 'channel id');
-  const mode = Object.hasOwn(deps.config.auth, channelId) ? deps.config.auth[channelId] : undefined;
-  if (mode === undefined) throw new NotFound(`unknown channel "${channelId}"`, { channelId });
+  // Unknown ids are 404; the registry holds each channel's auth mode and media paths.
+  const channel = await deps.channel(channelId);
+  const mode = channel.auth;
 
   // The route's authorizer has already checked the caller; this is defence in depth should a
   // request ever reach the function through another route.
@@ -152,8 +170,10 @@ export async function issueSession(
 
   const raw = jsonBody(event);
   let sourceIp: string | undefined;
+  let requested: Format | undefined;
   if (mode === ViewerAuth.IAM) {
     const body = parseWith(backendBody, raw, 'request body');
+    requested = body.format;
     if (deps.config.bindSourceIp) {
       if (body.viewerIp === undefined)
         throw new BadRequest(
@@ -162,7 +182,7 @@ export async function issueSession(
       sourceIp = ipv4Only(body.viewerIp);
     }
   } else {
-    parseWith(emptyBody, raw, 'request body');
+    requested = parseWith(viewerBody, raw, 'request body').format;
     if (deps.config.bindSourceIp) {
       if (!(await cameThroughCloudFront(event, deps.originSecret))) {
         throw new Forbidden(
@@ -176,10 +196,13 @@ export async function issueSession(
     }
   }
 
+  const chosen = requested ?? DEFAULT_FORMAT;
   const key = await deps.keys.forNow(deps.now());
   const session = signSession(key, {
     domain: deps.config.domain,
     channelId,
+    format: chosen,
+    manifestPath: channel.media[chosen].path,
     now: deps.now(),
     ttlSeconds: deps.config.ttlSeconds,
     sourceIp,
@@ -187,18 +210,22 @@ export async function issueSession(
   // Never log the policy, signature, cookies or URLs: each one is a working credential.
   deps.log.info('playback session issued', {
     channelId,
+    format: chosen,
     auth: mode,
     ...subject,
     keyPairId: key.keyPairId,
     expiresAt: session.expiresAt.toISOString(),
     boundToIp: sourceIp !== undefined,
   });
-  const body = {
+  const body: SessionResponse = {
     channelId,
+    format: chosen,
     expiresAt: session.expiresAt.toISOString(),
-    urls: session.urls,
+    url: session.url,
+    manifestPath: session.manifestPath,
+    cookiePath: session.pathPrefix,
     // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
-    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies, cookiePath: `/live/${channelId}/` } : {}),
+    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies } : {}),
   };
   return json(200, body, {}, mode === ViewerAuth.IAM ? undefined : setCookieHeaders(session));
 }

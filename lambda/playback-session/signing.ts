@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
-import { type Format, manifestPath } from '../shared/manifests';
+import { endpointPathPrefix, LIVE_URI } from '../shared/contract';
+import type { Format } from '../shared/manifests';
 
 /** A parsed signing key, ready to sign (parsing the PEM costs about three signatures). */
 export interface SigningKey {
@@ -24,6 +25,9 @@ export interface SessionInput {
   /** Host viewers use (distribution or custom domain). */
   readonly domain: string;
   readonly channelId: string;
+  readonly format: Format;
+  /** The format's manifest path, `/out/v1/<endpoint path id>/<manifest>` (the registry's media path). */
+  readonly manifestPath: string;
   readonly now: Date;
   readonly ttlSeconds: number;
   /** Binds the session to this viewer address when set. */
@@ -32,11 +36,23 @@ export interface SessionInput {
 
 export interface PlaybackSession {
   readonly channelId: string;
+  readonly format: Format;
   readonly expiresAt: Date;
   /** Name → value of the three CloudFront cookies. */
   readonly cookies: Readonly<Record<SignedCookieName, string>>;
-  /** Signed manifest URLs (same policy and signature as the cookies). */
-  readonly urls: Readonly<Record<Format, string>>;
+  /** `/out/v1/<endpoint path id>/`: what the policy covers and the cookies' Path. */
+  readonly pathPrefix: string;
+  /** The manifest's path (unsigned: a same-site player sends the cookies). */
+  readonly manifestPath: string;
+  /** The signed manifest URL (same policy and signature as the cookies). */
+  readonly url: string;
+}
+
+/** The endpoint's path prefix of a manifest path; throws for a path the edge would not route. */
+export function pathPrefixOf(manifestPath: string): string {
+  const m = LIVE_URI.exec(manifestPath);
+  if (m === null || m[1] === undefined) throw new Error(`not a live media path: ${manifestPath}`);
+  return endpointPathPrefix(m[1]);
 }
 
 /**
@@ -50,17 +66,20 @@ export function sourceIpCidr(ip: string): string {
 }
 
 /**
- * The custom policy of one session: every object under the channel's viewer path until
- * `expires`, optionally from one address. The resource is the viewer-facing `/live/<channel>/*`,
- * not the `/out/v1/…` path the edge function rewrites to: CloudFront checks the signature of the
- * request as the viewer sent it (docs/first-deploy-checks.md says how to confirm).
+ * The custom policy of one session: every object below one origin endpoint's path,
+ * `https://<domain>/out/v1/<endpoint path id>/*` (a channel's format; MediaPackage's query
+ * parameters included, since `*` matches anything, `?` too), until `expires`, optionally from one
+ * address. The viewer path is MediaPackage's own and the edge never rewrites it, so the policy
+ * names the URI CloudFront checks whether it checks before or after the viewer-request function.
  */
 export function sessionPolicy(input: SessionInput): { policy: string; expires: number } {
   const expires = Math.floor(input.now.getTime() / 1000) + input.ttlSeconds;
   const condition: Record<string, unknown> = { DateLessThan: { 'AWS:EpochTime': expires } };
   if (input.sourceIp !== undefined) condition.IpAddress = { 'AWS:SourceIp': sourceIpCidr(input.sourceIp) };
   const policy = JSON.stringify({
-    Statement: [{ Resource: `https://${input.domain}/live/${input.channelId}/*`, Condition: condition }],
+    Statement: [
+      { Resource: `https://${input.domain}${pathPrefixOf(input.manifestPath)}*`, Condition: condition },
+    ],
   });
   return { policy, expires };
 }
@@ -84,9 +103,15 @@ export function signSession(key: SigningKey, input: SessionInput): PlaybackSessi
     'CloudFront-Key-Pair-Id': required(signed['CloudFront-Key-Pair-Id']),
   };
   const query = `Policy=${cookies['CloudFront-Policy']}&Signature=${cookies['CloudFront-Signature']}&Key-Pair-Id=${cookies['CloudFront-Key-Pair-Id']}`;
-  const url = (format: Format) => `https://${input.domain}${manifestPath(input.channelId, format)}?${query}`;
-  const urls = { hls: url('hls'), dash: url('dash'), cmaf: url('cmaf') };
-  return { channelId: input.channelId, expiresAt: new Date(expires * 1000), cookies, urls };
+  return {
+    channelId: input.channelId,
+    format: input.format,
+    expiresAt: new Date(expires * 1000),
+    cookies,
+    pathPrefix: pathPrefixOf(input.manifestPath),
+    manifestPath: input.manifestPath,
+    url: `https://${input.domain}${input.manifestPath}?${query}`,
+  };
 }
 
 function required(v: string | undefined): string {
@@ -95,7 +120,8 @@ function required(v: string | undefined): string {
 }
 
 /**
- * Set-Cookie values: scoped to the channel's media path, sent cross-site (players on another site),
+ * Set-Cookie values: scoped to the endpoint's path (`Path=/out/v1/<id>/`: sessions of other
+ * channels and formats have disjoint paths, so a request carries one set), sent cross-site (players on another site),
  * never to scripts; `Partitioned` (CHIPS) keeps them usable for an embedded player where the
  * browser blocks unpartitioned third-party cookies (browsers without CHIPS ignore the attribute).
  */
@@ -103,6 +129,6 @@ export function setCookieHeaders(session: PlaybackSession): string[] {
   const expires = session.expiresAt.toUTCString();
   return SIGNED_COOKIES.map(
     (name) =>
-      `${name}=${session.cookies[name]}; Path=/live/${session.channelId}/; Expires=${expires}; Secure; HttpOnly; SameSite=None; Partitioned`,
+      `${name}=${session.cookies[name]}; Path=${session.pathPrefix}; Expires=${expires}; Secure; HttpOnly; SameSite=None; Partitioned`,
   );
 }

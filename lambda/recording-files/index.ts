@@ -15,7 +15,7 @@ import { Env, OperatorRoutes, RECORDING_FILES_ENV, readEnv, routeKey } from '../
 import { NotFound } from '../shared/errors';
 import { httpHandler, iamCaller, json } from '../shared/http';
 import { logger, withLambdaContext } from '../shared/powertools';
-import { channelOf, loadRegistry } from '../shared/registry';
+import { environmentRegistry, type RegistryReader } from '../shared/registry';
 
 /**
  * The recordings' files (S3) and the operator routes: a separate bundle from lambda/recordings so
@@ -23,6 +23,7 @@ import { channelOf, loadRegistry } from '../shared/registry';
  */
 const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
 const s3 = s3Client();
+let registry: RegistryReader | undefined;
 
 function dependencies(): FilesDeps {
   const env = readEnv(RECORDING_FILES_ENV);
@@ -59,7 +60,8 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   switch (event.routeKey) {
     case routeKey(OperatorRoutes.LIST_RECORDINGS): {
       const id = channelIdParam(event.pathParameters);
-      channelOf(loadRegistry(), id);
+      registry ??= environmentRegistry(ddb);
+      await registry.channel(id);
       const q = parseListQuery(event.queryStringParameters);
       return json(200, await listRecordings(api, id, q));
     }

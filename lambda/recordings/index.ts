@@ -1,19 +1,22 @@
 import { dynamoDbDocumentClient, mediaPackageClient } from '../shared/clients';
 import { Env, RECORDINGS_ENV, readEnv } from '../shared/contract';
 import { logger, withLambdaContext } from '../shared/powertools';
-import { loadRegistry } from '../shared/registry';
+import { environmentRegistry, type RegistryReader } from '../shared/registry';
 import { onHarvestFailed, onStateChange, parseRecorderEvent } from './events';
 import { type RecorderDeps, sweep } from './recorder';
 
 const ddb = dynamoDbDocumentClient({ maxAttempts: 4 });
 const mediapackage = mediaPackageClient({ maxAttempts: 4 });
 
-function dependencies(): RecorderDeps {
+let registry: RegistryReader | undefined;
+
+async function dependencies(): Promise<RecorderDeps> {
   const env = readEnv(RECORDINGS_ENV);
+  registry ??= environmentRegistry(ddb);
   return {
     ddb,
     mediapackage,
-    registry: loadRegistry(),
+    registry: await registry.all(),
     config: {
       bucket: env[Env.ARCHIVE_BUCKET],
       roleArn: env[Env.HARVEST_ROLE_ARN],
@@ -40,7 +43,7 @@ export const handler = withLambdaContext(async (event: unknown): Promise<void> =
     return;
   }
   const e = parsed.value;
-  const d = dependencies();
+  const d = await dependencies();
   if (e['detail-type'] === 'Scheduled Event') await sweep(d);
   else if (e['detail-type'] === 'MediaLive Channel State Change') await onStateChange(d, e);
   else await onHarvestFailed(d, e);

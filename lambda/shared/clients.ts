@@ -1,4 +1,5 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
@@ -77,4 +78,15 @@ export function cloudWatchClient(options?: ClientOptions): CloudWatchClient {
 /** CloudFront's control plane is global and answers from us-east-1, whatever the function's Region. */
 export function cloudFrontClient(options?: ClientOptions): CloudFrontClient {
   return new CloudFrontClient({ ...config(options), region: 'us-east-1' });
+}
+
+/**
+ * CloudFront KeyValueStore's data plane (`<account>.cloudfront-kvs.global.api.aws`) takes SigV4A
+ * signatures only. The client signs with the multi-region signer, which needs a SigV4A
+ * implementation registered: the function that uses this client imports '@aws-sdk/signature-v4a'
+ * (pure JavaScript; the CRT alternative needs a native binary Lambda does not have) for that side
+ * effect, so no other bundle carries it.
+ */
+export function keyValueStoreClient(options?: ClientOptions): CloudFrontKeyValueStoreClient {
+  return new CloudFrontKeyValueStoreClient({ ...config(options), region: 'us-east-1' });
 }

@@ -8,17 +8,15 @@ export type Format = 'hls' | 'dash' | 'cmaf';
  */
 export const CMAF_HLS_MANIFEST_ID = 'hls';
 
-/** Manifest path below `/live/<channel>/<format>/`. Shared by the CDK app and the functions. */
+/**
+ * Manifest file below the endpoint's `/out/v1/<endpoint path id>/` (MediaPackage v1's own path,
+ * which is also the viewer path). Shared by the CDK app and the functions.
+ */
 export const MANIFEST_FILES: Readonly<Record<Format, string>> = {
   hls: 'index.m3u8',
   dash: 'index.mpd',
   cmaf: `${CMAF_HLS_MANIFEST_ID}/index.m3u8`,
 };
-
-/** The viewer-facing path of a channel's manifest: `/live/<channel>/<format>/<manifest>`. */
-export function manifestPath(channelId: string, format: Format): string {
-  return `/live/${channelId}/${format}/${MANIFEST_FILES[format]}`;
-}
 
 /**
  * Id of a MediaPackage v1 origin endpoint: `<MediaPackage channel id>-<format>`. Chosen by the

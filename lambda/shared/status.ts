@@ -74,6 +74,9 @@ export function isInputAlert(type: string): boolean {
   return /input|rtmp|srt|not detected|probe|source/i.test(type);
 }
 
+/** DynamoDB BatchGetItem's limit of keys per request. */
+export const BATCH_GET_MAX_KEYS = 100;
+
 /** Reads the status records of the given channels (missing records are simply absent). */
 export async function readStatuses(
   ddb: DynamoDBDocumentClient,
@@ -81,13 +84,15 @@ export async function readStatuses(
   channelIds: readonly string[],
 ): Promise<Map<string, StatusRecord>> {
   const out = new Map<string, StatusRecord>();
-  // BatchGetItem takes at most 100 keys; a deployment has at most 16 channels.
-  let keys: Record<string, unknown>[] = channelIds.map(statusKey);
-  for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
-    const res = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-    for (const item of res.Responses?.[table] ?? [])
-      out.set(String(item[STATUS_TABLE_KEY]), item as StatusRecord);
-    keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  // BatchGetItem takes at most 100 keys: a deployment of more channels reads in chunks.
+  for (let i = 0; i < channelIds.length; i += BATCH_GET_MAX_KEYS) {
+    let keys: Record<string, unknown>[] = channelIds.slice(i, i + BATCH_GET_MAX_KEYS).map(statusKey);
+    for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
+      const res = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+      for (const item of res.Responses?.[table] ?? [])
+        out.set(String(item[STATUS_TABLE_KEY]), item as StatusRecord);
+      keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
   }
   return out;
 }

@@ -12,27 +12,15 @@ import {
 } from '../../lambda/shared/contract';
 
 /**
- * CloudFront's default quotas: 75 cache behaviors and 100 origins per distribution (CloudFront
- * developer guide, "Quotas"; older accounts' documents say 25 and 25).
- * Each channel uses 1 behavior (/live/<id>/*, all three formats) and 1 origin; the deployment
- * reserves behaviors for /api/playback/*, /player/* and /archive/* (the default behavior is
- * not counted) and origins for the archive and player buckets and the control API.
+ * Channels one deployment serves. Each channel's resources live in its own nested stack (about
+ * 25 resources); the platform stack holds the shared resources (about 155) plus one per channel
+ * (the nested stack) and one more per jwt or iam channel (its session route), and CloudFormation
+ * allows 500 per stack. The distribution, its function and the functions' configuration no
+ * longer grow with channels (the routes and the registry are data). 150 leaves room for shared
+ * resources to come; service quotas (MediaLive, MediaPackage) are checked separately and only
+ * warn (lib/quotas.ts).
  */
-export const CLOUDFRONT_MAX_BEHAVIORS = 75;
-export const CLOUDFRONT_MAX_ORIGINS = 100;
-export const RESERVED_BEHAVIORS = 3;
-export const RESERVED_ORIGINS = 3;
-export const BEHAVIORS_PER_CHANNEL = 1;
-export const MAX_CHANNELS_CLOUDFRONT = Math.min(
-  Math.floor((CLOUDFRONT_MAX_BEHAVIORS - RESERVED_BEHAVIORS) / BEHAVIORS_PER_CHANNEL),
-  CLOUDFRONT_MAX_ORIGINS - RESERVED_ORIGINS,
-);
-/**
- * Control functions receive the channel registry in a Lambda environment variable (4 KiB for
- * all variables together), which holds about 16 channels.
- */
-export const MAX_CHANNELS_REGISTRY = 16;
-export const MAX_CHANNELS = Math.min(MAX_CHANNELS_CLOUDFRONT, MAX_CHANNELS_REGISTRY);
+export const MAX_CHANNELS = 150;
 
 const slug = z.string().regex(CHANNEL_ID_PATTERN, `expected a slug: ${CHANNEL_ID_RULE}`);
 
@@ -291,9 +279,8 @@ export const onAirConfig = z
         path: ['channels'],
         message:
           `${cfg.channels.length} channels exceed what one deployment serves: at most ${MAX_CHANNELS} ` +
-          `(CloudFront's default quotas of ${CLOUDFRONT_MAX_BEHAVIORS} behaviors and ${CLOUDFRONT_MAX_ORIGINS} origins allow ` +
-          `${MAX_CHANNELS_CLOUDFRONT}; the control functions' channel registry holds ${MAX_CHANNELS_REGISTRY}); ` +
-          'split the channels across stages',
+          '(the platform stack holds about 155 shared resources plus one per channel, two per jwt or iam channel, ' +
+          'and CloudFormation allows 500); split the channels across stages',
       });
     }
     cfg.channels.forEach((ch, i) => {

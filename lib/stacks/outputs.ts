@@ -17,6 +17,8 @@ export function edgeStackName(stage: string): string {
 /** Deployment-wide outputs. */
 export const StackOutput = {
   CONTROL_API_URL: 'ControlApiUrl',
+  /** `GET` (SigV4) lists every channel with its session and manifest URLs (the registry). */
+  CHANNELS_URL: 'ChannelsUrl',
   DISTRIBUTION_DOMAIN_NAME: 'DistributionDomainName',
   PLAYBACK_KEY_PAIR_ID: 'PlaybackKeyPairId',
   PLAYER_URL: 'PlayerUrl',
@@ -24,7 +26,12 @@ export const StackOutput = {
   WEBHOOK_SECRET_ARN: 'WebhookSecretArn',
 } as const;
 
-/** Per-channel outputs: `<prefix>-<channel id>` as construct id. */
+/**
+ * Per-channel outputs of deployments made before channels moved into their own nested stacks
+ * (issue 10): this version writes none to the platform stack (100 channels would pass its 200
+ * outputs); `GET /channels` (`ChannelsUrl`) lists every channel's session and manifest URLs, and the
+ * CLI asks it first. Kept so the CLI can still read an older deployment.
+ */
 export const ChannelOutput = {
   HLS_URL: 'HlsUrl',
   MEDIALIVE_CHANNEL_ID: 'MediaLiveChannelId',

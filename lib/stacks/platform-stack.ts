@@ -1,31 +1,26 @@
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
-import { type OnAirConfig, srtSettingsOf } from '../config/schema';
+import type { OnAirConfig } from '../config/schema';
 import { Archive } from '../constructs/archive/archive';
 import { Clips } from '../constructs/archive/clips';
 import { Recordings } from '../constructs/archive/recordings';
 import { CdnAuthorization } from '../constructs/channel/cdn-authorization';
-import { channelRegistryJson } from '../constructs/channel/channel-registry';
-import { LiveChannel } from '../constructs/channel/live-channel';
-import { PackagingFormat } from '../constructs/channel/packaging';
-import { ChannelClass } from '../constructs/channel/transcode';
+import { ChannelRegistry } from '../constructs/channel/channel-registry';
+import { InputSecurityGroups } from '../constructs/channel/input-security-groups';
 import { AccessLogs } from '../constructs/core/access-logs';
 import { ControlApi } from '../constructs/core/control-api';
 import { Delivery } from '../constructs/delivery/delivery';
+import { DASHBOARD_CHANNEL_ROWS } from '../constructs/operations/dashboard';
 import { Operations } from '../constructs/operations/operations';
-import { Playback, SESSION_PATH, ViewerAuth } from '../constructs/playback/playback';
+import { Playback, ViewerAuth } from '../constructs/playback/playback';
 import { PlaybackOriginSecret } from '../constructs/playback/playback-origin';
 import { PLAYER_PATH, Player } from '../constructs/playback/player';
 import { PlaybackSigningKeys } from '../constructs/playback/signing-keys';
 import { StreamKeys } from '../constructs/stream-keys/stream-keys';
-import { resolveLadder } from '../media/ladders';
-import type { LatencyMode } from '../media/latency';
-import { ChannelOutput, channelOutputId, StackOutput } from './outputs';
-
-/** MediaLive's default per-Region quota of channels, push inputs and input security groups. */
-export const MEDIALIVE_DEFAULT_QUOTA = 5;
+import { ChannelStack } from './channel-stack';
+import { StackOutput } from './outputs';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -33,12 +28,18 @@ export interface PlatformStackProps extends StackProps {
   readonly config: OnAirConfig;
 }
 
-/** The regional platform: every channel's pipeline, the archive and the CDN. */
+/**
+ * The regional platform. Shared resources (functions, providers, roles, the control API, the
+ * distribution and its route table, the registry and status tables, buckets, input security
+ * groups) live here; each channel's resources live in its own nested stack ({@link ChannelStack}),
+ * which adds one resource (the nested stack) to this template.
+ */
 export class PlatformStack extends Stack {
   public readonly accessLogs: AccessLogs;
   public readonly archive: Archive;
   public readonly cdnAuthorization: CdnAuthorization;
-  public readonly channels: readonly LiveChannel[];
+  /** One nested stack per channel, in config order. */
+  public readonly channelStacks: readonly ChannelStack[];
   public readonly delivery: Delivery;
   public readonly controlApi: ControlApi;
   public readonly signingKeys: PlaybackSigningKeys;
@@ -47,10 +48,12 @@ export class PlatformStack extends Stack {
   public readonly player: Player;
   /** The header that proves a playback API request came through the distribution. */
   public readonly playbackOrigin: PlaybackOriginSecret;
-  /** ONAIR_CHANNELS for control functions (lambda/shared/registry.ts). */
-  public readonly channelRegistry: string;
+  /** The channel registry table and the registration provider every channel stack uses. */
+  public readonly registry: ChannelRegistry;
+  /** Input security groups, one per distinct list of allowed CIDRs. */
+  public readonly inputSecurityGroups: InputSecurityGroups;
   public readonly streamKeys: StreamKeys;
-  /** Alerts, health, channel control, alarms, dashboard. */
+  /** Alerts, health, channel control, dashboard. */
   public readonly operations: Operations;
   public readonly clips: Clips;
   /** Undefined when no channel records. */
@@ -59,14 +62,10 @@ export class PlatformStack extends Stack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     const cfg = props.config;
+    // The deployment's name: MediaLive and MediaPackage names and the deployment tag. Channel
+    // stacks are nested, where Stack.of(…).stackName is not this.
+    const deploymentName = this.stackName;
 
-    if (cfg.channels.length > MEDIALIVE_DEFAULT_QUOTA) {
-      Annotations.of(this).addWarningV2(
-        'onair:medialive-quotas',
-        `${cfg.channels.length} channels need as many MediaLive channels, push inputs (RTMP or SRT listener) and input security groups; ` +
-          `MediaLive's default quota is ${MEDIALIVE_DEFAULT_QUOTA} of each per account and Region: request increases in Service Quotas before deploying`,
-      );
-    }
     this.accessLogs = new AccessLogs(this, 'AccessLogs');
     this.archive = new Archive(this, 'Archive', {
       accessLogsBucket: this.accessLogs.bucket,
@@ -74,31 +73,6 @@ export class PlatformStack extends Stack {
       expireAfterDays: cfg.archive.expireAfterDays,
     });
     this.cdnAuthorization = new CdnAuthorization(this, 'CdnAuthorization');
-
-    // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation
-    // replaces the MediaLive channel (and its ingest addresses).
-    const channels = cfg.channels.map((ch) => ({
-      config: ch,
-      channel: new LiveChannel(this, `Channel-${ch.id}`, {
-        channelId: ch.id,
-        channelClass: ch.channelClass === 'STANDARD' ? ChannelClass.STANDARD : ChannelClass.SINGLE_PIPELINE,
-        allowedCidrs: ch.input.allowedCidrs,
-        srt: srtSettingsOf(ch.input),
-        renditions: resolveLadder(ch.ladder),
-        latency: ch.latency as LatencyMode,
-        framerate: ch.framerate,
-        inputResolution: ch.input.resolution,
-        inputMaximumBitrate: ch.input.maximumBitrate,
-        cdnAuthorization: this.cdnAuthorization,
-        startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
-        archive: ch.archive ? this.archive : undefined,
-        archiveRolloverSeconds: cfg.archive.rolloverSeconds,
-        rawArchive: cfg.archive.raw,
-        thumbnailIntervalSeconds: cfg.thumbnails.enabled ? cfg.thumbnails.intervalSeconds : undefined,
-        streamKeyRotationScheduled: cfg.streamKey.rotateEveryDays !== undefined,
-      }),
-    }));
-    this.channels = channels.map((c) => c.channel);
 
     this.controlApi = new ControlApi(this, 'ControlApi');
     const sessionTtl = Duration.minutes(cfg.playback.sessionTtlMinutes);
@@ -111,7 +85,6 @@ export class PlatformStack extends Stack {
 
     this.playbackOrigin = new PlaybackOriginSecret(this, 'PlaybackOrigin');
     this.delivery = new Delivery(this, 'Delivery', {
-      channels: this.channels.map((c) => ({ channelId: c.channelId, packaging: c.packaging })),
       cdnAuthorization: this.cdnAuthorization,
       logBucket: this.accessLogs.bucket,
       priceClass: cfg.delivery.priceClass as cloudfront.PriceClass,
@@ -134,40 +107,44 @@ export class PlatformStack extends Stack {
       enableIpv6: !cfg.playback.bindSourceIp,
     });
 
-    this.channelRegistry = channelRegistryJson(this.channels);
+    this.registry = new ChannelRegistry(this, 'ChannelRegistry', { delivery: this.delivery, deploymentName });
+    this.inputSecurityGroups = new InputSecurityGroups(this, 'InputSecurityGroups', { deploymentName });
+    const securityGroups = new Map(
+      cfg.channels.map((ch) => [
+        ch.id,
+        this.inputSecurityGroups.forCidrs(ch.id, ch.input.allowedCidrs, ch.input.type),
+      ]),
+    );
+
     this.streamKeys = new StreamKeys(this, 'StreamKeys', {
-      channels: this.channels,
-      channelRegistry: this.channelRegistry,
+      deploymentName,
+      registry: this.registry,
       controlApi: this.controlApi,
       rotateEveryDays: cfg.streamKey.rotateEveryDays,
     });
     this.clips = new Clips(this, 'Clips', {
-      channels: this.channels,
-      channelRegistry: this.channelRegistry,
+      deploymentName,
+      registry: this.registry,
       controlApi: this.controlApi,
       archive: this.archive,
       startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
     });
     this.operations = new Operations(this, 'Operations', {
       stage: cfg.stage,
-      channels: channels.map(({ config: ch, channel }) => ({
-        channel,
-        autoStopIdleMinutes: ch.autoStopIdleMinutes,
-        autoStart: ch.autoStart,
-        autoRestart: ch.autoRestart,
-      })),
-      channelRegistry: this.channelRegistry,
+      deploymentName,
+      registry: this.registry,
       controlApi: this.controlApi,
       delivery: this.delivery,
-      thresholds: cfg.alarms.thresholds,
+      anyAutoStop: cfg.channels.some((c) => c.autoStopIdleMinutes > 0),
+      anyAutoStart: cfg.channels.some((c) => c.autoStart),
+      anyAutoRestart: cfg.channels.some((c) => c.autoRestart),
       alarmEmails: cfg.alarms.emails,
       webhook: cfg.alarms.webhook,
     });
-    const recorded = channels.filter((c) => c.config.archive).map((c) => c.channel);
-    if (recorded.length > 0) {
+    if (cfg.channels.some((ch) => ch.archive)) {
       this.recordings = new Recordings(this, 'Recordings', {
-        channels: recorded,
-        channelRegistry: this.channelRegistry,
+        deploymentName,
+        registry: this.registry,
         controlApi: this.controlApi,
         archive: this.archive,
         startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
@@ -179,6 +156,7 @@ export class PlatformStack extends Stack {
     }
     this.playback = new Playback(this, 'Playback', {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
+      registry: this.registry,
       controlApi: this.controlApi,
       signingKeys: this.signingKeys,
       originSecret: this.playbackOrigin.secret,
@@ -188,7 +166,36 @@ export class PlatformStack extends Stack {
       jwt: cfg.playback.jwt,
     });
 
+    // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation
+    // replaces the channel's stack (its MediaLive channel, ingest addresses, endpoint ids).
+    this.channelStacks = cfg.channels.map(
+      (ch) =>
+        new ChannelStack(this, `Channel-${ch.id}`, {
+          config: ch,
+          deploymentName,
+          inputSecurityGroupId: (securityGroups.get(ch.id) as { ref: string }).ref,
+          cdnAuthorization: this.cdnAuthorization,
+          startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
+          archive: this.archive,
+          archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+          rawArchive: cfg.archive.raw,
+          thumbnailIntervalSeconds: cfg.thumbnails.enabled ? cfg.thumbnails.intervalSeconds : undefined,
+          registry: this.registry,
+          control: this.operations.control,
+          streamKeys: this.streamKeys,
+          alarms: { topic: this.operations.alertTopic.topic, thresholds: cfg.alarms.thresholds },
+        }),
+    );
+    this.operations.addDashboard(
+      this.channelStacks.slice(0, DASHBOARD_CHANNEL_ROWS).map((s) => s.channel),
+      this.channelStacks.length,
+    );
+
     new CfnOutput(this, StackOutput.CONTROL_API_URL, { value: this.controlApi.url });
+    new CfnOutput(this, StackOutput.CHANNELS_URL, {
+      description: 'GET (SigV4, operator IAM) lists every channel with its session and manifest URLs',
+      value: `${this.controlApi.url}/channels`,
+    });
     new CfnOutput(this, StackOutput.DISTRIBUTION_DOMAIN_NAME, { value: this.delivery.domainName });
     new CfnOutput(this, StackOutput.PLAYBACK_KEY_PAIR_ID, {
       description: 'CloudFront public key id sessions are signed with (aws cloudfront get-public-key --id …)',
@@ -208,23 +215,6 @@ export class PlatformStack extends Stack {
         description:
           'Secret to put the Slack-compatible webhook URL in (aws secretsmanager put-secret-value)',
         value: webhookSecret.secretArn,
-      });
-    }
-    for (const ch of this.channels) {
-      new CfnOutput(this, channelOutputId(ChannelOutput.HLS_URL, ch.channelId), {
-        description: `HLS playback URL of channel ${ch.channelId}`,
-        value: this.delivery.playbackUrl(ch.channelId, PackagingFormat.HLS),
-      });
-      new CfnOutput(this, channelOutputId(ChannelOutput.MEDIALIVE_CHANNEL_ID, ch.channelId), {
-        value: ch.transcode.channel.ref,
-      });
-      const auth = cfg.channels.find((c) => c.id === ch.channelId)?.playback.auth;
-      new CfnOutput(this, channelOutputId(ChannelOutput.PLAYBACK_SESSION_URL, ch.channelId), {
-        description: `POST here for a playback session of channel ${ch.channelId} (${auth} viewer auth)`,
-        value:
-          auth === ViewerAuth.IAM
-            ? `${this.controlApi.url}${SESSION_PATH(ch.channelId)}`
-            : `https://${this.delivery.domainName}/api${SESSION_PATH(ch.channelId)}`,
       });
     }
   }

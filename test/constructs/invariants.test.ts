@@ -1,11 +1,9 @@
 import { ChannelClass } from '@aws-sdk/client-medialive';
 import { Stack } from 'aws-cdk-lib';
-import { channelRegistryJson } from '../../lib/constructs/channel/channel-registry';
 import type { LiveChannel } from '../../lib/constructs/channel/live-channel';
-import { PackagingFormat } from '../../lib/constructs/channel/packaging';
 import { Transcode } from '../../lib/constructs/channel/transcode';
-import { Delivery } from '../../lib/constructs/delivery/delivery';
 import { DistributionMetrics } from '../../lib/constructs/delivery/distribution-metrics';
+import { OperationsDashboard } from '../../lib/constructs/operations/dashboard';
 import { LatencyMode } from '../../lib/media/latency';
 import { synthOnAir, testApp } from '../helpers';
 
@@ -14,29 +12,19 @@ import { synthOnAir, testApp } from '../helpers';
  * they are reached only by code that builds the constructs directly. Each fails with its message.
  */
 describe('construct invariants fail with their message', () => {
-  const { platform } = synthOnAir();
-  const channels = platform.channels;
-
-  test('the channel registry needs a channel, and fits the Lambda environment', () => {
-    expect(() => channelRegistryJson([])).toThrow('the channel registry needs at least one channel');
-    const many = Array.from({ length: 17 }, () => channels[0]) as LiveChannel[];
-    expect(() => channelRegistryJson(many)).toThrow(
-      '17 channels need about 3145 bytes of Lambda environment for the channel registry (limit 3000); split the channels across stages',
-    );
-  });
-
-  test('delivery needs a channel, unique ids, and knows only its own channels', () => {
-    const stack = new Stack(testApp(), 'S');
-    expect(() => new Delivery(stack, 'D0', { channels: [] } as never)).toThrow(
-      'delivery needs at least one channel',
-    );
-    const twice = [{ channelId: 'main' }, { channelId: 'main' }];
-    expect(() => new Delivery(stack, 'D1', { channels: twice } as never)).toThrow(
-      'channel id "main" is listed twice; channel ids must be unique',
-    );
-    expect(() => platform.delivery.playbackPath('other', PackagingFormat.HLS)).toThrow(
-      'unknown channel "other"',
-    );
+  test('the dashboard has rows for at most 10 channels', () => {
+    const { platform } = synthOnAir();
+    const [ch] = platform.channelStacks.map((c) => c.channel);
+    const many = Array.from({ length: 11 }, () => ch) as LiveChannel[];
+    expect(() => platform.operations.addDashboard(many, 11)).toThrow('the dashboard exists already');
+    expect(
+      () =>
+        new OperationsDashboard(new Stack(testApp(), 'D'), 'D', {
+          dashboardName: 'd',
+          channels: many,
+          cdn: platform.delivery.metrics,
+        }),
+    ).toThrow('the dashboard has rows for at most 10 channels, got 11');
   });
 
   test('a transcode needs renditions', () => {
@@ -54,13 +42,16 @@ describe('construct invariants fail with their message', () => {
 });
 
 describe('metric helpers name what the alarms watch', () => {
-  const { platform, template } = synthOnAir();
-  const [ch] = platform.channels;
+  const { platform, channelTemplate } = synthOnAir();
+  const [ch] = platform.channelStacks.map((c) => c.channel);
+  // The alarms live in the channel's stack, where the metrics' ids resolve to its own resources.
+  const template = channelTemplate('main');
+  const channelStack = platform.channelStacks[0] as Stack;
 
   test('MediaLive per pipeline and MediaPackage per channel', () => {
     if (ch === undefined) throw new Error('no channel');
     const resolved = (m: { toMetricConfig(): { metricStat?: object } }) =>
-      platform.resolve(m.toMetricConfig().metricStat) as {
+      channelStack.resolve(m.toMetricConfig().metricStat) as {
         namespace: string;
         metricName: string;
         statistic: string;

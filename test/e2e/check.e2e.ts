@@ -17,6 +17,7 @@ import { type Stand, startStand } from './stand';
 const ROOT = join(__dirname, '..', '..');
 const view = (channelId: string) => ({
   channelId,
+  sessionUrl: `${stand.edge.url}/api/playback/${channelId}/session`,
   state: 'RUNNING',
   channelClass: 'SINGLE_PIPELINE',
   ladder: [{ name: '360p', width: 640, height: 360, maxBitrateKbps: 600, framerate: 25, gopSeconds: 2 }],
@@ -32,11 +33,8 @@ beforeAll(async () => {
   stand = await startStand();
   await stand.live.waitUntilLive();
   api = await StandIn.start();
-  api.extraOutputs = {
-    DistributionDomainName: stand.edge.host,
-    PlaybackSessionUrlmain: `${stand.edge.url}/api/playback/main/session`,
-    PlaybackSessionUrlnews: `${stand.edge.url}/api/playback/news/session`,
-  };
+  // No per-channel outputs: the API's views name each channel's session URL.
+  api.extraOutputs = { DistributionDomainName: stand.edge.host };
   api.route('GET /channels', { status: 200, body: { channels: [view('main'), view('news')] } });
   api.route('GET /channels/main/status', { status: 200, body: view('main') });
   dir = mkdtempSync(join(tmpdir(), 'onair-check-'));

@@ -33,6 +33,47 @@ const template = {
         CmafPackage: { HlsManifests: [{ Id: 'hls', ManifestName: 'index' }] },
       },
     },
+    Dash: {
+      Type: 'AWS::MediaPackage::OriginEndpoint',
+      Properties: { Id: 'OnAir-dev-main-dash', ManifestName: 'index', DashPackage: {} },
+    },
+    RouteTable: { Type: 'AWS::CloudFront::KeyValueStore', Properties: { Name: 'routes' } },
+    Registry: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+    RegistrationFn: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'channel-registration',
+            ONAIR_ROUTE_TABLE_ARN: { 'Fn::GetAtt': ['RouteTable', 'Arn'] },
+            ONAIR_REGISTRY_TABLE: { Ref: 'Registry' },
+          },
+        },
+      },
+    },
+    Registration: {
+      Type: 'Custom::OnAirChannelRegistration',
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': ['RegistrationFn', 'Arn'] },
+        ChannelId: 'main',
+        Entry: {
+          ml: '1234567',
+          in: '7654321',
+          key: { Ref: 'KeySecret' },
+          mp: 'OnAir-dev-main',
+          app: 'main',
+          p: '1',
+          auth: 'public',
+          idleMinutes: '30',
+          autoRestart: 'false',
+        },
+        Endpoints: {
+          hls: { Id: { Ref: 'Hls' }, Url: { 'Fn::GetAtt': ['Hls', 'Url'] } },
+          dash: { Id: { Ref: 'Dash' }, Url: { 'Fn::GetAtt': ['Dash', 'Url'] } },
+          cmaf: { Id: { Ref: 'Cmaf' } },
+        },
+      },
+    },
     CmafUrl: {
       Type: 'Custom::AWS',
       Properties: {
@@ -64,7 +105,7 @@ const pathPrefix = (url: unknown) => ({
 
 describe('a template "as deployed" with local stand-ins', () => {
   const d = new Deployment(template, { distributionDomainName: () => '127.0.0.1:8443' });
-  const [hls, cmaf] = d.mediaPackageEndpoints();
+  const [hls, cmaf] = d.mediaPackageEndpoints().filter((e) => e.format !== 'dash');
 
   test('endpoint URLs and the CMAF manifest URL resolve to the paths the live origin serves', () => {
     expect(d.resolve({ 'Fn::GetAtt': ['Hls', 'Url'] })).toBe(
@@ -77,6 +118,29 @@ describe('a template "as deployed" with local stand-ins', () => {
     );
     expect(hls.pathId).toMatch(/^[0-9a-f]{32}$/);
     expect(cmaf.pathId).not.toBe(hls.pathId);
+  });
+
+  test('registrations run the real provider: route table keys → host, the registry item, the paths as attributes', async () => {
+    const fresh = new Deployment(template, { distributionDomainName: () => '127.0.0.1:8443' });
+    expect(() => fresh.getAtt('Registration', 'HlsPath')).toThrow('call deployRegistrations() first');
+    await fresh.deployRegistrations();
+    const eps = fresh.mediaPackageEndpoints();
+    const byFormat = Object.fromEntries(eps.map((e) => [e.format, e]));
+    const [store] = Object.values(fresh.keyValueStores());
+    expect(new Map(store)).toEqual(new Map(eps.map((e) => [e.pathId, fresh.mediaPackageHost])));
+    expect(fresh.getAtt('Registration', 'HlsPath')).toBe(`/out/v1/${byFormat.hls.pathId}/index.m3u8`);
+    expect(fresh.getAtt('Registration', 'CmafPath')).toBe(`/out/v1/${byFormat.cmaf.pathId}/hls/index.m3u8`);
+    expect(fresh.ref('Registration')).toBe('onair-channel-main');
+    const [item] = fresh.tableItems(fresh.ref('Registry'));
+    expect(item).toMatchObject({
+      channelId: 'main',
+      ml: '1234567',
+      p: 1,
+      auth: 'public',
+      autoRestart: false,
+      media: { dash: { path: `/out/v1/${byFormat.dash.pathId}/index.mpd`, host: fresh.mediaPackageHost } },
+      owner: expect.stringMatching(/\/Registration$/),
+    });
   });
 
   test('a dynamic reference is the generated secret value MediaPackage checks', () => {

@@ -12,7 +12,19 @@
  * template change that the emulation does not cover fails loudly instead of playing wrongly.
  */
 import { createHash, generateKeyPairSync, randomInt } from 'node:crypto';
+import {
+  type CloudFrontKeyValueStoreClient,
+  DescribeKeyValueStoreCommand,
+  GetKeyCommand,
+  UpdateKeysCommand,
+} from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { DescribeOriginEndpointCommand, type MediaPackageClient } from '@aws-sdk/client-mediapackage';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
+import { onEvent, type ProviderResponse } from '../../lambda/channel-registration/registration';
+import { Env, REGISTRATION_RESOURCE_TYPE, REGISTRY_TABLE_KEY } from '../../lambda/shared/contract';
 import type { Format } from '../../lambda/shared/manifests';
+import type { Log } from '../../lambda/shared/powertools';
 import type { StoredSigningKey } from '../../lambda/shared/signing-keys';
 import { CDN_IDENTIFIER_KEY } from '../../lib/constructs/channel/cdn-authorization';
 
@@ -60,6 +72,12 @@ export interface MediaPackageEndpoint {
   readonly cdnIdentifier?: string;
 }
 
+/** A KeyValueStore's contents and ETag, as CloudFront holds them. */
+interface KeyValueStoreStandIn {
+  readonly items: Map<string, string>;
+  etag: number;
+}
+
 /** Resource types whose Ref is a generated id (CloudFront ids look like E2QWRUHEXAMPLE). */
 const CLOUDFRONT_ID_TYPES = /^AWS::CloudFront::/;
 /** Custom resource types that write a signing key (lambda/signing-key): PublicKeyId + the secret. */
@@ -89,6 +107,12 @@ export class Deployment {
   private readonly opts: DeploymentOptions;
   private readonly secrets = new Map<string, string>();
   private readonly keys = new Map<string, SigningKeyStandIn>();
+  /** KeyValueStores by ARN (created empty with the resource; written by registrations). */
+  private readonly stores = new Map<string, KeyValueStoreStandIn>();
+  /** DynamoDB items by table name, then partition key value. */
+  private readonly tables = new Map<string, Map<string, Record<string, unknown>>>();
+  /** What each registration's provider answered, by logical id. */
+  private readonly registrations = new Map<string, ProviderResponse>();
 
   constructor(template: Json, opts: DeploymentOptions) {
     this.resources = (template.Resources ?? {}) as Record<string, CfnResource>;
@@ -101,6 +125,168 @@ export class Deployment {
     for (const [logicalId, r] of Object.entries(this.resources)) {
       if (r.Type === SIGNING_KEY_TYPE) this.deploySigningKey(logicalId);
     }
+  }
+
+  /**
+   * "Deploys" every channel registration (Custom::OnAirChannelRegistration) by running the real
+   * provider code (lambda/channel-registration) with its environment as synthesized, against
+   * in-memory stand-ins of the services it calls: the route table (CloudFront KeyValueStore:
+   * DescribeKeyValueStore, UpdateKeys with If-Match, GetKey), the registry table (DynamoDB) and
+   * MediaPackage's DescribeOriginEndpoint. What it writes is what the live router and the
+   * functions then read ({@link keyValueStores}, {@link tableItems}).
+   */
+  async deployRegistrations(): Promise<void> {
+    const registrations = this.ofType(REGISTRATION_RESOURCE_TYPE);
+    if (registrations.length === 0) return;
+    const provider = this.ofType('AWS::Lambda::Function').find(
+      ([id]) => this.functionEnvironment(id).POWERTOOLS_SERVICE_NAME === 'channel-registration',
+    );
+    if (provider === undefined) throw new Error('no function runs lambda/channel-registration');
+    const env = this.functionEnvironment(provider[0]);
+    const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Log;
+    const deps = {
+      kvs: this.keyValueStoreClient(),
+      kvsArn: env[Env.ROUTE_TABLE_ARN] as string,
+      mediapackage: this.mediaPackageClient(),
+      ddb: this.documentClient(),
+      tableName: env[Env.REGISTRY_TABLE] as string,
+      now: () => new Date(),
+      sleep: async () => {},
+      random: Math.random,
+      log: quiet,
+    };
+    for (const [logicalId, r] of registrations) {
+      const event: CloudFormationCustomResourceCreateEvent = {
+        RequestType: 'Create',
+        ServiceToken: 'local',
+        ResponseURL: 'http://localhost/',
+        StackId: this.ref('AWS::StackId'),
+        RequestId: logicalId,
+        LogicalResourceId: logicalId,
+        ResourceType: r.Type,
+        ResourceProperties: this.resolve(
+          r.Properties ?? {},
+        ) as CloudFormationCustomResourceCreateEvent['ResourceProperties'],
+      };
+      this.registrations.set(logicalId, await onEvent(deps, event));
+    }
+  }
+
+  /** Every KeyValueStore's contents, by ARN (what functions associated with it read). */
+  keyValueStores(): Readonly<Record<string, ReadonlyMap<string, string>>> {
+    for (const [id] of this.ofType('AWS::CloudFront::KeyValueStore')) this.store(this.getAtt(id, 'Arn'));
+    return Object.fromEntries([...this.stores].map(([arn, s]) => [arn, s.items]));
+  }
+
+  /** The items of a DynamoDB table as deployed (written by custom resources), in key order. */
+  tableItems(tableName: string): Record<string, unknown>[] {
+    const t = this.tables.get(tableName) ?? new Map();
+    return [...t.keys()].sort().map((k) => t.get(k) as Record<string, unknown>);
+  }
+
+  /** A function's Environment.Variables, every token resolved. */
+  functionEnvironment(logicalId: string): Record<string, string> {
+    const p = this.resource(logicalId).Properties ?? {};
+    return this.resolve(((p.Environment ?? {}) as { Variables?: unknown }).Variables ?? {}) as Record<
+      string,
+      string
+    >;
+  }
+
+  private store(arn: string): KeyValueStoreStandIn {
+    let s = this.stores.get(arn);
+    if (s === undefined) {
+      const known = this.ofType('AWS::CloudFront::KeyValueStore').some(
+        ([id]) => this.getAtt(id, 'Arn') === arn,
+      );
+      if (!known)
+        throw Object.assign(new Error(`no KeyValueStore ${arn}`), { name: 'ResourceNotFoundException' });
+      s = { items: new Map(), etag: 1 };
+      this.stores.set(arn, s);
+    }
+    return s;
+  }
+
+  /** CloudFront KeyValueStore's data plane, as far as the registration provider uses it. */
+  private keyValueStoreClient(): CloudFrontKeyValueStoreClient {
+    const send = async (cmd: unknown) => {
+      if (cmd instanceof DescribeKeyValueStoreCommand) {
+        const s = this.store(cmd.input.KvsARN as string);
+        return { KvsARN: cmd.input.KvsARN, ETag: `E${s.etag}`, ItemCount: s.items.size };
+      }
+      if (cmd instanceof GetKeyCommand) {
+        const s = this.store(cmd.input.KvsARN as string);
+        const value = s.items.get(cmd.input.Key as string);
+        if (value === undefined)
+          throw Object.assign(new Error('The key was not found.'), { name: 'ResourceNotFoundException' });
+        return { Key: cmd.input.Key, Value: value, ItemCount: s.items.size };
+      }
+      if (cmd instanceof UpdateKeysCommand) {
+        const s = this.store(cmd.input.KvsARN as string);
+        if (cmd.input.IfMatch !== `E${s.etag}`)
+          throw Object.assign(new Error('Pre-condition failed: ETag mismatch'), {
+            name: 'ConflictException',
+          });
+        for (const d of cmd.input.Deletes ?? []) s.items.delete(d.Key as string);
+        for (const p of cmd.input.Puts ?? []) s.items.set(p.Key as string, p.Value as string);
+        s.etag++;
+        return { ETag: `E${s.etag}`, ItemCount: s.items.size };
+      }
+      throw new Error(`KeyValueStore: ${(cmd as object).constructor.name} has no local stand-in`);
+    };
+    return { send } as unknown as CloudFrontKeyValueStoreClient;
+  }
+
+  /** MediaPackage v1's DescribeOriginEndpoint for the template's endpoints. */
+  private mediaPackageClient(): MediaPackageClient {
+    const send = async (cmd: unknown) => {
+      if (!(cmd instanceof DescribeOriginEndpointCommand))
+        throw new Error(`MediaPackage: ${(cmd as object).constructor.name} has no local stand-in`);
+      const ep = this.mediaPackageEndpoints().find((e) => e.id === cmd.input.Id);
+      if (ep === undefined)
+        throw Object.assign(new Error(`endpoint ${cmd.input.Id} not found`), { name: 'NotFoundException' });
+      const url = ep.format === 'cmaf' ? '' : this.getAtt(ep.logicalId, 'Url');
+      return {
+        Id: ep.id,
+        Url: url,
+        ...(ep.format === 'cmaf'
+          ? {
+              CmafPackage: {
+                HlsManifests: ep.hlsManifests.map((m) => ({ Id: m.id, Url: this.cmafManifestUrl(ep, m) })),
+              },
+            }
+          : {}),
+      };
+    };
+    return { send } as unknown as MediaPackageClient;
+  }
+
+  /** DynamoDB (document client) Get, Put and Delete on {@link tables}, keyed by the registry key. */
+  private documentClient(): DynamoDBDocumentClient {
+    const table = (name: string) => {
+      let t = this.tables.get(name);
+      if (t === undefined) {
+        t = new Map();
+        this.tables.set(name, t);
+      }
+      return t;
+    };
+    const keyOf = (key: Record<string, unknown> | undefined) => String(key?.[REGISTRY_TABLE_KEY]);
+    const send = async (cmd: unknown) => {
+      if (cmd instanceof GetCommand)
+        return { Item: table(cmd.input.TableName as string).get(keyOf(cmd.input.Key)) };
+      if (cmd instanceof PutCommand) {
+        const item = cmd.input.Item as Record<string, unknown>;
+        table(cmd.input.TableName as string).set(keyOf(item), structuredClone(item));
+        return {};
+      }
+      if (cmd instanceof DeleteCommand) {
+        table(cmd.input.TableName as string).delete(keyOf(cmd.input.Key));
+        return {};
+      }
+      throw new Error(`DynamoDB: ${(cmd as object).constructor.name} has no local stand-in`);
+    };
+    return { send } as unknown as DynamoDBDocumentClient;
   }
 
   /** Logical ids and resources of one type, in template order. */
@@ -182,6 +368,8 @@ export class Deployment {
         return `${this.stackName}-${logicalId}-${base32(hash(logicalId), 8)}`.toLowerCase().slice(0, 63);
       case SIGNING_KEY_TYPE:
         return this.signingKey(logicalId).id;
+      case REGISTRATION_RESOURCE_TYPE:
+        return this.registration(logicalId).PhysicalResourceId;
       default:
         if (CLOUDFRONT_ID_TYPES.test(r.Type)) return `E${base32(hash(logicalId), 13)}`;
         return `${this.stackName}-${logicalId}-${base32(hash(logicalId), 8)}`;
@@ -205,6 +393,11 @@ export class Deployment {
       }
       case 'Custom::AWS':
         return this.awsCustomResourceField(logicalId, attr);
+      case REGISTRATION_RESOURCE_TYPE: {
+        const data = this.registration(logicalId).Data ?? {};
+        if (data[attr] === undefined) throw fail();
+        return data[attr];
+      }
       case SIGNING_KEY_TYPE:
         if (attr !== 'PublicKeyId') throw fail();
         return this.signingKey(logicalId).id;
@@ -327,7 +520,19 @@ export class Deployment {
     const m = /^CmafPackage\.HlsManifests\.(\d+)\.Url$/.exec(attr);
     const manifest = m ? found.hlsManifests[Number(m[1])] : undefined;
     if (manifest === undefined) throw new Error(`Custom::AWS ${logicalId}: output ${attr} has no stand-in`);
-    return `https://${found.host}/out/v1/${found.pathId}/${manifest.id}/${manifest.manifestName}.m3u8`;
+    return this.cmafManifestUrl(found, manifest);
+  }
+
+  /** A CMAF endpoint's HLS manifest URL: `/out/v1/<path id>/<manifest id>/<name>.m3u8`. */
+  private cmafManifestUrl(ep: MediaPackageEndpoint, m: MediaPackageEndpoint['hlsManifests'][number]): string {
+    return `https://${ep.host}/out/v1/${ep.pathId}/${m.id}/${m.manifestName}.m3u8`;
+  }
+
+  private registration(logicalId: string): ProviderResponse {
+    const r = this.registrations.get(logicalId);
+    if (r === undefined)
+      throw new Error(`${logicalId} is not deployed yet: call deployRegistrations() first`);
+    return r;
   }
 
   private signingKey(logicalId: string): SigningKeyStandIn {

@@ -1,8 +1,9 @@
 /**
  * The viewer path on one machine: the app synthesized for a config, "deployed" with local
  * stand-ins ({@link Deployment}), the distribution served by the local edge over HTTPS, a live
- * ffmpeg origin for every MediaPackage endpoint, the control API's session route with the real
- * handler, and the player bucket. Used by test/e2e/*.e2e.ts, and startable by hand:
+ * ffmpeg origin for every MediaPackage endpoint (reached through the route table the channels'
+ * registrations wrote), the control API's session route with the real handler reading the
+ * registry table, and the player bucket. Used by test/e2e/*.e2e.ts, and startable by hand:
  *
  *   npx tsx test/e2e/stand.ts [--rewritten]
  *
@@ -16,10 +17,13 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import defaultConfig from '../../config/default.json';
 import { parseConfig } from '../../lib/config/load';
 import type { OnAirConfig } from '../../lib/config/schema';
+import { type CfnTemplate, flattenNestedStacks } from '../cfn-template';
 import { synthOnAir } from '../helpers';
 import { Deployment } from './deployment';
 import { readDistribution } from './edge/distribution';
@@ -70,10 +74,24 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
   await edge.listen();
   const { app, platform, template } = synthOnAir(config, { stageAssets: true });
   const json = template.toJSON() as Record<string, unknown>;
-  const deployment = new Deployment(json, {
+  // Each channel's resources live in its nested stack: one template "as deployed", the nested
+  // stacks' resources under their stack's logical id (test/cfn-template.ts).
+  const nested = Object.fromEntries(
+    platform.channelStacks.map((s) => [
+      platform.getLogicalId(s.nestedStackResource as never),
+      Template.fromStack(s).toJSON() as CfnTemplate,
+    ]),
+  );
+  const flat = flattenNestedStacks(json as unknown as CfnTemplate, nested);
+  const deployment = new Deployment(flat as unknown as Record<string, unknown>, {
     distributionDomainName: () => edge.host,
     stackName: platform.stackName,
   });
+  // The registry table as the functions read it through the real SDK client.
+  const ddb = mockClient(DynamoDBDocumentClient);
+  ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
+    Items: deployment.tableItems(input.TableName ?? ''),
+  }));
 
   // Secrets Manager as the functions see it through the real SDK client.
   const sm = mockClient(SecretsManagerClient);
@@ -89,7 +107,10 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
 
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const distribution = readDistribution(deployment);
+    // The channel stacks' registrations write the route table and the registry table.
+    await deployment.deployRegistrations();
+    const routeTables = deployment.keyValueStores();
+    const distribution = readDistribution(deployment, { keyValueStores: routeTables });
     const live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
     started.push(live);
     const api = await ApiOrigin.start({
@@ -103,11 +124,18 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     });
     started.push(api);
 
-    // Each origin domain of the distribution → the local server standing in for it.
+    // Each origin domain of the distribution → the local server standing in for it, and each
+    // MediaPackage host of the route table → the live origin. The live behavior's own origin
+    // domain is a placeholder the live router always replaces (cf.updateRequestOrigin); it is
+    // served by the live origin too, and the edge log's originHost shows which one a request
+    // reached (viewer.e2e.ts checks that every media request went to the route table's host).
     const targets: Record<string, string> = {};
+    for (const store of Object.values(routeTables))
+      for (const host of store.values()) targets[host] = live.url;
     const bucketOrigins: BucketOrigin[] = [];
     for (const origin of distribution.origins.values()) {
-      if (origin.domainName === deployment.mediaPackageHost) targets[origin.domainName] = live.url;
+      if (/^mediapackage\.[a-z0-9-]+\.amazonaws\.com$/.test(origin.domainName))
+        targets[origin.domainName] = live.url;
       for (const [id] of deployment.ofType('AWS::ApiGatewayV2::Api')) {
         if (`https://${origin.domainName}` === deployment.getAtt(id, 'ApiEndpoint'))
           targets[origin.domainName] = api.url;
@@ -138,6 +166,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
         await edge.close();
         for (const s of started.reverse()) await s.stop();
         sm.restore();
+        ddb.restore();
         rmSync(app.outdir, { recursive: true, force: true });
       },
     };
@@ -145,6 +174,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     await edge.close();
     for (const s of started.reverse()) await s.stop();
     sm.restore();
+    ddb.restore();
     throw err;
   }
 }

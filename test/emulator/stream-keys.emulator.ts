@@ -1,6 +1,6 @@
 /**
- * Stream keys and SRT passphrases against a local emulator of the MediaLive and Secrets Manager
- * APIs, reached the way the deployed functions reach AWS: the SDK's standard endpoint resolution
+ * Stream keys and SRT passphrases against a local emulator of the MediaLive, Secrets Manager and
+ * DynamoDB (the channel registry table) APIs, reached the way the deployed functions reach AWS: the SDK's standard endpoint resolution
  * (`AWS_ENDPOINT_URL`). One RTMP push and one SRT listener channel run the same steps (moto keeps
  * no SRT settings and reports no SRT endpoints: the SRT answers carry the passphrase without a
  * URL). Not part of `npm test` (it needs a running emulator):
@@ -8,6 +8,7 @@
  *   python3 -m moto.server -H 127.0.0.1 -p 5055 &
  *   AWS_ENDPOINT_URL=http://127.0.0.1:5055 npm run test:emulator
  */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateChannelCommand,
   CreateInputCommand,
@@ -23,15 +24,19 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type ChannelEntry, Env, IngestProtocol, REGISTRY_TABLE_KEY } from '../../lambda/shared/contract';
 import { ingest, rotate, rotation, stateChange } from '../../lambda/stream-keys';
 import { stateChangeFromExample } from '../lambda/medialive-events';
+import { registeredChannel } from '../lambda/registry-fixtures';
 import { ingestRequest, rotateRequest } from '../lambda/stream-keys/requests';
 
 type Http = (e: APIGatewayProxyEventV2, c?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const handlers = { ingest: ingest as Http, rotate: rotate as Http, stateChange, rotation };
 const ml = new MediaLiveClient({});
 const sm = new SecretsManagerClient({});
+const ddb = new DynamoDBClient({});
 const ctx = { getRemainingTimeInMillis: () => 20_000 } as Context;
 
 /** One kind of channel: its input, the credential its answers show, its first value. */
@@ -81,7 +86,7 @@ async function settle(channelId: string, target: string): Promise<void> {
 
 // Both channels exist before any handler runs: the handlers read the registry once.
 beforeAll(async () => {
-  const registry: Record<string, unknown> = {};
+  const registry: Record<string, ChannelEntry> = {};
   for (const K of CASES) {
     const input = await ml.send(K.createInput(K.old));
     const channel = await ml.send(
@@ -107,16 +112,29 @@ beforeAll(async () => {
       secretArn: secret.ARN as string,
     });
     registry[K.channelId] = {
-      ml: channel.Channel?.Id,
-      in: input.Input?.Id,
-      key: secret.ARN,
+      ml: channel.Channel?.Id as string,
+      in: input.Input?.Id as string,
+      key: secret.ARN as string,
       mp: `mp-${K.channelId}`,
       app: K.channelId,
       p: 1,
-      ...(K.t ? { t: K.t } : {}),
+      ...(K.t ? { t: IngestProtocol.SRT_LISTENER } : {}),
     };
   }
-  process.env.ONAIR_CHANNELS = JSON.stringify(registry);
+  // The channel registry table, as the channel stacks' registrations write it.
+  const table = `onair-registry-${Date.now()}`;
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: REGISTRY_TABLE_KEY, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: REGISTRY_TABLE_KEY, KeyType: 'HASH' }],
+    }),
+  );
+  const docs = DynamoDBDocumentClient.from(ddb);
+  for (const [id, entry] of Object.entries(registry))
+    await docs.send(new PutCommand({ TableName: table, Item: registeredChannel(id, entry) }));
+  process.env[Env.REGISTRY_TABLE] = table;
 });
 
 describe.each(CASES)('$name', (K) => {

@@ -1,5 +1,4 @@
-import { CHANNEL_ID_PATTERN } from '../../lambda/shared/contract';
-import { manifestPath } from '../../lambda/shared/manifests';
+import { CHANNEL_ID_PATTERN, LIVE_URI as CONTRACT_LIVE_URI } from '../../lambda/shared/contract';
 import { SESSION_PATH } from '../../lib/constructs/playback/playback';
 import {
   channelFromSearch,
@@ -9,6 +8,7 @@ import {
   formatRemaining,
   formatRendition,
   formatSeconds,
+  LIVE_URI,
   MAX_RETRY_MS,
   MIN_RENEW_DELAY_MS,
   manifestUrl,
@@ -16,6 +16,7 @@ import {
   renewalDelayMs,
   retryDelayMs,
   serverTime,
+  sessionRequestBody,
   sessionUrl,
   wallClockLatencySeconds,
 } from '../../player/session.js';
@@ -30,9 +31,41 @@ describe('URLs', () => {
     expect(sessionUrl('main')).toBe(`/api${SESSION_PATH('main')}`);
   });
 
-  test('the manifest is the channel HLS path the cookies cover', () => {
-    expect(manifestUrl('main')).toBe(manifestPath('main', 'hls'));
-    expect(manifestUrl('sports-2').startsWith('/live/sports-2/')).toBe(true);
+  test('the page asks for an HLS session', () => {
+    expect(JSON.parse(sessionRequestBody())).toEqual({ format: 'hls' });
+  });
+
+  test("the manifest is the session's manifestPath, below the endpoint path the cookies cover", () => {
+    const id = '0123456789abcdef0123456789abcdef';
+    const session = {
+      channelId: 'main',
+      format: 'hls',
+      expiresAt: '2026-11-25T12:30:00.000Z',
+      url: `https://d111111abcdef8.cloudfront.net/out/v1/${id}/index.m3u8?Policy=p`,
+      manifestPath: `/out/v1/${id}/index.m3u8`,
+      cookiePath: `/out/v1/${id}/`,
+    };
+    expect(manifestUrl(session)).toBe(`/out/v1/${id}/index.m3u8`);
+    expect(manifestUrl(session)?.startsWith(session.cookiePath)).toBe(true);
+  });
+
+  test.each([
+    ['no body', null],
+    ['no manifestPath', { format: 'hls' }],
+    [
+      'another format',
+      { format: 'dash', manifestPath: '/out/v1/0123456789abcdef0123456789abcdef/index.mpd' },
+    ],
+    ['another site', { manifestPath: 'https://example.com/out/v1/0123456789abcdef0123456789abcdef/x.m3u8' }],
+    ['a path outside /out/v1', { manifestPath: '/player/index.m3u8' }],
+    ['a dot segment', { manifestPath: '/out/v1/0123456789abcdef0123456789abcdef/../x.m3u8' }],
+    ['an id that is not 32 hex digits', { manifestPath: '/out/v1/main/index.m3u8' }],
+  ])('no manifest to play from a response with %s', (_what, body) => {
+    expect(manifestUrl(body)).toBeUndefined();
+  });
+
+  test('the media path pattern is the contract LIVE_URI', () => {
+    expect(LIVE_URI.source).toBe(CONTRACT_LIVE_URI.source);
   });
 
   test.each([

@@ -1,59 +1,65 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { addOnAir, countResources } from '../../lib/app';
-import { loadConfig, parseConfig } from '../../lib/config/load';
+import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { checkStackLimits, countResources, stackTree } from '../../lib/app';
+import { loadConfig } from '../../lib/config/load';
 import { synthOnAir, testApp } from '../helpers';
 
-test('the default channel gets one input, channel, MediaPackage channel and three endpoints', () => {
-  const { template } = synthOnAir();
-  template.resourceCountIs('AWS::MediaLive::Input', 1);
-  template.resourceCountIs('AWS::MediaLive::Channel', 1);
-  template.resourceCountIs('AWS::MediaPackage::Channel', 1);
-  template.resourceCountIs('AWS::MediaPackage::OriginEndpoint', 3);
-  template.hasResourceProperties('AWS::MediaLive::Channel', {
+test("the default channel's stack gets one input, channel, MediaPackage channel and three endpoints", () => {
+  const { template, channelTemplate } = synthOnAir();
+  const channel = channelTemplate('main');
+  channel.resourceCountIs('AWS::MediaLive::Input', 1);
+  channel.resourceCountIs('AWS::MediaLive::Channel', 1);
+  channel.resourceCountIs('AWS::MediaPackage::Channel', 1);
+  channel.resourceCountIs('AWS::MediaPackage::OriginEndpoint', 3);
+  channel.hasResourceProperties('AWS::MediaLive::Channel', {
     ChannelClass: 'SINGLE_PIPELINE',
     EncoderSettings: Match.anyValue(),
   });
+  // the parent holds none of them: one nested stack per channel
+  for (const type of ['AWS::MediaLive::Input', 'AWS::MediaLive::Channel', 'AWS::MediaPackage::Channel'])
+    template.resourceCountIs(type, 0);
+  template.resourceCountIs('AWS::CloudFormation::Stack', 1);
 });
 
-test('more channels than MediaLive quotas allow by default synthesize with a warning', () => {
-  const eight = loadConfig('config/examples/eight-channels.json');
-  const { platform } = synthOnAir(eight);
-  Annotations.fromStack(platform).hasWarning(
-    '/OnAir-multi',
-    Match.stringLikeRegexp("MediaLive's default quota is 5"),
+test('channels with the same allowed CIDRs share an input security group in the parent', () => {
+  const { template, platform } = synthOnAir(loadConfig('config/examples/eight-channels.json'));
+  const groups = new Set(
+    loadConfig('config/examples/eight-channels.json').channels.map((c) =>
+      [...c.input.allowedCidrs].sort().join(),
+    ),
   );
-  const { platform: small } = synthOnAir();
-  expect(
-    Annotations.fromStack(small).findWarning('*', Match.stringLikeRegexp('Service Quotas')),
-  ).toHaveLength(0);
+  template.resourceCountIs('AWS::MediaLive::InputSecurityGroup', groups.size);
+  expect(groups.size).toBeLessThan(platform.channelStacks.length);
 });
 
-describe("CloudFormation's 500 resources per stack", () => {
-  const heavy = (n: number) =>
-    parseConfig({
-      stage: 'big',
-      channels: Array.from({ length: n }, (_, i) => ({
-        id: `ch${i}`,
-        channelClass: 'STANDARD',
-        input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] },
-        archive: true,
-        autoStart: true,
-      })),
-      streamKey: { rotateEveryDays: 30 },
-    });
-
-  test('the pre-synth count equals the template (it is what the config check relies on)', () => {
-    const { platform, template } = synthOnAir(loadConfig('config/examples/eight-channels.json'));
-    const resources = Object.keys(template.toJSON().Resources);
-    // the CLI's synth adds a CDKMetadata resource, which the count includes
-    const cliCount = resources.length + (resources.includes('CDKMetadata') ? 0 : 1);
-    expect(countResources(platform)).toBe(cliCount);
+describe("CloudFormation's limits per stack", () => {
+  test('the pre-synth count equals each template (it is what the config check relies on)', () => {
+    const { platform, template, channelTemplate } = synthOnAir(
+      loadConfig('config/examples/eight-channels.json'),
+    );
+    const cliCount = (resources: string[]) => resources.length + (resources.includes('CDKMetadata') ? 0 : 1);
+    expect(countResources(platform)).toBe(cliCount(Object.keys(template.toJSON().Resources)));
+    const [first] = platform.channelStacks;
+    expect(first && countResources(first)).toBe(
+      cliCount(Object.keys(channelTemplate(first?.channel.channelId ?? '').toJSON().Resources)),
+    );
+    expect(stackTree(platform)).toHaveLength(1 + platform.channelStacks.length);
   });
 
-  test('fails before synth, naming channels and the fix, when the channels need more than 500', () => {
-    expect(() => addOnAir(testApp(), heavy(10), { nag: false, source: 'big.json' })).toThrow(
-      /^invalid config big\.json:\n {2}- channels: 10 channels need 5\d\d CloudFormation resources in stack OnAir-big, more than the 500 a stack may hold; split the channels across stages/,
+  test('fails before synth, naming the stack and the fix, when a stack would hold more than 500', () => {
+    const stack = new Stack(testApp(), 'OnAir-big');
+    for (let i = 0; i < 500; i++) new CfnResource(stack, `R${i}`, { type: 'AWS::SNS::Topic' });
+    expect(() => checkStackLimits(stack, { channels: 160, source: 'big.json' })).toThrow(
+      /^invalid config big\.json:\n {2}- channels: 160 channels need 501 CloudFormation resources in stack OnAir-big, more than the 500 a stack may hold; split the channels across stages/,
     );
-    expect(() => addOnAir(testApp(), heavy(9), { nag: false })).not.toThrow();
+  });
+
+  test('fails at synth when a stack would have more than 200 outputs', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'S');
+    new CfnResource(stack, 'R', { type: 'AWS::SNS::Topic' });
+    for (let i = 0; i < 201; i++) new CfnOutput(stack, `O${i}`, { value: 'x' });
+    checkStackLimits(stack, { channels: 1 });
+    expect(() => app.synth()).toThrow('S: 201 outputs, more than the 200 a stack may have');
   });
 });

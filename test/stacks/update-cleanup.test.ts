@@ -1,6 +1,7 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { logger } from '../../lambda/shared/powertools';
 import type { OnAirConfig } from '../../lib/config/schema';
-import { type CfnTemplate, PhysicalIds, Resolver } from '../cfn-template';
+import { type CfnTemplate, flattenNestedStacks, PhysicalIds, Resolver } from '../cfn-template';
 import { type DeleteReplay, replayCleanup } from '../cleanup-replay';
 import { synthOnAir, testConfig } from '../helpers';
 
@@ -18,24 +19,47 @@ const channel = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** The platform stack with its channels' nested stacks flattened in (test/cfn-template.ts). */
 function templateOf(config: OnAirConfig, physical: PhysicalIds): Resolver {
   const { template, platform } = synthOnAir(config);
-  return new Resolver(template.toJSON() as CfnTemplate, platform.stackName, physical);
+  const nested = Object.fromEntries(
+    platform.channelStacks.map((s) => [
+      platform.getLogicalId(s.nestedStackResource as never),
+      Template.fromStack(s).toJSON() as CfnTemplate,
+    ]),
+  );
+  return new Resolver(
+    flattenNestedStacks(template.toJSON() as CfnTemplate, nested),
+    platform.stackName,
+    physical,
+  );
+}
+
+/** The flattened logical id of a channel's resource (its nested stack's id, then its own). */
+function channelResource(r: Resolver, channelId: string, type: string, own: RegExp): string {
+  const id = Object.keys(r.template.Resources).find(
+    (k) =>
+      r.template.Resources[k]?.Type === type &&
+      k.startsWith(`Channel${channelId}NestedStack`) &&
+      own.test(k.replace(/^Channel[a-z0-9]+NestedStackChannel[a-z0-9]+NestedStackResource[0-9A-F]{8}/, '')),
+  );
+  if (id === undefined) throw new Error(`no ${type} ${own} for ${channelId}`);
+  return id;
 }
 
 /** Logical id of a channel's MediaLive channel resource in a template. */
 function channelLogicalId(r: Resolver, channelId: string): string {
-  const id = Object.keys(r.template.Resources).find(
-    (k) =>
-      r.template.Resources[k]?.Type === 'AWS::MediaLive::Channel' &&
-      k.startsWith(`Channel${channelId}Transcode`),
-  );
-  if (id === undefined) throw new Error(`no MediaLive channel for ${channelId}`);
-  return id;
+  return channelResource(r, channelId, 'AWS::MediaLive::Channel', /^ChannelTranscode/);
 }
 
-function byResource(replays: DeleteReplay[], prefix: string): DeleteReplay {
-  const hit = replays.find((r) => r.customResource.startsWith(prefix));
+/** Prefix of a channel's resources in the flattened template. */
+const inChannel = (channelId: string, own: string) =>
+  new RegExp(`^Channel${channelId}NestedStackChannel${channelId}NestedStackResource[0-9A-F]{8}${own}`);
+
+function byResource(replays: DeleteReplay[], prefix: string | RegExp): DeleteReplay {
+  const hit = replays.find((r) =>
+    typeof prefix === 'string' ? r.customResource.startsWith(prefix) : prefix.test(r.customResource),
+  );
   if (hit === undefined)
     throw new Error(`no Delete replayed for ${prefix}: ${replays.map((r) => r.customResource)}`);
   return hit;
@@ -43,7 +67,7 @@ function byResource(replays: DeleteReplay[], prefix: string): DeleteReplay {
 
 /** The removed channel's safe delete stopped it, with every call allowed, and nothing else failed. */
 function expectStoppedSafely(replays: DeleteReplay[], channelId: string, mlArn: string, mlId: string): void {
-  const safeDelete = byResource(replays, `OperationsControlSafeDelete${channelId}`);
+  const safeDelete = byResource(replays, inChannel(channelId, 'SafeDelete$'));
   const refused = safeDelete.calls.filter((c) => c.decision !== 'allowed');
   expect(refused.map((c) => `${c.action} on ${c.resource}: ${c.decision}`)).toEqual([]);
   expect(safeDelete.error).toBeUndefined();
@@ -88,18 +112,28 @@ describe('custom-resource Deletes after a config change keep the permissions the
       channelStates: { [side]: 'RUNNING' },
     });
 
-    // What the cleanup deletes: the side channel's lifecycle resources and its CMAF URL reader.
-    expect(replays.map((r) => r.customResource).sort()).toEqual(
-      [
-        expect.stringMatching(/^ChannelsidePackagingCmafManifestUrl/),
-        expect.stringMatching(/^OperationsControlAutoStartside/),
-        expect.stringMatching(/^OperationsControlSafeDeleteside/),
-      ].sort(),
-    );
+    // What the cleanup deletes: the side channel's stack, with its lifecycle resources and its
+    // registration (which takes its routes out of the route table and its item out of the registry).
+    expect(replays.map((r) => r.customResource.replace(inChannel('side', ''), '')).sort()).toEqual([
+      'AutoStart',
+      'Registration',
+      'SafeDelete',
+    ]);
     expectStoppedSafely(replays, 'side', mlArn, mlId);
-    // Auto-start and the CMAF URL reader make no call on Delete.
-    expect(byResource(replays, 'OperationsControlAutoStartside').calls).toEqual([]);
-    expect(byResource(replays, 'ChannelsidePackagingCmafManifestUrl').calls).toEqual([]);
+    // Auto-start makes no call on Delete.
+    expect(byResource(replays, inChannel('side', 'AutoStart$')).calls).toEqual([]);
+    // The registration's Delete, with the permissions of the parent's registration provider.
+    expect(byResource(replays, inChannel('side', 'Registration$')).calls.map((c) => c.action)).toEqual([
+      'dynamodb:GetItem',
+      'mediapackage:DescribeOriginEndpoint',
+      // one per key it may remove (a key already gone is skipped)
+      'cloudfront-keyvaluestore:GetKey',
+      'cloudfront-keyvaluestore:GetKey',
+      'cloudfront-keyvaluestore:GetKey',
+      'cloudfront-keyvaluestore:DescribeKeyValueStore',
+      'cloudfront-keyvaluestore:UpdateKeys',
+      'dynamodb:DeleteItem',
+    ]);
   });
 
   test('a rollback after adding an auto-started channel stops it with the restored permissions', async () => {
@@ -145,7 +179,7 @@ describe('custom-resource Deletes after a config change keep the permissions the
     const replays = await replayCleanup({ deletedFrom: deployed, channelStates: { [side]: 'RUNNING' } });
 
     expectStoppedSafely(replays, 'side', deployed.arn(side), physical.of(side, 'AWS::MediaLive::Channel'));
-    expect(byResource(replays, 'OperationsControlSafeDeletemain').calls.map((c) => c.action)).toEqual([
+    expect(byResource(replays, inChannel('main', 'SafeDelete$')).calls.map((c) => c.action)).toEqual([
       'medialive:DescribeChannel',
     ]);
     // The edge parameters and the player files are removed with their own, still attached, policies.

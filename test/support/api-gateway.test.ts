@@ -4,11 +4,21 @@ import { AuthorizerRefused, HttpApiEmulator, RouteNotFound } from './api-gateway
 describe('API Gateway emulation from the synthesized routes', () => {
   const api = controlApi();
 
-  test('the literal session route wins over {channelId} and yields no pathParameters', () => {
-    const { route, event } = api.event({ method: 'POST', path: '/playback/main/session' });
-    expect(route.routeKey).toBe('POST /playback/main/session');
-    expect(event.routeKey).toBe('POST /playback/main/session');
+  test("a jwt channel's literal session route wins over {channelId} and yields no pathParameters", () => {
+    const { route, event } = api.event({
+      method: 'POST',
+      path: '/playback/members/session',
+      jwtClaims: { sub: 'v' },
+    });
+    expect(route.routeKey).toBe('POST /playback/members/session');
+    expect(event.routeKey).toBe('POST /playback/members/session');
     expect(event).not.toHaveProperty('pathParameters');
+  });
+
+  test('a public channel has no route of its own: {channelId} serves it, without an authorizer', () => {
+    const { route, event } = api.event({ method: 'POST', path: '/playback/main/session' });
+    expect(route.routeKey).toBe('POST /playback/{channelId}/session');
+    expect(event.pathParameters).toEqual({ channelId: 'main' });
     expect(event).not.toHaveProperty('requestContext.authorizer');
   });
 

@@ -1,5 +1,6 @@
 import { type App, Stack } from 'aws-cdk-lib';
-import { addOnAir } from '../../lib/app';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addOnAir, stackTree } from '../../lib/app';
 import { loadConfig } from '../../lib/config/load';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
@@ -60,10 +61,12 @@ function atoms(document: Json): string[] {
  */
 export function iamPolicies(app: App, configPath: string): Record<string, Record<string, string[]>> {
   addOnAir(app, loadConfig(configPath), { nag: false });
-  const assembly = app.synth();
+  app.synth();
   const out: Record<string, Record<string, string[]>> = {};
-  for (const stack of app.node.children.filter(Stack.isStack)) {
-    const { Resources } = assembly.getStackByName(stack.stackName).template as {
+  // Every stack, nested ones (a channel's) under their path, e.g. "OnAir-dev/Channel-main".
+  for (const stack of app.node.children.filter(Stack.isStack).flatMap((s) => stackTree(s))) {
+    const name = stack.nested ? stack.node.path : stack.stackName;
+    const { Resources } = Template.fromStack(stack).toJSON() as {
       Resources: Record<string, { Type: string; Properties?: Json }>;
     };
     const held: Record<string, Set<string>> = {};
@@ -108,7 +111,7 @@ export function iamPolicies(app: App, configPath: string): Record<string, Record
           break;
       }
     }
-    out[stack.stackName] = Object.fromEntries(
+    out[name] = Object.fromEntries(
       Object.keys(held)
         .filter((k) => held[k].size > 0)
         .sort()

@@ -1,5 +1,6 @@
 import { type App, Stack } from 'aws-cdk-lib';
-import { addOnAir } from '../../lib/app';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addOnAir, stackTree } from '../../lib/app';
 import { loadConfig } from '../../lib/config/load';
 
 /**
@@ -12,13 +13,15 @@ import { loadConfig } from '../../lib/config/load';
  */
 export function logicalIds(app: App, configPath: string): Record<string, string[]> {
   addOnAir(app, loadConfig(configPath), { nag: false });
-  const assembly = app.synth();
+  app.synth();
   const out: Record<string, string[]> = {};
-  for (const stack of app.node.children.filter(Stack.isStack)) {
-    const { Resources } = assembly.getStackByName(stack.stackName).template as {
+  // Every stack, nested ones (a channel's) under their path, e.g. "OnAir-dev/Channel-main".
+  for (const stack of app.node.children.filter(Stack.isStack).flatMap((s) => stackTree(s))) {
+    const name = stack.nested ? stack.node.path : stack.stackName;
+    const { Resources } = Template.fromStack(stack).toJSON() as {
       Resources: Record<string, { Type: string }>;
     };
-    out[stack.stackName] = Object.entries(Resources)
+    out[name] = Object.entries(Resources)
       .map(([id, r]) => `${id} ${r.Type}`)
       .sort();
   }

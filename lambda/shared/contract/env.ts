@@ -7,8 +7,13 @@
 
 /** Every OnAir environment variable. */
 export enum Env {
-  /** The channel registry (lambda/shared/registry.ts): channel id → MediaLive, MediaPackage and secret ids. */
-  CHANNELS = 'ONAIR_CHANNELS',
+  /**
+   * The channel registry table (lambda/shared/registry.ts): one item per channel, written by the
+   * channel's own stack at deploy, so a function's configuration does not grow with channels.
+   */
+  REGISTRY_TABLE = 'ONAIR_REGISTRY_TABLE',
+  /** The live router's route table (a CloudFront KeyValueStore's ARN; the registration provider writes it). */
+  ROUTE_TABLE_ARN = 'ONAIR_ROUTE_TABLE_ARN',
   /** The deployment's stage (notification subjects). */
   STAGE = 'ONAIR_STAGE',
   /** The health status table (lambda/shared/status.ts). */
@@ -17,14 +22,8 @@ export enum Env {
   TOPIC_ARN = 'ONAIR_TOPIC_ARN',
   /** The secret holding the Slack-compatible webhook URL (alarms.webhook). */
   WEBHOOK_SECRET_ARN = 'ONAIR_WEBHOOK_SECRET_ARN',
-  /** Comma-separated ids of the channels whose failed pipelines are restarted. */
-  AUTO_RESTART = 'ONAIR_AUTO_RESTART',
-  /** JSON: channel id → minutes RUNNING without input before the channel is stopped (0 never). */
-  IDLE_MINUTES = 'ONAIR_IDLE_MINUTES',
   /** Host name viewers play from (the distribution or the custom domain). */
   PLAYBACK_DOMAIN = 'ONAIR_PLAYBACK_DOMAIN',
-  /** JSON: channel id → viewer auth mode ({@link ViewerAuth}). */
-  PLAYBACK_AUTH = 'ONAIR_PLAYBACK_AUTH',
   /** The current playback signing key's secret (lambda/shared/signing-keys.ts StoredSigningKey). */
   SIGNING_KEY_SECRET_ARN = 'ONAIR_SIGNING_KEY_SECRET_ARN',
   /** The current signing key's CloudFront public key id. */
@@ -64,18 +63,18 @@ export interface EnvContract {
 }
 
 export const CHANNEL_CONTROL_ENV = {
-  required: [Env.CHANNELS, Env.STATUS_TABLE, Env.PLAYBACK_DOMAIN],
+  required: [Env.REGISTRY_TABLE, Env.STATUS_TABLE, Env.PLAYBACK_DOMAIN],
   optional: [],
 } as const satisfies EnvContract;
 
 export const CLIPS_ENV = {
-  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.HARVEST_ROLE_ARN, Env.STARTOVER_SECONDS],
+  required: [Env.REGISTRY_TABLE, Env.ARCHIVE_BUCKET, Env.HARVEST_ROLE_ARN, Env.STARTOVER_SECONDS],
   optional: [],
 } as const satisfies EnvContract;
 
 export const RECORDINGS_ENV = {
   required: [
-    Env.CHANNELS,
+    Env.REGISTRY_TABLE,
     Env.ARCHIVE_BUCKET,
     Env.HARVEST_ROLE_ARN,
     Env.STARTOVER_SECONDS,
@@ -89,17 +88,17 @@ export const RECORDINGS_ENV = {
 
 /** The recordings' files (joining parts, posters, deletion) and the operator routes. */
 export const RECORDING_FILES_ENV = {
-  required: [Env.CHANNELS, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE, Env.THUMBNAILS],
+  required: [Env.REGISTRY_TABLE, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE, Env.THUMBNAILS],
   optional: [],
 } as const satisfies EnvContract;
 
 export const HEALTH_ENV = {
-  required: [Env.CHANNELS, Env.STATUS_TABLE, Env.TOPIC_ARN, Env.STAGE, Env.AUTO_RESTART],
+  required: [Env.REGISTRY_TABLE, Env.STATUS_TABLE, Env.TOPIC_ARN, Env.STAGE],
   optional: [Env.WEBHOOK_SECRET_ARN],
 } as const satisfies EnvContract;
 
 export const IDLE_STOP_ENV = {
-  required: [Env.CHANNELS, Env.IDLE_MINUTES, Env.STATUS_TABLE],
+  required: [Env.REGISTRY_TABLE, Env.STATUS_TABLE],
   optional: [],
 } as const satisfies EnvContract;
 
@@ -111,13 +110,22 @@ export const PLAYBACK_SESSION_ENV = {
     Env.SESSION_TTL_SECONDS,
     Env.BIND_SOURCE_IP,
     Env.ORIGIN_SECRET_ARN,
-    Env.PLAYBACK_AUTH,
+    Env.REGISTRY_TABLE,
   ],
   optional: [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN, Env.PREVIOUS_SIGNING_KEY_ID],
 } as const satisfies EnvContract;
 
 /** The four stream-key functions (one bundle, lambda/stream-keys) read the registry only. */
-export const STREAM_KEYS_ENV = { required: [Env.CHANNELS], optional: [] } as const satisfies EnvContract;
+export const STREAM_KEYS_ENV = {
+  required: [Env.REGISTRY_TABLE],
+  optional: [],
+} as const satisfies EnvContract;
+
+/** The registration provider writes the route table and the registry table. */
+export const CHANNEL_REGISTRATION_ENV = {
+  required: [Env.ROUTE_TABLE_ARN, Env.REGISTRY_TABLE],
+  optional: [],
+} as const satisfies EnvContract;
 
 /** Functions that read no OnAir variable (custom resources, whose input is the resource's properties). */
 export const NO_ENV = { required: [], optional: [] } as const satisfies EnvContract;
@@ -129,6 +137,7 @@ export const NO_ENV = { required: [], optional: [] } as const satisfies EnvContr
 export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvContract>>>> = {
   'channel-control': { handler: CHANNEL_CONTROL_ENV },
   'channel-lifecycle': { handler: NO_ENV },
+  'channel-registration': { handler: CHANNEL_REGISTRATION_ENV },
   clips: { handler: CLIPS_ENV },
   health: { handler: HEALTH_ENV },
   'idle-stop': { handler: IDLE_STOP_ENV },

@@ -1,10 +1,13 @@
 /**
- * The channel registry: what the functions know about each channel of the deployment, written
- * by the CDK app into ONAIR_CHANNELS (lib/constructs/channel/channel-registry.ts) and read by
- * lambda/shared/registry.ts. Keys are kept short: Lambda allows 4 KiB of environment in total.
+ * The channel registry: what the functions know about each channel of the deployment. One item
+ * per channel in the registry table, written at deploy by the channel's own stack (a
+ * Custom::OnAirChannelRegistration resource, lib/constructs/channel/channel-registry.ts and
+ * lambda/channel-registration) and read by lambda/shared/registry.ts. The entry's keys stay short
+ * as they were in the environment variable that held the registry before.
  */
-
+import type { Format } from '../manifests';
 import type { IngestProtocol } from './ingest';
+import type { ViewerAuth } from './limits';
 
 /** One channel's entry. */
 export interface ChannelEntry {
@@ -29,3 +32,33 @@ export interface ChannelEntry {
 
 /** Channel id → entry. */
 export type Registry = Readonly<Record<string, ChannelEntry>>;
+
+/** Where one format of a channel is played: its manifest's public path and the endpoint's host. */
+export interface MediaLocation {
+  /** `/out/v1/<endpoint path id>/<manifest>`: the viewer path is MediaPackage's own. */
+  readonly path: string;
+  /** The MediaPackage host the route table sends the path id to. */
+  readonly host: string;
+}
+
+/** A channel's item in the registry table (key {@link REGISTRY_TABLE_KEY}). */
+export interface RegisteredChannel extends ChannelEntry {
+  readonly channelId: string;
+  /** Who may obtain a playback session (config channels[].playback.auth). */
+  readonly auth: ViewerAuth;
+  /** Minutes RUNNING without input before idle-stop stops it; 0 never (config autoStopIdleMinutes). */
+  readonly idleMinutes: number;
+  /** Failed pipelines are restarted automatically (config autoRestart). */
+  readonly autoRestart: boolean;
+  readonly media: Readonly<Record<Format, MediaLocation>>;
+  /** The custom resource that wrote the item, `<stack id>/<logical id>`. */
+  readonly owner: string;
+  /** ISO time of the write. */
+  readonly registeredAt: string;
+}
+
+/** The registry table's partition key. */
+export const REGISTRY_TABLE_KEY = 'channelId';
+
+/** The custom resource type each channel's stack declares to register the channel. */
+export const REGISTRATION_RESOURCE_TYPE = 'Custom::OnAirChannelRegistration';

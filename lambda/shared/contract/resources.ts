@@ -8,11 +8,23 @@
 export const PENDING_ROTATION_TAG = 'onair:rotation-pending';
 
 /**
- * The tag every MediaLive channel of a deployment carries, valued with the deployment's
- * CloudFormation stack name. The lifecycle function's grant is conditioned on it
- * (aws:ResourceTag), so safe delete can still stop a channel the current template no longer names.
+ * The tag every per-channel resource of a deployment carries (MediaLive channels, inputs and
+ * input security groups, MediaPackage channels and endpoints, stream-key secrets), valued with
+ * the deployment's (root) CloudFormation stack name. The functions' grants are conditioned on it
+ * (aws:ResourceTag) instead of naming ARNs: the channels live in their own nested stacks, a
+ * hundred channels' ARNs would outgrow a policy, and safe delete can still stop a channel the
+ * current template no longer names (lib/constructs/core/deployment-tags.ts).
  */
 export const DEPLOYMENT_TAG = 'onair:deployment';
+
+/**
+ * Tags that say what the control plane may do to one channel beyond describing it, valued
+ * "true". A grant names the deployment tag and one of these, so a function acts only on channels
+ * whose config opted in, without naming their ARNs.
+ */
+export const AUTO_START_TAG = 'onair:auto-start';
+export const AUTO_STOP_TAG = 'onair:auto-stop';
+export const AUTO_RESTART_TAG = 'onair:auto-restart';
 
 /** The status table's partition key: one record per channel id. */
 export const STATUS_TABLE_KEY = 'channelId';

@@ -3,10 +3,9 @@ import { IngestProtocol } from '../../shared/contract';
 import { iamCaller, json, parseWith } from '../../shared/http';
 import { channelPath } from '../../shared/params';
 import { logger } from '../../shared/powertools';
-import { channelOf } from '../../shared/registry';
 import { ingestDetails } from '../ingest-details';
 import { streamKeyHttpHandler } from './http';
-import { clients, registry } from './runtime';
+import { channel, clients } from './runtime';
 
 /**
  * GET /channels/{id}/ingest → what an encoder needs: RTMP server URL(s) and the stream key, or
@@ -14,7 +13,7 @@ import { clients, registry } from './runtime';
  */
 export const ingest = streamKeyHttpHandler(async (event: APIGatewayProxyEventV2) => {
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
-  const details = await ingestDetails(clients, id, channelOf(registry(), id));
+  const details = await ingestDetails(clients, id, await channel(id));
   if (details.inconsistent)
     logger.warn(
       details.protocol === IngestProtocol.SRT_LISTENER

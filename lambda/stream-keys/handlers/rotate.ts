@@ -2,12 +2,11 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { iamCaller, json, jsonBody, parseWith } from '../../shared/http';
 import { channelPath, emptyBody } from '../../shared/params';
 import { countMetric, logger, OnAirMetric } from '../../shared/powertools';
-import { channelOf } from '../../shared/registry';
 import { requestRotation } from '../engine';
 import { rotatedDetails } from '../ingest-details';
 import { credentialOf } from '../kinds';
 import { pendingConflict, streamKeyHttpHandler } from './http';
-import { clients, registry } from './runtime';
+import { channel, clients } from './runtime';
 
 /**
  * POST /channels/{id}/stream-key → rotates the channel's ingest credential (its stream key, or its
@@ -19,7 +18,7 @@ import { clients, registry } from './runtime';
 export const rotate = streamKeyHttpHandler(async (event: APIGatewayProxyEventV2, context?: Context) => {
   const { id } = parseWith(channelPath, event.pathParameters ?? {}, 'path');
   parseWith(emptyBody, jsonBody(event), 'request body');
-  const entry = channelOf(registry(), id);
+  const entry = await channel(id);
   const credential = credentialOf(id, entry);
   logger.info('stream-key rotation requested', {
     channelId: id,

@@ -27,7 +27,7 @@ export const rotation = withLambdaContext(async (event: unknown): Promise<void> 
     throw new RotationRefused('not a Secrets Manager rotation request');
   }
   const { Step, SecretId, ClientRequestToken } = parsed.data;
-  const reg = registry();
+  const reg = await registry();
   const channelId = Object.keys(reg).find((id) => {
     const e = reg[id];
     return e !== undefined && credentialOf(id, e).kind.secretArn(e) === SecretId;

@@ -39,7 +39,9 @@ export const stateChange = withLambdaContext(
       logger.warn('ignoring an event that is not a MediaLive channel state change');
       return { result: 'ignored' };
     }
-    const reg = registry();
+    // Every MediaLive channel of the account and Region reaches this rule (an event pattern cannot
+    // name a hundred channel ARNs); only this deployment's registered channels are acted on.
+    const reg = await registry();
     const channelId = channelIdOfArn(reg, parsed.data.detail.channel_arn);
     const entry = channelId === undefined ? undefined : reg[channelId];
     if (channelId === undefined || entry === undefined) {

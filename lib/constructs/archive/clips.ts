@@ -3,18 +3,20 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CLIPS_PREFIX, Env, OperatorRoutes } from '../../../lambda/shared/contract';
-import type { LiveChannel } from '../channel/live-channel';
+import type { ChannelRegistry } from '../channel/channel-registry';
+import { Packaging } from '../channel/packaging';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
+import { TaggedResource, taggedResourceArn } from '../core/deployment-tags';
 import { acknowledgeWildcardResources } from '../core/nag';
 import type { Archive } from './archive';
 
 /** Props for {@link Clips}. */
 export interface ClipsProps {
-  /** The deployment's channels (their MediaPackage HLS endpoints are harvested). */
-  readonly channels: readonly LiveChannel[];
-  /** ONAIR_CHANNELS (see lambda/shared/registry.ts). */
-  readonly channelRegistry: string;
+  /** The deployment's (root) stack name: the origin endpoints harvested carry it as a tag. */
+  readonly deploymentName: string;
+  /** The channel registry (each channel's MediaPackage ids). */
+  readonly registry: ChannelRegistry;
   /** The control API the operator routes are added to. */
   readonly controlApi: ControlApi;
   /** Receives the clips under `clips/<channel>/`. */
@@ -36,7 +38,6 @@ export class Clips extends Construct {
 
   constructor(scope: Construct, id: string, props: ClipsProps) {
     super(scope, id);
-    if (props.channels.length === 0) throw new Error('clips need at least one channel');
     const bucket = props.archive.bucket;
 
     this.harvestRole = new iam.Role(this, 'HarvestRole', {
@@ -56,7 +57,6 @@ export class Clips extends Construct {
       entry: 'clips',
       description: 'OnAir: live-to-VOD clips (MediaPackage harvest jobs into the archive bucket)',
       environment: {
-        [Env.CHANNELS]: props.channelRegistry,
         [Env.ARCHIVE_BUCKET]: bucket.bucketName,
         [Env.HARVEST_ROLE_ARN]: this.harvestRole.roleArn,
         [Env.STARTOVER_SECONDS]: String(props.startoverWindowSeconds),
@@ -69,6 +69,7 @@ export class Clips extends Construct {
       resourceName: '*',
     });
     const fn = this.function;
+    props.registry.grantRead(fn.function);
     // Harvest jobs are this construct's own (named per clip); the endpoints are the channels'.
     fn.role.addToPolicy(
       new iam.PolicyStatement({
@@ -76,11 +77,16 @@ export class Clips extends Construct {
         resources: [harvestJobs],
       }),
     );
-    for (const c of props.channels) c.packaging.grantHarvest(fn.role);
+    Packaging.grantDeploymentHarvest(this, fn.role, props.deploymentName);
     acknowledgeWildcardResources(
       fn.role,
       [harvestJobs],
-      'harvest jobs are named per request (the clip id); the grant covers harvest jobs of this account and Region only, and the origin endpoints are named',
+      'harvest jobs are named per request (the clip id); the grant covers harvest jobs of this account and Region only',
+    );
+    acknowledgeWildcardResources(
+      fn.role,
+      [taggedResourceArn(this, TaggedResource.MEDIAPACKAGE_ORIGIN_ENDPOINT)],
+      "only origin endpoints tagged with this deployment's name (aws:ResourceTag condition): they live in the channels' nested stacks",
     );
     this.harvestRole.grantPassRole(fn.role);
 

@@ -20,18 +20,20 @@ import {
   SWEEP_MINUTES,
   THUMBNAILS_PREFIX,
 } from '../../../lambda/shared/contract';
-import type { LiveChannel } from '../channel/live-channel';
+import type { ChannelRegistry } from '../channel/channel-registry';
+import { Packaging } from '../channel/packaging';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
+import { TaggedResource, taggedResourceArn } from '../core/deployment-tags';
 import { acknowledgeWildcardResources } from '../core/nag';
 import type { Archive } from './archive';
 
 /** Props for {@link Recordings}. */
 export interface RecordingsProps {
-  /** The channels whose sessions are recorded (their HLS endpoints are harvested). */
-  readonly channels: readonly LiveChannel[];
-  /** ONAIR_CHANNELS (see lambda/shared/registry.ts). */
-  readonly channelRegistry: string;
+  /** The deployment's (root) stack name: the origin endpoints harvested carry it as a tag. */
+  readonly deploymentName: string;
+  /** The channel registry (each channel's MediaLive and MediaPackage ids). */
+  readonly registry: ChannelRegistry;
   /** The control API the operator routes are added to. */
   readonly controlApi: ControlApi;
   /** Receives the recordings under `recordings/<channel>/<recording id>/`. */
@@ -77,7 +79,6 @@ export class Recordings extends Construct {
 
   constructor(scope: Construct, id: string, props: RecordingsProps) {
     super(scope, id);
-    if (props.channels.length === 0) throw new Error('recordings need at least one recorded channel');
     let partSeconds: number;
     try {
       partSeconds = recordingPartSeconds(props.startoverWindowSeconds);
@@ -118,7 +119,7 @@ export class Recordings extends Construct {
       entry: 'recordings',
       description: 'OnAir: recordings from live sessions (state changes, the sweep, failed part harvests)',
       environment: {
-        [Env.CHANNELS]: props.channelRegistry,
+        [Env.REGISTRY_TABLE]: props.registry.table.tableName,
         [Env.ARCHIVE_BUCKET]: bucket.bucketName,
         [Env.HARVEST_ROLE_ARN]: this.harvestRole.roleArn,
         [Env.STARTOVER_SECONDS]: String(props.startoverWindowSeconds),
@@ -130,7 +131,7 @@ export class Recordings extends Construct {
       timeout: Duration.seconds(60),
     });
     const filesEnvironment = {
-      [Env.CHANNELS]: props.channelRegistry,
+      [Env.REGISTRY_TABLE]: props.registry.table.tableName,
       [Env.ARCHIVE_BUCKET]: bucket.bucketName,
       [Env.RECORDINGS_TABLE]: this.table.tableName,
       [Env.THUMBNAILS]: String(props.thumbnails ?? false),
@@ -166,7 +167,13 @@ export class Recordings extends Construct {
         resources: [harvestJobs],
       }),
     );
-    for (const c of props.channels) c.packaging.grantHarvest(ev);
+    props.registry.grantRead(ev);
+    Packaging.grantDeploymentHarvest(this, ev.role as iam.IRole, props.deploymentName);
+    acknowledgeWildcardResources(
+      this.eventsFunction.role,
+      [taggedResourceArn(this, TaggedResource.MEDIAPACKAGE_ORIGIN_ENDPOINT)],
+      "only origin endpoints tagged with this deployment's name (aws:ResourceTag condition): they live in the channels' nested stacks",
+    );
     this.harvestRole.grantPassRole(ev.grantPrincipal);
     acknowledgeWildcardResources(
       this.eventsFunction.role,
@@ -186,6 +193,8 @@ export class Recordings extends Construct {
     );
 
     const api = this.apiFunction.function;
+    props.registry.grantRead(api);
+    props.registry.grantRead(files);
     this.grantTable(api, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     this.grantTable(api, ['dynamodb:Query'], true);
     props.archive.grantPrefix(api, RECORDINGS_PREFIX, ['s3:DeleteObject']);
@@ -240,11 +249,12 @@ export class Recordings extends Construct {
         deadLetterQueue: this.deadLetterQueue,
       });
     new events.Rule(this, 'StateRule', {
-      description: 'OnAir: MediaLive state changes of recorded channels (recording sessions open and close)',
+      // Every channel's: the function keeps those of this deployment's registry (channels live in
+      // nested stacks; the platform stack names none of them).
+      description: 'OnAir: MediaLive state changes (recording sessions of this deployment open and close)',
       eventPattern: {
         source: ['aws.medialive'],
         detailType: ['MediaLive Channel State Change'],
-        detail: { channel_arn: props.channels.map((c) => c.transcode.channel.attrArn) },
       },
       targets: [target()],
     });

@@ -1,15 +1,15 @@
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   IngestProtocol,
-  MAX_INPUT_CIDRS,
   SRT_PASSPHRASE_LENGTH,
   type SrtEncryption,
   STREAM_KEY_LENGTH,
 } from '../../../lambda/shared/contract';
+import { deploymentTags, grantOnDeployment, TaggedResource } from '../core/deployment-tags';
 
 export enum PipelineCount {
   SINGLE = 1,
@@ -33,8 +33,17 @@ export interface SrtListenerOptions {
 export interface IngestProps {
   /** Channel id (slug); the RTMP application name streamers push to. */
   readonly channelId: string;
-  /** IPv4 CIDRs allowed to push (or, with SRT, to call); 0.0.0.0/0 is legal but warned about. */
-  readonly allowedCidrs: readonly string[];
+  /**
+   * The deployment's (root) stack name: the input is named `<deployment>-<channel>` and it and the
+   * credential carry the deployment tag (lib/constructs/core/deployment-tags.ts). Explicit because
+   * inside a channel's nested stack `Stack.of(this).stackName` is the nested stack's name.
+   */
+  readonly deploymentName: string;
+  /**
+   * Id of the MediaLive input security group the input uses: channels with the same allowed CIDRs
+   * share one (lib/constructs/channel/input-security-groups.ts).
+   */
+  readonly securityGroupId: string;
   /** One ingest endpoint per pipeline: 1 for SINGLE_PIPELINE, 2 for STANDARD. */
   readonly pipelines: PipelineCount;
   /**
@@ -51,8 +60,8 @@ export interface IngestProps {
 }
 
 /**
- * Ingest for one channel: an input security group, a per-channel credential in Secrets Manager
- * and the MediaLive input that accepts it, never in a template or output.
+ * Ingest for one channel: a per-channel credential in Secrets Manager and the MediaLive input
+ * (behind a shared input security group) that accepts it, never in a template or output.
  * - RTMP push: the credential is a stream key; it reaches the input's stream names through a
  *   `{{resolve:secretsmanager:…}}` dynamic reference.
  * - SRT listener: the credential is the AES passphrase; the input names the secret
@@ -61,7 +70,6 @@ export interface IngestProps {
  */
 export class Ingest extends Construct {
   public readonly input: medialive.CfnInput;
-  public readonly securityGroup: medialive.CfnInputSecurityGroup;
   /** How encoders reach the channel. */
   public readonly protocol: IngestProtocol;
   /**
@@ -77,20 +85,7 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    if (props.allowedCidrs.length === 0 || props.allowedCidrs.length > MAX_INPUT_CIDRS) {
-      throw new Error(
-        `allowedCidrs must list 1 to ${MAX_INPUT_CIDRS} CIDRs (MediaLive's limit per input security group), got ${props.allowedCidrs.length}`,
-      );
-    }
     this.protocol = props.srt ? IngestProtocol.SRT_LISTENER : IngestProtocol.RTMP_PUSH;
-    if (props.allowedCidrs.includes('0.0.0.0/0')) {
-      const only = props.srt ? 'the SRT passphrase' : 'the stream key';
-      Annotations.of(this).addWarningV2(
-        'onair:open-ingest',
-        `channel "${props.channelId}": ingest accepts ${props.srt ? 'SRT callers' : 'pushes'} from any address (0.0.0.0/0); only ${only} protects it. List your encoders' CIDRs in input.allowedCidrs.`,
-      );
-    }
-
     this.applicationName = props.channelId;
     this.pipelines = props.pipelines;
     // Construct ids are a contract: an RTMP channel's key stays "StreamKey".
@@ -107,6 +102,8 @@ export class Ingest extends Construct {
         requireEachIncludedType: false,
       },
     });
+    for (const [key, value] of Object.entries(deploymentTags(props.deploymentName)))
+      Tags.of(this.credential).add(key, value);
 
     if (!props.rotationScheduled) {
       Validations.of(this.credential).acknowledge({
@@ -116,11 +113,8 @@ export class Ingest extends Construct {
       });
     }
 
-    this.securityGroup = new medialive.CfnInputSecurityGroup(this, 'SecurityGroup', {
-      whitelistRules: props.allowedCidrs.map((cidr) => ({ cidr })),
-    });
-
-    const name = `${Stack.of(this).stackName}-${props.channelId}`;
+    const name = `${props.deploymentName}-${props.channelId}`;
+    const tags = deploymentTags(props.deploymentName);
     if (props.srt) {
       // MediaLive requires decryption on every SRT listener input, an input security group (it is
       // a push input) and a MinimumLatency of 120-15000 ms (the MediaLive API's
@@ -130,7 +124,7 @@ export class Ingest extends Construct {
       this.input = new medialive.CfnInput(this, 'Resource', {
         name,
         type: IngestProtocol.SRT_LISTENER,
-        inputSecurityGroups: [this.securityGroup.ref],
+        inputSecurityGroups: [props.securityGroupId],
         srtSettings: {
           srtListenerSettings: {
             decryption: { algorithm: props.srt.encryption, passphraseSecretArn: this.credential.secretArn },
@@ -138,16 +132,18 @@ export class Ingest extends Construct {
             streamId: props.srt.streamId,
           },
         },
+        tags,
       });
     } else {
       const key = this.credential.secretValue.unsafeUnwrap();
       this.input = new medialive.CfnInput(this, 'Resource', {
         name,
         type: IngestProtocol.RTMP_PUSH,
-        inputSecurityGroups: [this.securityGroup.ref],
+        inputSecurityGroups: [props.securityGroupId],
         destinations: Array.from({ length: props.pipelines }, () => ({
           streamName: `${this.applicationName}/${key}`,
         })),
+        tags,
       });
     }
     // cfn-lint's schema types InputSecurityGroups as EC2 security-group ids (E1041), but a
@@ -160,7 +156,8 @@ export class Ingest extends Construct {
    * Lets the MediaLive channel's role read what the input needs at run time: an SRT input's
    * passphrase (GetSecretValue on that one secret, the only Secrets Manager action MediaLive's
    * trusted-entity requirements name for the secrets it reads; the AWS managed key needs no KMS
-   * grant). An RTMP input needs nothing: its stream key is in the input itself.
+   * grant). An RTMP input needs nothing: its stream key is in the input itself. The role and the
+   * secret are the channel's own (same nested stack), so this grant names the ARN.
    */
   public grantMediaLiveRead(role: iam.IGrantable): void {
     if (this.protocol !== IngestProtocol.SRT_LISTENER) return;
@@ -171,54 +168,90 @@ export class Ingest extends Construct {
     });
   }
 
-  /** Lets `grantee` describe the input (its state, endpoints and attached channel). */
-  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+  /*
+   * Grants over the ingest of every channel of a deployment. The channels live in their own
+   * nested stacks and the functions that use these grants serve all of them, so each grant names
+   * the resource type in this account and Region with the deployment tag as condition
+   * (lib/constructs/core/deployment-tags.ts) instead of one channel's ARNs.
+   */
+
+  /** Lets `grantee` describe the deployment's inputs (state, endpoints, attached channel). */
+  public static grantDeploymentDescribe(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): iam.Grant {
+    return grantOnDeployment(scope, {
       grantee,
       actions: ['medialive:DescribeInput'],
-      resourceArns: [this.input.attrArn],
+      resources: [TaggedResource.MEDIALIVE_INPUT],
+      deploymentName,
     });
   }
 
-  /** Lets `grantee` tell a streamer where to push: describe the input and read the credential. */
-  public grantReadIngest(grantee: iam.IGrantable): void {
-    this.grantDescribe(grantee);
-    this.credential.grantRead(grantee);
+  /** Lets `grantee` tell an encoder where to push or call: describe the inputs and read the credentials. */
+  public static grantDeploymentReadIngest(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): void {
+    Ingest.grantDeploymentDescribe(scope, grantee, deploymentName);
+    grantOnDeployment(scope, {
+      grantee,
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      resources: [TaggedResource.SECRET],
+      deploymentName,
+    });
   }
 
   /**
-   * Lets `grantee` rotate the credential now or mark the rotation pending: read the input and the
-   * credential, list its versions, write a new version and move its stages, update the input,
-   * and set or clear the `pendingTagKey` tag on the secret (no other tag).
+   * Lets `grantee` rotate a credential (stream key or SRT passphrase) now or mark the rotation
+   * pending: read the input and the credential, list its versions, write a new version and move its
+   * stages, update the input, and set or clear the `pendingTagKey` tag on the secret (no other tag:
+   * not the deployment tag either).
    */
-  public grantRotateKey(grantee: iam.IGrantable, pendingTagKey: string): void {
-    this.grantKeyChange(grantee, ['secretsmanager:ListSecretVersionIds']);
-    this.grantPendingTag(grantee, pendingTagKey, [
+  public static grantDeploymentRotateKey(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+  ): void {
+    Ingest.grantKeyChange(scope, grantee, opts, ['secretsmanager:ListSecretVersionIds']);
+    Ingest.grantPendingTag(scope, grantee, opts, [
       'secretsmanager:TagResource',
       'secretsmanager:UntagResource',
     ]);
   }
 
   /**
-   * Lets a Secrets Manager rotation function take the credential through the rotation steps:
-   * read the input and the credential, write a new version and move its stages, update the
-   * input, and clear the `pendingTagKey` tag once the new value is current (it never sets a tag).
+   * Lets a Secrets Manager rotation function take a credential through the rotation steps: read
+   * the input and the credential, write a new version and move its stages, update the input, and
+   * clear the `pendingTagKey` tag once the new value is current (it never sets a tag).
    */
-  public grantScheduledRotation(grantee: iam.IGrantable, pendingTagKey: string): void {
-    this.grantKeyChange(grantee, []);
-    this.grantPendingTag(grantee, pendingTagKey, ['secretsmanager:UntagResource']);
+  public static grantDeploymentScheduledRotation(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+  ): void {
+    Ingest.grantKeyChange(scope, grantee, opts, []);
+    Ingest.grantPendingTag(scope, grantee, opts, ['secretsmanager:UntagResource']);
   }
 
-  private grantKeyChange(grantee: iam.IGrantable, extraSecretActions: string[]): void {
-    this.grantDescribe(grantee);
+  private static grantKeyChange(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+    extraSecretActions: string[],
+  ): void {
+    Ingest.grantDeploymentDescribe(scope, grantee, opts.deploymentName);
     // UpdateInput names the input's security groups again (so they stay attached): authorize
-    // the group too, in case MediaLive checks the attach against it.
-    iam.Grant.addToPrincipal({
+    // the groups too, in case MediaLive checks the attach against them.
+    grantOnDeployment(scope, {
       grantee,
       actions: ['medialive:UpdateInput'],
-      resourceArns: [this.input.attrArn, this.securityGroup.attrArn],
+      resources: [TaggedResource.MEDIALIVE_INPUT, TaggedResource.MEDIALIVE_INPUT_SECURITY_GROUP],
+      deploymentName: opts.deploymentName,
     });
-    iam.Grant.addToPrincipal({
+    grantOnDeployment(scope, {
       grantee,
       actions: [
         'secretsmanager:DescribeSecret',
@@ -227,17 +260,32 @@ export class Ingest extends Construct {
         'secretsmanager:PutSecretValue',
         'secretsmanager:UpdateSecretVersionStage',
       ],
-      resourceArns: [this.credential.secretArn],
+      resources: [TaggedResource.SECRET],
+      deploymentName: opts.deploymentName,
     });
   }
 
-  /** Tagging limited to one tag key: no other tag of the secret can be set or removed. */
-  private grantPendingTag(grantee: iam.IGrantable, tagKey: string, actions: string[]): void {
-    iam.Grant.addToPrincipal({
+  /** Tagging limited to one tag key: no other tag of the keys can be set or removed. */
+  private static grantPendingTag(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    opts: KeyChangeGrant,
+    actions: string[],
+  ): void {
+    grantOnDeployment(scope, {
       grantee,
       actions,
-      resourceArns: [this.credential.secretArn],
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [tagKey] } },
+      resources: [TaggedResource.SECRET],
+      deploymentName: opts.deploymentName,
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [opts.pendingTagKey] } },
     });
   }
+}
+
+/** What a deployment-wide stream-key change grant needs. */
+export interface KeyChangeGrant {
+  /** The deployment's (root) stack name, the tag value. */
+  readonly deploymentName: string;
+  /** The only tag the grantee may set or remove on a stream key. */
+  readonly pendingTagKey: string;
 }

@@ -5,16 +5,22 @@ import type { Archive } from '../archive/archive';
 import type { CdnAuthorization } from './cdn-authorization';
 import { Ingest, PipelineCount, type SrtListenerOptions } from './ingest';
 import { Packaging } from './packaging';
-import { ChannelClass, Transcode } from './transcode';
+import { type ChannelCapabilities, ChannelClass, Transcode } from './transcode';
 
 /** Props for {@link LiveChannel}. */
 export interface LiveChannelProps {
   /** Channel id (slug): the RTMP application name, and part of every resource name. */
   readonly channelId: string;
+  /**
+   * The deployment's (root) stack name: MediaLive and MediaPackage names and the deployment tag.
+   * Explicit because the channel lives in its own nested stack, where `Stack.of(this).stackName`
+   * is the nested stack's generated name.
+   */
+  readonly deploymentName: string;
   /** STANDARD runs two pipelines (two RTMP endpoints), SINGLE_PIPELINE one. */
   readonly channelClass: ChannelClass;
-  /** IPv4 CIDRs allowed to push (or to call, with SRT). */
-  readonly allowedCidrs: readonly string[];
+  /** The input security group allowing the channel's CIDRs (shared by channels with equal lists). */
+  readonly inputSecurityGroupId: string;
   /**
    * An SRT listener input instead of RTMP push.
    * @default - RTMP push with a stream key
@@ -67,6 +73,12 @@ export interface LiveChannelProps {
    * @default - false
    */
   readonly streamKeyRotationScheduled?: boolean;
+  /**
+   * What the control plane may do to the channel beyond describing it and stopping it before a
+   * delete (capability tags on the MediaLive channel).
+   * @default - none
+   */
+  readonly capabilities?: ChannelCapabilities;
 }
 
 /** One live channel end to end: RTMP or SRT ingest → MediaLive → MediaPackage. */
@@ -82,19 +94,23 @@ export class LiveChannel extends Construct {
 
     this.ingest = new Ingest(this, 'Ingest', {
       channelId: props.channelId,
-      allowedCidrs: props.allowedCidrs,
+      deploymentName: props.deploymentName,
+      securityGroupId: props.inputSecurityGroupId,
       srt: props.srt,
       pipelines: props.channelClass === ChannelClass.STANDARD ? PipelineCount.STANDARD : PipelineCount.SINGLE,
       rotationScheduled: props.streamKeyRotationScheduled,
     });
     this.packaging = new Packaging(this, 'Packaging', {
       channelId: props.channelId,
+      deploymentName: props.deploymentName,
       latency: props.latency,
       startoverWindowSeconds: props.startoverWindowSeconds,
       cdnAuthorization: props.cdnAuthorization,
     });
     this.transcode = new Transcode(this, 'Transcode', {
       channelId: props.channelId,
+      deploymentName: props.deploymentName,
+      capabilities: props.capabilities,
       channelClass: props.channelClass,
       renditions: props.renditions,
       latency: props.latency,

@@ -1,13 +1,11 @@
-import { Fn, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES, originEndpointId } from '../../../lambda/shared/manifests';
 import { LATENCY_PROFILES, type LatencyMode } from '../../media/latency';
+import { deploymentTags, grantOnDeployment, TaggedResource } from '../core/deployment-tags';
 import { mediaPackageMetric } from '../core/metrics';
-import { acknowledgeAwsCustomResourceFunction } from '../core/nag';
 import type { CdnAuthorization } from './cdn-authorization';
 
 /** Packaging formats, one MediaPackage origin endpoint each. */
@@ -23,6 +21,12 @@ export const MANIFEST_NAME = 'index';
 export interface PackagingProps {
   /** Channel id (slug). */
   readonly channelId: string;
+  /**
+   * The deployment's (root) stack name: MediaPackage ids are `<deployment>-<channel>[-<format>]`
+   * and the resources carry it as the deployment tag. Explicit because inside a channel's nested
+   * stack `Stack.of(this).stackName` is the nested stack's generated name.
+   */
+  readonly deploymentName: string;
   readonly latency: LatencyMode;
   /** Seconds viewers (and clips) can reach back into the live stream; 0 disables startover. */
   readonly startoverWindowSeconds: number;
@@ -39,14 +43,11 @@ export class Packaging extends Construct {
   public readonly endpoints: Readonly<Record<PackagingFormat, mediapackage.CfnOriginEndpoint>>;
   /**
    * Id of the CMAF endpoint's HLS manifest. A CMAF endpoint serves its manifest under
-   * `/out/v1/<id>/<manifest id>/index.m3u8`, so the id is part of the playback path.
+   * `/out/v1/<id>/<manifest id>/index.m3u8`, so the id is part of the playback path. (Its URL is
+   * read at deploy by the channel's registration, lib/constructs/channel/channel-registry.ts:
+   * CloudFormation returns an empty `Url` for CMAF endpoints.)
    */
   public readonly cmafManifestId = CMAF_HLS_MANIFEST_ID;
-  /**
-   * URL of the CMAF endpoint's HLS manifest. CloudFormation returns an empty `Url` for CMAF
-   * endpoints (the URL belongs to each HLS manifest), so it is read with DescribeOriginEndpoint.
-   */
-  public readonly cmafManifestUrl: string;
 
   constructor(scope: Construct, id: string, props: PackagingProps) {
     super(scope, id);
@@ -57,11 +58,13 @@ export class Packaging extends Construct {
       );
     }
     const p = LATENCY_PROFILES[props.latency];
-    const channelName = `${Stack.of(this).stackName}-${props.channelId}`;
+    const channelName = `${props.deploymentName}-${props.channelId}`;
+    const tags = Object.entries(deploymentTags(props.deploymentName)).map(([key, value]) => ({ key, value }));
 
     this.channel = new mediapackage.CfnChannel(this, 'Resource', {
       id: channelName,
       description: `OnAir channel ${props.channelId}`,
+      tags,
     });
 
     const common = (format: PackagingFormat) => ({
@@ -75,6 +78,7 @@ export class Packaging extends Construct {
         cdnIdentifierSecret: props.cdnAuthorization.secret.secretArn,
         secretsRoleArn: props.cdnAuthorization.role.roleArn,
       },
+      tags,
     });
 
     const hls = new mediapackage.CfnOriginEndpoint(this, 'Hls', {
@@ -132,27 +136,6 @@ export class Packaging extends Construct {
     // role's policy (a separate resource) must exist first.
     for (const endpoint of Object.values(this.endpoints))
       endpoint.node.addDependency(props.cdnAuthorization.role);
-
-    const describeCmaf: cr.AwsSdkCall = {
-      service: 'MediaPackage',
-      action: 'describeOriginEndpoint',
-      parameters: { Id: cmaf.ref },
-      physicalResourceId: cr.PhysicalResourceId.of(`${channelName}-cmaf-manifest-url`),
-      outputPaths: ['CmafPackage.HlsManifests.0.Url'],
-    };
-    const reader = new cr.AwsCustomResource(this, 'CmafManifestUrl', {
-      onCreate: describeCmaf,
-      onUpdate: describeCmaf,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['mediapackage:DescribeOriginEndpoint'],
-          resources: [cmaf.attrArn],
-        }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-    this.cmafManifestUrl = reader.getResponseField('CmafPackage.HlsManifests.0.Url');
-    acknowledgeAwsCustomResourceFunction(this);
   }
 
   /** Lets `grantee` describe the MediaPackage channel (MediaLive does before it sends to it). */
@@ -164,12 +147,38 @@ export class Packaging extends Construct {
     });
   }
 
-  /** Lets `grantee` start and describe harvest jobs (live-to-VOD clips) of the HLS endpoint. */
-  public grantHarvest(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+  /**
+   * Lets `grantee` describe the deployment's origin endpoints (tag-scoped: the endpoints live in
+   * the channels' nested stacks, lib/constructs/core/deployment-tags.ts).
+   */
+  public static grantDeploymentDescribeEndpoints(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): iam.Grant {
+    return grantOnDeployment(scope, {
+      grantee,
+      actions: ['mediapackage:DescribeOriginEndpoint'],
+      resources: [TaggedResource.MEDIAPACKAGE_ORIGIN_ENDPOINT],
+      deploymentName,
+    });
+  }
+
+  /**
+   * Lets `grantee` start and describe harvest jobs (live-to-VOD clips) of the deployment's
+   * endpoints (tag-scoped), in case CreateHarvestJob is also evaluated against the endpoint it
+   * reads; the harvest jobs themselves are the caller's (named per request).
+   */
+  public static grantDeploymentHarvest(
+    scope: Construct,
+    grantee: iam.IGrantable,
+    deploymentName: string,
+  ): iam.Grant {
+    return grantOnDeployment(scope, {
       grantee,
       actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
-      resourceArns: [this.endpoints[PackagingFormat.HLS].attrArn],
+      resources: [TaggedResource.MEDIAPACKAGE_ORIGIN_ENDPOINT],
+      deploymentName,
     });
   }
 
@@ -202,18 +211,6 @@ export class Packaging extends Construct {
   /** Milliseconds the endpoints took to answer (Average unless `props` says otherwise). */
   public metricEgressResponseTime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('EgressResponseTime', { statistic: 'Average', ...props });
-  }
-
-  /** The endpoints' host name (same for all endpoints of a channel), known only at deploy. */
-  public get originDomainName(): string {
-    return Fn.select(2, Fn.split('/', this.endpoints[PackagingFormat.HLS].attrUrl));
-  }
-
-  /** The path prefix MediaPackage generated for an endpoint: `/out/v1/<id>`. */
-  public endpointPathPrefix(format: PackagingFormat): string {
-    const url = format === PackagingFormat.CMAF ? this.cmafManifestUrl : this.endpoints[format].attrUrl;
-    const afterOut = Fn.select(1, Fn.split('/out/v1/', url));
-    return Fn.join('', ['/out/v1/', Fn.select(0, Fn.split('/', afterOut))]);
   }
 
   /**

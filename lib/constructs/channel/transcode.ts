@@ -3,7 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_TAG, IngestProtocol } from '../../../lambda/shared/contract';
+import {
+  AUTO_RESTART_TAG,
+  AUTO_START_TAG,
+  AUTO_STOP_TAG,
+  IngestProtocol,
+} from '../../../lambda/shared/contract';
 import {
   ARCHIVE_DESTINATION_ID,
   AUDIO_SELECTOR_NAME,
@@ -16,6 +21,12 @@ import type { Rendition } from '../../media/ladders';
 import { LATENCY_PROFILES, type LatencyMode } from '../../media/latency';
 import { checkEncoderSettings } from '../../media/validate';
 import type { Archive } from '../archive/archive';
+import {
+  deploymentTags,
+  grantOnDeployment,
+  TaggedResource,
+  taggedResourceArn,
+} from '../core/deployment-tags';
 import { METRIC_PERIOD, mediaLiveMetric } from '../core/metrics';
 import { acknowledgeWildcardResources } from '../core/nag';
 import type { Ingest } from './ingest';
@@ -25,6 +36,23 @@ import type { Packaging } from './packaging';
 export const MEDIAPACKAGE_OUTPUT_GROUP = 'mediapackage';
 export const ARCHIVE_OUTPUT_GROUP = 'archive';
 
+/** Per-channel opt-ins the control functions' grants require as tags on the MediaLive channel. */
+export interface ChannelCapabilities {
+  /** The lifecycle function starts it once when CloudFormation creates it. @default - false */
+  readonly autoStart?: boolean;
+  /** The idle-stop function stops it after its idle window. @default - false */
+  readonly autoStop?: boolean;
+  /** The health function restarts its failed pipelines. @default - false */
+  readonly autoRestart?: boolean;
+}
+
+/** The tag each capability is granted by (valued "true"; lambda/shared/contract/resources.ts). */
+export const CAPABILITY_TAGS: Readonly<Record<keyof ChannelCapabilities, string>> = {
+  autoStart: AUTO_START_TAG,
+  autoStop: AUTO_STOP_TAG,
+  autoRestart: AUTO_RESTART_TAG,
+};
+
 export enum ChannelClass {
   SINGLE_PIPELINE = 'SINGLE_PIPELINE',
   STANDARD = 'STANDARD',
@@ -33,6 +61,17 @@ export enum ChannelClass {
 /** Props for {@link Transcode}. */
 export interface TranscodeProps {
   readonly channelId: string;
+  /**
+   * The deployment's (root) stack name: the channel is named `<deployment>-<channel>` and tagged
+   * with it (inside a nested stack, `Stack.of(this).stackName` is the nested stack's name).
+   */
+  readonly deploymentName: string;
+  /**
+   * What the control plane may do to this channel beyond describing and stopping it for a delete,
+   * as capability tags (see {@link Transcode.grantOnDeploymentChannels}).
+   * @default - none
+   */
+  readonly capabilities?: ChannelCapabilities;
   readonly channelClass: ChannelClass;
   /** ABR ladder, highest rung first. */
   readonly renditions: readonly Rendition[];
@@ -216,8 +255,13 @@ export class Transcode extends Construct {
       });
     }
 
+    const capabilityTags = Object.fromEntries(
+      Object.entries(CAPABILITY_TAGS)
+        .filter(([capability]) => props.capabilities?.[capability as keyof ChannelCapabilities] === true)
+        .map(([, tag]) => [tag, 'true']),
+    );
     this.channel = new medialive.CfnChannel(this, 'Resource', {
-      name: `${stack.stackName}-${props.channelId}`,
+      name: `${props.deploymentName}-${props.channelId}`,
       channelClass: props.channelClass,
       roleArn: this.role.roleArn,
       logLevel: 'WARNING',
@@ -236,8 +280,9 @@ export class Transcode extends Construct {
       ],
       destinations,
       // Lets the lifecycle function find the channel by tag once a config change removed it
-      // from the template (see grantOnDeploymentChannels).
-      tags: { [DEPLOYMENT_TAG]: stack.stackName },
+      // from the template, and every control function reach it without its ARN (see
+      // grantOnDeploymentChannels); capability tags say what else may be done to it.
+      tags: { ...deploymentTags(props.deploymentName), ...capabilityTags },
     });
     // EncoderSettings is built with the MediaLive SDK's own shapes and enums (so tsc checks
     // every value); those shapes use CloudFormation's PascalCase names, hence a raw override.
@@ -297,24 +342,21 @@ export class Transcode extends Construct {
     scope: Construct,
     grantee: iam.IGrantable,
     actions: string[],
+    opts: DeploymentChannelsGrant = {},
   ): iam.Grant {
-    const stack = Stack.of(scope);
-    return iam.Grant.addToPrincipal({
+    return grantOnDeployment(scope, {
       grantee,
       actions,
-      resourceArns: [Transcode.deploymentChannelsArn(scope)],
-      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: stack.stackName } },
+      resources: [TaggedResource.MEDIALIVE_CHANNEL],
+      // Called from the root stack, whose name is the deployment's.
+      deploymentName: opts.deploymentName ?? Stack.of(scope).stackName,
+      tags: opts.capability ? { [CAPABILITY_TAGS[opts.capability]]: 'true' } : undefined,
     });
   }
 
   /** `arn:<partition>:medialive:<region>:<account>:channel:*`, the resource of {@link grantOnDeploymentChannels}. */
   public static deploymentChannelsArn(scope: Construct): string {
-    return Stack.of(scope).formatArn({
-      service: 'medialive',
-      resource: 'channel',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    return taggedResourceArn(scope, TaggedResource.MEDIALIVE_CHANNEL);
   }
 
   /**
@@ -386,4 +428,18 @@ export class Transcode extends Construct {
       period: METRIC_PERIOD,
     });
   }
+}
+
+/** Options of {@link Transcode.grantOnDeploymentChannels}. */
+export interface DeploymentChannelsGrant {
+  /**
+   * The deployment's (root) stack name, the tag's value.
+   * @default - the name of `scope`'s stack (right when called from the root stack)
+   */
+  readonly deploymentName?: string;
+  /**
+   * Only channels that also carry this capability's tag.
+   * @default - every channel of the deployment
+   */
+  readonly capability?: keyof ChannelCapabilities;
 }

@@ -132,6 +132,25 @@ export class ControlApi extends Construct {
     });
   }
 
+  /**
+   * Adds a route served by an existing integration (several routes, one integration and one
+   * API-scoped invoke permission: a permission per route grows the function's resource policy,
+   * which Lambda limits to 20 KB, with every channel). `'iam'` is the operator IAM authorizer.
+   */
+  public addRouteTo(
+    integration: integrations.HttpLambdaIntegration,
+    method: apigw.HttpMethod,
+    path: string,
+    authorizer: apigw.IHttpRouteAuthorizer | 'iam' | undefined,
+  ): apigw.HttpRoute[] {
+    return this.api.addRoutes({
+      path,
+      methods: [method],
+      integration,
+      authorizer: authorizer === 'iam' ? this.iamAuthorizer : (authorizer ?? new apigw.HttpNoneAuthorizer()),
+    });
+  }
+
   /** The API's base URL (its default stage). */
   public get url(): string {
     return this.api.apiEndpoint;

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
@@ -14,12 +14,26 @@ export function acknowledgeWildcardResources(
   reason: string,
 ): void {
   const stack = Stack.of(scope);
-  for (const arn of arns) {
-    Validations.of(scope).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`,
-      reason,
-    });
+  const acknowledge = () => {
+    for (const arn of arns) {
+      Validations.of(scope).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`,
+        reason,
+      });
+    }
+  };
+  if (!NestedStack.isNestedStack(stack)) {
+    acknowledge();
+    return;
   }
+  // In a nested stack a value from the parent becomes a parameter only while the app is prepared
+  // for synthesis: render the ARN then (validations run after that, before cdk-nag's checks).
+  scope.node.addValidation({
+    validate: () => {
+      acknowledge();
+      return [];
+    },
+  });
 }
 
 /**

@@ -1,22 +1,17 @@
-import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { LIVE_PATH_PATTERN } from '../../../lambda/shared/contract';
 import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from '../channel/cdn-authorization';
-import { type Packaging, PackagingFormat } from '../channel/packaging';
 import { PLAYER_FILES, PLAYER_PATH } from '../playback/player';
 import { DistributionMetrics } from './distribution-metrics';
 import { apiRouterSource, NOT_FOUND_SOURCE } from './functions/api-router';
-import { liveRouterSource } from './functions/live-router';
+import { LIVE_ROUTER_SOURCE } from './functions/live-router';
 import { playerRouterSource } from './functions/player-router';
-
-/** A channel the distribution serves under `/live/<channelId>/<hls|dash|cmaf>/…`. */
-export interface DeliveryChannel {
-  readonly channelId: string;
-  readonly packaging: Packaging;
-}
 
 export type GeoRestrictionConfig =
   | { readonly type: 'none' }
@@ -24,7 +19,7 @@ export type GeoRestrictionConfig =
 
 /** Props for {@link Delivery}. */
 export interface DeliveryProps {
-  readonly channels: readonly DeliveryChannel[];
+  /** The CDN identifier every live origin request carries (MediaPackage's CDN authorization). */
   readonly cdnAuthorization: CdnAuthorization;
   /** Receives CloudFront standard logs (needs ACLs enabled). */
   readonly logBucket: s3.IBucket;
@@ -102,15 +97,24 @@ export const PLAYER_CSP = [
 /** MediaPackage v1 query parameters that change the response (time-shift, manifest filter). */
 const MEDIAPACKAGE_QUERY_PARAMS = ['start', 'end', 'time_delay', 'aws.manifestfilter', 'm'];
 
+/** Id of the one live origin (the behavior's; every request overrides its domain). */
+export const LIVE_ORIGIN_ID = 'mediapackage';
+
 /**
- * The deployment's one CloudFront distribution. Each channel has one origin (its MediaPackage
- * endpoints share a host) and one behavior `/live/<channelId>/*`; a viewer-request function
- * maps `/live/<channelId>/<format>/<file>` onto the endpoint's generated `/out/v1/<id>/<file>`
- * and answers 404 for anything else.
+ * The deployment's one CloudFront distribution, the same whatever the number of channels: one
+ * live behavior `/out/v1/*` (MediaPackage v1's own path, signed sessions required) with one
+ * origin carrying the CDN identifier header. Its viewer-request function looks each request's
+ * endpoint path id up in the route table (a CloudFront KeyValueStore that each channel's stack
+ * writes at deploy) and sends the request to that endpoint's MediaPackage host; an unknown id is
+ * a 404 answered at the edge. Adding or removing a channel changes the table, never the
+ * distribution or the function.
  */
 export class Delivery extends Construct {
   public readonly distribution: cloudfront.Distribution;
+  /** The live behavior's viewer-request function (lib/constructs/functions/live-router.ts). */
   public readonly router: cloudfront.Function;
+  /** The route table: endpoint path id → MediaPackage host, read by {@link router}. */
+  public readonly routeTable: cloudfront.KeyValueStore;
   /** Answers 404 on the default behavior (paths outside every configured behavior). */
   public readonly notFound: cloudfront.Function;
   /** Strips `/api` for the control API's viewer routes. */
@@ -123,27 +127,26 @@ export class Delivery extends Construct {
   public readonly domainName: string;
   /** The distribution's CloudFront metrics (us-east-1). */
   public readonly metrics: DistributionMetrics;
-  private readonly channels: readonly DeliveryChannel[];
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    if (props.channels.length === 0) throw new Error('delivery needs at least one channel');
-    this.channels = props.channels;
-    const ids = props.channels.map((c) => c.channelId);
-    const dup = ids.find((c, i) => ids.indexOf(c) !== i);
-    if (dup !== undefined) throw new Error(`channel id "${dup}" is listed twice; channel ids must be unique`);
 
-    const routes: Record<string, string> = {};
-    for (const ch of props.channels) {
-      for (const format of Object.values(PackagingFormat)) {
-        routes[`${ch.channelId}/${format}`] = ch.packaging.endpointPathPrefix(format);
-      }
-    }
-    this.router = new cloudfront.Function(this, 'Router', {
-      comment: 'OnAir: /live/<channel>/<format>/<file> -> MediaPackage /out/v1/<id>/<file>',
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(liveRouterSource(routes)),
+    // Empty at creation: each channel's registration custom resource writes its endpoints
+    // (an import source is read only when the store is created, and holds no deploy-time values).
+    this.routeTable = new cloudfront.KeyValueStore(this, 'RouteTable', {
+      comment: 'OnAir live routes: MediaPackage endpoint path id -> host (written by each channel stack)',
     });
+    this.router = new cloudfront.Function(this, 'Router', {
+      comment:
+        "OnAir: /out/v1/<endpoint>/<file> -> that endpoint's MediaPackage host (route table); else 404",
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(LIVE_ROUTER_SOURCE),
+      keyValueStore: this.routeTable,
+    });
+    // A function associated with a store still being created fails to deploy ("The KVS cannot be
+    // associated before the resource is provisioned", aws-solutions-library-samples/
+    // secure-media-delivery-at-the-edge-on-aws#37): wait for the store explicitly.
+    this.router.node.addDependency(this.routeTable);
 
     // Manifests carry a short max-age from MediaPackage and segments a long one: honouring the
     // origin's Cache-Control serves both from one policy. The signing parameters (Policy,
@@ -170,17 +173,20 @@ export class Delivery extends Construct {
       exposeHeaders: ['Content-Length', 'Content-Range', 'Date'],
     });
 
-    const cdnHeader = props.cdnAuthorization.headerValue();
-    const originOf = (ch: DeliveryChannel) =>
-      new origins.HttpOrigin(ch.packaging.originDomainName, {
-        originId: `mediapackage-${ch.channelId}`,
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-        customHeaders: { [CDN_IDENTIFIER_HEADER]: cdnHeader },
-        connectionAttempts: 3,
-        connectionTimeout: Duration.seconds(5),
-        readTimeout: Duration.seconds(10),
-      });
+    // The one live origin. Its domain is only a placeholder that every routed request replaces
+    // (cf.updateRequestOrigin({ domainName }), which may name any HTTP host and inherits this
+    // origin's other settings: HTTPS only, TLS 1.2, timeouts and the CDN identifier header).
+    // MediaPackage's regional API host is a valid name in AWS's own domain that no request ever
+    // reaches: the function either routes a request or answers 404 itself.
+    const liveOrigin = new origins.HttpOrigin(`mediapackage.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+      originId: LIVE_ORIGIN_ID,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [CDN_IDENTIFIER_HEADER]: props.cdnAuthorization.headerValue() },
+      connectionAttempts: 3,
+      connectionTimeout: Duration.seconds(5),
+      readTimeout: Duration.seconds(10),
+    });
     const behaviorFor = (origin: cloudfront.IOrigin): cloudfront.BehaviorOptions => ({
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -195,10 +201,9 @@ export class Delivery extends Construct {
       trustedKeyGroups: props.trustedKeyGroups ? [...props.trustedKeyGroups] : undefined,
     });
 
-    const channelOrigins = props.channels.map((ch) => ({ ch, origin: originOf(ch) }));
-    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
-    for (const { ch, origin } of channelOrigins)
-      additionalBehaviors[`/live/${ch.channelId}/*`] = behaviorFor(origin);
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {
+      [LIVE_PATH_PATTERN]: behaviorFor(liveOrigin),
+    };
 
     if (props.playbackApiDomainName !== undefined) {
       this.apiRouter = new cloudfront.Function(this, 'ApiRouter', {
@@ -274,7 +279,7 @@ export class Delivery extends Construct {
     }
 
     this.notFound = new cloudfront.Function(this, 'NotFound', {
-      comment: 'OnAir: 404 for every path outside /live/<channel>/ and /api/playback/',
+      comment: 'OnAir: 404 for every path outside /out/v1/, /api/playback/ and /player/',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(NOT_FOUND_SOURCE),
     });
@@ -287,15 +292,13 @@ export class Delivery extends Construct {
           ? cloudfront.GeoRestriction.denylist(...geo.countries)
           : undefined;
 
-    const first = channelOrigins[0];
-    if (first === undefined) throw new Error('delivery needs at least one channel');
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       comment: `OnAir ${Stack.of(this).stackName}`,
       // The default behavior only answers 404 and never reaches an origin, so it needs no key
-      // group (an unknown path stays a 404 rather than a 403). Every /live/<channel>/ path has
-      // its own behavior, which requires a signed session.
+      // group (an unknown path stays a 404 rather than a 403). Live media is /out/v1/*, which
+      // requires a signed session.
       defaultBehavior: {
-        ...behaviorFor(first.origin),
+        ...behaviorFor(liveOrigin),
         trustedKeyGroups: undefined,
         functionAssociations: [
           { function: this.notFound, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
@@ -379,15 +382,25 @@ export class Delivery extends Construct {
     });
   }
 
-  /** The public manifest URL of a channel's format. */
-  public playbackUrl(channelId: string, format: PackagingFormat): string {
-    return Fn.join('', ['https://', this.domainName, this.playbackPath(channelId, format)]);
+  /**
+   * Lets `grantee` write the route table (what each channel's registration does at deploy).
+   * KeyValueStore writes name the store's ETag: DescribeKeyValueStore, then UpdateKeys (GetKey
+   * to skip keys already gone). Service Authorization Reference, "Amazon CloudFront KeyValueStore".
+   */
+  public grantRouteTableWrite(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'cloudfront-keyvaluestore:DescribeKeyValueStore',
+        'cloudfront-keyvaluestore:GetKey',
+        'cloudfront-keyvaluestore:UpdateKeys',
+      ],
+      resourceArns: [this.routeTable.keyValueStoreArn],
+    });
   }
 
-  /** The viewer-facing path of a channel's manifest: `/live/<channel>/<format>/<manifest>`. */
-  public playbackPath(channelId: string, format: PackagingFormat): string {
-    const ch = this.channels.find((c) => c.channelId === channelId);
-    if (ch === undefined) throw new Error(`unknown channel "${channelId}"`);
-    return `/live/${channelId}/${format}/${ch.packaging.manifestPath(format)}`;
+  /** `https://<domain><path>`: a public URL on the host viewers use. */
+  public urlOf(path: string): string {
+    return Fn.join('', ['https://', this.domainName, path]);
   }
 }

@@ -9,10 +9,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { Env, OperatorRoutes, type Route } from '../../../lambda/shared/contract';
+import type { ChannelRegistry } from '../channel/channel-registry';
+import { Ingest } from '../channel/ingest';
 import type { LiveChannel } from '../channel/live-channel';
 import { Transcode } from '../channel/transcode';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
+import { TaggedResource, taggedResourceArn } from '../core/deployment-tags';
 import { acknowledgeWildcardResources } from '../core/nag';
 
 /** How often idle channels are looked for. */
@@ -20,21 +23,24 @@ export const IDLE_CHECK_MINUTES = 5;
 /** Safe delete waits at most this long for a channel to stop (MediaLive stops in a few minutes). */
 export const SAFE_DELETE_TIMEOUT = Duration.minutes(30);
 
-/** Per-channel settings the control functions need beyond the registry. */
-export interface ControlledChannel {
-  readonly channel: LiveChannel;
-  /** Stop after this many minutes RUNNING without input; 0 never. */
-  readonly autoStopIdleMinutes: number;
-  /** Start the channel once, when CloudFormation creates it. */
-  readonly autoStart: boolean;
+/** The lifecycle custom resources of one channel ({@link ChannelControl.addLifecycle}). */
+export interface ChannelLifecycle {
+  readonly safeDelete: CustomResource;
+  /** @default - undefined unless the channel starts on create */
+  readonly autoStart?: CustomResource;
 }
 
 /** Props for {@link ChannelControl}. */
 export interface ChannelControlProps {
   readonly stage: string;
-  readonly channels: readonly ControlledChannel[];
-  /** ONAIR_CHANNELS (lib/constructs/channel/channel-registry.ts). */
-  readonly channelRegistry: string;
+  /** The deployment's (root) stack name: the channels' and inputs' deployment tag. */
+  readonly deploymentName: string;
+  /** The channel registry the functions read. */
+  readonly registry: ChannelRegistry;
+  /** Some channel stops itself when idle (config autoStopIdleMinutes > 0): the schedule runs. */
+  readonly anyAutoStop: boolean;
+  /** Some channel starts on create (config autoStart): the lifecycle function may start tagged channels. */
+  readonly anyAutoStart: boolean;
   readonly api: ControlApi;
   /**
    * The health status table (read for live/offline, last alert, live since; idle auto-stop
@@ -47,8 +53,9 @@ export interface ChannelControlProps {
 
 /**
  * Channel operations: the operator routes (list, status, start, stop), the idle auto-stop
- * schedule, and the lifecycle custom resources (safe delete for every channel, auto-start for
- * those configured so).
+ * schedule, and the lifecycle provider whose custom resources each channel's stack adds
+ * ({@link addLifecycle}: safe delete for every channel, auto-start for those configured so).
+ * Every grant reaches the deployment's channels by tag (lib/constructs/deployment-tags.ts).
  */
 export class ChannelControl extends Construct {
   public readonly controlFunction: AppFunction;
@@ -56,28 +63,35 @@ export class ChannelControl extends Construct {
   public readonly idleStopRule: events.Rule;
   public readonly lifecycleFunction: AppFunction;
   public readonly lifecycleProvider: cr.Provider;
-  /** Safe-delete custom resource per channel id. */
-  public readonly safeDelete: Readonly<Record<string, CustomResource>>;
-  /** Auto-start custom resource per channel id (only channels with autoStart). */
-  public readonly autoStart: Readonly<Record<string, CustomResource>>;
 
   constructor(scope: Construct, id: string, props: ChannelControlProps) {
     super(scope, id);
+    const deploymentName = props.deploymentName;
+    const channelsArn = Transcode.deploymentChannelsArn(this);
+
     this.controlFunction = new AppFunction(this, 'Function', {
       entry: 'channel-control',
       description: 'OnAir operator API: list channels, status, start, stop',
       environment: {
-        [Env.CHANNELS]: props.channelRegistry,
         [Env.STATUS_TABLE]: props.statusTable.tableName,
         [Env.PLAYBACK_DOMAIN]: props.playbackDomain,
       },
       timeout: Duration.seconds(29),
     });
     const control = this.controlFunction.function;
-    for (const { channel } of props.channels) {
-      channel.transcode.grantStartStop(control);
-      channel.ingest.grantDescribe(control);
-    }
+    props.registry.grantRead(control);
+    Transcode.grantOnDeploymentChannels(
+      this,
+      control,
+      ['medialive:DescribeChannel', 'medialive:StartChannel', 'medialive:StopChannel'],
+      { deploymentName },
+    );
+    Ingest.grantDeploymentDescribe(this, control, deploymentName);
+    acknowledgeWildcardResources(
+      this.controlFunction.role,
+      [channelsArn, taggedResourceArn(this, TaggedResource.MEDIALIVE_INPUT)],
+      "only MediaLive channels and inputs tagged with this deployment's name (aws:ResourceTag condition): operators start and stop any channel of the deployment, each in its own nested stack",
+    );
     props.statusTable.grantReadData(control);
     const route = (id: string, r: Route) =>
       props.api.addOperatorRoute(id, apigw.HttpMethod[r.method], r.path, control);
@@ -86,16 +100,11 @@ export class ChannelControl extends Construct {
     route('StartChannel', OperatorRoutes.START_CHANNEL);
     route('StopChannel', OperatorRoutes.STOP_CHANNEL);
 
-    // Idle auto-stop.
-    const idleMinutes = Object.fromEntries(
-      props.channels.map((c) => [c.channel.channelId, c.autoStopIdleMinutes]),
-    );
+    // Idle auto-stop: each channel's idle window comes with its registry entry.
     this.idleStopFunction = new AppFunction(this, 'IdleStop', {
       entry: 'idle-stop',
       description: 'OnAir idle auto-stop: stops channels RUNNING without input for their idle window',
       environment: {
-        [Env.CHANNELS]: props.channelRegistry,
-        [Env.IDLE_MINUTES]: JSON.stringify(idleMinutes),
         [Env.STATUS_TABLE]: props.statusTable.tableName,
       },
       // No reserved concurrency: reserving any makes deploys fail on accounts whose unreserved
@@ -105,9 +114,15 @@ export class ChannelControl extends Construct {
       timeout: Duration.minutes(1),
     });
     const idle = this.idleStopFunction.function;
-    const stoppable = props.channels.filter((c) => c.autoStopIdleMinutes > 0).map((c) => c.channel);
-    for (const { channel } of props.channels) channel.transcode.grantDescribe(idle);
-    for (const channel of stoppable) channel.transcode.grantStop(idle);
+    props.registry.grantRead(idle);
+    Transcode.grantOnDeploymentChannels(this, idle, ['medialive:DescribeChannel'], { deploymentName });
+    if (props.anyAutoStop) {
+      // Only channels whose config has an idle window carry the auto-stop tag.
+      Transcode.grantOnDeploymentChannels(this, idle, ['medialive:StopChannel'], {
+        deploymentName,
+        capability: 'autoStop',
+      });
+    }
     // GetMetricData has no resource-level permissions (IAM service authorization reference).
     idle.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
@@ -117,13 +132,18 @@ export class ChannelControl extends Construct {
       ['*'],
       'cloudwatch:GetMetricData supports no resource-level permissions; the function only reads MediaLive input metrics',
     );
+    acknowledgeWildcardResources(
+      this.idleStopFunction.role,
+      [channelsArn],
+      "only MediaLive channels tagged with this deployment's name (aws:ResourceTag condition), and StopChannel only those also tagged onair:auto-stop=true",
+    );
     props.statusTable.grantReadData(idle);
     // Records an automatic stop on the channel's status record (the health function announces it).
     props.statusTable.grant(idle, 'dynamodb:UpdateItem');
     this.idleStopRule = new events.Rule(this, 'IdleStopSchedule', {
       description: `OnAir ${props.stage}: look for idle channels every ${IDLE_CHECK_MINUTES} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(IDLE_CHECK_MINUTES)),
-      enabled: stoppable.length > 0,
+      enabled: props.anyAutoStop,
     });
     this.idleStopRule.addTarget(new targets.LambdaFunction(idle, { retryAttempts: 0 }));
 
@@ -135,21 +155,29 @@ export class ChannelControl extends Construct {
       timeout: Duration.minutes(1),
     });
     const lifecycle = this.lifecycleFunction.function;
-    for (const { channel } of props.channels) channel.transcode.grantStop(lifecycle);
     // Safe delete of a channel removed or renamed in the config runs in CloudFormation's cleanup
-    // phase, after this policy was updated to name only the remaining channels (and a rollback
-    // deletes a channel the restored policy never named): the tag grant covers every channel of
-    // this deployment. The ARN grant above keeps current channels covered whatever their tags.
-    Transcode.grantOnDeploymentChannels(this, lifecycle, [
-      'medialive:DescribeChannel',
-      'medialive:StopChannel',
-    ]);
+    // phase (and a rollback deletes a channel the restored template never named): the tag grant
+    // covers every channel of this deployment, whichever nested stack holds it.
+    Transcode.grantOnDeploymentChannels(
+      this,
+      lifecycle,
+      ['medialive:DescribeChannel', 'medialive:StopChannel'],
+      {
+        deploymentName,
+      },
+    );
+    if (props.anyAutoStart) {
+      // Only channels whose config says autoStart carry the auto-start tag.
+      Transcode.grantOnDeploymentChannels(this, lifecycle, ['medialive:StartChannel'], {
+        deploymentName,
+        capability: 'autoStart',
+      });
+    }
     acknowledgeWildcardResources(
       this.lifecycleFunction.role,
-      [Transcode.deploymentChannelsArn(this)],
-      "only channels tagged with this deployment's stack name (aws:ResourceTag condition), and only describe and stop: safe delete must reach a channel removed from the config, which the updated policy no longer names by ARN",
+      [channelsArn],
+      "only channels tagged with this deployment's stack name (aws:ResourceTag condition), describe and stop (and start, for channels also tagged onair:auto-start=true): safe delete must reach a channel removed from the config, which no policy names by ARN",
     );
-    for (const c of props.channels) if (c.autoStart) c.channel.transcode.grantStart(lifecycle);
     this.lifecycleProvider = new cr.Provider(this, 'LifecycleProvider', {
       onEventHandler: lifecycle,
       isCompleteHandler: lifecycle,
@@ -159,34 +187,35 @@ export class ChannelControl extends Construct {
     });
 
     this.acknowledgeProviderFindings(lifecycle);
+  }
 
-    const safeDelete: Record<string, CustomResource> = {};
-    const autoStart: Record<string, CustomResource> = {};
-    for (const c of props.channels) {
-      const ch = c.channel;
-      const resource = (kind: string) => {
-        const r = new CustomResource(this, `${kind}-${ch.channelId}`, {
-          serviceToken: this.lifecycleProvider.serviceToken,
-          resourceType: 'Custom::OnAirChannelLifecycle',
-          properties: { Kind: kind, ChannelId: ch.transcode.channel.ref },
-        });
-        // Depending on the channel makes CloudFormation delete this resource (and so stop the
-        // channel) before it deletes the channel, and create it only once the channel exists.
-        r.node.addDependency(ch.transcode.channel);
-        return r;
-      };
-      const guard = resource('SafeDelete');
-      safeDelete[ch.channelId] = guard;
-      if (c.autoStart) {
-        const start = resource('AutoStart');
-        // Start only once safe delete exists: if the deployment then fails, rollback deletes
-        // safe delete (stopping the channel) before the channel, so it cannot fail on a running one.
-        start.node.addDependency(guard);
-        autoStart[ch.channelId] = start;
-      }
-    }
-    this.safeDelete = safeDelete;
-    this.autoStart = autoStart;
+  /**
+   * Adds a channel's lifecycle custom resources in its own scope (its nested stack): safe delete,
+   * and auto-start when configured.
+   */
+  public addLifecycle(
+    scope: Construct,
+    channel: LiveChannel,
+    opts: { autoStart: boolean },
+  ): ChannelLifecycle {
+    const resource = (kind: string) => {
+      const r = new CustomResource(scope, kind, {
+        serviceToken: this.lifecycleProvider.serviceToken,
+        resourceType: 'Custom::OnAirChannelLifecycle',
+        properties: { Kind: kind, ChannelId: channel.transcode.channel.ref },
+      });
+      // Depending on the channel makes CloudFormation delete this resource (and so stop the
+      // channel) before it deletes the channel, and create it only once the channel exists.
+      r.node.addDependency(channel.transcode.channel);
+      return r;
+    };
+    const safeDelete = resource('SafeDelete');
+    if (!opts.autoStart) return { safeDelete };
+    const autoStart = resource('AutoStart');
+    // Start only once safe delete exists: if the deployment then fails, rollback deletes
+    // safe delete (stopping the channel) before the channel, so it cannot fail on a running one.
+    autoStart.node.addDependency(safeDelete);
+    return { safeDelete, autoStart };
   }
 
   /** cdk-nag findings on the Provider framework's own functions, roles and state machine (CDK-owned code). */

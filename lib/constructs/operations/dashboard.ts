@@ -12,10 +12,24 @@ export interface DashboardChannel {
   readonly packaging: Packaging;
 }
 
+/**
+ * Channels with their own row (six widgets each). Beyond them the dashboard shows every channel
+ * of the account and Region in overview graphs (CloudWatch SEARCH expressions), so its size does
+ * not grow with the deployment: a dashboard holds a limited number of widgets, and each row's
+ * metrics name ids that live in the channel's nested stack.
+ */
+export const DASHBOARD_CHANNEL_ROWS = 10;
+
 /** Props for {@link OperationsDashboard}. */
 export interface OperationsDashboardProps {
   readonly dashboardName: string;
+  /** The channels that get a row (at most {@link DASHBOARD_CHANNEL_ROWS}). */
   readonly channels: readonly DashboardChannel[];
+  /**
+   * Channels in the deployment; more than `channels` adds the overview graphs.
+   * @default - channels.length
+   */
+  readonly totalChannels?: number;
   /** The distribution's CloudFront metrics. */
   readonly cdn: DistributionMetrics;
 }
@@ -33,6 +47,13 @@ export class OperationsDashboard extends Construct {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
+    if (props.channels.length > DASHBOARD_CHANNEL_ROWS) {
+      throw new Error(
+        `the dashboard has rows for at most ${DASHBOARD_CHANNEL_ROWS} channels, got ${props.channels.length}`,
+      );
+    }
+    const total = props.totalChannels ?? props.channels.length;
+    if (total > props.channels.length) this.addOverview(total - props.channels.length);
     for (const ch of props.channels) {
       const ml = ch.transcode;
       const mp = ch.packaging;
@@ -104,6 +125,43 @@ export class OperationsDashboard extends Construct {
         title: 'CDN origin latency (ms)',
         left: [cdn.metricOriginLatency({ label: 'p90' })],
         width: 6,
+      }),
+    );
+  }
+
+  /** Every channel in one graph per signal (SEARCH over the account's and Region's metrics). */
+  private addOverview(more: number): void {
+    const search = (expression: string) =>
+      new cloudwatch.MathExpression({ expression, label: '', period: Duration.minutes(1), usingMetrics: {} });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown:
+          `### All channels (${more} more than the rows below)\n` +
+          'Every MediaLive and MediaPackage channel of this account and Region, by id; ' +
+          '`GET /channels` maps ids to names, and each channel has its own alarms.',
+        width: 24,
+        height: 2,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'All channels: input bitrate (Mbit/s, by MediaLive channel id and pipeline)',
+        left: [search(`SEARCH('{AWS/MediaLive,ChannelId,Pipeline} MetricName="NetworkIn"', 'Average', 60)`)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'All channels: active alerts',
+        left: [
+          search(`SEARCH('{AWS/MediaLive,ChannelId,Pipeline} MetricName="ActiveAlerts"', 'Maximum', 60)`),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'All channels: MediaPackage egress 5xx',
+        left: [
+          search(
+            `SEARCH('{AWS/MediaPackage,Channel,StatusCodeRange} MetricName="EgressRequestCount" StatusCodeRange="5xx"', 'Sum', 60)`,
+          ),
+        ],
+        width: 8,
       }),
     );
   }

@@ -7,23 +7,27 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { Env, STATUS_TABLE_KEY } from '../../../lambda/shared/contract';
-import type { LiveChannel } from '../channel/live-channel';
+import type { ChannelRegistry } from '../channel/channel-registry';
+import { Transcode } from '../channel/transcode';
 import { AppFunction } from '../core/app-function';
-import { acknowledgeWildcardActions } from '../core/nag';
+import { TaggedResource, taggedResourceArn } from '../core/deployment-tags';
+import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../core/nag';
 
 /** Props for {@link Health}. */
 export interface HealthProps {
   readonly stage: string;
-  readonly channels: readonly LiveChannel[];
-  /** ONAIR_CHANNELS (lib/constructs/channel/channel-registry.ts). */
-  readonly channelRegistry: string;
+  /** The deployment's (root) stack name: the channels' deployment tag. */
+  readonly deploymentName: string;
+  /** The channel registry (which MediaLive channel is which, and who opted in to restarts). */
+  readonly registry: ChannelRegistry;
   /** Where notifications go; alarm notifications on it reach the function. */
   readonly topic: sns.ITopic;
   /**
-   * Channel ids whose failed pipelines are restarted automatically.
-   * @default - none
+   * Some channel restarts failed pipelines automatically (config autoRestart): the function may
+   * then restart channels tagged for it.
+   * @default - false
    */
-  readonly autoRestartChannels?: readonly string[];
+  readonly autoRestart?: boolean;
   /**
    * Create a webhook secret and post notifications to the URL it holds.
    * @default - false
@@ -56,11 +60,9 @@ export class Health extends Construct {
     });
 
     const environment: Record<string, string> = {
-      [Env.CHANNELS]: props.channelRegistry,
       [Env.STATUS_TABLE]: this.table.tableName,
       [Env.TOPIC_ARN]: props.topic.topicArn,
       [Env.STAGE]: props.stage,
-      [Env.AUTO_RESTART]: (props.autoRestartChannels ?? []).join(','),
     };
     if (props.webhook) {
       this.webhookSecret = new secretsmanager.Secret(this, 'WebhookUrl', {
@@ -84,6 +86,7 @@ export class Health extends Construct {
     });
     const fn = this.function.function;
     this.table.grantReadWriteData(fn);
+    props.registry.grantRead(fn);
     props.topic.grantPublish(fn);
     acknowledgeWildcardActions(
       this.function.role,
@@ -91,14 +94,28 @@ export class Health extends Construct {
       "publishing to the KMS-encrypted alert topic needs GenerateDataKey variants on that topic's key only",
     );
     this.webhookSecret?.grantRead(fn);
-    for (const c of props.channels)
-      if ((props.autoRestartChannels ?? []).includes(c.channelId)) c.transcode.grantRestartPipelines(fn);
+    if (props.autoRestart) {
+      // DescribeChannel first: pipelines are restarted only on a RUNNING/RECOVERING channel. Only
+      // channels whose config opted in carry the auto-restart tag.
+      Transcode.grantOnDeploymentChannels(
+        this,
+        fn,
+        ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
+        { deploymentName: props.deploymentName, capability: 'autoRestart' },
+      );
+      acknowledgeWildcardResources(
+        this.function.role,
+        [taggedResourceArn(this, TaggedResource.MEDIALIVE_CHANNEL)],
+        "only MediaLive channels tagged with this deployment's name and onair:auto-restart=true (aws:ResourceTag conditions): channels live in their own nested stacks",
+      );
+    }
 
-    const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
+    // Every MediaLive channel of the account and Region: a pattern naming a hundred channel ARNs
+    // would exceed EventBridge's pattern size; the function acts on registered channels only.
     const rule = (ruleId: string, detailType: string) => {
       const r = new events.Rule(this, ruleId, {
-        description: `OnAir ${props.stage}: ${detailType} of this deployment's channels`,
-        eventPattern: { source: ['aws.medialive'], detailType: [detailType], resources: channelArns },
+        description: `OnAir ${props.stage}: ${detailType} (this deployment's channels are acted on)`,
+        eventPattern: { source: ['aws.medialive'], detailType: [detailType] },
       });
       r.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 4, maxEventAge: Duration.hours(1) }));
       return r;

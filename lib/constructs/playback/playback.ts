@@ -1,6 +1,7 @@
 import { type Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -10,6 +11,7 @@ import {
   sessionPath,
   ViewerAuth,
 } from '../../../lambda/shared/contract';
+import type { ChannelRegistry } from '../channel/channel-registry';
 import { AppFunction } from '../core/app-function';
 import { type ControlApi, SESSION_THROTTLE } from '../core/control-api';
 import type { PlaybackOriginSecret } from './playback-origin';
@@ -24,7 +26,10 @@ export interface PlaybackChannel {
 
 /** Props for {@link Playback}. */
 export interface PlaybackProps {
+  /** Channels and their viewer auth; jwt and iam channels get their own route. */
   readonly channels: readonly PlaybackChannel[];
+  /** The registry the function reads each channel's auth mode and media paths from. */
+  readonly registry: ChannelRegistry;
   readonly controlApi: ControlApi;
   readonly signingKeys: PlaybackSigningKeys;
   /**
@@ -51,9 +56,11 @@ export interface PlaybackProps {
 export const SESSION_PATH = sessionPath;
 
 /**
- * The playback-session function and its routes: `POST /playback/<channel>/session` per channel
- * with that channel's authorizer, plus `POST /playback/{channelId}/session` for unknown channels
- * (API Gateway prefers the literal routes; the function answers 404 there).
+ * The playback-session function and its routes: `POST /playback/{channelId}/session` without an
+ * authorizer serves public channels (and answers 404 for unknown ids, 401 for a jwt or iam
+ * channel reached there), and each jwt or iam channel has its literal route with its authorizer
+ * (API Gateway prefers literal routes). A hundred public channels add no route; the function
+ * reads each channel's auth mode and media paths from the registry and checks the mode again.
  */
 export class Playback extends Construct {
   public readonly sessionFunction: AppFunction;
@@ -90,11 +97,9 @@ export class Playback extends Construct {
         [Env.SESSION_TTL_SECONDS]: String(ttl),
         [Env.BIND_SOURCE_IP]: String(props.bindSourceIp ?? false),
         [Env.ORIGIN_SECRET_ARN]: props.originSecret.secretArn,
-        [Env.PLAYBACK_AUTH]: JSON.stringify(
-          Object.fromEntries(props.channels.map((c) => [c.channelId, c.auth])),
-        ),
       },
     });
+    props.registry.grantRead(this.sessionFunction.function);
     keys.grantSign(this.sessionFunction.role);
     props.originSecret.grantRead(this.sessionFunction.role);
     // Sign with a new key only once the key group trusts it.
@@ -107,27 +112,21 @@ export class Playback extends Construct {
     }
     const fn = this.sessionFunction.function;
     const api = props.controlApi;
-    for (const ch of props.channels) {
-      const routeId = `Session-${ch.channelId}`;
-      if (ch.auth === ViewerAuth.IAM) {
-        const routes = api.addOperatorRoute(routeId, apigw.HttpMethod.POST, SESSION_PATH(ch.channelId), fn);
-        api.throttleRoutes(routes, SESSION_THROTTLE);
-      } else {
-        const routes = props.controlApi.addRoute(
-          routeId,
-          apigw.HttpMethod.POST,
+    const guarded = props.channels.filter((c) => c.auth !== ViewerAuth.PUBLIC);
+    if (guarded.length > 0) {
+      // One integration (and one invoke permission) for every guarded channel's route: a
+      // permission per route would grow the function's resource policy with every channel.
+      const integration = new integrations.HttpLambdaIntegration('SessionIntegration', fn, {
+        scopePermissionToRoute: false,
+      });
+      for (const ch of guarded) {
+        const routes = api.addRouteTo(
+          integration,
+          apigw.HttpMethod[SESSION_ROUTE.method],
           SESSION_PATH(ch.channelId),
-          fn,
-          ch.auth === ViewerAuth.JWT ? this.jwtAuthorizer : undefined,
+          ch.auth === ViewerAuth.IAM ? 'iam' : this.jwtAuthorizer,
         );
         api.throttleRoutes(routes, SESSION_THROTTLE);
-        if (ch.auth === ViewerAuth.PUBLIC) {
-          for (const r of routes)
-            Validations.of(r).acknowledge({
-              id: 'AwsSolutions-APIG4',
-              reason: `channel ${ch.channelId} is public by config: anyone may obtain a short, channel-scoped, expiring playback session; media still needs the signed session`,
-            });
-        }
       }
     }
     const unknown = props.controlApi.addRoute(
@@ -142,7 +141,7 @@ export class Playback extends Construct {
       Validations.of(r).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'catches only ids without their own route (unknown channels) and answers 404; the function re-checks each known channel’s auth mode',
+          'serves the public channels (public by config: anyone may obtain a short, endpoint-scoped, expiring playback session; media still needs it) and answers 404 for unknown ids; jwt and iam channels have their own authorized routes, and the function re-checks each channel’s auth mode from the registry',
       });
   }
 }

@@ -7,10 +7,14 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Env, OperatorRoutes, PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
-import type { LiveChannel } from '../channel/live-channel';
+import { OperatorRoutes, PENDING_ROTATION_TAG } from '../../../lambda/shared/contract';
+import type { ChannelRegistry } from '../channel/channel-registry';
+import { Ingest } from '../channel/ingest';
+import { Transcode } from '../channel/transcode';
 import { AppFunction } from '../core/app-function';
 import type { ControlApi } from '../core/control-api';
+import { TaggedResource, taggedResourceArn } from '../core/deployment-tags';
+import { acknowledgeWildcardResources } from '../core/nag';
 
 /** Secrets Manager allows rotation every 1 to 1000 days; the config allows up to a year. */
 export const MAX_ROTATE_EVERY_DAYS = 365;
@@ -20,10 +24,10 @@ export const ROTATE_FUNCTION_TIMEOUT = Duration.seconds(25);
 
 /** Props for {@link StreamKeys}. */
 export interface StreamKeysProps {
-  /** The deployment's channels (their inputs, MediaLive channels and stream-key secrets). */
-  readonly channels: readonly LiveChannel[];
-  /** ONAIR_CHANNELS (see lambda/shared/registry.ts). */
-  readonly channelRegistry: string;
+  /** The deployment's (root) stack name: its inputs, channels and stream keys carry it as a tag. */
+  readonly deploymentName: string;
+  /** The channel registry the functions read (inputs, channels and secrets by channel id). */
+  readonly registry: ChannelRegistry;
   /** The control API the operator routes are added to. */
   readonly controlApi: ControlApi;
   /**
@@ -37,8 +41,10 @@ export interface StreamKeysProps {
 /**
  * Stream-key operations: `GET /channels/{id}/ingest` (OBS server URL + key), `POST
  * /channels/{id}/stream-key` (rotate now if idle, else pending), the EventBridge rule that
- * applies a pending rotation when a channel reaches IDLE, and the optional scheduled rotation.
- * Each function's policy names the inputs, channels and secrets of this deployment only.
+ * applies a pending rotation when a channel reaches IDLE, and the optional scheduled rotation
+ * (each channel's stack adds its secret's schedule with {@link addRotationSchedule}). Each
+ * function reaches the inputs, channels and secrets of this deployment only, by their deployment
+ * tag (lib/constructs/core/deployment-tags.ts): they live in the channels' nested stacks.
  * The secrets use the aws/secretsmanager key and have no resource policy, so identity policies
  * alone grant access (no KMS grant is needed for the AWS managed key).
  */
@@ -51,7 +57,9 @@ export class StreamKeys extends Construct {
   public readonly stateChangeDlq: sqs.Queue;
   /** @default - undefined unless rotateEveryDays is set */
   public readonly rotationFunction?: AppFunction;
-  public readonly rotationSchedules: secretsmanager.CfnRotationSchedule[] = [];
+  /** Secrets Manager may invoke the rotation function. @default - undefined unless rotateEveryDays is set */
+  public readonly rotationInvoke?: lambda.CfnPermission;
+  private readonly rotateEveryDays?: number;
 
   constructor(scope: Construct, id: string, props: StreamKeysProps) {
     super(scope, id);
@@ -61,40 +69,41 @@ export class StreamKeys extends Construct {
         `rotateEveryDays must be a whole number of days from 1 to ${MAX_ROTATE_EVERY_DAYS}, got ${days}`,
       );
     }
-    if (props.channels.length === 0) throw new Error('stream keys need at least one channel');
-
-    const environment = { [Env.CHANNELS]: props.channelRegistry };
-    const channelArns = props.channels.map((c) => c.transcode.channel.attrArn);
+    this.rotateEveryDays = days;
+    const deploymentName = props.deploymentName;
+    const keyChange = { deploymentName, pendingTagKey: PENDING_ROTATION_TAG };
+    const serves = (fn: AppFunction) => {
+      props.registry.grantRead(fn.function);
+      Transcode.grantOnDeploymentChannels(this, fn.function, ['medialive:DescribeChannel'], {
+        deploymentName,
+      });
+      acknowledgeTagScoped(fn);
+    };
 
     this.ingestFunction = new AppFunction(this, 'IngestFn', {
       entry: 'stream-keys',
       handler: 'ingest',
       description: 'OnAir: RTMP ingest details (server URL and stream key) of a channel',
-      environment,
     });
     this.rotateFunction = new AppFunction(this, 'RotateFn', {
       entry: 'stream-keys',
       handler: 'rotate',
       description: 'OnAir: rotate a channel stream key now (idle) or record the rotation as pending (live)',
-      environment,
       timeout: ROTATE_FUNCTION_TIMEOUT,
     });
     this.stateChangeFunction = new AppFunction(this, 'StateChangeFn', {
       entry: 'stream-keys',
       handler: 'stateChange',
       description: 'OnAir: apply a pending stream-key rotation when a channel reaches IDLE',
-      environment,
       timeout: Duration.seconds(60),
     });
-    for (const ch of props.channels) {
-      ch.ingest.grantReadIngest(this.ingestFunction.function);
-      ch.transcode.grantDescribe(this.ingestFunction.function);
-      // The state-change function tags too: an interrupted rotation is recorded as pending (see
-      // rotateIdleChannel).
-      for (const fn of [this.rotateFunction, this.stateChangeFunction]) {
-        ch.ingest.grantRotateKey(fn.function, PENDING_ROTATION_TAG);
-        ch.transcode.grantDescribe(fn.function);
-      }
+    Ingest.grantDeploymentReadIngest(this, this.ingestFunction.function, deploymentName);
+    serves(this.ingestFunction);
+    // The state-change function tags too: an interrupted rotation is recorded as pending (see
+    // rotateIdleChannel).
+    for (const fn of [this.rotateFunction, this.stateChangeFunction]) {
+      Ingest.grantDeploymentRotateKey(this, fn.function, keyChange);
+      serves(fn);
     }
 
     // One queue for both failure paths: EventBridge could not invoke the function, or the
@@ -116,15 +125,16 @@ export class StreamKeys extends Construct {
       onFailure: new destinations.SqsDestination(this.stateChangeDlq),
     });
 
-    // Every state change of this deployment's channels: MediaLive reports a stop as "STOPPED"
-    // (the channel's API state is then IDLE), so the function checks DescribeChannel itself.
+    // Every MediaLive state change of the account and Region (a pattern naming a hundred
+    // channel ARNs would exceed EventBridge's pattern size, and the ARNs live in the channels'
+    // stacks); the function acts only on registered channels. MediaLive reports a stop as
+    // "STOPPED" (the channel's API state is then IDLE), so the function checks DescribeChannel.
     this.stateChangeRule = new events.Rule(this, 'ChannelStateRule', {
       description:
-        'OnAir: MediaLive state changes of this deployment channels (pending stream-key rotations)',
+        'OnAir: MediaLive state changes (pending stream-key rotations of this deployment channels)',
       eventPattern: {
         source: ['aws.medialive'],
         detailType: ['MediaLive Channel State Change'],
-        detail: { channel_arn: channelArns },
       },
       targets: [
         new targets.LambdaFunction(this.stateChangeFunction.function, {
@@ -155,36 +165,61 @@ export class StreamKeys extends Construct {
         entry: 'stream-keys',
         handler: 'rotation',
         description: 'OnAir: Secrets Manager rotation of stream keys (refuses while the channel is not idle)',
-        environment,
         timeout: Duration.seconds(60),
       });
       this.rotationFunction = fn;
-      for (const ch of props.channels) {
-        ch.ingest.grantScheduledRotation(fn.function, PENDING_ROTATION_TAG);
-        ch.transcode.grantDescribe(fn.function);
-        // Secrets Manager checks it may invoke the function when the schedule is created. One
-        // permission per secret: aws:SourceArn limits each to rotating that secret (the Secrets
-        // Manager guide: with SourceArn "the rotation function can only be used to rotate the
-        // secret specified by that ARN"), SourceAccount to this account.
-        const invoke = new lambda.CfnPermission(this, `RotationInvoke-${ch.channelId}`, {
-          action: 'lambda:InvokeFunction',
-          functionName: fn.function.functionArn,
-          principal: 'secretsmanager.amazonaws.com',
-          sourceAccount: Aws.ACCOUNT_ID,
-          sourceArn: ch.ingest.credential.secretArn,
-        });
-        // Not Secret.addRotationSchedule: it grants secretsmanager:GetRandomPassword on "*" (keys
-        // are generated in the function) and adds a resource policy to the secret.
-        const schedule = new secretsmanager.CfnRotationSchedule(this, `Rotation-${ch.channelId}`, {
-          secretId: ch.ingest.credential.secretArn,
-          rotationLambdaArn: fn.function.functionArn,
-          rotationRules: { automaticallyAfterDays: days },
-          // A deploy must not rotate keys (a channel may be live); the schedule starts the clock.
-          rotateImmediatelyOnUpdate: false,
-        });
-        schedule.node.addDependency(invoke, fn.role);
-        this.rotationSchedules.push(schedule);
-      }
+      Ingest.grantDeploymentScheduledRotation(this, fn.function, keyChange);
+      serves(fn);
+      // Secrets Manager checks it may invoke the function when a schedule is created. One
+      // permission for every channel's secret: one per secret (aws:SourceArn) would grow the
+      // function's resource policy past Lambda's 20 KB long before a hundred channels. It names
+      // this account (aws:SourceAccount); the function rotates only secrets the registry lists as
+      // this deployment's ingest credentials and refuses any other (lambda/stream-keys).
+      this.rotationInvoke = new lambda.CfnPermission(this, 'RotationInvoke', {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.function.functionArn,
+        principal: 'secretsmanager.amazonaws.com',
+        sourceAccount: Aws.ACCOUNT_ID,
+      });
     }
   }
+
+  /**
+   * Adds a channel's rotation schedule in its own scope (its nested stack) when scheduled
+   * rotation is configured. Not Secret.addRotationSchedule: it grants
+   * secretsmanager:GetRandomPassword on "*" (keys are generated in the function) and adds a
+   * resource policy to the secret.
+   */
+  public addRotationSchedule(
+    scope: Construct,
+    id: string,
+    secret: secretsmanager.ISecret,
+  ): secretsmanager.CfnRotationSchedule | undefined {
+    const fn = this.rotationFunction;
+    const invoke = this.rotationInvoke;
+    if (fn === undefined || invoke === undefined || this.rotateEveryDays === undefined) return undefined;
+    const schedule = new secretsmanager.CfnRotationSchedule(scope, id, {
+      secretId: secret.secretArn,
+      rotationLambdaArn: fn.function.functionArn,
+      rotationRules: { automaticallyAfterDays: this.rotateEveryDays },
+      // A deploy must not rotate keys (a channel may be live); the schedule starts the clock.
+      rotateImmediatelyOnUpdate: false,
+    });
+    schedule.node.addDependency(invoke, fn.role);
+    return schedule;
+  }
+}
+
+/** The tag-scoped wildcard resources (lib/constructs/core/deployment-tags.ts), with the reason. */
+function acknowledgeTagScoped(fn: AppFunction): void {
+  acknowledgeWildcardResources(
+    fn.role,
+    [
+      TaggedResource.MEDIALIVE_INPUT,
+      TaggedResource.MEDIALIVE_INPUT_SECURITY_GROUP,
+      TaggedResource.MEDIALIVE_CHANNEL,
+      TaggedResource.SECRET,
+    ].map((t) => taggedResourceArn(fn, t)),
+    "only MediaLive inputs, input security groups and channels and Secrets Manager secrets tagged with this deployment's name (aws:ResourceTag condition): they live in the channels' nested stacks, and a hundred channels' ARNs would outgrow the policy",
+  );
 }

@@ -43,15 +43,20 @@ test('MediaPackage may assume the harvest role, which writes only under clips/ o
   ]);
 });
 
-test('the clips function may create and describe harvest jobs of the HLS endpoints and pass only the harvest role', () => {
+test("the clips function may create and describe harvest jobs of the deployment's endpoints and pass only the harvest role", () => {
   const statements = policyStatements('ClipsFunctionRole');
   expect(statements).toContainEqual(
     expect.objectContaining({
       Action: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
-      Resource: [
-        { 'Fn::GetAtt': [expect.stringMatching(/^ChannelmainPackagingHls/), 'Arn'] },
-        { 'Fn::Join': ['', expect.arrayContaining([':harvest_jobs/*'])] },
-      ],
+      Resource: { 'Fn::Join': ['', expect.arrayContaining([':harvest_jobs/*'])] },
+    }),
+  );
+  // the endpoints, by the deployment tag (they live in the channels' stacks)
+  expect(statements).toContainEqual(
+    expect.objectContaining({
+      Action: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+      Resource: { 'Fn::Join': ['', expect.arrayContaining([':origin_endpoints/*'])] },
+      Condition: { StringEquals: { 'aws:ResourceTag/onair:deployment': 'OnAir-test' } },
     }),
   );
   expect(statements).toContainEqual({

@@ -41,15 +41,13 @@ test('operator routes use IAM authorization', () => {
   ]);
 });
 
-test("rules: the recorded channels' state changes, harvested and failed recording parts (not clips), a 15-minute sweep; each with retries and the dead-letter queue", () => {
-  const channelArn = platform.resolve(platform.channels[0]?.transcode.channel.attrArn);
+test("rules: MediaLive state changes (the function keeps its registry's channels), harvested and failed recording parts (not clips), a 15-minute sweep; each with retries and the dead-letter queue", () => {
   const deadLetterConfig = { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecordingsDlq'), 'Arn'] } };
   const retryPolicy = { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 8 };
   template.hasResourceProperties('AWS::Events::Rule', {
     EventPattern: {
       source: ['aws.medialive'],
       'detail-type': ['MediaLive Channel State Change'],
-      detail: { channel_arn: [channelArn] },
     },
     Targets: [Match.objectLike({ DeadLetterConfig: deadLetterConfig, RetryPolicy: retryPolicy })],
   });
@@ -122,7 +120,8 @@ test('no recorded channel: no recordings resources; a startover window below an 
       ],
     }),
   );
-  none.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+  // the registry and the status table only
+  none.template.resourceCountIs('AWS::DynamoDB::Table', 2);
   expect(none.platform.recordings).toBeUndefined();
   expect(() => testConfig({ packaging: { startoverWindowHours: 0 } })).toThrow(
     'packaging.startoverWindowHours: received 0; recordings are harvested from the startover window: set at least 1 hour, or set archive to false on every channel',
@@ -130,8 +129,8 @@ test('no recorded channel: no recordings resources; a startover window below an 
   expect(
     () =>
       new Recordings(platform, 'Other', {
-        channels: platform.channels,
-        channelRegistry: '{}',
+        deploymentName: platform.stackName,
+        registry: platform.registry,
         controlApi: platform.controlApi,
         archive: platform.archive,
         startoverWindowSeconds: 1800,

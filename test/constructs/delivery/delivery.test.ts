@@ -1,55 +1,143 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ROUTER_BODY } from '../../../lib/constructs/delivery/functions/live-router';
+import { LIVE_ROUTER_SOURCE } from '../../../lib/constructs/delivery/functions/live-router';
+import {
+  compileFunction,
+  type FunctionEffects,
+  fromFunctionRequest,
+  isResponse,
+  toFunctionRequest,
+} from '../../e2e/edge/functions';
 import { synthOnAir, testConfig } from '../../helpers';
 
-type Request = { uri: string; method?: string };
-type Handler = (event: { request: Request }) => Request | { statusCode: number; statusDescription: string };
+const STORE = 'arn:aws:cloudfront::111122223333:key-value-store/0123abcd-4567-89ef-0123-456789abcdef';
+const HOST = 'c4af3793bf76b33c.mediapackage.us-west-2.amazonaws.com';
+const HLS = '0123456789abcdef0123456789abcdef';
+const CMAF = 'fedcba9876543210fedcba9876543210';
 
-/** Runs the router's source the way CloudFront does: a script defining handler(event). */
-function router(routes: Record<string, string>): Handler {
-  return new Function('ROUTES', `${ROUTER_BODY}\nreturn handler;`)(routes) as Handler;
+/** The live router as CloudFront runs it: cloudfront-js-2.0 in node:vm, its store holding two endpoints. */
+function router() {
+  const gets: string[] = [];
+  const store = new Map([
+    [HLS, HOST],
+    [CMAF, HOST],
+  ]);
+  // Counts the function's reads of the store (one per routed request, none for a refused path).
+  const counting = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'get')
+        return (k: string) => {
+          gets.push(k);
+          return target.get(k);
+        };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const run = compileFunction(LIVE_ROUTER_SOURCE, {
+    runtime: 'cloudfront-js-2.0',
+    keyValueStores: { [STORE]: counting },
+  });
+  return {
+    gets,
+    async handle(path: string) {
+      const effects: FunctionEffects = {};
+      const request = toFunctionRequest('GET', path, {});
+      const out = await run(
+        {
+          version: '1.0',
+          context: {
+            distributionDomainName: 'd111111abcdef8.cloudfront.net',
+            distributionId: 'EDFDVBD6EXAMPLE',
+            eventType: 'viewer-request',
+            requestId: 'r1',
+          },
+          viewer: { ip: '203.0.113.7' },
+          request,
+        },
+        effects,
+      );
+      return { request, out, origin: effects.origin };
+    },
+  };
 }
 
-describe('router function', () => {
-  const handle = router({
-    'main/hls': '/out/v1/abc123',
-    'main/dash': '/out/v1/def456',
-    'main/cmaf': '/out/v1/0789',
+describe('live router function', () => {
+  test("imports cloudfront on its first line (origin modification requires it) and fits CloudFront's 10 KB", () => {
+    expect(LIVE_ROUTER_SOURCE.split('\n')[0]).toBe("import cf from 'cloudfront';");
+    expect(Buffer.byteLength(LIVE_ROUTER_SOURCE)).toBeLessThan(2_048);
   });
 
   test.each([
-    ['/live/main/hls/index.m3u8', '/out/v1/abc123/index.m3u8'],
-    ['/live/main/hls/index_1.m3u8', '/out/v1/abc123/index_1.m3u8'],
-    ['/live/main/dash/index.mpd', '/out/v1/def456/index.mpd'],
-    ['/live/main/cmaf/index_video_1_0_1.mp4', '/out/v1/0789/index_video_1_0_1.mp4'],
-    ['/live/main/cmaf/hls/index.m3u8', '/out/v1/0789/hls/index.m3u8'],
-  ])('rewrites %s to %s', (uri, rewritten) => {
-    expect(handle({ request: { uri } })).toEqual({ uri: rewritten });
+    `/out/v1/${HLS}/index.m3u8`,
+    `/out/v1/${HLS}/index_1.m3u8`,
+    `/out/v1/${HLS}/index_1_00042.ts`,
+    `/out/v1/${CMAF}/hls/index.m3u8`,
+    `/out/v1/${CMAF}/index_video_1_0_1.mp4`,
+  ])('routes %s to its endpoint host, URI unchanged, one store read', async (path) => {
+    const r = router();
+    const { request, out, origin } = await r.handle(path);
+    expect(isResponse(out)).toBe(false);
+    // the request goes on exactly as the viewer sent it: a signature sees the same URI either way
+    expect(out).toEqual(request);
+    // only the domain is set: the behavior origin's other settings (its CDN header) are inherited
+    expect(origin).toEqual({ domainName: HOST });
+    expect(r.gets).toEqual([path.split('/')[3]]);
+  });
+
+  test('leaves the query string (signing parameters, MediaPackage time-shift) untouched', async () => {
+    const r = router();
+    const path = `/out/v1/${HLS}/index_1.m3u8?start=2026-12-01T10:00:00Z&m=1566416212&Policy=p&Signature=s`;
+    const { out } = await r.handle(path);
+    expect(fromFunctionRequest(out as never).path).toBe(path);
   });
 
   test.each([
     '/',
     '/index.html',
-    '/live/other/hls/index.m3u8',
-    '/live/main/mss/index.ism',
-    '/live/main/hls/',
-    '/live/main/hls/../../secret',
-    '/live/main/hls//index.m3u8',
-    '/live/main/hls/./index.m3u8',
-    '/live/main/hls/.',
-    '/live/main/hls/index.m3u8/',
-    '/live/main/hls/a..m3u8',
-    '/live/main/hls/%2e%2e/x',
-    '/live/main/hls/a%2Fb.ts',
-    '/out/v1/abc123/index.m3u8',
-  ])('answers 404 for %s', (uri) => {
-    expect(handle({ request: { uri } })).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+    '/live/main/hls/index.m3u8',
+    '/out/v1/',
+    `/out/v1/${HLS}`,
+    `/out/v1/${HLS}/`,
+    `/out/v1/${'0'.repeat(32)}/index.m3u8`,
+    `/out/v1/${HLS.toUpperCase()}/index.m3u8`,
+    `/out/v1/${HLS}0/index.m3u8`,
+    `/out/v1/${HLS}/../../secret`,
+    `/out/v1/${HLS}//index.m3u8`,
+    `/out/v1/${HLS}/./index.m3u8`,
+    `/out/v1/${HLS}/index.m3u8/`,
+    `/out/v1/${HLS}/a..m3u8`,
+    `/out/v1/${HLS}/%2e%2e/x`,
+    `/out/v1/${HLS}/a%2Fb.ts`,
+    `/out/v2/${HLS}/index.m3u8`,
+  ])('answers 404 for %s without reaching an origin', async (path) => {
+    const r = router();
+    const { out, origin } = await r.handle(path);
+    expect(out).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+    expect(origin).toBeUndefined();
   });
 
-  test("leaves the query string (MediaPackage's own parameters) untouched", () => {
-    const querystring = { m: { value: '1566416212' }, start: { value: '2026-12-01T10:00:00Z' } };
-    const out = handle({ request: { uri: '/live/main/hls/index_1.m3u8', querystring } as Request });
-    expect(out).toEqual({ uri: '/out/v1/abc123/index_1.m3u8', querystring });
+  test('a store that cannot answer is a 404 too (no origin request)', async () => {
+    const run = compileFunction(LIVE_ROUTER_SOURCE, {
+      runtime: 'cloudfront-js-2.0',
+      keyValueStores: { [STORE]: new Map() },
+    });
+    const effects: FunctionEffects = {};
+    const out = await run(
+      {
+        version: '1.0',
+        context: {
+          distributionDomainName: 'd',
+          distributionId: 'E',
+          eventType: 'viewer-request',
+          requestId: 'r',
+        },
+        viewer: { ip: '203.0.113.7' },
+        request: toFunctionRequest('GET', `/out/v1/${HLS}/index.m3u8`, {}),
+      },
+      effects,
+    );
+    expect(out).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+    expect(effects.origin).toBeUndefined();
   });
 });
 
@@ -65,7 +153,7 @@ describe('distribution', () => {
     });
   });
 
-  test('one behavior and one MediaPackage origin per channel, HTTPS only, sending the CDN identifier', () => {
+  test('one live behavior /out/v1/* and one MediaPackage origin, HTTPS only, sending the CDN identifier', () => {
     const { template } = synthOnAir();
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
@@ -74,7 +162,11 @@ describe('distribution', () => {
         IPV6Enabled: true,
         Origins: Match.arrayWith([
           Match.objectLike({
-            Id: 'mediapackage-main',
+            Id: 'mediapackage',
+            // a placeholder every routed request replaces (cf.updateRequestOrigin)
+            DomainName: {
+              'Fn::Join': ['', ['mediapackage.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+            },
             CustomOriginConfig: Match.objectLike({
               OriginProtocolPolicy: 'https-only',
               OriginSSLProtocols: ['TLSv1.2'],
@@ -98,8 +190,8 @@ describe('distribution', () => {
         ]),
         CacheBehaviors: Match.arrayWith([
           Match.objectLike({
-            PathPattern: '/live/main/*',
-            TargetOriginId: 'mediapackage-main',
+            PathPattern: '/out/v1/*',
+            TargetOriginId: 'mediapackage',
             ViewerProtocolPolicy: 'redirect-to-https',
             Compress: true,
             FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: Match.anyValue() }],
@@ -201,7 +293,7 @@ describe('distribution', () => {
     });
   });
 
-  test('the router maps every channel and format to its endpoint', () => {
+  test('the router reads the route table (a KeyValueStore) and its code names no channel', () => {
     const cfg = testConfig({
       channels: [
         { id: 'alpha', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } },
@@ -209,15 +301,30 @@ describe('distribution', () => {
       ],
     });
     const { template } = synthOnAir(cfg);
-    const [fn] = Object.values(template.findResources('AWS::CloudFront::Function'));
-    const code = JSON.stringify(fn?.Properties.FunctionCode);
-    for (const key of ['alpha/hls', 'alpha/dash', 'alpha/cmaf', 'beta/hls', 'beta/dash', 'beta/cmaf'])
-      expect(code).toContain(key);
-    expect(fn?.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    template.resourceCountIs('AWS::CloudFront::KeyValueStore', 1);
+    const functions = template.findResources('AWS::CloudFront::Function');
+    const [id, fn] =
+      Object.entries(functions).find(([, f]) => f.Properties.FunctionCode === LIVE_ROUTER_SOURCE) ?? [];
+    expect(fn?.Properties.FunctionConfig).toMatchObject({
+      Runtime: 'cloudfront-js-2.0',
+      KeyValueStoreAssociations: [
+        { KeyValueStoreARN: { 'Fn::GetAtt': [expect.stringMatching(/RouteTable/), 'Arn'] } },
+      ],
+    });
+    // created only once the store exists (a store still provisioning cannot be associated)
+    expect(template.toJSON().Resources[id as string].DependsOn).toEqual([
+      expect.stringMatching(/RouteTable/),
+    ]);
+    for (const channel of ['alpha', 'beta']) expect(JSON.stringify(fn)).not.toContain(channel);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const [dist] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     expect(
       dist?.Properties.DistributionConfig.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern),
-    ).toEqual(['/live/alpha/*', '/live/beta/*', '/api/playback/*', '/player/*']);
+    ).toEqual(['/out/v1/*', '/api/playback/*', '/player/*']);
+    expect(dist?.Properties.DistributionConfig.Origins.map((o: { Id: string }) => o.Id)).toEqual([
+      'mediapackage',
+      'control-api',
+      'player',
+    ]);
   });
 });

@@ -20,10 +20,13 @@ const STANDARD = {
 const SINGLE = { id: 'main', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } };
 
 // One synth shared by the assertions below (a synth costs about a second).
-const { template, edge, platform } = synthOnAir(
+const { template, edge, platform, channelTemplate } = synthOnAir(
   testConfig({ channels: [SINGLE, STANDARD], alarms: { emails: ['oncall@example.com'], webhook: true } }),
 );
 const edgeTemplate = Template.fromStack(edge);
+// Each channel's alarms live in its own nested stack.
+const mainT = channelTemplate('main');
+const studioT = channelTemplate('studio');
 
 /** A metric-math alarm's Metrics entry as synthesized. */
 interface MetricQuery {
@@ -47,10 +50,12 @@ describe('alarms', () => {
     expect([ALARMS_PER_PIPELINE, ALARMS_PER_CHANNEL]).toEqual([5, 2]);
     expect(alarmCount(1)).toBe(7);
     expect(alarmCount(2)).toBe(12);
-    expect(alarmsOf(template, 'main')).toHaveLength(7);
-    expect(alarmsOf(template, 'studio')).toHaveLength(12);
-    // 19 channel alarms plus the recordings dead-letter queue's
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 20);
+    expect(alarmsOf(mainT, 'main')).toHaveLength(7);
+    expect(alarmsOf(studioT, 'studio')).toHaveLength(12);
+    mainT.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    studioT.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+    // the platform stack's only alarm: the recordings dead-letter queue's
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     edgeTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 2);
   });
 
@@ -61,7 +66,7 @@ describe('alarms', () => {
     Period: 60,
   };
   const mlDims = (pipeline: string) => [
-    { Name: 'ChannelId', Value: { Ref: Match.stringLikeRegexp('^ChannelmainTranscode') } },
+    { Name: 'ChannelId', Value: { Ref: Match.stringLikeRegexp('^ChannelTranscode') } },
     { Name: 'Pipeline', Value: pipeline },
   ];
 
@@ -83,7 +88,7 @@ describe('alarms', () => {
     ],
     ['dropped frames on pipeline 0', 'DroppedFrames', 'Sum', 30, 'GreaterThanOrEqualToThreshold'],
   ])('"%s": %s %s threshold %d, missing data not breaching', (what, metric, stat, threshold, op) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    mainT.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: `[onair:main] ${what}`,
       Namespace: 'AWS/MediaLive',
       MetricName: metric,
@@ -92,18 +97,19 @@ describe('alarms', () => {
       Threshold: threshold,
       ComparisonOperator: op,
       ...defaults,
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperationsAlertsTopic') }],
-      OKActions: [{ Ref: Match.stringLikeRegexp('^OperationsAlertsTopic') }],
+      // the parent's topic, passed to the channel's stack
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('OperationsAlertsTopic') }],
+      OKActions: [{ Ref: Match.stringLikeRegexp('OperationsAlertsTopic') }],
     });
   });
 
   test('STANDARD channels get every MediaLive alarm per pipeline (0 and 1)', () => {
     for (const p of ['0', '1']) {
       for (const what of ['MediaLive active alerts', 'input loss (seconds per minute)', 'dropped frames']) {
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        studioT.hasResourceProperties('AWS::CloudWatch::Alarm', {
           AlarmDescription: `[onair:studio] ${what} on pipeline ${p}`,
           Dimensions: [
-            { Name: 'ChannelId', Value: { Ref: Match.stringLikeRegexp('^ChannelstudioTranscode') } },
+            { Name: 'ChannelId', Value: { Ref: Match.stringLikeRegexp('^ChannelTranscode') } },
             { Name: 'Pipeline', Value: p },
           ],
         });
@@ -112,7 +118,7 @@ describe('alarms', () => {
   });
 
   test('output errors sum Output4xxErrors and Output5xxErrors of the MediaPackage and archive output groups', () => {
-    const alarm = alarmsOf(template, 'main').find((a) =>
+    const alarm = alarmsOf(mainT, 'main').find((a) =>
       a.Properties.AlarmDescription.includes('output 4xx/5xx'),
     );
     expect(alarm?.Properties).toMatchObject({
@@ -132,7 +138,7 @@ describe('alarms', () => {
       ['Output5xxErrors', 'Sum', 60, { Name: 'OutputGroupName', Value: 'archive' }],
     ]);
     // studio is not archived: MediaPackage group only.
-    const studio = alarmsOf(template, 'studio').find(
+    const studio = alarmsOf(studioT, 'studio').find(
       (a) =>
         a.Properties.AlarmDescription.endsWith('on pipeline 1') &&
         a.Properties.AlarmDescription.includes('output'),
@@ -144,7 +150,7 @@ describe('alarms', () => {
 
   describe('MediaPackage ingress stopped: only while MediaLive receives input', () => {
     const ingressAlarm = (scope: string) => {
-      const alarm = alarmsOf(template, scope).find((a) =>
+      const alarm = alarmsOf(scope === 'main' ? mainT : studioT, scope).find((a) =>
         a.Properties.AlarmDescription.includes('ingress stopped'),
       );
       return { props: alarm?.Properties, metrics: alarm?.Properties.Metrics as MetricQuery[] };
@@ -171,7 +177,7 @@ describe('alarms', () => {
           Namespace: 'AWS/MediaLive',
           MetricName: 'NetworkIn',
           Dimensions: [
-            { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelmainTranscode/) } },
+            { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelTranscode/) } },
             { Name: 'Pipeline', Value: '0' },
           ],
         },
@@ -183,7 +189,7 @@ describe('alarms', () => {
         Metric: { Namespace: 'AWS/MediaPackage', MetricName: 'IngressBytes' },
       });
       expect(ingress?.Metric.Dimensions).toEqual([
-        { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelmainPackaging/) } },
+        { Name: 'Channel', Value: { Ref: expect.stringMatching(/^ChannelPackaging/) } },
       ]);
       // No metric of a channel waiting for its first input (ActiveAlerts) gates it any more.
       expect(JSON.stringify(metrics)).not.toContain('ActiveAlerts');
@@ -195,7 +201,7 @@ describe('alarms', () => {
         'IF((FILL(netin0, 0) > 0.01 OR FILL(netin1, 0) > 0.01) AND FILL(ingress, 0) <= 0, 1, 0)',
       );
       expect(metrics.find((m) => m.Id === 'netin1')?.MetricStat?.Metric.Dimensions).toEqual([
-        { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelstudioTranscode/) } },
+        { Name: 'ChannelId', Value: { Ref: expect.stringMatching(/^ChannelTranscode/) } },
         { Name: 'Pipeline', Value: '1' },
       ]);
     });
@@ -208,9 +214,9 @@ describe('alarms', () => {
     });
 
     test('never fewer than 3 breaching minutes (MediaPackage publishes the newest minute late)', () => {
-      const { template: t } = synthOnAir(
+      const t = synthOnAir(
         testConfig({ alarms: { thresholds: { evaluationMinutes: 1, ingressBytesPerMinute: 1000 } } }),
-      );
+      ).channelTemplate('main');
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: Match.stringLikeRegexp('ingress stopped'),
         EvaluationPeriods: 3,
@@ -227,13 +233,13 @@ describe('alarms', () => {
   });
 
   test('MediaPackage egress 5xx: EgressRequestCount Sum by Channel and StatusCodeRange 5xx', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    mainT.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: '[onair:main] MediaPackage egress 5xx responses',
       Namespace: 'AWS/MediaPackage',
       MetricName: 'EgressRequestCount',
       Statistic: 'Sum',
       Dimensions: [
-        { Name: 'Channel', Value: { Ref: Match.stringLikeRegexp('^ChannelmainPackaging') } },
+        { Name: 'Channel', Value: { Ref: Match.stringLikeRegexp('^ChannelPackaging') } },
         { Name: 'StatusCodeRange', Value: '5xx' },
       ],
       Threshold: 10,
@@ -276,8 +282,8 @@ describe('alarms', () => {
       testConfig({
         channels: [{ ...STANDARD, input: { type: 'SRT_LISTENER', allowedCidrs: ['203.0.113.0/24'] } }],
       }),
-    ).template;
-    const rtmp = synthOnAir(testConfig({ channels: [STANDARD] })).template;
+    ).channelTemplate('studio');
+    const rtmp = synthOnAir(testConfig({ channels: [STANDARD] })).channelTemplate('studio');
     // Every alarm property except the resource references (logical ids differ by construct id).
     const shapes = (t: Template) =>
       alarmsOf(t, 'studio')
@@ -288,11 +294,11 @@ describe('alarms', () => {
   });
 
   test('thresholds come from config', () => {
-    const { template: t } = synthOnAir(
+    const t = synthOnAir(
       testConfig({
         alarms: { thresholds: { evaluationMinutes: 5, inputLossSecondsPerMinute: 2, minInputFrameRate: 24 } },
       }),
-    );
+    ).channelTemplate('main');
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'InputLossSeconds',
       Threshold: 2,
@@ -397,17 +403,11 @@ describe('notifications', () => {
 });
 
 describe('events, status table, dashboard', () => {
-  test("two rules match this deployment's channel ARNs only", () => {
+  test("two rules take MediaLive's state changes and alerts without naming channels (the function acts on registered ones)", () => {
+    // A pattern naming a hundred channel ARNs would exceed EventBridge's pattern size.
     for (const detailType of ['MediaLive Channel State Change', 'MediaLive Channel Alert']) {
       template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.medialive'],
-          'detail-type': [detailType],
-          resources: [
-            { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChannelmainTranscode'), 'Arn'] },
-            { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChannelstudioTranscode'), 'Arn'] },
-          ],
-        },
+        EventPattern: { source: ['aws.medialive'], 'detail-type': [detailType] },
       });
     }
   });
@@ -420,18 +420,29 @@ describe('events, status table, dashboard', () => {
     });
   });
 
-  test('auto-restart may restart only the opted-in channel', () => {
+  test('auto-restart may restart only channels tagged for it (the opted-in ones) of this deployment', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
             Action: ['medialive:DescribeChannel', 'medialive:RestartChannelPipelines'],
+            Condition: {
+              StringEquals: {
+                'aws:ResourceTag/onair:deployment': 'OnAir-test',
+                'aws:ResourceTag/onair:auto-restart': 'true',
+              },
+            },
             Effect: 'Allow',
-            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChannelstudioTranscode'), 'Arn'] },
+            Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':channel:*'])] }),
           },
         ]),
       },
     });
+    studioT.hasResourceProperties('AWS::MediaLive::Channel', {
+      Tags: Match.objectLike({ 'onair:auto-restart': 'true' }),
+    });
+    const [mainChannel] = Object.values(mainT.findResources('AWS::MediaLive::Channel'));
+    expect(mainChannel?.Properties.Tags['onair:auto-restart']).toBeUndefined();
   });
 
   test('dashboard shows input bitrate/frame rate, alerts, MediaPackage and CloudFront metrics', () => {
@@ -478,24 +489,27 @@ describe('channel control', () => {
     });
   });
 
-  test('safe delete: one custom resource per channel, depending on its channel; auto-start only where configured', () => {
-    const crs = template.findResources('Custom::OnAirChannelLifecycle');
-    const kinds = Object.values(crs).map((r) => [r.Properties.Kind, r.DependsOn]);
-    expect(kinds.filter(([k]) => k === 'SafeDelete')).toHaveLength(2);
-    expect(kinds.filter(([k]) => k === 'AutoStart')).toHaveLength(1);
-    for (const [kind, dependsOn] of kinds)
-      if (kind === 'SafeDelete')
-        expect(dependsOn).toEqual([expect.stringMatching(/^Channel(main|studio)Transcode/)]);
+  test("safe delete: one custom resource in each channel's stack, depending on its channel; auto-start only where configured", () => {
+    template.resourceCountIs('Custom::OnAirChannelLifecycle', 0);
+    const crsOf = (t: Template) => t.findResources('Custom::OnAirChannelLifecycle');
+    const main = crsOf(mainT);
+    const studio = crsOf(studioT);
+    expect(Object.values(main).map((r) => r.Properties.Kind)).toEqual(['SafeDelete']);
+    expect(
+      Object.values(studio)
+        .map((r) => r.Properties.Kind)
+        .sort(),
+    ).toEqual(['AutoStart', 'SafeDelete']);
+    for (const [, r] of [...Object.entries(main), ...Object.entries(studio)])
+      if (r.Properties.Kind === 'SafeDelete')
+        expect(r.DependsOn).toEqual([expect.stringMatching(/^ChannelTranscode/)]);
+    // Each names the parent's lifecycle provider (a parameter of the channel's stack).
+    expect(JSON.stringify(Object.values(main)[0]?.Properties.ServiceToken)).toMatch(/LifecycleProvider/);
     // Auto-start waits for safe delete: a failed create rolls back through safe delete, which
     // stops the started channel before CloudFormation deletes it.
-    const studioSafeDelete = Object.entries(crs).find(
-      ([id, r]) => r.Properties.Kind === 'SafeDelete' && id.includes('studio'),
-    )?.[0];
-    const studioAutoStart = Object.values(crs).find((r) => r.Properties.Kind === 'AutoStart');
-    expect(studioSafeDelete).toBeDefined();
-    expect(studioAutoStart?.DependsOn).toHaveLength(2);
+    const studioAutoStart = Object.values(studio).find((r) => r.Properties.Kind === 'AutoStart');
     expect(studioAutoStart?.DependsOn).toEqual(
-      expect.arrayContaining([studioSafeDelete, expect.stringMatching(/^ChannelstudioTranscode/)]),
+      expect.arrayContaining(['SafeDelete', expect.stringMatching(/^ChannelTranscode/)]),
     );
     // Provider framework with a completion check and a total timeout of at least 20 minutes.
     const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
@@ -531,12 +545,21 @@ describe('channel control', () => {
       },
       Condition: { StringEquals: { 'aws:ResourceTag/onair:deployment': platform.stackName } },
     });
-    // Start stays limited to the auto-started channels, by ARN.
+    // Start stays limited to the auto-started channels: those tagged onair:auto-start=true.
     expect(statements.filter((st) => JSON.stringify(st.Action).includes('StartChannel'))).toEqual([
       expect.objectContaining({
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChannelstudioTranscode/), 'Arn'] },
+        Action: 'medialive:StartChannel',
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/onair:deployment': platform.stackName,
+            'aws:ResourceTag/onair:auto-start': 'true',
+          },
+        },
       }),
     ]);
+    studioT.hasResourceProperties('AWS::MediaLive::Channel', {
+      Tags: Match.objectLike({ 'onair:auto-start': 'true' }),
+    });
   });
 
   test('stack dependency: the edge stack deploys after the platform stack', () => {

@@ -40,14 +40,13 @@ describe('signed playback in the platform template', () => {
       },
     });
 
-  test('every /live/<channel>/* behavior requires the key group, whatever the viewer auth', () => {
+  test('the one live behavior /out/v1/* requires the key group, whatever the viewer auth', () => {
     const behaviors = dist().CacheBehaviors as { PathPattern: string; TrustedKeyGroups?: unknown }[];
-    for (const id of ['main', 'members', 'partner']) {
-      const b = behaviors.find((x) => x.PathPattern === `/live/${id}/*`);
-      expect(b?.TrustedKeyGroups).toEqual([
-        { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyGroup/), 'Id'] },
-      ]);
-    }
+    const live = behaviors.filter((x) => x.PathPattern.startsWith('/out/'));
+    expect(live.map((b) => b.PathPattern)).toEqual(['/out/v1/*']);
+    expect(live[0]?.TrustedKeyGroups).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyGroup/), 'Id'] },
+    ]);
   });
 
   test('the key group trusts the current and the previous key version, nothing else', () => {
@@ -145,11 +144,13 @@ describe('signed playback in the platform template', () => {
     expectSessionFunctionReads('PlaybackOriginSecret');
   });
 
-  test('routes: one per channel with its authorizer, plus the unknown-channel route', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /playback/main/session',
-      AuthorizationType: 'NONE',
-    });
+  test('routes: one per jwt or iam channel with its authorizer, and {channelId} for public channels', () => {
+    // a public channel has no route of its own
+    expect(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: 'POST /playback/main/session' },
+      }),
+    ).toEqual({});
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /playback/members/session',
       AuthorizationType: 'JWT',
@@ -180,7 +181,6 @@ describe('signed playback in the platform template', () => {
     const limits = { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 };
     expect(SESSION_THROTTLE).toEqual({ rateLimit: 500, burstLimit: 1000 });
     expect(stage?.Properties.RouteSettings).toEqual({
-      'POST /playback/main/session': limits,
       'POST /playback/members/session': limits,
       'POST /playback/partner/session': limits,
       'POST /playback/{channelId}/session': limits,
@@ -189,7 +189,14 @@ describe('signed playback in the platform template', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { RouteKey: Match.stringLikeRegexp('^POST /playback/') },
     });
-    expect(Object.keys(routes)).toHaveLength(4);
+    expect(Object.keys(routes)).toHaveLength(3);
+    // the guarded routes share one integration and one API-scoped invoke permission
+    const integrations = new Set(
+      Object.values(routes).map((r) =>
+        JSON.stringify((r as { Properties: { Target: unknown } }).Properties.Target),
+      ),
+    );
+    expect(integrations.size).toBe(2);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(Object.keys(routes)));
   });
 
@@ -204,8 +211,10 @@ describe('signed playback in the platform template', () => {
         'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyv2/), 'PublicKeyId'],
       },
       ONAIR_BIND_SOURCE_IP: 'false',
-      ONAIR_PLAYBACK_AUTH: JSON.stringify({ main: 'public', members: 'jwt', partner: 'iam' }),
+      // each channel's auth mode comes from the registry table, not the environment
+      ONAIR_REGISTRY_TABLE: { Ref: expect.stringMatching(/^ChannelRegistryTable/) },
     });
+    expect(fn?.Properties.Environment.Variables.ONAIR_PLAYBACK_AUTH).toBeUndefined();
     expect(fn?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SigningKeysKeyGroup/)]));
     expect(logicalId).toMatch(/^PlaybackSessionFunction/);
     expectSessionFunctionReads('SigningKeysKeyv2Secret', 'SigningKeysKeyv3Secret');
@@ -264,9 +273,11 @@ describe('playback construct validation', () => {
   const make = (props: Partial<ConstructorParameters<typeof Playback>[2]>) => {
     const stack = new Stack(testApp(), 'S');
     const signingKeys = new PlaybackSigningKeys(stack, 'K', { version: 1, sessionTtl: Duration.hours(2) });
+    const { platform } = synthOnAir();
     return () =>
       new Playback(stack, 'P', {
         channels: [{ channelId: 'main', auth: ViewerAuth.PUBLIC }],
+        registry: platform.registry,
         controlApi: new ControlApi(stack, 'Api'),
         signingKeys,
         originSecret: new PlaybackOriginSecret(stack, 'Origin').secret,

@@ -188,13 +188,11 @@ describe('player in the platform template', () => {
     expect(PLAYER_CSP).not.toMatch(/https?:|\*|unsafe-/);
   });
 
-  test('media behaviors still require the key group', () => {
-    for (const id of ['partner', 'members', 'main']) {
-      const b = behaviors().find((x) => x.PathPattern === `/live/${id}/*`);
-      expect(b?.TrustedKeyGroups).toEqual([
-        { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyGroup/), 'Id'] },
-      ]);
-    }
+  test('the media behavior still requires the key group', () => {
+    const b = behaviors().find((x) => x.PathPattern === '/out/v1/*');
+    expect(b?.TrustedKeyGroups).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^SigningKeysKeyGroup/), 'Id'] },
+    ]);
   });
 
   test('PlayerUrl names the first channel a browser can obtain a session for', () => {

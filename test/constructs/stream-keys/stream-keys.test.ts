@@ -38,71 +38,92 @@ function inStableOrder(statements: Statement[]): Statement[] {
   return [...statements].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
-function logicalIdOf(template: Template, type: string, prefix: string): string {
-  const id = Object.keys(template.findResources(type)).find((k) => k.startsWith(prefix));
+function logicalIdOf(template: Template, type: string, prefix: string | RegExp): string {
+  const id = Object.keys(template.findResources(type)).find((k) =>
+    typeof prefix === 'string' ? k.startsWith(prefix) : prefix.test(k),
+  );
   if (!id) throw new Error(`no ${type} ${prefix}`);
   return id;
 }
 
-function arnsOf(template: Template) {
-  return {
-    input: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::Input', 'ChannelmainIngest'), 'Arn'] },
-    securityGroup: {
-      'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::InputSecurityGroup', 'ChannelmainIngest'), 'Arn'],
-    },
-    channel: {
-      'Fn::GetAtt': [logicalIdOf(template, 'AWS::MediaLive::Channel', 'ChannelmainTranscode'), 'Arn'],
-    },
-    secret: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelmainIngestStreamKey') },
-  };
-}
+/** The deployment-wide resource patterns the grants name (tag-scoped, lib/constructs/core/deployment-tags.ts). */
+const tagged = (resource: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${resource.startsWith('origin') ? 'mediapackage' : resource === 'secret' ? 'secretsmanager' : 'medialive'}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resource}:*`,
+    ],
+  ],
+});
+const INPUTS = tagged('input');
+const GROUPS = tagged('inputSecurityGroup');
+const CHANNELS = tagged('channel');
+const SECRETS = tagged('secret');
+const DEPLOYMENT = { StringEquals: { 'aws:ResourceTag/onair:deployment': 'OnAir-test' } };
+const PENDING_AND_DEPLOYMENT = { ...PENDING_TAG_ONLY, ...DEPLOYMENT };
+const keyChange = (listVersions: boolean, tagging: string[]) => [
+  { Action: 'medialive:DescribeInput', Condition: DEPLOYMENT, Effect: 'Allow', Resource: INPUTS },
+  { Action: 'medialive:UpdateInput', Condition: DEPLOYMENT, Effect: 'Allow', Resource: [INPUTS, GROUPS] },
+  { Action: 'medialive:DescribeChannel', Condition: DEPLOYMENT, Effect: 'Allow', Resource: CHANNELS },
+  {
+    Action: [
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      ...(listVersions ? ['secretsmanager:ListSecretVersionIds'] : []),
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+    ],
+    Condition: DEPLOYMENT,
+    Effect: 'Allow',
+    Resource: SECRETS,
+  },
+  {
+    Action: tagging.length === 1 ? tagging[0] : tagging,
+    Condition: PENDING_AND_DEPLOYMENT,
+    Effect: 'Allow',
+    Resource: SECRETS,
+  },
+];
 
-/**
- * What a function that rotates the key now may do (the rotate and the state-change function):
- * describe and update this input, describe this channel, move this secret's versions, and write
- * no tag but the pending-rotation one.
- */
-function rotationGrants(arns: ReturnType<typeof arnsOf>): Statement[] {
-  return [
-    { Action: 'medialive:DescribeInput', Effect: 'Allow', Resource: arns.input },
-    { Action: 'medialive:UpdateInput', Effect: 'Allow', Resource: [arns.input, arns.securityGroup] },
-    { Action: 'medialive:DescribeChannel', Effect: 'Allow', Resource: arns.channel },
-    {
-      Action: [
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:ListSecretVersionIds',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:UpdateSecretVersionStage',
-      ],
-      Effect: 'Allow',
-      Resource: arns.secret,
-    },
-    {
-      Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
-      Condition: PENDING_TAG_ONLY,
-      Effect: 'Allow',
-      Resource: arns.secret,
-    },
-  ];
-}
+/** The registry read every stream-key function needs (the table is the parent stack's). */
+const registryRead = (template: Template) => ({
+  Action: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ],
+  Effect: 'Allow',
+  Resource: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::Table', 'ChannelRegistryTable'), 'Arn'] },
+});
 
 describe('default config (no scheduled rotation)', () => {
   const { template } = synthOnAir();
-  const arns = arnsOf(template);
 
   test('operator routes use IAM authorization', () => {
     expectIamAuthorized(template, ['GET /channels/{id}/ingest', 'POST /channels/{id}/stream-key']);
   });
 
-  test('every stream-key function reads the registry from ONAIR_CHANNELS', () => {
+  test('every stream-key function reads the registry table, the same for any number of channels', () => {
     const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
       id.startsWith('StreamKeys'),
     );
     expect(fns).toHaveLength(3);
-    const registries = fns.map(([, fn]) => fn.Properties.Environment.Variables.ONAIR_CHANNELS);
-    expect(JSON.stringify(registries[0])).toContain('"app\\":\\"main\\"');
-    for (const r of registries) expect(r).toEqual(registries[0]);
+    for (const [, fn] of fns)
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        ONAIR_REGISTRY_TABLE: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', 'ChannelRegistryTable') },
+      });
+    for (const [, fn] of fns) expect(fn.Properties.Environment.Variables.ONAIR_CHANNELS).toBeUndefined();
   });
 
   test('the rotate function times out before the HTTP API (25 s < 30 s)', () => {
@@ -116,33 +137,39 @@ describe('default config (no scheduled rotation)', () => {
     expect(PENDING_TAG_ONLY['ForAllValues:StringEquals']['aws:TagKeys']).toEqual([PENDING_ROTATION_TAG]);
   });
 
-  test('the ingest function may only describe this input/channel and read this secret', () => {
+  test("the ingest function may only describe the deployment's inputs and channels and read its stream keys", () => {
     expect(grantsOf(template, 'StreamKeysIngestFnRoleDefaultPolicy')).toEqual(
       inStableOrder([
-        { Action: 'medialive:DescribeInput', Effect: 'Allow', Resource: arns.input },
-        { Action: 'medialive:DescribeChannel', Effect: 'Allow', Resource: arns.channel },
+        registryRead(template),
+        { Action: 'medialive:DescribeInput', Condition: DEPLOYMENT, Effect: 'Allow', Resource: INPUTS },
+        { Action: 'medialive:DescribeChannel', Condition: DEPLOYMENT, Effect: 'Allow', Resource: CHANNELS },
         {
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Condition: DEPLOYMENT,
           Effect: 'Allow',
-          Resource: arns.secret,
+          Resource: SECRETS,
         },
       ]),
     );
   });
 
-  test('the rotate function names only this input, channel and secret', () => {
+  test("the rotate function reaches only the deployment's inputs, groups, channels and stream keys, tagging only the pending tag", () => {
     expect(grantsOf(template, 'StreamKeysRotateFnRoleDefaultPolicy')).toEqual(
-      inStableOrder(rotationGrants(arns)),
+      inStableOrder([
+        registryRead(template),
+        ...keyChange(true, ['secretsmanager:TagResource', 'secretsmanager:UntagResource']),
+      ]),
     );
   });
 
-  test('the state-change function names only this input, channel, secret and its dead-letter queue', () => {
+  test('the state-change function: the same, and its dead-letter queue', () => {
     const dlq = {
       'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'StreamKeysStateChangeDlq'), 'Arn'],
     };
     expect(grantsOf(template, 'StreamKeysStateChangeFnRoleDefaultPolicy')).toEqual(
       inStableOrder([
-        ...rotationGrants(arns),
+        registryRead(template),
+        ...keyChange(true, ['secretsmanager:TagResource', 'secretsmanager:UntagResource']),
         {
           Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
           Effect: 'Allow',
@@ -152,22 +179,21 @@ describe('default config (no scheduled rotation)', () => {
     );
   });
 
-  test('no stream-key policy has a wildcard resource (string or list)', () => {
+  test('every stream-key grant on a wildcard resource is conditioned on the deployment tag', () => {
     const all = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
       id.startsWith('StreamKeys'),
     );
     expect(all.length).toBe(3);
     for (const [, policy] of all) {
       for (const st of policy.Properties.PolicyDocument.Statement as Statement[]) {
-        const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
-        for (const r of resources)
-          expect(typeof r === 'string' ? r : JSON.stringify(r)).not.toMatch(/^\*$|"\*"/);
+        const resources = JSON.stringify(st.Resource);
+        expect(resources).not.toMatch(/^"\*"$/);
+        if (resources.includes(':*"')) expect(st.Condition).toMatchObject(DEPLOYMENT);
       }
     }
   });
 
   test('no function outside StreamKeys can read or change a stream-key secret', () => {
-    const secretRef = JSON.stringify(arns.secret);
     const others = Object.entries(template.findResources('AWS::IAM::Policy')).filter(
       ([id]) => !id.startsWith('StreamKeys'),
     );
@@ -186,7 +212,6 @@ describe('default config (no scheduled rotation)', () => {
         if (!/secretsmanager:(\*|\w*GetSecretValue|PutSecretValue|UpdateSecret|RotateSecret)/.test(actions))
           continue;
         const resources = JSON.stringify(st.Resource);
-        expect({ id, resources }).toEqual({ id, resources: expect.not.stringContaining(secretRef) });
         expect({ id, resources }).toEqual({ id, resources: expect.not.stringMatching(/"\*"|secret:\*/) });
       }
     }
@@ -226,12 +251,11 @@ describe('default config (no scheduled rotation)', () => {
     });
   });
 
-  test('the EventBridge rule matches state changes of this deployment channels only', () => {
+  test("the EventBridge rule takes MediaLive's state changes without naming channels (the function acts on registered ones)", () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.medialive'],
         'detail-type': ['MediaLive Channel State Change'],
-        detail: { channel_arn: [arns.channel] },
       },
       Targets: [
         Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 } }),
@@ -255,7 +279,7 @@ describe('streamKey.rotateEveryDays', () => {
       { id: 'side', input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } },
     ],
   });
-  const { template } = synthOnAir(cfg);
+  const { template, channelTemplate } = synthOnAir(cfg);
 
   test('the four functions run one bundle (one asset), each its own export', () => {
     const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
@@ -282,55 +306,53 @@ describe('streamKey.rotateEveryDays', () => {
     ]);
   });
 
-  test('each secret gets a schedule on the rotation function, never rotating on deploy', () => {
-    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
-    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-      SecretId: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelsideIngestStreamKey') },
-      RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StreamKeysRotationFn'), 'Arn'] },
-      RotationRules: { AutomaticallyAfterDays: 7 },
-      RotateImmediatelyOnUpdate: false,
-    });
+  test("each channel's stack schedules its secret on the parent's rotation function, never rotating on deploy", () => {
+    for (const id of ['main', 'side']) {
+      const t = channelTemplate(id);
+      t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+      t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        SecretId: { Ref: logicalIdOf(t, 'AWS::SecretsManager::Secret', 'ChannelIngestStreamKey') },
+        RotationLambdaARN: { Ref: Match.stringLikeRegexp('StreamKeysRotationFn.*Arn$') },
+        RotationRules: { AutomaticallyAfterDays: 7 },
+        RotateImmediatelyOnUpdate: false,
+      });
+    }
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
   });
 
-  test('Secrets Manager may invoke the rotation function for these secrets only (one permission each)', () => {
+  test('Secrets Manager may invoke the rotation function from this account: one permission for every channel', () => {
     const perms = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
       (p) => p.Properties.Principal === 'secretsmanager.amazonaws.com',
     );
-    expect(perms.map((p) => p.Properties.SourceArn)).toEqual([
-      { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelmainIngestStreamKey') },
-      { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelsideIngestStreamKey') },
-    ]);
-    for (const p of perms)
-      expect(p.Properties).toMatchObject({
-        Action: 'lambda:InvokeFunction',
-        SourceAccount: { Ref: 'AWS::AccountId' },
-        FunctionName: { 'Fn::GetAtt': [expect.stringMatching(/^StreamKeysRotationFn/), 'Arn'] },
-      });
-  });
-
-  test('each schedule waits for its secret’s invoke permission', () => {
-    const schedules = template.findResources('AWS::SecretsManager::RotationSchedule');
-    for (const s of Object.values(schedules))
-      expect(s.DependsOn).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^StreamKeysRotationInvoke/)]),
-      );
-  });
-
-  test('the rotation function names both channels resources and nothing else (no GetRandomPassword on *)', () => {
-    const statements = policyOf(template, 'StreamKeysRotationFnRoleDefaultPolicy');
-    expect(JSON.stringify(statements)).not.toContain('"*"');
-    expect(JSON.stringify(statements)).not.toContain('GetRandomPassword');
-    const secretStatement = statements.find((s) => JSON.stringify(s.Action).includes('PutSecretValue'));
-    expect(secretStatement?.Resource).toEqual([
-      { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelmainIngestStreamKey') },
-      { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'ChannelsideIngestStreamKey') },
-    ]);
-    expect(JSON.stringify(secretStatement?.Action)).not.toContain('TagResource"');
-    const tagStatement = statements.find((s) => JSON.stringify(s.Action).includes('UntagResource'));
-    expect(tagStatement).toMatchObject({
-      Action: 'secretsmanager:UntagResource',
-      Condition: PENDING_TAG_ONLY,
+    // One per secret (aws:SourceArn) would grow the resource policy past Lambda's 20 KB with a
+    // hundred channels; the function refuses secrets the registry does not list.
+    expect(perms).toHaveLength(1);
+    expect(perms[0]?.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      FunctionName: { 'Fn::GetAtt': [expect.stringMatching(/^StreamKeysRotationFn/), 'Arn'] },
     });
+  });
+
+  test("each schedule is created after the invoke permission and the function's policy", () => {
+    const stack = synthOnAir(cfg).platform.channelStacks[0];
+    const parentResource = stack?.nestedStackResource;
+    const deps = JSON.stringify(
+      template.toJSON().Resources[synthOnAir(cfg).platform.getLogicalId(parentResource as never)]
+        ?.DependsOn ?? [],
+    );
+    expect(deps).toMatch(/StreamKeysRotationInvoke/);
+    expect(deps).toMatch(/StreamKeysRotationFnRole/);
+  });
+
+  test("the rotation function reaches the deployment's stream keys only, and nothing else (no GetRandomPassword on *)", () => {
+    expect(grantsOf(template, 'StreamKeysRotationFnRoleDefaultPolicy')).toEqual(
+      inStableOrder([registryRead(template), ...keyChange(false, ['secretsmanager:UntagResource'])]),
+    );
+    expect(JSON.stringify(policyOf(template, 'StreamKeysRotationFnRoleDefaultPolicy'))).not.toContain(
+      'GetRandomPassword',
+    );
   });
 
   test('cdk-nag passes with real schedules (SMG4 is no longer acknowledged)', () => {
@@ -345,22 +367,10 @@ test('fails on rotateEveryDays outside 1-365', () => {
   expect(
     () =>
       new StreamKeys(stack, 'Keys', {
-        channels: platform.channels,
-        channelRegistry: '{}',
+        deploymentName: 'Other',
+        registry: platform.registry,
         controlApi: new ControlApi(stack, 'Api'),
         rotateEveryDays: 0,
       }),
   ).toThrow('rotateEveryDays must be a whole number of days from 1 to 365, got 0');
-});
-
-test('fails without channels', () => {
-  const stack = new Stack(testApp(), 'Other');
-  expect(
-    () =>
-      new StreamKeys(stack, 'Keys', {
-        channels: [],
-        channelRegistry: '{}',
-        controlApi: new ControlApi(stack, 'Api'),
-      }),
-  ).toThrow('stream keys need at least one channel');
 });

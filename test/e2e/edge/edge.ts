@@ -25,10 +25,12 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { EdgeBehavior, EdgeDistribution } from './distribution';
 import {
+  type FunctionEffects,
   type FunctionRequest,
   type FunctionResponse,
   fromFunctionRequest,
   isResponse,
+  type OriginUpdate,
   toFunctionRequest,
   valuesOf,
 } from './functions';
@@ -50,6 +52,8 @@ export interface EdgeLogEntry {
   readonly status: number;
   /** The origin request's path, when one was made. */
   readonly originPath?: string;
+  /** The origin's domain name the request went to (after any cf.updateRequestOrigin). */
+  readonly originHost?: string;
   /** Why the signature check refused the request. */
   readonly denied?: string;
 }
@@ -171,6 +175,7 @@ export class LocalEdge {
     }
 
     let request: FunctionRequest = toFunctionRequest(method, url, viewerHeaders);
+    const effects: FunctionEffects = {};
     const check = (r: FunctionRequest) =>
       checkSignature(
         {
@@ -187,17 +192,20 @@ export class LocalEdge {
       if (!v.allowed) return deny(v);
     }
     if (behavior.viewerRequest) {
-      const out = await behavior.viewerRequest.run({
-        version: '1.0',
-        context: {
-          distributionDomainName: this.host,
-          distributionId: dist.logicalId,
-          eventType: 'viewer-request',
-          requestId: randomBytes(12).toString('base64url'),
+      const out = await behavior.viewerRequest.run(
+        {
+          version: '1.0',
+          context: {
+            distributionDomainName: this.host,
+            distributionId: dist.logicalId,
+            eventType: 'viewer-request',
+            requestId: randomBytes(12).toString('base64url'),
+          },
+          viewer: { ip: viewerIp },
+          request,
         },
-        viewer: { ip: viewerIp },
-        request,
-      });
+        effects,
+      );
       if (isResponse(out)) {
         this.record({ method, url, behavior: name, status: out.statusCode });
         return this.sendFunctionResponse(res, out, behavior, method, viewerHeaders);
@@ -208,7 +216,7 @@ export class LocalEdge {
       const v = check(request);
       if (!v.allowed) return deny(v);
     }
-    await this.forward(req, res, request, behavior, { viewerIp, viewerHeaders, url, name });
+    await this.forward(req, res, request, behavior, { viewerIp, viewerHeaders, url, name }, effects.origin);
   }
 
   private async forward(
@@ -217,11 +225,22 @@ export class LocalEdge {
     request: FunctionRequest,
     behavior: EdgeBehavior,
     viewer: { viewerIp: string; viewerHeaders: Record<string, string[]>; url: string; name: string },
+    update?: OriginUpdate,
   ): Promise<void> {
     const dist = this.distribution as EdgeDistribution;
-    const origin = dist.origins.get(behavior.targetOriginId);
-    if (origin === undefined) throw new Error(`unknown origin ${behavior.targetOriginId}`);
-    const target = new URL(this.originTargets[origin.domainName]);
+    const assigned = dist.origins.get(behavior.targetOriginId);
+    if (assigned === undefined) throw new Error(`unknown origin ${behavior.targetOriginId}`);
+    // cf.updateRequestOrigin(): what it sets replaces the assigned origin's setting, the rest is
+    // inherited (custom headers included when customHeaders is not given).
+    const origin = {
+      domainName: update?.domainName ?? assigned.domainName,
+      originPath: update?.originPath ?? assigned.originPath,
+      customHeaders: update?.customHeaders ?? assigned.customHeaders,
+      hostHeader: update?.hostHeader ?? update?.domainName ?? assigned.domainName,
+    };
+    const base = this.originTargets[origin.domainName];
+    if (base === undefined) throw new Error(`origin ${origin.domainName} has no local stand-in`);
+    const target = new URL(base);
     const r = fromFunctionRequest(request);
     const fwd = behavior.forwarding;
 
@@ -236,8 +255,8 @@ export class LocalEdge {
         headers[k] = values.length === 1 ? values[0] : values;
     }
     headers.host = selects(fwd.headers, 'host')
-      ? (r.headers.host?.[0] ?? origin.domainName)
-      : origin.domainName;
+      ? (r.headers.host?.[0] ?? origin.hostHeader)
+      : origin.hostHeader;
     const viewerEncodings = (r.headers['accept-encoding'] ?? []).join(',').toLowerCase();
     if (fwd.acceptEncoding.gzip || fwd.acceptEncoding.br) {
       const enc = [
@@ -274,7 +293,14 @@ export class LocalEdge {
           h['x-cache'] = 'Miss from cloudfront';
           h['x-amz-cf-pop'] = 'LOCAL-E2E';
           const status = upstream.statusCode ?? 502;
-          this.record({ method: request.method, url: viewer.url, behavior: viewer.name, status, originPath });
+          this.record({
+            method: request.method,
+            url: viewer.url,
+            behavior: viewer.name,
+            status,
+            originPath,
+            originHost: origin.domainName,
+          });
           res.writeHead(status, h);
           upstream.pipe(res);
           upstream.on('end', resolve);

@@ -1,7 +1,13 @@
 import { apiRouterSource } from '../../../lib/constructs/delivery/functions/api-router';
-import { ROUTER_BODY } from '../../../lib/constructs/delivery/functions/live-router';
+import { LIVE_ROUTER_SOURCE } from '../../../lib/constructs/delivery/functions/live-router';
 import { pathPatternMatcher } from './distribution';
-import { compileFunction, fromFunctionRequest, isResponse, toFunctionRequest } from './functions';
+import {
+  compileFunction,
+  type FunctionEffects,
+  fromFunctionRequest,
+  isResponse,
+  toFunctionRequest,
+} from './functions';
 import { applyResponseHeaders, union } from './policies';
 
 const event = (request: ReturnType<typeof toFunctionRequest>) => ({
@@ -39,15 +45,48 @@ describe('CloudFront Functions runtime', () => {
     expect(fromFunctionRequest(r)).toMatchObject({ path: '/live/main/hls/index.m3u8?a=1&a=2&b=%2F' });
   });
 
-  test('runs the live router source: a rewritten request, or its 404 response', async () => {
-    const run = compileFunction(`var ROUTES = {"main/hls": "/out/v1/abc"};\n${ROUTER_BODY}`, {
+  test('runs the live router: the request unchanged plus its new origin, or its 404 response', async () => {
+    const id = 'abcdef0123456789abcdef0123456789';
+    const run = compileFunction(LIVE_ROUTER_SOURCE, {
       runtime: 'cloudfront-js-2.0',
+      keyValueStores: {
+        'arn:aws:cloudfront::111122223333:key-value-store/k1': new Map([[id, 'mp.example']]),
+      },
     });
-    const ok = await run(event(toFunctionRequest('GET', '/live/main/hls/index.m3u8?Policy=x', {})));
+    const effects: FunctionEffects = {};
+    const ok = await run(event(toFunctionRequest('GET', `/out/v1/${id}/index.m3u8?Policy=x`, {})), effects);
     expect(isResponse(ok)).toBe(false);
-    expect(fromFunctionRequest(ok as never).path).toBe('/out/v1/abc/index.m3u8?Policy=x');
-    const nf = await run(event(toFunctionRequest('GET', '/live/news/hls/index.m3u8', {})));
+    expect(fromFunctionRequest(ok as never).path).toBe(`/out/v1/${id}/index.m3u8?Policy=x`);
+    expect(effects.origin).toEqual({ domainName: 'mp.example' });
+    const none: FunctionEffects = {};
+    const nf = await run(event(toFunctionRequest('GET', `/out/v1/${'1'.repeat(32)}/index.m3u8`, {})), none);
     expect(nf).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+    expect(none.origin).toBeUndefined();
+  });
+
+  test('updateRequestOrigin as documented: the cloudfront import on the first line, a DNS name, lower-case header names', async () => {
+    const code = (body: string) =>
+      `import cf from 'cloudfront';\nfunction handler(e) { ${body} return e.request; }`;
+    const run = (body: string) =>
+      compileFunction(code(body), { runtime: 'cloudfront-js-2.0' })(
+        event(toFunctionRequest('GET', '/x', {})),
+        {},
+      );
+    await expect(run("cf.updateRequestOrigin({ domainName: 'origin.example.com' });")).resolves.toBeDefined();
+    await expect(run("cf.updateRequestOrigin({ domainName: '127.0.0.1' });")).rejects.toThrow(
+      'invalid domainName',
+    );
+    await expect(run("cf.updateRequestOrigin({ domainName: 'a.example:8443' });")).rejects.toThrow(
+      'invalid domainName',
+    );
+    await expect(run("cf.updateRequestOrigin({ customHeaders: { 'X-A': 'b' } });")).rejects.toThrow(
+      'lower case',
+    );
+    expect(() =>
+      compileFunction(`var x = 1;\nimport cf from 'cloudfront';\nfunction handler(e) { return e.request; }`, {
+        runtime: 'cloudfront-js-2.0',
+      }),
+    ).toThrow("must be the function's first line");
   });
 
   test('passes viewer.ip to the function (the API router records it)', async () => {

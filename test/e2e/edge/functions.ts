@@ -10,8 +10,10 @@
  * - the handler returns the (modified) request, or a response `{ statusCode, statusDescription,
  *   headers, cookies, body }` that CloudFront sends without calling the origin; `async` handlers
  *   (js-2.0) are awaited;
- * - js-2.0 `import cf from 'cloudfront'` (KeyValueStore access, when stores are given) and
- *   `import crypto from 'crypto'`.
+ * - js-2.0 `import cf from 'cloudfront'`: KeyValueStore access (when stores are given) and
+ *   `cf.updateRequestOrigin(props)` ("Helper methods for origin modification": viewer request only;
+ *   any HTTP host; every setting not given is inherited from the behavior's origin, custom headers
+ *   included); `import crypto from 'crypto'`.
  *
  * Not emulated: the runtimes' compute-utilization limit (a wall-clock timeout stands in) and the
  * subset of JavaScript they allow (node:vm runs any modern JavaScript).
@@ -53,7 +55,24 @@ export interface FunctionEvent {
 }
 
 export type FunctionRuntime = 'cloudfront-js-1.0' | 'cloudfront-js-2.0';
-export type ViewerRequestHandler = (event: FunctionEvent) => Promise<FunctionRequest | FunctionResponse>;
+
+/** What `cf.updateRequestOrigin()` set: the settings given; the rest stays the behavior's origin's. */
+export interface OriginUpdate {
+  readonly domainName?: string;
+  readonly hostHeader?: string;
+  readonly originPath?: string;
+  readonly customHeaders?: Readonly<Record<string, string>>;
+}
+
+/** What a run of the function did besides returning: the edge applies it to the origin request. */
+export interface FunctionEffects {
+  origin?: OriginUpdate;
+}
+
+export type ViewerRequestHandler = (
+  event: FunctionEvent,
+  effects?: FunctionEffects,
+) => Promise<FunctionRequest | FunctionResponse>;
 
 /** A KeyValueStore's contents, by the ARN the function association names. */
 export type KeyValueStores = Readonly<Record<string, ReadonlyMap<string, string>>>;
@@ -67,10 +86,37 @@ export interface CompileOptions {
   readonly timeoutMs?: number;
 }
 
-/** The `cloudfront` module of js-2.0: `cf.kvs()` reads the function's (one) associated store. */
-function cloudfrontModule(stores: KeyValueStores) {
+/** A custom origin's domainName for updateRequestOrigin: a DNS name, no port or IP address, at most 253 characters. */
+const ORIGIN_DOMAIN = /^(?=.{1,253}$)(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+
+/**
+ * The `cloudfront` module of js-2.0: `cf.kvs()` reads the function's (one) associated store;
+ * `cf.updateRequestOrigin()` records the new origin settings in `effects`.
+ */
+function cloudfrontModule(stores: KeyValueStores, effects: FunctionEffects) {
   const arns = Object.keys(stores);
   return {
+    updateRequestOrigin(props: OriginUpdate) {
+      if (props === null || typeof props !== 'object') throw new Error('updateRequestOrigin needs an object');
+      if (props.domainName !== undefined && !ORIGIN_DOMAIN.test(props.domainName))
+        throw new Error(`updateRequestOrigin: invalid domainName "${props.domainName}"`);
+      if (
+        props.originPath !== undefined &&
+        (!props.originPath.startsWith('/') || props.originPath.endsWith('/'))
+      )
+        throw new Error(`updateRequestOrigin: originPath must start and must not end with "/"`);
+      for (const name of Object.keys(props.customHeaders ?? {})) {
+        if (name !== name.toLowerCase())
+          throw new Error(`updateRequestOrigin: custom header names must be lower case, got "${name}"`);
+      }
+      effects.origin = { ...effects.origin, ...props };
+    },
+    selectRequestOriginById() {
+      throw new Error('selectRequestOriginById is not emulated');
+    },
+    createRequestOriginGroup() {
+      throw new Error('createRequestOriginGroup is not emulated');
+    },
     kvs(id?: string) {
       const arn = id === undefined ? arns[0] : arns.find((a) => a === id || a.endsWith(`/${id}`));
       const store = arn === undefined ? undefined : stores[arn];
@@ -98,21 +144,26 @@ function cloudfrontModule(stores: KeyValueStores) {
 
 /** Compiles a function's code; the handler runs in its own context on every call, like at the edge. */
 export function compileFunction(code: string, opts: CompileOptions): ViewerRequestHandler {
-  const imports: Record<string, unknown> = {
-    cloudfront: cloudfrontModule(opts.keyValueStores ?? {}),
-    crypto: { createHash: nodeCrypto.createHash, createHmac: nodeCrypto.createHmac },
-  };
+  const modules = ['cloudfront', 'crypto'];
+  // "Helper methods for origin modification": `import cf from 'cloudfront'` on the first line.
+  const cfImport = /^\s*import\s+\w+\s+from\s+['"]cloudfront['"]/m.exec(code);
+  if (cfImport !== null && code.slice(0, cfImport.index).trim() !== '')
+    throw new Error("import cf from 'cloudfront' must be the function's first line");
   const source = code.replace(
     /^\s*import\s+(\w+)\s+from\s+['"]([^'"]+)['"];?/gm,
     (_all, name: string, mod: string) => {
       if (opts.runtime !== 'cloudfront-js-2.0') throw new Error(`${opts.runtime} has no import statement`);
-      if (!(mod in imports)) throw new Error(`CloudFront Functions have no module "${mod}"`);
+      if (!modules.includes(mod)) throw new Error(`CloudFront Functions have no module "${mod}"`);
       return `var ${name} = __imports[${JSON.stringify(mod)}];`;
     },
   );
   const log = opts.log ?? (() => {});
   const script = new Script(`${source}\n;handler`, { filename: 'cloudfront-function.js' });
-  return async (event) => {
+  return async (event, effects = {}) => {
+    const imports: Record<string, unknown> = {
+      cloudfront: cloudfrontModule(opts.keyValueStores ?? {}, effects),
+      crypto: { createHash: nodeCrypto.createHash, createHmac: nodeCrypto.createHmac },
+    };
     const sandbox = {
       __imports: imports,
       console: { log: (...a: unknown[]) => log(a.map(String).join(' ')) },

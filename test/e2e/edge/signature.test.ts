@@ -21,11 +21,28 @@ const TRUSTED = new Map([[KEY_ID, pair.publicKey]]);
 const HOST = 'd111111abcdef8.cloudfront.net';
 const NOW = new Date('2030-01-01T00:00:00Z');
 const epoch = (offsetSeconds: number) => Math.floor(NOW.getTime() / 1000) + offsetSeconds;
-// A session as the real handler signs it.
-const session = signSession(
-  { keyPairId: KEY_ID, privateKey: createPrivateKey(pair.privateKey) },
-  { domain: HOST, channelId: 'main', now: NOW, ttlSeconds: 7200 },
-);
+// Endpoint path ids as MediaPackage v1 generates them: main's HLS and CMAF, news's HLS.
+const MAIN_HLS = `/out/v1/${'a1'.repeat(16)}/`;
+const MAIN_CMAF = `/out/v1/${'c3'.repeat(16)}/`;
+const NEWS_HLS = `/out/v1/${'b2'.repeat(16)}/`;
+// Sessions as the real handler signs them: one per format (one endpoint each).
+const signingKey = { keyPairId: KEY_ID, privateKey: createPrivateKey(pair.privateKey) };
+const session = signSession(signingKey, {
+  domain: HOST,
+  channelId: 'main',
+  format: 'hls',
+  manifestPath: `${MAIN_HLS}index.m3u8`,
+  now: NOW,
+  ttlSeconds: 7200,
+});
+const cmafSession = signSession(signingKey, {
+  domain: HOST,
+  channelId: 'main',
+  format: 'cmaf',
+  manifestPath: `${MAIN_CMAF}hls/index.m3u8`,
+  now: NOW,
+  ttlSeconds: 7200,
+});
 
 /** The check's view of a URL (signing parameters in its query) or of a cookie-carrying request. */
 function req(url: string, o: Partial<SignedRequest> = {}): SignedRequest {
@@ -45,7 +62,7 @@ const customUrl = (url: string, condition: object, key = pair.privateKey, keyPai
     keyPairId,
     privateKey: key,
     policy: JSON.stringify({
-      Statement: [{ Resource: `https://${HOST}/live/main/*`, Condition: condition }],
+      Statement: [{ Resource: `https://${HOST}${MAIN_HLS}*`, Condition: condition }],
     }),
   });
 const verdict = (r: SignedRequest) => {
@@ -54,38 +71,43 @@ const verdict = (r: SignedRequest) => {
 };
 
 describe('CloudFront signature check (independent of the signer)', () => {
-  test("the handler's session: its signed URLs and its cookies open the channel's paths, only them", () => {
-    expect(verdict(req(session.urls.hls))).toBe('allowed');
-    expect(verdict(req(session.urls.cmaf))).toBe('allowed');
-    expect(verdict(req(`https://${HOST}/live/main/hls/index_1_00042.ts`, { cookies: session.cookies }))).toBe(
+  test("the handler's session: its signed URL and its cookies open its endpoint's paths, only them", () => {
+    expect(verdict(req(session.url))).toBe('allowed');
+    expect(verdict(req(cmafSession.url))).toBe('allowed');
+    expect(verdict(req(`https://${HOST}${MAIN_HLS}index_1_00042.ts`, { cookies: session.cookies }))).toBe(
       'allowed',
     );
-    expect(verdict(req(`https://${HOST}/live/news/hls/index.m3u8`, { cookies: session.cookies }))).toMatch(
+    expect(
+      verdict(req(`https://${HOST}${MAIN_CMAF}hls/index_1.m3u8`, { cookies: cmafSession.cookies })),
+    ).toBe('allowed');
+    // another channel's endpoint, and the same channel's other format: each needs its own session
+    expect(verdict(req(`https://${HOST}${NEWS_HLS}index.m3u8`, { cookies: session.cookies }))).toMatch(
       /is not covered by/,
     );
-    expect(verdict(req(session.urls.hls.replace('/live/main/', '/out/v1/0123/')))).toMatch(
+    expect(verdict(req(`https://${HOST}${MAIN_CMAF}hls/index.m3u8`, { cookies: session.cookies }))).toMatch(
       /is not covered by/,
     );
-    expect(verdict(req(session.urls.hls.replace(HOST, 'other.example')))).toMatch(/is not covered by/);
+    expect(verdict(req(session.url.replace(MAIN_HLS, NEWS_HLS)))).toMatch(/is not covered by/);
+    expect(verdict(req(session.url.replace(HOST, 'other.example')))).toMatch(/is not covered by/);
   });
 
   test('the query string wins over cookies; no credentials at all is MissingKey', () => {
-    const bad = `https://${HOST}/live/main/hls/index.m3u8?Key-Pair-Id=${KEY_ID}`;
+    const bad = `https://${HOST}${MAIN_HLS}index.m3u8?Key-Pair-Id=${KEY_ID}`;
     expect(verdict(req(bad, { cookies: session.cookies }))).toBe('neither Policy nor Expires');
-    const none = checkSignature(req(`https://${HOST}/live/main/hls/index.m3u8`), TRUSTED);
+    const none = checkSignature(req(`https://${HOST}${MAIN_HLS}index.m3u8`), TRUSTED);
     expect(none).toMatchObject({ allowed: false, code: 'MissingKey' });
   });
 
   test('a key outside the trusted key groups is Unknown Key; another key under a trusted id fails', () => {
     const outside = customUrl(
-      `https://${HOST}/live/main/a.ts`,
+      `https://${HOST}${MAIN_HLS}a.ts`,
       { DateLessThan: { 'AWS:EpochTime': epoch(600) } },
       other.privateKey,
       'K3OTHERKEY',
     );
     expect(checkSignature(req(outside), TRUSTED)).toMatchObject({ allowed: false, message: 'Unknown Key' });
     const forged = customUrl(
-      `https://${HOST}/live/main/a.ts`,
+      `https://${HOST}${MAIN_HLS}a.ts`,
       { DateLessThan: { 'AWS:EpochTime': epoch(600) } },
       other.privateKey,
     );
@@ -95,21 +117,21 @@ describe('CloudFront signature check (independent of the signer)', () => {
   test('a tampered signature or policy fails', () => {
     const sig = session.cookies['CloudFront-Signature'];
     const flipped = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
-    expect(verdict(req(session.urls.hls.replace(sig, flipped)))).toBe('signature does not verify');
+    expect(verdict(req(session.url.replace(sig, flipped)))).toBe('signature does not verify');
     const policy = JSON.parse(fromCloudFrontBase64(session.cookies['CloudFront-Policy'])?.toString() ?? '');
-    policy.Statement[0].Resource = `https://${HOST}/live/*`;
+    policy.Statement[0].Resource = `https://${HOST}/out/v1/*`;
     const widened = Buffer.from(JSON.stringify(policy))
       .toString('base64')
       .replace(/\+/g, '-')
       .replace(/=/g, '_')
       .replace(/\//g, '~');
     const cookies = { ...session.cookies, 'CloudFront-Policy': widened };
-    expect(verdict(req(`https://${HOST}/live/news/a.ts`, { cookies }))).toBe('signature does not verify');
+    expect(verdict(req(`https://${HOST}${NEWS_HLS}a.ts`, { cookies }))).toBe('signature does not verify');
   });
 
   test('DateLessThan, DateGreaterThan and IpAddress are enforced', () => {
-    const url = `https://${HOST}/live/main/hls/index.m3u8`;
-    expect(verdict(req(session.urls.hls, { now: new Date(NOW.getTime() + 7200_000) }))).toMatch(/^expired/);
+    const url = `https://${HOST}${MAIN_HLS}index.m3u8`;
+    expect(verdict(req(session.url, { now: new Date(NOW.getTime() + 7200_000) }))).toMatch(/^expired/);
     const window = {
       DateLessThan: { 'AWS:EpochTime': epoch(600) },
       DateGreaterThan: { 'AWS:EpochTime': epoch(120) },
@@ -125,7 +147,7 @@ describe('CloudFront signature check (independent of the signer)', () => {
   });
 
   test('a canned policy (Expires) covers exactly the signed URL, other query parameters included', () => {
-    const url = `https://${HOST}/live/main/hls/index.m3u8?m=1`;
+    const url = `https://${HOST}${MAIN_HLS}index.m3u8?m=1`;
     const canned = getSignedUrl({
       url,
       keyPairId: KEY_ID,
@@ -154,7 +176,7 @@ describe('CloudFront signature check (independent of the signer)', () => {
         },
       );
       expect(out.trim()).toBe('Verified OK');
-      expect(verdict(req(`https://${HOST}/live/main/x.ts`, { cookies: session.cookies }))).toBe('allowed');
+      expect(verdict(req(`https://${HOST}${MAIN_HLS}x.ts`, { cookies: session.cookies }))).toBe('allowed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,10 +10,12 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, medialive } from '../../../lambda/channel-control/index';
+import { ViewerAuth } from '../../../lambda/shared/contract';
 import { serverOf } from '../../../lambda/shared/destinations';
 import { logger } from '../../../lambda/shared/powertools';
 import { OPERATOR, operatorEvent } from '../../support/api';
-import { awsError, captureLogs, logEntry } from '../fixtures';
+import { awsError, captureLogs, logEntry, REGISTRY } from '../fixtures';
+import { pathIdOf, registeredChannels, serveRegistry } from '../registry-fixtures';
 
 const ml = mockClient(MediaLiveClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -27,6 +29,7 @@ async function call(method: string, path: string, request: Parameters<typeof ope
 beforeEach(() => {
   ml.reset();
   ddb.reset();
+  serveRegistry(ddb, registeredChannels(REGISTRY, { studio: { auth: ViewerAuth.IAM } }));
   ddb.on(BatchGetCommand).resolves({ Responses: { 'status-table': [] } });
 });
 
@@ -321,25 +324,19 @@ describe('GET /channels and /channels/{id}/status', () => {
     InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' } as const,
   };
 
-  test('lists every channel with state, class, ladder, ingest servers without keys, playback URLs, live and last alert', async () => {
-    ml.on(DescribeChannelCommand, { ChannelId: '1234567' }).resolves(describeMain);
-    ml.on(DescribeChannelCommand, { ChannelId: '2345678' }).resolves({
-      State: 'IDLE',
-      ChannelClass: 'STANDARD',
-    });
-    ml.on(DescribeInputCommand, { InputId: '7654321' }).resolves({
-      Destinations: [{ Url: 'rtmp://198.51.100.7:1935/main/SECRETKEY123', Ip: '198.51.100.7', Port: '1935' }],
-    });
-    ml.on(DescribeInputCommand, { InputId: '8765432' }).resolves({
-      Destinations: [
-        { Url: 'rtmp://198.51.100.8:1935/studio/K1' },
-        { Url: 'rtmp://198.51.100.9:1935/studio/K1' },
-      ],
-    });
+  test('lists every registered channel from the registry and the status table, without calling MediaLive', async () => {
     const lastAlert = { type: 'Output Failure', message: 'x', state: 'CLEARED', at: '2024-01-01T00:00:00Z' };
     ddb.on(BatchGetCommand).resolves({
       Responses: {
-        'status-table': [{ channelId: 'main', liveSince: '2024-01-01T00:00:00Z', lastAlert, openAlerts: {} }],
+        'status-table': [
+          {
+            channelId: 'main',
+            state: 'RUNNING',
+            liveSince: '2024-01-01T00:00:00Z',
+            lastAlert,
+            openAlerts: {},
+          },
+        ],
       },
     });
     const r = await call('GET', '/channels');
@@ -347,47 +344,87 @@ describe('GET /channels and /channels/{id}/status', () => {
     expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
       RequestItems: { 'status-table': { Keys: [{ channelId: 'main' }, { channelId: 'studio' }] } },
     });
+    expect(ml).not.toHaveReceivedAnyCommand();
+    const domain = 'https://d111111abcdef8.cloudfront.net';
     expect(r.body.channels).toEqual([
       {
         channelId: 'main',
-        state: 'RUNNING',
+        auth: 'public',
         channelClass: 'SINGLE_PIPELINE',
-        pipelinesRunning: 1,
-        ladder: [
-          { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 },
-          {
-            name: '360p',
-            width: 640,
-            height: 360,
-            maxBitrateKbps: 800,
-            framerate: 30000 / 1001,
-            gopSeconds: 60 / (30000 / 1001),
-          },
-        ],
-        encoding: {
-          input: { codec: 'AVC', resolution: 'HD', maximumBitrate: 'MAX_10_MBPS' },
-          audio: { codec: 'AAC', bitrateKbps: 128, sampleRate: 48000 },
-        },
-        ingestEndpoints: ['rtmp://198.51.100.7:1935/main'],
+        sessionUrl: `${domain}/api/playback/main/session`,
         playbackUrls: {
-          hls: 'https://d111111abcdef8.cloudfront.net/live/main/hls/index.m3u8',
-          dash: 'https://d111111abcdef8.cloudfront.net/live/main/dash/index.mpd',
-          cmaf: 'https://d111111abcdef8.cloudfront.net/live/main/cmaf/hls/index.m3u8',
+          hls: `${domain}/out/v1/${pathIdOf('main', 'hls')}/index.m3u8`,
+          dash: `${domain}/out/v1/${pathIdOf('main', 'dash')}/index.mpd`,
+          cmaf: `${domain}/out/v1/${pathIdOf('main', 'cmaf')}/hls/index.m3u8`,
         },
+        state: 'RUNNING',
         live: true,
         liveSince: '2024-01-01T00:00:00Z',
         lastAlert,
-        openAlerts: [],
+        openAlerts: 0,
       },
-      expect.objectContaining({
+      {
         channelId: 'studio',
-        state: 'IDLE',
+        auth: 'iam',
+        channelClass: 'STANDARD',
+        // a backend asks the control API itself (SigV4): the API the request came to
+        sessionUrl: 'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/playback/studio/session',
+        playbackUrls: expect.objectContaining({
+          hls: `${domain}/out/v1/${pathIdOf('studio', 'hls')}/index.m3u8`,
+        }),
         live: false,
-        ingestEndpoints: ['rtmp://198.51.100.8:1935/studio', 'rtmp://198.51.100.9:1935/studio'],
-      }),
+        openAlerts: 0,
+      },
     ]);
+  });
+
+  test("a channel's status: state, class, ladder, ingest servers without keys, playback URLs, live and last alert", async () => {
+    ml.on(DescribeChannelCommand, { ChannelId: '1234567' }).resolves(describeMain);
+    ml.on(DescribeInputCommand, { InputId: '7654321' }).resolves({
+      Destinations: [{ Url: 'rtmp://198.51.100.7:1935/main/SECRETKEY123', Ip: '198.51.100.7', Port: '1935' }],
+    });
+    const lastAlert = { type: 'Output Failure', message: 'x', state: 'CLEARED', at: '2024-01-01T00:00:00Z' };
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        'status-table': [{ channelId: 'main', liveSince: '2024-01-01T00:00:00Z', lastAlert, openAlerts: {} }],
+      },
+    });
+    const r = await call('GET', '/channels/main/status');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      channelId: 'main',
+      auth: 'public',
+      sessionUrl: 'https://d111111abcdef8.cloudfront.net/api/playback/main/session',
+      state: 'RUNNING',
+      channelClass: 'SINGLE_PIPELINE',
+      pipelinesRunning: 1,
+      ladder: [
+        { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 },
+        {
+          name: '360p',
+          width: 640,
+          height: 360,
+          maxBitrateKbps: 800,
+          framerate: 30000 / 1001,
+          gopSeconds: 60 / (30000 / 1001),
+        },
+      ],
+      encoding: {
+        input: { codec: 'AVC', resolution: 'HD', maximumBitrate: 'MAX_10_MBPS' },
+        audio: { codec: 'AAC', bitrateKbps: 128, sampleRate: 48000 },
+      },
+      ingestEndpoints: ['rtmp://198.51.100.7:1935/main'],
+      playbackUrls: {
+        hls: `https://d111111abcdef8.cloudfront.net/out/v1/${pathIdOf('main', 'hls')}/index.m3u8`,
+        dash: `https://d111111abcdef8.cloudfront.net/out/v1/${pathIdOf('main', 'dash')}/index.mpd`,
+        cmaf: `https://d111111abcdef8.cloudfront.net/out/v1/${pathIdOf('main', 'cmaf')}/hls/index.m3u8`,
+      },
+      live: true,
+      liveSince: '2024-01-01T00:00:00Z',
+      lastAlert,
+      openAlerts: [],
+    });
     expect(JSON.stringify(r.body)).not.toContain('SECRETKEY123');
-    expect(JSON.stringify(r.body)).not.toContain('K1');
   });
 
   test('a RUNNING channel with an open input alert is not live', async () => {

@@ -10,6 +10,7 @@ import { handler } from '../../../lambda/clips/index';
 import { OPERATOR, operatorEvent } from '../../support/api';
 import { RouteNotFound } from '../../support/api-gateway';
 import { awsError, captureLogs, logEntry, REGISTRY } from '../fixtures';
+import { useRegistry } from '../registry-fixtures';
 
 const mp = mockClient(MediaPackageClient);
 const BUCKET = 'onair-dev-archive-bucket';
@@ -19,7 +20,7 @@ const NOW = new Date('2026-12-01T20:00:00Z');
 type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 /** The handler with this deployment's environment (read per invocation). */
 function loadHandler(startoverSeconds = 86_400): Handler {
-  process.env.ONAIR_CHANNELS = JSON.stringify(REGISTRY);
+  useRegistry(REGISTRY);
   process.env.ONAIR_ARCHIVE_BUCKET = BUCKET;
   process.env.ONAIR_HARVEST_ROLE_ARN = ROLE;
   process.env.ONAIR_STARTOVER_SECONDS = String(startoverSeconds);

@@ -12,8 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { isRestartableAlert, RESTART_INTERVAL_MS } from '../../../lambda/health/health';
 import { handler } from '../../../lambda/health/index';
 import { resetWebhookCache } from '../../../lambda/shared/notify';
-import { awsError, channelArn } from '../fixtures';
+import { awsError, channelArn, REGISTRY } from '../fixtures';
 import { DOCUMENTED_STATE_CHANGE } from '../medialive-events';
+import { registeredChannels, serveRegistry } from '../registry-fixtures';
 import { alarmNotification, alert, stateChange } from './events';
 
 const ml = mockClient(MediaLiveClient);
@@ -26,6 +27,8 @@ const HOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 
 beforeEach(() => {
   for (const m of [ml, ddb, sns, secrets]) m.reset();
+  // studio opted in to automatic pipeline restarts (config autoRestart).
+  serveRegistry(ddb, registeredChannels(REGISTRY, { studio: { autoRestart: true } }));
   ddb.on(UpdateCommand).resolves({});
   ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
   sns.on(PublishCommand).resolves({ MessageId: 'x' });

@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeChannelCommand, MediaLiveClient, StopChannelCommand } from '@aws-sdk/client-medialive';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   decideIdle,
@@ -11,10 +11,11 @@ import {
   isNoInputAlert,
 } from '../../../lambda/idle-stop/decide';
 import { checkIdleChannels, type IdleStopDeps } from '../../../lambda/idle-stop/idle-stop';
-import { parseIdleMinutes } from '../../../lambda/idle-stop/index';
+import { handler } from '../../../lambda/idle-stop/index';
 import { INPUT_PRESENT_MBPS } from '../../../lambda/shared/contract';
 import type { OpenAlert } from '../../../lambda/shared/status';
 import { awsError, REGISTRY } from '../fixtures';
+import { REGISTRY_TABLE, registeredChannels, serveRegistry } from '../registry-fixtures';
 
 const NOW = Date.parse('2024-03-08T12:00:00Z');
 const MIN = 60_000;
@@ -434,17 +435,25 @@ describe('checkIdleChannels', () => {
   });
 });
 
-describe('ONAIR_IDLE_MINUTES', () => {
-  test('channel id → whole minutes, 0 included', () => {
-    expect(parseIdleMinutes('{"main":30,"studio":0}')).toEqual({ main: 30, studio: 0 });
-  });
+describe('the handler', () => {
+  const ml = mockClient(MediaLiveClient);
+  const ddb = mockClient(DynamoDBDocumentClient);
 
-  test.each([
-    ['[]', 'ONAIR_IDLE_MINUTES is not a JSON object'],
-    ['{"main":-1}', 'ONAIR_IDLE_MINUTES: main must be a whole number of minutes ≥ 0, got -1'],
-    ['{"main":1.5}', 'got 1.5'],
-    ['{"main":"30"}', 'got "30"'],
-  ])('fails on %s naming the channel and the value (a deployment error)', (raw, message) => {
-    expect(() => parseIdleMinutes(raw)).toThrow(message);
+  test("takes each channel's idle window from its registry entry (config autoStopIdleMinutes)", async () => {
+    ml.reset();
+    ddb.reset();
+    process.env.ONAIR_STATUS_TABLE = 'status-table';
+    serveRegistry(
+      ddb,
+      registeredChannels(REGISTRY, { main: { idleMinutes: 30 }, studio: { idleMinutes: 0 } }),
+    );
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    const { channels } = await handler({});
+    // studio's window is 0 (auto-stop off): it is not looked at
+    expect(channels).toEqual([
+      { channelId: 'main', decision: { stop: false, reason: 'not-running' }, stopped: false },
+    ]);
+    expect(ml).toHaveReceivedCommandTimes(DescribeChannelCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: REGISTRY_TABLE });
   });
 });

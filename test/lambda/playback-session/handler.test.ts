@@ -1,14 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
+import type * as LibDynamoDb from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runInNewContext } from 'node:vm';
+import { ViewerAuth } from '../../../lambda/shared/contract';
 import { ORIGIN_VERIFY_HEADER } from '../../../lambda/shared/origin-verify';
 import { apiRouterSource } from '../../../lib/constructs/delivery/functions/api-router';
 import { testConfig } from '../../helpers';
 import { controlApi } from '../../support/api';
 import type { HttpApiEmulator, IamCaller } from '../../support/api-gateway';
+import { pathIdOf, registeredChannels, serveRegistry } from '../registry-fixtures';
 import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
 
 const pair = generateKeyPairSync('rsa', {
@@ -70,7 +73,6 @@ function loadHandler(env: Record<string, string> = {}, setup: (sm: SmStub) => vo
     ONAIR_SESSION_TTL_SECONDS: '7200',
     ONAIR_BIND_SOURCE_IP: 'false',
     ONAIR_ORIGIN_SECRET_ARN: ORIGIN_ARN,
-    ONAIR_PLAYBACK_AUTH: JSON.stringify({ main: 'public', members: 'jwt', partner: 'iam' }),
     POWERTOOLS_SERVICE_NAME: 'playback-session',
     ...env,
   });
@@ -80,6 +82,9 @@ function loadHandler(env: Record<string, string> = {}, setup: (sm: SmStub) => vo
     sm = mockClient(sdk.SecretsManagerClient) as unknown as SmStub;
     GetSecretValueCommand = sdk.GetSecretValueCommand;
     setup(sm);
+    // The registry table the channels' stacks write: auth mode and media paths per channel.
+    const ddbLib = require('@aws-sdk/lib-dynamodb') as typeof LibDynamoDb;
+    serveRegistry(mockClient(ddbLib.DynamoDBDocumentClient), CHANNELS, ddbLib.ScanCommand);
     mod = require('../../../lambda/playback-session/index') as { handler: Handler };
   });
   if (mod === undefined) throw new Error('handler did not load');
@@ -121,6 +126,13 @@ const BACKEND: IamCaller = {
 };
 const VIEWER_42 = { sub: 'viewer-42' };
 
+const entry = (ml: string) => ({ ml, in: `i${ml}`, key: 'k', mp: `mp-${ml}`, app: 'x', p: 1 as const });
+const CHANNELS = registeredChannels(
+  { main: entry('1'), members: entry('2'), partner: entry('3') },
+  { members: { auth: ViewerAuth.JWT }, partner: { auth: ViewerAuth.IAM } },
+);
+const prefix = (channel: string, format: 'hls' | 'dash' | 'cmaf') => `/out/v1/${pathIdOf(channel, format)}/`;
+
 const OK = { SecretString: JSON.stringify({ keyPairId: KEY_ID, privateKey: pair.privateKey }) };
 const secretOk = (stub: SmStub) => {
   stub.on(GetSecretValueCommand).resolves(OK);
@@ -147,7 +159,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('POST /playback/{channelId}/session', () => {
-  test('a public channel gets cookies and signed manifest URLs that verify; the key is read once', async () => {
+  test('a public channel gets cookies and a signed HLS manifest URL for its endpoint that verify; the key is read once', async () => {
     const handler = loadHandler({}, secretOk);
     const before = Date.now();
     const res = await handler(event('main'));
@@ -155,26 +167,44 @@ describe('POST /playback/{channelId}/session', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['cache-control']).toBe('no-store');
     const b = body(res);
-    expect(Object.keys(b).sort()).toEqual(['channelId', 'expiresAt', 'urls']);
-    expect(b.channelId).toBe('main');
+    expect(Object.keys(b).sort()).toEqual([
+      'channelId',
+      'cookiePath',
+      'expiresAt',
+      'format',
+      'manifestPath',
+      'url',
+    ]);
+    expect(b).toMatchObject({
+      channelId: 'main',
+      format: 'hls',
+      manifestPath: `${prefix('main', 'hls')}index.m3u8`,
+      cookiePath: prefix('main', 'hls'),
+    });
+    expect(b.url.startsWith(`https://${DOMAIN}${prefix('main', 'hls')}index.m3u8?Policy=`)).toBe(true);
     // The TTL counts from the moment of signing (whole seconds), somewhere between before and after.
     const expires = Date.parse(b.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 7200_000);
     expect(expires).toBeLessThanOrEqual(Math.ceil(after / 1000) * 1000 + 7200_000);
-    for (const f of ['hls', 'dash', 'cmaf']) {
-      const q = new URL(b.urls[f]).searchParams;
+    const q = new URL(b.url).searchParams;
+    const signed = { policy: q.get('Policy') ?? '', signature: q.get('Signature') ?? '', at: new Date() };
+    expect(cloudFrontWouldAllow(pair.publicKey, { url: b.url, ...signed })).toBe(true);
+    // the policy covers the endpoint's other files, not another endpoint (format or channel)
+    const segment = `https://${DOMAIN}${prefix('main', 'hls')}index_1_00042.ts`;
+    expect(cloudFrontWouldAllow(pair.publicKey, { url: segment, ...signed })).toBe(true);
+    for (const [channel, format] of [
+      ['main', 'dash'],
+      ['members', 'hls'],
+    ] as const)
       expect(
         cloudFrontWouldAllow(pair.publicKey, {
-          url: b.urls[f],
-          policy: q.get('Policy') ?? '',
-          signature: q.get('Signature') ?? '',
-          at: new Date(),
+          url: `https://${DOMAIN}${prefix(channel, format)}x.ts`,
+          ...signed,
         }),
-      ).toBe(true);
-    }
+      ).toBe(false);
     expect(res.cookies).toHaveLength(3);
-    expect(res.cookies?.[0]).toMatch(
-      /^CloudFront-Policy=.+; Path=\/live\/main\/; Expires=.+; Secure; HttpOnly; SameSite=None; Partitioned$/,
+    expect(res.cookies?.[0]).toBe(
+      `CloudFront-Policy=${q.get('Policy')}; Path=${prefix('main', 'hls')}; Expires=${new Date(expires).toUTCString()}; Secure; HttpOnly; SameSite=None; Partitioned`,
     );
     await handler(event('main'));
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
@@ -187,22 +217,22 @@ describe('POST /playback/{channelId}/session', () => {
     const b = body(res);
     const logged = output.join('\n');
     expect(logged).toContain('playback session issued');
-    const q = new URL(b.urls.hls).searchParams;
+    const q = new URL(b.url).searchParams;
     const secrets = [
       'PRIVATE KEY',
       pair.privateKey.split('\n')[1] ?? 'x',
       q.get('Policy') ?? 'x',
       q.get('Signature') ?? 'x',
-      b.urls.hls,
+      b.url,
       ...(res.cookies ?? []),
     ];
     for (const s of secrets) expect(logged).not.toContain(s);
   });
 
-  test('a configured channel is served on its literal route, whose event has no pathParameters', async () => {
+  test('a public channel is served on the {channelId} route (no route per public channel)', async () => {
     const e = event('main');
-    expect(e.routeKey).toBe('POST /playback/main/session');
-    expect(e).not.toHaveProperty('pathParameters');
+    expect(e.routeKey).toBe('POST /playback/{channelId}/session');
+    expect(e.pathParameters).toEqual({ channelId: 'main' });
     const res = await loadHandler({}, secretOk)(e);
     expect(res.statusCode).toBe(200);
     expect(body(res).channelId).toBe('main');
@@ -238,6 +268,30 @@ describe('POST /playback/{channelId}/session', () => {
     const extra = await handler(event('main', { body: '{"channel":"x"}' }));
     expect(extra.statusCode).toBe(400);
     expect(body(extra).message).toMatch(/^invalid request body: .*channel/);
+  });
+
+  test('a session is for one format: {"format": "dash"|"cmaf"} signs that endpoint; HLS by default', async () => {
+    const handler = loadHandler({}, secretOk);
+    for (const [format, manifest] of [
+      ['dash', 'index.mpd'],
+      ['cmaf', 'hls/index.m3u8'],
+      ['hls', 'index.m3u8'],
+    ] as const) {
+      const res = await handler(event('main', { body: JSON.stringify({ format }) }));
+      expect(res.statusCode).toBe(200);
+      const b = body(res);
+      expect(b).toMatchObject({ format, manifestPath: `${prefix('main', format)}${manifest}` });
+      expect(res.cookies?.[0]).toContain(`; Path=${prefix('main', format)};`);
+      const policy = JSON.parse(
+        fromCloudFrontBase64(new URL(b.url).searchParams.get('Policy') ?? '').toString(),
+      );
+      expect(policy.Statement[0].Resource).toBe(`https://${DOMAIN}${prefix('main', format)}*`);
+    }
+    const iam = await handler(event('partner', { iam: BACKEND, body: '{"format":"cmaf"}' }));
+    expect(body(iam)).toMatchObject({ format: 'cmaf', cookiePath: prefix('partner', 'cmaf') });
+    const bad = await handler(event('main', { body: '{"format":"mss"}' }));
+    expect(bad.statusCode).toBe(400);
+    expect(body(bad).message).toMatch(/^invalid request body: .*format/);
   });
 
   test('a jwt channel: API Gateway answers 401 without a token; with one the session is logged against its sub', async () => {
@@ -278,10 +332,10 @@ describe('POST /playback/{channelId}/session', () => {
       'CloudFront-Policy',
       'CloudFront-Signature',
     ]);
-    expect(b.cookiePath).toBe('/live/partner/');
+    expect(b.cookiePath).toBe(prefix('partner', 'hls'));
     expect(
       cloudFrontWouldAllow(pair.publicKey, {
-        url: `https://${DOMAIN}/live/partner/hls/index_3.ts`,
+        url: `https://${DOMAIN}${prefix('partner', 'hls')}index_3.ts`,
         policy: b.cookies['CloudFront-Policy'],
         signature: b.cookies['CloudFront-Signature'],
         at: new Date(),
@@ -295,7 +349,7 @@ describe('POST /playback/{channelId}/session', () => {
     const handler = loadHandler({ ONAIR_BIND_SOURCE_IP: 'true' }, secretOk);
     const res = await handler(event('main', viaCloudFront()));
     expect(res.statusCode).toBe(200);
-    const q = new URL(body(res).urls.hls).searchParams;
+    const q = new URL(body(res).url).searchParams;
     const policy = Buffer.from(
       String(q.get('Policy')).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
       'base64',
@@ -305,9 +359,9 @@ describe('POST /playback/{channelId}/session', () => {
     const spoofed = await handler(
       event('main', viaCloudFront('203.0.113.9', ORIGIN_VALUE, { 'x-onair-viewer-ip': '198.51.100.1' })),
     );
-    expect(body(spoofed).urls.hls).toBeDefined();
+    expect(body(spoofed).url).toBeDefined();
     const spoofedPolicy = Buffer.from(
-      String(new URL(body(spoofed).urls.hls).searchParams.get('Policy'))
+      String(new URL(body(spoofed).url).searchParams.get('Policy'))
         .replace(/-/g, '+')
         .replace(/_/g, '=')
         .replace(/~/g, '/'),
@@ -445,7 +499,7 @@ describe('POST /playback/{channelId}/session', () => {
         },
       );
     const signedWith = (res: APIGatewayProxyStructuredResultV2) => {
-      const url = body(res).urls.hls as string;
+      const url = body(res).url as string;
       const q = new URL(url).searchParams;
       const args = {
         url,

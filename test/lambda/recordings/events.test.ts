@@ -50,7 +50,6 @@ beforeEach(() => {
   mp.reset();
   mp.on(CreateHarvestJobCommand).callsFake((i) => ({ ...i, Status: 'IN_PROGRESS' }));
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout'] });
-  process.env.ONAIR_CHANNELS = JSON.stringify(REGISTRY);
   process.env.ONAIR_ARCHIVE_BUCKET = BUCKET;
   process.env.ONAIR_HARVEST_ROLE_ARN = ROLE;
   process.env.ONAIR_STARTOVER_SECONDS = '86400';

@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { api, harvested } from '../../../lambda/recording-files/index';
 import { operatorEvent } from '../../support/api';
-import { captureLogs, lambdaContext, logEntry, REGISTRY } from '../fixtures';
+import { captureLogs, lambdaContext, logEntry } from '../fixtures';
 import { harvestNotification } from './harvest-events';
 import { RecordingsWorld } from './world';
 
@@ -29,7 +29,6 @@ beforeEach(() => {
     now: new Date('2026-12-01T22:00:00Z'),
     doNotFake: ['nextTick', 'setImmediate', 'setTimeout'],
   });
-  process.env.ONAIR_CHANNELS = JSON.stringify(REGISTRY);
   process.env.ONAIR_ARCHIVE_BUCKET = BUCKET;
   process.env.ONAIR_RECORDINGS_TABLE = TABLE;
   process.env.ONAIR_THUMBNAILS = 'true';

@@ -7,7 +7,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError } from '../fixtures';
+import { awsError, REGISTRY } from '../fixtures';
+import { registeredChannels, serveRegistry } from '../registry-fixtures';
 
 /**
  * The recordings table as DynamoDB would keep it, for the expressions the recordings functions
@@ -127,6 +128,8 @@ export class RecordingsWorld {
     this.ddb.reset();
     const check = (name: string | undefined) => name === this.table || fail(`unexpected table ${name}`);
     const ccf = () => awsError('ConditionalCheckFailedException', 400);
+    // The channel registry table (lambda/shared/registry.ts) holds the test channels.
+    serveRegistry(this.ddb, registeredChannels(REGISTRY));
     this.ddb.on(GetCommand).callsFake((i) => {
       if (i.TableName === this.statusTable) {
         const st = this.status.get(i.Key.channelId);

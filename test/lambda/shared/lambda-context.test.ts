@@ -1,4 +1,5 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
@@ -9,10 +10,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Env, FUNCTION_ENV } from '../../../lambda/shared/contract';
 import { logger } from '../../../lambda/shared/powertools';
-import { lambdaContext, REGISTRY } from '../fixtures';
+import { lambdaContext } from '../fixtures';
 
 const noAws = new Error('no AWS call is expected here');
 mockClient(CloudFrontClient).onAnyCommand().rejects(noAws);
+mockClient(CloudFrontKeyValueStoreClient).onAnyCommand().rejects(noAws);
 mockClient(CloudWatchClient).onAnyCommand().rejects(noAws);
 mockClient(DynamoDBClient).onAnyCommand().rejects(noAws);
 mockClient(DynamoDBDocumentClient).onAnyCommand().rejects(noAws);
@@ -24,14 +26,13 @@ mockClient(SNSClient).onAnyCommand().rejects(noAws);
 // Every variable any function reads, so each module loads and gets as far as its input checks.
 Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
-  [Env.CHANNELS]: JSON.stringify(REGISTRY),
+  [Env.REGISTRY_TABLE]: 'registry-table',
+  [Env.ROUTE_TABLE_ARN]:
+    'arn:aws:cloudfront::111122223333:key-value-store/0123abcd-4567-89ef-0123-456789abcdef',
   [Env.STAGE]: 'test',
   [Env.STATUS_TABLE]: 'status-table',
   [Env.TOPIC_ARN]: 'arn:aws:sns:us-west-2:111122223333:alerts',
-  [Env.AUTO_RESTART]: '',
-  [Env.IDLE_MINUTES]: '{}',
   [Env.PLAYBACK_DOMAIN]: 'd111111abcdef8.cloudfront.net',
-  [Env.PLAYBACK_AUTH]: JSON.stringify({ main: 'public' }),
   [Env.SIGNING_KEY_SECRET_ARN]: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:key-AbCdEf',
   [Env.SIGNING_KEY_ID]: 'K2JCJMDEHXQW5F',
   [Env.SESSION_TTL_SECONDS]: '3600',

@@ -1,5 +1,6 @@
 import { IngestProtocol } from '../../../lambda/shared/contract';
 import type { Registry } from '../../../lambda/shared/registry';
+import { useRegistry as serve } from '../registry-fixtures';
 
 export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:OnAirStreamKey-AbCdEf';
 export const CHANNEL_ARN = 'arn:aws:medialive:eu-west-1:111122223333:channel:1234567';
@@ -31,6 +32,7 @@ export const REGISTRY: Registry = {
   },
 };
 
+/** The registry table (mocked) holds {@link REGISTRY}; the functions read it from there. */
 export function useRegistry(): void {
-  process.env.ONAIR_CHANNELS = JSON.stringify(REGISTRY);
+  serve(REGISTRY);
 }

@@ -20,7 +20,7 @@ export interface StreamKeyAws {
 /**
  * The setup every stream-key test file shares; call it once at the top of the file. MediaLive and
  * Secrets Manager are mocked and reset (logger calls cleared) before each test, and the handlers
- * read the test channels (REGISTRY of ./fixtures) from ONAIR_CHANNELS. A file's own beforeEach runs after
+ * read the test channels (REGISTRY of ./fixtures) from the registry table (mocked). A file's own beforeEach runs after
  * the reset, so its answers stand.
  */
 export function useStreamKeyAws(): StreamKeyAws {

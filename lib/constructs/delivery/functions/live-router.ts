@@ -1,32 +1,36 @@
-import { Fn } from 'aws-cdk-lib';
+import { ENDPOINT_PATH_ID_SOURCE, MEDIA_FILE_SOURCE } from '../../../../lambda/shared/contract';
 
 /**
- * Source of the CloudFront Function (cloudfront-js-2.0) that routes live media. `routes`
- * maps `<channelId>/<format>` to the endpoint's path prefix `/out/v1/<id>`; values may be
- * CloudFormation tokens (MediaPackage generates the id at deploy), so the source is joined
- * with Fn::Join.
+ * Source of the CloudFront Function (cloudfront-js-2.0, viewer request) of the one live behavior
+ * `/out/v1/*`. It validates the path, looks the endpoint's path id up in the function's
+ * KeyValueStore (written at deploy by each channel's registration custom resource) and sends the
+ * request to that MediaPackage host with `cf.updateRequestOrigin({ domainName })`: every other
+ * origin setting, the CDN identifier header included, is inherited from the behavior's origin
+ * (CloudFront developer guide, "Helper methods for origin modification": "If this is not provided,
+ * then any custom headers from the assigned origin are used"). The URI is never changed, so a
+ * signature is checked against the same URI whichever order CloudFront applies. Anything else is
+ * a 404 answered at the edge, without an origin request.
+ *
+ * The source is the same for any number of channels: the table lives in the store, not here
+ * (functions are limited to 10 KB, not adjustable). `import cf from 'cloudfront'` must be the first
+ * line. One `kvs.get` per request, awaited on its own: the developer guide warns that promise
+ * combinators may exceed the function's memory.
  */
-export function liveRouterSource(routes: Readonly<Record<string, string>>): string {
-  const parts: string[] = ['var ROUTES = {'];
-  const entries = Object.entries(routes);
-  entries.forEach(([key, prefix], i) => {
-    parts.push(`${JSON.stringify(key)}: "`, prefix, `"${i < entries.length - 1 ? ',' : ''}`);
-  });
-  parts.push('};\n', ROUTER_BODY);
-  return Fn.join('', parts);
-}
-
-// The file part admits only what MediaPackage names files with: one or more path segments, each
-// starting with a letter, digit, "_" or "-" (so no "", "." or ".." segment: each spelling of one
-// object would be a separate cache key that forces origin fetches), no encoded characters.
-export const ROUTER_BODY = `var LIVE = /^\\/live\\/([a-z0-9-]+)\\/(hls|dash|cmaf)\\/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)$/;
-function handler(event) {
+export const LIVE_ROUTER_SOURCE = `import cf from 'cloudfront';
+var kvs = cf.kvs();
+var LIVE = /^\\/out\\/v1\\/(${ENDPOINT_PATH_ID_SOURCE})\\/(${MEDIA_FILE_SOURCE})$/;
+async function handler(event) {
   var request = event.request;
   var m = LIVE.exec(request.uri);
-  if (m && m[3].indexOf('..') === -1) {
-    var prefix = ROUTES[m[1] + '/' + m[2]];
-    if (prefix) {
-      request.uri = prefix + '/' + m[3];
+  if (m && m[2].indexOf('..') === -1) {
+    var host;
+    try {
+      host = await kvs.get(m[1]);
+    } catch (e) {
+      host = undefined;
+    }
+    if (host) {
+      cf.updateRequestOrigin({ domainName: host });
       return request;
     }
   }

@@ -77,7 +77,7 @@ describe('every function gets exactly the environment its contract declares', ()
 
 describe('readEnv', () => {
   const contract = {
-    required: [Env.STAGE, Env.AUTO_RESTART],
+    required: [Env.STAGE, Env.STATUS_TABLE],
     optional: [Env.WEBHOOK_SECRET_ARN],
   } as const satisfies EnvContract;
 
@@ -85,12 +85,12 @@ describe('readEnv', () => {
     expect(
       readEnv(contract, {
         ONAIR_STAGE: 'dev',
-        ONAIR_AUTO_RESTART: '',
+        ONAIR_STATUS_TABLE: '',
         ONAIR_WEBHOOK_SECRET_ARN: 'arn',
       }),
     ).toEqual({
       ONAIR_STAGE: 'dev',
-      ONAIR_AUTO_RESTART: '',
+      ONAIR_STATUS_TABLE: '',
       ONAIR_WEBHOOK_SECRET_ARN: 'arn',
     });
   });
@@ -99,14 +99,14 @@ describe('readEnv', () => {
     expect(
       readEnv(contract, {
         ONAIR_STAGE: 'dev',
-        ONAIR_AUTO_RESTART: 'a',
+        ONAIR_STATUS_TABLE: 'a',
         ONAIR_WEBHOOK_SECRET_ARN: '',
-        ONAIR_CHANNELS: '{}',
+        ONAIR_REGISTRY_TABLE: 'r',
       }),
-    ).toEqual({ ONAIR_STAGE: 'dev', ONAIR_AUTO_RESTART: 'a' });
+    ).toEqual({ ONAIR_STAGE: 'dev', ONAIR_STATUS_TABLE: 'a' });
   });
 
   test('fails naming a required variable that is not set (a deployment error)', () => {
-    expect(() => readEnv(contract, { ONAIR_STAGE: 'dev' })).toThrow('ONAIR_AUTO_RESTART is not set');
+    expect(() => readEnv(contract, { ONAIR_STAGE: 'dev' })).toThrow('ONAIR_STATUS_TABLE is not set');
   });
 });
