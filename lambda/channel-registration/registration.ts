@@ -40,6 +40,13 @@ export const registrationProperties = z.object({
       z.enum(['true', 'false']),
       z.transform((v) => v === 'true'),
     ),
+    /** Only for channels that are not recorded (an absent one is recorded). */
+    record: z.optional(
+      z.pipe(
+        z.literal('false'),
+        z.transform(() => false as const),
+      ),
+    ),
   }),
   Endpoints: z.object({
     /** HLS and DASH: CloudFormation's Url attribute names the manifest. */

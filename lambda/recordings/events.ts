@@ -71,8 +71,10 @@ export function parseRecorderEvent(
 /** A MediaLive state change: RUNNING opens the channel's session, IDLE (a stop) ends it; others change nothing. */
 export async function onStateChange(deps: RecorderDeps, event: StateChangeEvent): Promise<void> {
   const ml = channelIdFromArn(event.detail.channel_arn);
-  const channelId = Object.entries(deps.registry).find(([, e]) => e.ml === ml)?.[0];
-  if (channelId === undefined) return;
+  const found = Object.entries(deps.registry).find(([, e]) => e.ml === ml);
+  // Another deployment's channel, or one of this deployment that is not recorded (archive false).
+  if (found === undefined || found[1].record === false) return;
+  const channelId = found[0];
   const state = apiStateOfEvent(event.detail.state, event.detail.pipelines_running_count);
   if (state === ChannelState.RUNNING) await openSession(deps, channelId, event.time);
   else if (state === ChannelState.IDLE) await closeSession(deps, channelId, event.time);

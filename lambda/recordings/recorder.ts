@@ -36,7 +36,8 @@ export interface RecorderConfig {
 export interface RecorderDeps {
   readonly ddb: DynamoDBDocumentClient;
   readonly mediapackage: MediaPackageClient;
-  readonly registry: Registry;
+  /** The deployment's channels; one registered with `record: false` is not recorded. */
+  readonly registry: Readonly<Record<string, Registry[string] & { readonly record?: false }>>;
   readonly config: RecorderConfig;
   readonly now: () => Date;
   readonly log: Log;
@@ -209,7 +210,8 @@ export async function closeSession(
  *   stop opens nothing).
  */
 export async function sweep(deps: RecorderDeps): Promise<void> {
-  for (const channelId of Object.keys(deps.registry)) {
+  for (const [channelId, entry] of Object.entries(deps.registry)) {
+    if (entry.record === false) continue;
     let marker = await readMarker(deps, channelId);
     const status = (
       await deps.ddb.send(

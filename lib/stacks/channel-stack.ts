@@ -98,6 +98,7 @@ export class ChannelStack extends NestedStack {
       auth: cfg.playback.auth as ViewerAuth,
       idleMinutes: cfg.autoStopIdleMinutes,
       autoRestart: cfg.autoRestart,
+      record: cfg.archive,
     });
     this.alarms = new ChannelAlarms(this, 'Alarms', {
       channelId: cfg.id,
