@@ -15,6 +15,7 @@ import { Conflict, NotFound } from '../shared/errors';
 import type { Format } from '../shared/manifests';
 import { type ChannelEntry, channelOf, type RegisteredChannel } from '../shared/registry';
 import { isInputAlert, type OpenAlert, readStatuses, type StatusRecord } from '../shared/status';
+import { currentThumbnail, type ThumbnailView } from './thumbnail';
 
 export interface ControlDeps {
   readonly medialive: MediaLiveClient;
@@ -73,6 +74,8 @@ export interface ChannelView {
   /** RUNNING with no open input alert. */
   readonly live: boolean;
   readonly liveSince?: string;
+  /** The frame captured most recently while live (frame capture on); served through the CDN once recordings are. */
+  readonly thumbnail?: ThumbnailView;
   readonly lastAlert?: StatusRecord['lastAlert'];
   readonly openAlerts: readonly (OpenAlert & { readonly id: string })[];
 }
@@ -216,6 +219,7 @@ async function viewOf(
     playbackUrls: playbackUrls(deps.playbackDomain, entry),
     live: running && !openAlerts.some((a) => isInputAlert(a.type)),
     liveSince: running ? status?.liveSince : undefined,
+    thumbnail: running ? currentThumbnail(ch, status?.liveSince, new Date()) : undefined,
     lastAlert: status?.lastAlert,
     openAlerts,
   };

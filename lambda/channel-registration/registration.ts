@@ -98,6 +98,9 @@ export function parseRegistrationProperties(props: unknown): RegistrationPropert
       throw new Error(`Entry.idleMinutes must be a whole number ≥ 0, got ${JSON.stringify(e.idleMinutes)}`);
     if (e.autoRestart !== 'true' && e.autoRestart !== 'false')
       throw new Error(`Entry.autoRestart must be "true" or "false", got ${JSON.stringify(e.autoRestart)}`);
+    // Only for channels that are not recorded (an absent one is recorded).
+    if (e.record !== undefined && e.record !== 'false')
+      throw new Error(`Entry.record must be absent (recorded) or "false", got ${JSON.stringify(e.record)}`);
 
     const endpoints = objectAt(root.Endpoints, 'Endpoints');
     const withUrl = (f: 'hls' | 'dash') => {
@@ -115,6 +118,7 @@ export function parseRegistrationProperties(props: unknown): RegistrationPropert
         auth: e.auth as ViewerAuth,
         idleMinutes,
         autoRestart: e.autoRestart === 'true',
+        ...(e.record === undefined ? {} : { record: false as const }),
       },
       Endpoints: {
         hls: withUrl('hls'),

@@ -4,6 +4,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
 import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -51,6 +52,10 @@ export function mediaLiveClient(options?: ClientOptions): MediaLiveClient {
 
 export function mediaPackageClient(options?: ClientOptions): MediaPackageClient {
   return new MediaPackageClient(config(options));
+}
+
+export function s3Client(options?: ClientOptions): S3Client {
+  return new S3Client(config(options));
 }
 
 export function secretsManagerClient(options?: ClientOptions): SecretsManagerClient {

@@ -47,6 +47,8 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
     throw new Error(`idleMinutes must be a whole number ≥ 0, got ${JSON.stringify(item.idleMinutes)}`);
   if (typeof item.autoRestart !== 'boolean')
     throw new Error(`autoRestart must be a boolean, got ${JSON.stringify(item.autoRestart)}`);
+  if (item.record !== undefined && item.record !== false)
+    throw new Error(`record must be absent (recorded) or false, got ${JSON.stringify(item.record)}`);
   const media = item.media;
   if (!isObject(media)) throw new Error('media must be an object');
   for (const f of FORMATS) {

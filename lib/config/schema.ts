@@ -169,6 +169,20 @@ export const archiveConfig = z.strictObject({
   expireAfterDays: z.number().int().min(1).max(36500).optional(),
   /** Seconds of recording per archive file. */
   rolloverSeconds: z.number().int().min(60).max(3600).default(300),
+  /** Keep MediaLive's raw MPEG-TS archive of the top rung (never served): the Lambda-independent master copy. */
+  raw: z.boolean().default(true),
+});
+
+export const recordingsConfig = z.strictObject({
+  /** New recordings are published (viewers may obtain sessions) without an operator's publish. */
+  publishByDefault: z.boolean().default(false),
+});
+
+export const thumbnailsConfig = z.strictObject({
+  /** MediaLive captures a JPEG of every recorded channel at this interval (posters, live thumbnail). */
+  enabled: z.boolean().default(true),
+  /** Seconds between captured frames. */
+  intervalSeconds: z.number().int().min(1).max(3600).default(10),
 });
 
 export const playbackConfig = z.strictObject({
@@ -238,7 +252,9 @@ export const onAirConfig = z
       geoRestriction: { type: 'none' },
       corsAllowedOrigins: ['*'],
     }),
-    archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 }),
+    archive: archiveConfig.default({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300, raw: true }),
+    recordings: recordingsConfig.default({ publishByDefault: false }),
+    thumbnails: thumbnailsConfig.default({ enabled: true, intervalSeconds: 10 }),
     alarms: alarmsConfig.default(() => alarmsConfig.parse({})),
     playback: playbackConfig.default({ sessionTtlMinutes: 120, bindSourceIp: false, signingKeyVersion: 1 }),
     streamKey: streamKeyConfig.default({}),
@@ -277,6 +293,14 @@ export const onAirConfig = z
         });
       }
     });
+    if (cfg.packaging.startoverWindowHours < 1 && cfg.channels.some((ch) => ch.archive)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['packaging', 'startoverWindowHours'],
+        message:
+          'recordings are harvested from the startover window: set at least 1 hour, or set archive to false on every channel',
+      });
+    }
     if (
       cfg.archive.expireAfterDays !== undefined &&
       cfg.archive.expireAfterDays <= cfg.archive.glacierInstantRetrievalAfterDays
@@ -296,6 +320,8 @@ export type RenditionConfig = z.infer<typeof rendition>;
 export type LadderPreset = z.infer<typeof ladderPreset>;
 export type DeliveryConfig = z.infer<typeof deliveryConfig>;
 export type ArchiveConfig = z.infer<typeof archiveConfig>;
+export type RecordingsConfig = z.infer<typeof recordingsConfig>;
+export type ThumbnailsConfig = z.infer<typeof thumbnailsConfig>;
 export type PlaybackConfig = z.infer<typeof playbackConfig>;
 export type AlarmsConfig = z.infer<typeof alarmsConfig>;
 export type AlarmThresholds = z.infer<typeof alarmThresholds>;

@@ -8,6 +8,7 @@ import {
   AudioDescriptionAudioTypeControl,
   AudioDescriptionLanguageCodeControl,
   type EncoderSettings,
+  FrameCaptureIntervalUnit,
   GlobalConfigurationInputEndAction,
   GlobalConfigurationOutputTimingSource,
   H264AdaptiveQuantization,
@@ -36,12 +37,16 @@ import {
   VideoDescriptionRespondToAfd,
   VideoDescriptionScalingBehavior,
 } from '@aws-sdk/client-medialive';
+import { THUMBNAIL_NAME_MODIFIER } from '../../lambda/shared/contract';
 import type { Rendition } from './ladders';
 import { LATENCY_PROFILES, type LatencyMode } from './latency';
 
 /** Destination ids referenced by output groups; the transcode construct fills them in. */
 export const MEDIAPACKAGE_DESTINATION_ID = 'mediapackage';
 export const ARCHIVE_DESTINATION_ID = 'archive';
+export const FRAME_CAPTURE_DESTINATION_ID = 'thumbnails';
+/** Frame captures (posters, the live thumbnail) are this wide; the height follows the top rung's aspect. */
+export const FRAME_CAPTURE_WIDTH = 640;
 export const AUDIO_DESCRIPTION_NAME = 'audio_aac';
 export const AUDIO_SELECTOR_NAME = 'default';
 
@@ -53,6 +58,8 @@ export interface EncoderSettingsOptions {
   readonly framerate: number;
   /** Seconds per archive file; no archive output group when absent. */
   readonly archiveRolloverSeconds?: number;
+  /** Seconds between frame captures (JPEG); no frame capture output group when absent. */
+  readonly frameCaptureIntervalSeconds?: number;
 }
 
 function videoDescription(
@@ -152,6 +159,38 @@ export function buildEncoderSettings(opts: EncoderSettingsOptions): EncoderSetti
               ContainerSettings: { M2tsSettings: { RateMode: M2tsRateMode.VBR } },
             },
           },
+        },
+      ],
+    });
+  }
+
+  if (opts.frameCaptureIntervalSeconds !== undefined && top !== undefined) {
+    // A video description of its own: frame capture encodes JPEG, not H.264 (MediaLive user
+    // guide, "Frame capture output group"); FrameCaptureSettings sets the interval.
+    videos.push({
+      Name: 'video_thumbnail',
+      Width: FRAME_CAPTURE_WIDTH,
+      Height: Math.round((FRAME_CAPTURE_WIDTH * top.height) / top.width / 2) * 2,
+      ScalingBehavior: VideoDescriptionScalingBehavior.DEFAULT,
+      RespondToAfd: VideoDescriptionRespondToAfd.NONE,
+      Sharpness: 50,
+      CodecSettings: {
+        FrameCaptureSettings: {
+          CaptureInterval: opts.frameCaptureIntervalSeconds,
+          CaptureIntervalUnits: FrameCaptureIntervalUnit.SECONDS,
+        },
+      },
+    });
+    groups.push({
+      Name: 'thumbnails',
+      OutputGroupSettings: {
+        FrameCaptureGroupSettings: { Destination: { DestinationRefId: FRAME_CAPTURE_DESTINATION_ID } },
+      },
+      Outputs: [
+        {
+          OutputName: 'thumbnail',
+          VideoDescriptionName: 'video_thumbnail',
+          OutputSettings: { FrameCaptureOutputSettings: { NameModifier: THUMBNAIL_NAME_MODIFIER } },
         },
       ],
     });

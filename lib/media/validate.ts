@@ -58,7 +58,8 @@ export function checkEncoderSettings(settings: EncoderSettings, ctx: EncoderChec
     const s = g.OutputGroupSettings;
     const ref =
       s?.MediaPackageGroupSettings?.Destination?.DestinationRefId ??
-      s?.ArchiveGroupSettings?.Destination?.DestinationRefId;
+      s?.ArchiveGroupSettings?.Destination?.DestinationRefId ??
+      s?.FrameCaptureGroupSettings?.Destination?.DestinationRefId;
     if (ref !== undefined && !ctx.destinationIds.includes(ref)) {
       problems.push(
         `output group "${g.Name}" sends to destination "${ref}", which the channel does not define`,

@@ -32,6 +32,13 @@ export interface ChannelStackProps {
   readonly archive: Archive;
   /** Seconds per archive file. */
   readonly archiveRolloverSeconds: number;
+  /** MediaLive records the raw MPEG-TS archive (config archive.raw). */
+  readonly rawArchive: boolean;
+  /**
+   * Seconds between frame captures into `thumbnails/<channel>/` (config thumbnails).
+   * @default - no frame capture
+   */
+  readonly thumbnailIntervalSeconds?: number;
   /** Writes the channel's routes and registry entry (provider in the parent stack). */
   readonly registry: ChannelRegistry;
   /** Safe delete and auto-start (provider in the parent stack). */
@@ -77,6 +84,8 @@ export class ChannelStack extends NestedStack {
       startoverWindowSeconds: props.startoverWindowSeconds,
       archive: cfg.archive ? props.archive : undefined,
       archiveRolloverSeconds: props.archiveRolloverSeconds,
+      rawArchive: props.rawArchive,
+      thumbnailIntervalSeconds: props.thumbnailIntervalSeconds,
       streamKeyRotationScheduled: props.streamKeys.rotationFunction !== undefined,
       capabilities: {
         autoStart: cfg.autoStart,
@@ -89,6 +98,7 @@ export class ChannelStack extends NestedStack {
       auth: cfg.playback.auth as ViewerAuth,
       idleMinutes: cfg.autoStopIdleMinutes,
       autoRestart: cfg.autoRestart,
+      record: cfg.archive,
     });
     this.alarms = new ChannelAlarms(this, 'Alarms', {
       channelId: cfg.id,

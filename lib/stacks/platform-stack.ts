@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { OnAirConfig } from '../config/schema';
 import { Archive } from '../constructs/archive/archive';
 import { Clips } from '../constructs/archive/clips';
+import { Recordings } from '../constructs/archive/recordings';
 import { CdnAuthorization } from '../constructs/channel/cdn-authorization';
 import { ChannelRegistry } from '../constructs/channel/channel-registry';
 import { InputSecurityGroups } from '../constructs/channel/input-security-groups';
@@ -55,6 +56,8 @@ export class PlatformStack extends Stack {
   /** Alerts, health, channel control, dashboard. */
   public readonly operations: Operations;
   public readonly clips: Clips;
+  /** Undefined when no channel records. */
+  public readonly recordings?: Recordings;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -138,6 +141,19 @@ export class PlatformStack extends Stack {
       alarmEmails: cfg.alarms.emails,
       webhook: cfg.alarms.webhook,
     });
+    if (cfg.channels.some((ch) => ch.archive)) {
+      this.recordings = new Recordings(this, 'Recordings', {
+        deploymentName,
+        registry: this.registry,
+        controlApi: this.controlApi,
+        archive: this.archive,
+        startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
+        publishByDefault: cfg.recordings.publishByDefault,
+        thumbnails: cfg.thumbnails.enabled,
+        statusTable: this.operations.health.table,
+        alarmTopic: this.operations.alertTopic.topic,
+      });
+    }
     this.playback = new Playback(this, 'Playback', {
       channels: cfg.channels.map((ch) => ({ channelId: ch.id, auth: ch.playback.auth as ViewerAuth })),
       registry: this.registry,
@@ -162,6 +178,8 @@ export class PlatformStack extends Stack {
           startoverWindowSeconds: cfg.packaging.startoverWindowHours * 3600,
           archive: this.archive,
           archiveRolloverSeconds: cfg.archive.rolloverSeconds,
+          rawArchive: cfg.archive.raw,
+          thumbnailIntervalSeconds: cfg.thumbnails.enabled ? cfg.thumbnails.intervalSeconds : undefined,
           registry: this.registry,
           control: this.operations.control,
           streamKeys: this.streamKeys,

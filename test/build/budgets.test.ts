@@ -19,9 +19,13 @@ const KB = 1024;
 const BUNDLE_BUDGET = 350 * KB;
 /**
  * Every bundle together. Functions of one concern that share their SDK clients share a bundle
- * (lambda/channels, lambda/stream-keys), so the SDK core is carried once per concern.
+ * (lambda/channels, lambda/stream-keys, lambda/archive), so the SDK core is carried once per
+ * concern. 2.5 MB held for seven bundles; the recordings concern added an eighth
+ * (lambda/recording-files: S3 and DynamoDB, which cannot join lambda/archive under the per-bundle
+ * budget), hence 2.6 MB. Bringing it back to 2.5 MB: playback-session and signing-key without zod
+ * in one bundle (today 387 KB together).
  */
-const TOTAL_BUDGET = 2_500 * KB;
+const TOTAL_BUDGET = 2_600 * KB;
 
 const build = functionBuild();
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;

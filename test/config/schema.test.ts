@@ -41,7 +41,7 @@ describe('config defaults', () => {
       geoRestriction: { type: 'none' },
       corsAllowedOrigins: ['*'],
     });
-    expect(cfg.archive).toEqual({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300 });
+    expect(cfg.archive).toEqual({ glacierInstantRetrievalAfterDays: 30, rolloverSeconds: 300, raw: true });
     expect(cfg.playback).toEqual({ sessionTtlMinutes: 120, bindSourceIp: false, signingKeyVersion: 1 });
     expect(cfg.streamKey).toEqual({});
     expect(cfg.alarms.emails).toEqual([]);

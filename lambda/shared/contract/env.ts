@@ -44,6 +44,14 @@ export enum Env {
   HARVEST_ROLE_ARN = 'ONAIR_HARVEST_ROLE_ARN',
   /** The packaging endpoints' startover window, in seconds (how far back a clip may start). */
   STARTOVER_SECONDS = 'ONAIR_STARTOVER_SECONDS',
+  /** The recordings index (DynamoDB). */
+  RECORDINGS_TABLE = 'ONAIR_RECORDINGS_TABLE',
+  /** Seconds per harvested part of a recording (recordingPartSeconds of the startover window). */
+  RECORDING_PART_SECONDS = 'ONAIR_RECORDING_PART_SECONDS',
+  /** "true" publishes new recordings (config recordings.publishByDefault). */
+  PUBLISH_BY_DEFAULT = 'ONAIR_PUBLISH_BY_DEFAULT',
+  /** "true" when MediaLive captures frames into thumbnails/ (config thumbnails.enabled): recordings get posters. */
+  THUMBNAILS = 'ONAIR_THUMBNAILS',
 }
 
 /** The variables one function reads. */
@@ -61,6 +69,26 @@ export const CHANNEL_CONTROL_ENV = {
 
 export const CLIPS_ENV = {
   required: [Env.REGISTRY_TABLE, Env.ARCHIVE_BUCKET, Env.HARVEST_ROLE_ARN, Env.STARTOVER_SECONDS],
+  optional: [],
+} as const satisfies EnvContract;
+
+export const RECORDINGS_ENV = {
+  required: [
+    Env.REGISTRY_TABLE,
+    Env.ARCHIVE_BUCKET,
+    Env.HARVEST_ROLE_ARN,
+    Env.STARTOVER_SECONDS,
+    Env.RECORDINGS_TABLE,
+    Env.RECORDING_PART_SECONDS,
+    Env.PUBLISH_BY_DEFAULT,
+    Env.STATUS_TABLE,
+  ],
+  optional: [],
+} as const satisfies EnvContract;
+
+/** The recordings' files (joining parts, posters, deletion) and the operator routes. */
+export const RECORDING_FILES_ENV = {
+  required: [Env.REGISTRY_TABLE, Env.ARCHIVE_BUCKET, Env.RECORDINGS_TABLE, Env.THUMBNAILS],
   optional: [],
 } as const satisfies EnvContract;
 
@@ -109,10 +137,11 @@ export const NO_ENV = { required: [], optional: [] } as const satisfies EnvContr
 export const FUNCTION_ENV: Readonly<Record<string, Readonly<Record<string, EnvContract>>>> = {
   channels: { control: CHANNEL_CONTROL_ENV, lifecycle: NO_ENV, idleStop: IDLE_STOP_ENV },
   'channel-registration': { handler: CHANNEL_REGISTRATION_ENV },
-  clips: { handler: CLIPS_ENV },
+  archive: { clips: CLIPS_ENV, recorder: RECORDINGS_ENV },
   health: { handler: HEALTH_ENV },
   'playback-session': { handler: PLAYBACK_SESSION_ENV },
   'signing-key': { handler: NO_ENV },
+  'recording-files': { harvested: RECORDING_FILES_ENV, api: RECORDING_FILES_ENV },
   'stream-keys': {
     ingest: STREAM_KEYS_ENV,
     rotate: STREAM_KEYS_ENV,

@@ -11,6 +11,7 @@ export * from './env';
 export * from './ingest';
 export * from './limits';
 export * from './live-routes';
+export * from './recordings';
 export * from './registry';
 export * from './resources';
 export * from './routes';

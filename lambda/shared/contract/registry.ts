@@ -50,6 +50,8 @@ export interface RegisteredChannel extends ChannelEntry {
   readonly idleMinutes: number;
   /** Failed pipelines are restarted automatically (config autoRestart). */
   readonly autoRestart: boolean;
+  /** `false`: the channel's sessions are not recorded (config archive false); absent: recorded. */
+  readonly record?: false;
   readonly media: Readonly<Record<Format, MediaLocation>>;
   /** The custom resource that wrote the item, `<stack id>/<logical id>`. */
   readonly owner: string;

@@ -4,7 +4,7 @@
  */
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** The path as API Gateway declares it, `{variables}` included. */
   readonly path: string;
 }
@@ -24,6 +24,11 @@ export const OperatorRoutes = {
   ROTATE_STREAM_KEY: { method: 'POST', path: '/channels/{id}/stream-key' },
   CREATE_CLIP: { method: 'POST', path: '/channels/{id}/clips' },
   GET_CLIP: { method: 'GET', path: '/channels/{id}/clips/{clipId}' },
+  LIST_RECORDINGS: { method: 'GET', path: '/channels/{id}/recordings' },
+  GET_RECORDING: { method: 'GET', path: '/recordings/{recordingId}' },
+  DELETE_RECORDING: { method: 'DELETE', path: '/recordings/{recordingId}' },
+  PUBLISH_RECORDING: { method: 'POST', path: '/recordings/{recordingId}/publish' },
+  UNPUBLISH_RECORDING: { method: 'POST', path: '/recordings/{recordingId}/unpublish' },
 } as const satisfies Record<string, Route>;
 
 /**

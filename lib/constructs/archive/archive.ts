@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { THUMBNAILS_PREFIX } from '../../../lambda/shared/contract';
 
 /** Props for {@link Archive}. */
 export interface ArchiveProps {
@@ -77,6 +78,35 @@ export class Archive extends Construct {
     return `s3ssl://${this.bucket.bucketName}/${channelId}/$dt$/${pipeline}/${channelId}`;
   }
 
+  /**
+   * The S3 URL prefix MediaLive's frame capture writes a channel's JPEGs under, per pipeline
+   * (`thumbnails/<channel>/<pipeline>/<channel>_thumb.<counter>.jpg`; the counter restarts at
+   * every channel start, so each session overwrites the last one's frames).
+   */
+  public thumbnailsDestination(channelId: string, pipeline: string): string {
+    return `s3ssl://${this.bucket.bucketName}/${THUMBNAILS_PREFIX}${channelId}/${pipeline}/${channelId}`;
+  }
+
+  /** ARN pattern of one channel's frame captures. */
+  public thumbnailsArn(channelId: string): string {
+    return this.bucket.arnForObjects(`${THUMBNAILS_PREFIX}${channelId}/*`);
+  }
+
+  /** Lets MediaLive write frame captures of one channel. */
+  public grantThumbnails(grantee: iam.IGrantable, channelId: string): iam.Grant {
+    // MediaLive lists the bucket when a channel with an S3 destination starts.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.thumbnailsArn(channelId)],
+    });
+  }
+
   /** ARN pattern of one channel's recordings. */
   public recordingsArn(channelId: string): string {
     return this.bucket.arnForObjects(`${channelId}/*`);
@@ -95,6 +125,28 @@ export class Archive extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${keyPrefix}*`)],
+    });
+  }
+
+  /**
+   * Lets `grantee` list the keys under `keyPrefix` and use `actions` on those objects only
+   * (explicit actions, no wildcards).
+   */
+  public grantPrefix(
+    grantee: iam.IGrantable,
+    keyPrefix: string,
+    actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[],
+  ): iam.Grant {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${keyPrefix}*`] } },
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...actions],
       resourceArns: [this.bucket.arnForObjects(`${keyPrefix}*`)],
     });
   }

@@ -54,7 +54,9 @@ export class Clips extends Construct {
     );
 
     this.function = new AppFunction(this, 'Function', {
-      entry: 'clips',
+      entry: 'archive',
+      handler: 'clips',
+      serviceName: 'clips',
       description: 'OnAir: live-to-VOD clips (MediaPackage harvest jobs into the archive bucket)',
       environment: {
         [Env.ARCHIVE_BUCKET]: bucket.bucketName,

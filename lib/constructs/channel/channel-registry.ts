@@ -32,6 +32,11 @@ export interface ChannelRegistrationOptions {
   /** Minutes RUNNING without input before idle-stop stops it; 0 never. */
   readonly idleMinutes: number;
   readonly autoRestart: boolean;
+  /**
+   * The channel's sessions are recorded (config archive).
+   * @default - true
+   */
+  readonly record?: boolean;
 }
 
 /**
@@ -125,6 +130,8 @@ export class ChannelRegistry extends Construct {
           auth: opts.auth,
           idleMinutes: String(opts.idleMinutes),
           autoRestart: String(opts.autoRestart),
+          // Only for channels not recorded, so a recorded channel's properties stay as they were.
+          ...(opts.record === false ? { record: 'false' } : {}),
         },
         Endpoints: {
           hls: { Id: ep[PackagingFormat.HLS].ref, Url: ep[PackagingFormat.HLS].attrUrl },

@@ -58,6 +58,17 @@ export interface LiveChannelProps {
    */
   readonly archiveRolloverSeconds?: number;
   /**
+   * MediaLive records the raw MPEG-TS archive of the top rung into `archive` (needs `archive`).
+   * @default - true
+   */
+  readonly rawArchive?: boolean;
+  /**
+   * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
+   * (needs `archive`).
+   * @default - no frame capture
+   */
+  readonly thumbnailIntervalSeconds?: number;
+  /**
    * The ingest credential (stream key or SRT passphrase) gets a Secrets Manager rotation schedule.
    * @default - false
    */
@@ -110,6 +121,8 @@ export class LiveChannel extends Construct {
       packaging: this.packaging,
       archive: props.archive,
       archiveRolloverSeconds: props.archiveRolloverSeconds,
+      rawArchive: props.rawArchive,
+      thumbnailIntervalSeconds: props.thumbnailIntervalSeconds,
     });
   }
 }

@@ -14,6 +14,7 @@ import {
   AUDIO_SELECTOR_NAME,
   buildEncoderSettings,
   buildInputSpecification,
+  FRAME_CAPTURE_DESTINATION_ID,
   MEDIAPACKAGE_DESTINATION_ID,
 } from '../../media/encoder-settings';
 import type { Rendition } from '../../media/ladders';
@@ -102,6 +103,17 @@ export interface TranscodeProps {
    * @default - 300
    */
   readonly archiveRolloverSeconds?: number;
+  /**
+   * MediaLive records the raw MPEG-TS archive of the top rung into `archive` (needs `archive`).
+   * @default - true
+   */
+  readonly rawArchive?: boolean;
+  /**
+   * Seconds between frame captures written to the archive bucket's `thumbnails/<channel>/`
+   * (needs `archive`).
+   * @default - no frame capture
+   */
+  readonly thumbnailIntervalSeconds?: number;
 }
 
 /**
@@ -114,7 +126,7 @@ export class Transcode extends Construct {
   public readonly role: iam.Role;
   /** Encoding pipelines: 1 for SINGLE_PIPELINE, 2 for STANDARD (MediaLive metrics are per pipeline). */
   public readonly pipelines: number;
-  /** Whether the channel records to the archive bucket. */
+  /** Whether MediaLive records the raw MPEG-TS archive (an Archive output group). */
   public readonly archived: boolean;
 
   constructor(scope: Construct, id: string, props: TranscodeProps) {
@@ -123,20 +135,31 @@ export class Transcode extends Construct {
       throw new Error(`channel "${props.channelId}": the ladder has no renditions`);
     const pipelines = props.channelClass === ChannelClass.STANDARD ? ['a', 'b'] : ['a'];
     this.pipelines = pipelines.length;
-    this.archived = props.archive !== undefined;
-    const rollover = props.archive === undefined ? undefined : (props.archiveRolloverSeconds ?? 300);
+    const raw = props.archive !== undefined && (props.rawArchive ?? true);
+    this.archived = raw;
+    const rollover = raw ? (props.archiveRolloverSeconds ?? 300) : undefined;
+    const thumbnails = props.archive === undefined ? undefined : props.thumbnailIntervalSeconds;
+    if (thumbnails !== undefined && (!Number.isInteger(thumbnails) || thumbnails < 1 || thumbnails > 3600))
+      throw new Error(
+        `channel "${props.channelId}": thumbnailIntervalSeconds must be a whole number of seconds from 1 to 3600, got ${thumbnails}`,
+      );
 
     const settings = buildEncoderSettings({
       renditions: props.renditions,
       latency: props.latency,
       framerate: props.framerate ?? 30,
       archiveRolloverSeconds: rollover,
+      frameCaptureIntervalSeconds: thumbnails,
     });
     const inputSpecification = buildInputSpecification(props.renditions, {
       resolution: props.inputResolution,
       maximumBitrate: props.inputMaximumBitrate,
     });
-    const destinationIds = [MEDIAPACKAGE_DESTINATION_ID, ...(props.archive ? [ARCHIVE_DESTINATION_ID] : [])];
+    const destinationIds = [
+      MEDIAPACKAGE_DESTINATION_ID,
+      ...(raw ? [ARCHIVE_DESTINATION_ID] : []),
+      ...(thumbnails !== undefined ? [FRAME_CAPTURE_DESTINATION_ID] : []),
+    ];
     const segmentSeconds: Record<string, number> = {
       packaging: LATENCY_PROFILES[props.latency].segmentSeconds,
     };
@@ -199,7 +222,7 @@ export class Transcode extends Construct {
       [allLogGroups],
       'logs:DescribeLogGroups is evaluated against log-group:* (MediaLive trusted-entity requirements); it reveals group names only',
     );
-    if (props.archive) {
+    if (props.archive && raw) {
       props.archive.grantRecord(this.role, props.channelId);
       acknowledgeWildcardResources(
         this.role,
@@ -207,14 +230,28 @@ export class Transcode extends Construct {
         "MediaLive names archive objects at run time; the grant is limited to this channel's own key prefix",
       );
     }
+    if (props.archive && thumbnails !== undefined) {
+      props.archive.grantThumbnails(this.role, props.channelId);
+      acknowledgeWildcardResources(
+        this.role,
+        [props.archive.thumbnailsArn(props.channelId)],
+        "MediaLive numbers frame captures at run time; the grant is limited to this channel's own thumbnails/ prefix",
+      );
+    }
 
     const destinations: medialive.CfnChannel.OutputDestinationProperty[] = [
       { id: MEDIAPACKAGE_DESTINATION_ID, mediaPackageSettings: [{ channelId: props.packaging.channel.ref }] },
     ];
-    if (props.archive) {
+    if (props.archive && raw) {
       destinations.push({
         id: ARCHIVE_DESTINATION_ID,
         settings: pipelines.map((p) => ({ url: props.archive?.medialiveDestination(props.channelId, p) })),
+      });
+    }
+    if (props.archive && thumbnails !== undefined) {
+      destinations.push({
+        id: FRAME_CAPTURE_DESTINATION_ID,
+        settings: pipelines.map((p) => ({ url: props.archive?.thumbnailsDestination(props.channelId, p) })),
       });
     }
 

@@ -69,6 +69,19 @@ test('destinations: MediaPackage by channel id, archive per session under the ch
           },
         ],
       },
+      {
+        Id: 'thumbnails',
+        Settings: [
+          {
+            Url: {
+              'Fn::Join': [
+                '',
+                ['s3ssl://', { Ref: Match.stringLikeRegexp('Archive.*Ref$') }, '/thumbnails/main/a/main'],
+              ],
+            },
+          },
+        ],
+      },
     ],
   });
 });
@@ -87,13 +100,17 @@ test('encoder settings carry the ladder into the template', () => {
   const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
   const es = ch?.Properties.EncoderSettings;
   expect(es.VideoDescriptions.map((v: { Height: number }) => v.Height)).toEqual([
-    1080, 720, 540, 432, 360, 288,
+    1080, 720, 540, 432, 360, 288, 360,
   ]);
   expect(es.VideoDescriptions[0].CodecSettings.H264Settings).toMatchObject({
     GopSize: 1,
     RateControlMode: 'QVBR',
   });
-  expect(es.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual(['mediapackage', 'archive']);
+  expect(es.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual([
+    'mediapackage',
+    'archive',
+    'thumbnails',
+  ]);
 });
 
 test('no archive: no archive group, destination or bucket permissions', () => {
@@ -201,4 +218,53 @@ test('an SRT channel attaches its SRT input and its role may read the passphrase
       ]),
     },
   });
+});
+
+test('frame capture: a JPEG every thumbnails.intervalSeconds to thumbnails/<channel>/<pipeline>/, 640 wide; off with thumbnails.enabled false', () => {
+  const [ch] = Object.values(
+    channel(testConfig({ thumbnails: { intervalSeconds: 30 } })).findResources('AWS::MediaLive::Channel'),
+  );
+  const es = ch?.Properties.EncoderSettings;
+  expect(es.VideoDescriptions.at(-1)).toMatchObject({
+    Name: 'video_thumbnail',
+    Width: 640,
+    Height: 360,
+    CodecSettings: { FrameCaptureSettings: { CaptureInterval: 30, CaptureIntervalUnits: 'SECONDS' } },
+  });
+  expect(es.OutputGroups.at(-1)).toEqual({
+    Name: 'thumbnails',
+    OutputGroupSettings: { FrameCaptureGroupSettings: { Destination: { DestinationRefId: 'thumbnails' } } },
+    Outputs: [
+      {
+        OutputName: 'thumbnail',
+        VideoDescriptionName: 'video_thumbnail',
+        OutputSettings: { FrameCaptureOutputSettings: { NameModifier: '_thumb' } },
+      },
+    ],
+  });
+  const thumbnails = ch?.Properties.Destinations.find((d: { Id: string }) => d.Id === 'thumbnails');
+  expect(JSON.stringify(thumbnails)).toContain('/thumbnails/main/a/main');
+  const [plain] = Object.values(
+    channel(testConfig({ thumbnails: { enabled: false } })).findResources('AWS::MediaLive::Channel'),
+  );
+  expect(plain?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual([
+    'mediapackage',
+    'archive',
+  ]);
+});
+
+test('archive.raw false: frame captures, but no Archive output group, destination or archive grant', () => {
+  const template = channel(testConfig({ archive: { raw: false } }));
+  const [ch] = Object.values(template.findResources('AWS::MediaLive::Channel'));
+  expect(ch?.Properties.Destinations.map((d: { Id: string }) => d.Id)).toEqual([
+    'mediapackage',
+    'thumbnails',
+  ]);
+  expect(ch?.Properties.EncoderSettings.OutputGroups.map((g: { Name: string }) => g.Name)).toEqual([
+    'mediapackage',
+    'thumbnails',
+  ]);
+  const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+  expect(policies).not.toContain('"/main/*"');
+  expect(policies).toContain('"/thumbnails/main/*"');
 });

@@ -54,7 +54,8 @@ describe('alarms', () => {
     expect(alarmsOf(studioT, 'studio')).toHaveLength(12);
     mainT.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     studioT.resourceCountIs('AWS::CloudWatch::Alarm', 12);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    // the platform stack's only alarm: the recordings dead-letter queue's
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     edgeTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 2);
   });
 

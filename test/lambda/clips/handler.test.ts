@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/clips/index';
+import { handler } from '../../../lambda/clips/handler';
 import { OPERATOR, operatorEvent } from '../../support/api';
 import { RouteNotFound } from '../../support/api-gateway';
 import { awsError, captureLogs, logEntry, REGISTRY } from '../fixtures';

@@ -1,0 +1,49 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RecordingStatus, recordingPrefix } from '../shared/contract';
+import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import type { RecordingRecord } from './record';
+import { readRecording } from './store';
+
+/** What a viewer session for a recording is scoped to. */
+export interface PlayableRecording {
+  readonly recordingId: string;
+  readonly channelId: string;
+  /** The recording's folder in the archive bucket (`recordings/<channel>/<id>/`): the session covers it and nothing else. */
+  readonly prefix: string;
+  /** The joined master playlist, relative to the folder. */
+  readonly manifest: string;
+  readonly posterKey?: string;
+  readonly durationSeconds?: number;
+}
+
+/**
+ * The recording a viewer asks to watch, if it may be watched: unknown → 404; unpublished → 403
+ * (whatever the channel's viewer auth: an operator publishes it first); not READY yet → 409;
+ * otherwise its folder and manifest. The caller checks the channel's viewer auth before this.
+ */
+export async function playableRecording(
+  deps: { readonly ddb: DynamoDBDocumentClient; readonly config: { readonly table: string } },
+  recordingId: string,
+): Promise<PlayableRecording> {
+  const rec: RecordingRecord | undefined = await readRecording(deps, recordingId);
+  if (rec?.channelId === undefined) throw new NotFound(`no recording "${recordingId}"`, { recordingId });
+  if (!rec.published)
+    throw new Forbidden(`recording "${recordingId}" is not published`, {
+      recordingId,
+      channelId: rec.channelId,
+    });
+  if (rec.status !== RecordingStatus.READY || rec.manifestKey === undefined)
+    throw new Conflict(`recording "${recordingId}" is ${rec.status}, not READY yet`, {
+      recordingId,
+      status: rec.status,
+    });
+  const prefix = recordingPrefix(rec.channelId, rec.recordingId);
+  return {
+    recordingId: rec.recordingId,
+    channelId: rec.channelId,
+    prefix,
+    manifest: rec.manifestKey.startsWith(prefix) ? rec.manifestKey.slice(prefix.length) : rec.manifestKey,
+    posterKey: rec.posterKey,
+    durationSeconds: rec.durationSeconds,
+  };
+}

@@ -1,0 +1,55 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { playableRecording } from '../../../lambda/recordings/playable';
+import { RecordingsWorld } from './world';
+
+const TABLE = 'OnAir-test-RecordingsTable';
+const world = new RecordingsWorld(TABLE);
+const deps = {
+  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-west-2' })),
+  config: { table: TABLE },
+};
+const ID = 'main-20261201t190000z';
+const record = (over: Record<string, unknown>) => ({
+  recordingId: ID,
+  channelId: 'main',
+  sessionStart: '2026-12-01T19:00:00Z',
+  status: 'READY',
+  published: true,
+  parts: {},
+  manifestKey: `recordings/main/${ID}/index.m3u8`,
+  posterKey: `recordings/main/${ID}/poster.jpg`,
+  durationSeconds: 5400,
+  ...over,
+});
+
+beforeEach(() => world.reset());
+
+test('a published READY recording: its folder (what the session is scoped to) and manifest', async () => {
+  world.items.set(ID, record({}));
+  await expect(playableRecording(deps, ID)).resolves.toEqual({
+    recordingId: ID,
+    channelId: 'main',
+    prefix: `recordings/main/${ID}/`,
+    manifest: 'index.m3u8',
+    posterKey: `recordings/main/${ID}/poster.jpg`,
+    durationSeconds: 5400,
+  });
+});
+
+test('a session is refused for a private (unpublished) recording: 403', async () => {
+  world.items.set(ID, record({ published: false }));
+  await expect(playableRecording(deps, ID)).rejects.toMatchObject({
+    statusCode: 403,
+    message: `recording "${ID}" is not published`,
+  });
+});
+
+test('unknown: 404; not READY yet: 409', async () => {
+  await expect(playableRecording(deps, ID)).rejects.toMatchObject({ statusCode: 404 });
+  world.items.set(ID, record({ status: 'PROCESSING', manifestKey: undefined }));
+  await expect(playableRecording(deps, ID)).rejects.toMatchObject({
+    statusCode: 409,
+    message: `recording "${ID}" is PROCESSING, not READY yet`,
+  });
+});
