@@ -50,7 +50,9 @@ export const harvested = withLambdaContext(async (event: unknown): Promise<void>
     return;
   }
   const job = parsed.value.detail.harvest_job;
-  if (job.status === 'SUCCEEDED') await onHarvestSucceeded(dependencies(), job.id);
+  // The API's status enum says SUCCEEDED; the user guide's example notification shows COMPLETED.
+  if (job.status === 'SUCCEEDED' || job.status === 'COMPLETED')
+    await onHarvestSucceeded(dependencies(), job.id);
 });
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

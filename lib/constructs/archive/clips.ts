@@ -75,10 +75,14 @@ export class Clips extends Construct {
     // Harvest jobs are this construct's own (named per clip); the endpoints are the channels'.
     fn.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+        actions: ['mediapackage:DescribeHarvestJob'],
         resources: [harvestJobs],
       }),
     );
+    // MediaPackage v1's create actions have no resource type in the Service Authorization
+    // Reference (like CreateChannel): a resource-scoped CreateHarvestJob would be denied. What a
+    // job may write is bounded by the harvest role it must pass (only its own S3 prefix).
+    Packaging.grantCreateHarvestJobs(fn.role);
     Packaging.grantDeploymentHarvest(this, fn.role, props.deploymentName);
     acknowledgeWildcardResources(
       fn.role,

@@ -165,10 +165,14 @@ export class Recordings extends Construct {
     });
     ev.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+        actions: ['mediapackage:DescribeHarvestJob'],
         resources: [harvestJobs],
       }),
     );
+    // MediaPackage v1's create actions have no resource type in the Service Authorization
+    // Reference (like CreateChannel): a resource-scoped CreateHarvestJob would be denied. What a
+    // job may write is bounded by the harvest role it must pass (only its own S3 prefix).
+    Packaging.grantCreateHarvestJobs(ev.role as iam.IRole);
     props.registry.grantRead(ev);
     Packaging.grantDeploymentHarvest(this, ev.role as iam.IRole, props.deploymentName);
     acknowledgeWildcardResources(
@@ -260,16 +264,18 @@ export class Recordings extends Construct {
       },
       targets: [target()],
     });
-    const harvested = (status: string) => ({
+    const harvested = (...status: string[]) => ({
       source: ['aws.mediapackage'],
       detailType: ['MediaPackage HarvestJob Notification'],
       detail: {
-        harvest_job: { status: [status], s3_destination: { manifest_key: [{ prefix: RECORDINGS_PREFIX }] } },
+        harvest_job: { status, s3_destination: { manifest_key: [{ prefix: RECORDINGS_PREFIX }] } },
       },
     });
     new events.Rule(this, 'HarvestedRule', {
       description: 'OnAir: recording parts harvested (the last one joins the recording)',
-      eventPattern: harvested('SUCCEEDED'),
+      // The API's status enum says SUCCEEDED; the user guide's example notification shows
+      // COMPLETED: match both until a real notification settles it (docs/first-deploy-checks.md).
+      eventPattern: harvested('SUCCEEDED', 'COMPLETED'),
       targets: [target(files)],
     });
     new events.Rule(this, 'HarvestFailedRule', {

@@ -6,6 +6,7 @@ import { CMAF_HLS_MANIFEST_ID, MANIFEST_FILES, originEndpointId } from '../../..
 import { LATENCY_PROFILES, type LatencyMode } from '../../media/latency';
 import { deploymentTags, grantOnDeployment, TaggedResource } from '../core/deployment-tags';
 import { mediaPackageMetric } from '../core/metrics';
+import { acknowledgeWildcardResources } from '../core/nag';
 import type { CdnAuthorization } from './cdn-authorization';
 
 /** Packaging formats, one MediaPackage origin endpoint each. */
@@ -162,6 +163,24 @@ export class Packaging extends Construct {
       resources: [TaggedResource.MEDIAPACKAGE_ORIGIN_ENDPOINT],
       deploymentName,
     });
+  }
+
+  /**
+   * Lets `role` create harvest jobs. MediaPackage v1's create actions list no resource type in
+   * the Service Authorization Reference ("Actions, resources, and condition keys for AWS
+   * Elemental MediaPackage"; CreateHarvestJob, like CreateChannel, takes only aws:RequestTag and
+   * aws:TagKeys), so the grant must name "*"; a job can only write where the harvest role it
+   * passes may write.
+   */
+  public static grantCreateHarvestJobs(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['mediapackage:CreateHarvestJob'], resources: ['*'] }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      'MediaPackage v1 CreateHarvestJob supports no resource-level permission; what a job writes is bounded by the harvest role it must pass (iam:PassRole on that one role, which may write only its own S3 prefix)',
+    );
   }
 
   /**

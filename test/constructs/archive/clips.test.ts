@@ -47,9 +47,13 @@ test("the clips function may create and describe harvest jobs of the deployment'
   const statements = policyStatements('ClipsFunctionRole');
   expect(statements).toContainEqual(
     expect.objectContaining({
-      Action: ['mediapackage:CreateHarvestJob', 'mediapackage:DescribeHarvestJob'],
+      Action: 'mediapackage:DescribeHarvestJob',
       Resource: { 'Fn::Join': ['', expect.arrayContaining([':harvest_jobs/*'])] },
     }),
+  );
+  // CreateHarvestJob supports no resource-level permission (Service Authorization Reference).
+  expect(statements).toContainEqual(
+    expect.objectContaining({ Action: 'mediapackage:CreateHarvestJob', Resource: '*' }),
   );
   // the endpoints, by the deployment tag (they live in the channels' stacks)
   expect(statements).toContainEqual(

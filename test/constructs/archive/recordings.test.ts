@@ -51,16 +51,17 @@ test("rules: MediaLive state changes (the function keeps its registry's channels
     },
     Targets: [Match.objectLike({ DeadLetterConfig: deadLetterConfig, RetryPolicy: retryPolicy })],
   });
+  // Success: the API's enum (SUCCEEDED) and the user guide's example notification (COMPLETED).
   for (const [status, fn] of [
-    ['SUCCEEDED', '^RecordingsFilesFn'],
-    ['FAILED', '^RecordingsEventsFn'],
-  ]) {
+    [['SUCCEEDED', 'COMPLETED'], '^RecordingsFilesFn'],
+    [['FAILED'], '^RecordingsEventsFn'],
+  ] as const) {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.mediapackage'],
         'detail-type': ['MediaPackage HarvestJob Notification'],
         detail: {
-          harvest_job: { status: [status], s3_destination: { manifest_key: [{ prefix: 'recordings/' }] } },
+          harvest_job: { status: [...status], s3_destination: { manifest_key: [{ prefix: 'recordings/' }] } },
         },
       },
       Targets: [
