@@ -3,7 +3,7 @@
  * RTMP receiver (ffmpeg in listen mode, which logs a publish under another application or stream
  * name), then ffprobe on what arrived; and `npx onair` as a new user would start it.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { decodeStrip, READ_BYTES, READ_FILTER } from '../../cli/media/timecode';
 import { onair } from '../cli/run';
 import { StandIn } from '../cli/stand-in';
+import { type Receiver, receive } from './receiver';
 
 const exec = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -26,40 +27,12 @@ const freePort = () =>
   });
 
 /** ffmpeg as an RTMP server for one publish to rtmp://127.0.0.1:<port>/<app>/<stream>, recording FLV. */
-function receiver(
-  port: number,
-  app: string,
-  stream: string,
-  file: string,
-): { proc: ChildProcess; log: () => string; done: Promise<number | null> } {
-  const proc = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'info',
-      '-listen',
-      '1',
-      '-timeout',
-      '30',
-      '-i',
-      `rtmp://127.0.0.1:${port}/${app}/${stream}`,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      '-y',
-      file,
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+function receiver(port: number, app: string, stream: string, file: string): Receiver {
+  return receive(
+    ['-listen', '1', '-timeout', '30', '-i', `rtmp://127.0.0.1:${port}/${app}/${stream}`],
+    'flv',
+    file,
   );
-  let log = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    log += d.toString('utf8');
-  });
-  return { proc, log: () => log, done: new Promise((r) => proc.on('close', r)) };
 }
 
 const VIEW = {

@@ -5,7 +5,7 @@
  * in listener mode, standing in for MediaLive) with the passphrase and key length of that URL.
  * The right passphrase delivers H.264 and AAC; a wrong one is refused at the handshake.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { StandIn } from '../cli/stand-in';
 import { SRT_SECRET_ARN } from '../lambda/stream-keys/fixtures';
 import { ingestRequest } from '../lambda/stream-keys/requests';
 import { useStreamKeyAws } from '../lambda/stream-keys/setup';
+import { type Receiver, receive } from './receiver';
 
 const exec = promisify(execFile);
 const { ml, sm } = useStreamKeyAws();
@@ -36,25 +37,9 @@ const freeUdpPort = () =>
   });
 
 /** ffmpeg's libsrt as MediaLive's SRT listener: decrypts with `passphrase` and records MPEG-TS. */
-function listener(
-  port: number,
-  passphrase: string,
-  pbkeylen: number,
-  file: string,
-): { proc: ChildProcess; log: () => string; done: Promise<number | null> } {
+function listener(port: number, passphrase: string, pbkeylen: number, file: string): Receiver {
   const url = `srt://127.0.0.1:${port}?mode=listener&passphrase=${passphrase}&pbkeylen=${pbkeylen}&listen_timeout=20000000`;
-  const proc = spawn(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'info', '-i', url, '-c', 'copy', '-f', 'mpegts', '-y', file],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let log = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    log += d.toString('utf8');
-  });
-  return { proc, log: () => log, done: new Promise((r) => proc.on('close', r)) };
+  return receive(['-i', url], 'mpegts', file);
 }
 
 const VIEW = {
