@@ -54,6 +54,15 @@ export const LAZY_EXTERNALS = [
 const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb'];
 
 /**
+ * Every SDK client's runtimeConfig.js does `import packageInfo from "../package.json"` for one
+ * field, `packageInfo.version` (the client's version in the User-Agent, `api/<service>#<version>`);
+ * a default import of JSON keeps the whole file (~2 KB of scripts, dependencies and the like per
+ * client per bundle, ~47 KB in all). The bundles get `{ "version": … }` instead: the SDK reads
+ * nothing else (test/build/functions.test.ts checks the installed clients still read only that).
+ */
+const CLIENT_PACKAGE_JSON = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/**
  * The bundles: every folder of lambda/ with an index.ts, one function's or a package's whose
  * functions share it (lambda/stream-keys: each function names its export, AppFunction `handler`).
  */
@@ -168,7 +177,7 @@ export function buildOptions(root: string, outdir: string): BuildOptions {
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     external: [...LAZY_EXTERNALS],
-    plugins: [sideEffectFree(SIDE_EFFECT_FREE), pureSdkSchemas()],
+    plugins: [sideEffectFree(SIDE_EFFECT_FREE), pureSdkSchemas(), clientVersionsOnly()],
     logLevel: 'silent',
   };
 }
@@ -237,6 +246,19 @@ function sideEffectFree(packages: readonly string[]): Plugin {
           pluginData: 'side-effect-free',
         });
         return r.errors.length > 0 ? { errors: r.errors } : { ...r, sideEffects: false };
+      });
+    },
+  };
+}
+
+/** Each client's package.json reduced to its version (see {@link CLIENT_PACKAGE_JSON}). */
+function clientVersionsOnly(): Plugin {
+  return {
+    name: 'client-versions-only',
+    setup(build) {
+      build.onLoad({ filter: CLIENT_PACKAGE_JSON }, (args) => {
+        const { version } = JSON.parse(fs.readFileSync(args.path, 'utf8')) as { version: string };
+        return { contents: JSON.stringify({ version }), loader: 'json' };
       });
     },
   };

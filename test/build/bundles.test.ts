@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { PROJECT_ROOT } from '../../lib/build/functions';
 import { REGISTRY } from '../lambda/fixtures';
 import { MEDIAPACKAGE_HOST, pathIdOf, REGISTRY_TABLE, registeredChannels } from '../lambda/registry-fixtures';
 import { controlApi, OPERATOR } from '../support/api';
@@ -33,6 +35,7 @@ describe('the channels bundle (control) against a local AWS endpoint', () => {
   let server: Server;
   let endpoint: string;
   const requests: string[] = [];
+  const userAgents: string[] = [];
   const body = async (req: IncomingMessage) => {
     let s = '';
     for await (const chunk of req) s += chunk;
@@ -44,6 +47,7 @@ describe('the channels bundle (control) against a local AWS endpoint', () => {
     server = createServer(async (req, res) => {
       const target = String(req.headers['x-amz-target'] ?? '');
       requests.push(`${req.method} ${req.url} ${target} ${req.headers.authorization?.split(' ')[0] ?? ''}`);
+      userAgents.push(String(req.headers['user-agent'] ?? ''));
       await body(req);
       const send = (json: unknown, type = 'application/json') => {
         res.writeHead(200, { 'content-type': type });
@@ -124,6 +128,16 @@ describe('the channels bundle (control) against a local AWS endpoint', () => {
     expect(requests.every((q) => q.endsWith('AWS4-HMAC-SHA256'))).toBe(true);
     // the registry (one Scan), MediaLive (channel, input), the status table
     expect(requests).toHaveLength(4);
+    // Each client names its own version (the one field the build keeps of its package.json).
+    for (const [client, service] of [
+      ['client-medialive', 'medialive'],
+      ['client-dynamodb', 'dynamodb'],
+    ]) {
+      const { version } = JSON.parse(
+        readFileSync(join(PROJECT_ROOT, 'node_modules', '@aws-sdk', client, 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(userAgents).toContainEqual(expect.stringContaining(`api/${service}#${version}`));
+    }
   }, 30_000);
 });
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -34,6 +34,29 @@ describe('the function build', () => {
     expect(changed).not.toBe(key);
     writeFileSync(join(root, 'tsconfig.json'), '{}');
     expect(buildKey(root)).not.toBe(changed);
+  });
+});
+
+describe('what the build leaves out of the SDK', () => {
+  test('a client reads only the version of its package.json, which is all the build keeps of it', () => {
+    const sdk = join(PROJECT_ROOT, 'node_modules', '@aws-sdk');
+    const clients = readdirSync(sdk).filter((d) => d.startsWith('client-'));
+    expect(clients).toEqual(expect.arrayContaining(['client-dynamodb', 'client-medialive', 'client-s3']));
+    for (const client of clients) {
+      const config = readFileSync(join(sdk, client, 'dist-es', 'runtimeConfig.js'), 'utf8');
+      expect(config).toContain('import packageInfo from "../package.json"');
+      expect([...new Set(config.match(/packageInfo\b[^;,)\s]*/g))]).toEqual([
+        'packageInfo',
+        'packageInfo.version',
+      ]);
+    }
+    // In the bundles: the clients' package.json files, each down to `{ version }`.
+    for (const o of Object.values(functionBuild().metafile.outputs))
+      for (const [f, i] of Object.entries(o.inputs))
+        if (f.endsWith('/package.json')) {
+          expect(f).toMatch(/node_modules\/@aws-sdk\/client-[^/]+\/package\.json$/);
+          expect(i.bytesInOutput).toBeLessThan(100);
+        }
   });
 });
 
