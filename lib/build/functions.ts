@@ -54,6 +54,20 @@ export const LAZY_EXTERNALS = [
 const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb'];
 
 /**
+ * Modules the bundles take from lambda/ instead (paths from the project root; lambda/ is in the
+ * build key). `mnemonist/lru-cache`: its one importer, @aws-sdk/endpoint-cache (DynamoDB's
+ * endpoint discovery, on only with AWS_ENABLE_ENDPOINT_DISCOVERY or `endpoint_discovery_enabled`,
+ * which no function sets; the middleware still asks the cache on every call), uses five methods
+ * of it; the CommonJS original and its helpers (obliterator, typed-array utilities) cannot be
+ * tree-shaken: ~10 KB in every bundle with DynamoDB, ~48 KB in all. The SDK once narrowed the
+ * import from all of mnemonist to this module for the same reason (aws/aws-sdk-js-v3#2400).
+ * test/lambda/shared/lru-cache.test.ts holds the stand-in to the original's behaviour.
+ */
+export const ALIASES: Readonly<Record<string, string>> = {
+  'mnemonist/lru-cache': './lambda/shared/lru-cache.ts',
+};
+
+/**
  * Every SDK client's runtimeConfig.js does `import packageInfo from "../package.json"` for one
  * field, `packageInfo.version` (the client's version in the User-Agent, `api/<service>#<version>`);
  * a default import of JSON keeps the whole file (~2 KB of scripts, dependencies and the like per
@@ -177,6 +191,7 @@ export function buildOptions(root: string, outdir: string): BuildOptions {
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     external: [...LAZY_EXTERNALS],
+    alias: { ...ALIASES },
     plugins: [sideEffectFree(SIDE_EFFECT_FREE), pureSdkSchemas(), clientVersionsOnly()],
     logLevel: 'silent',
   };

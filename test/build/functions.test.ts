@@ -58,6 +58,12 @@ describe('what the build leaves out of the SDK', () => {
           expect(i.bytesInOutput).toBeLessThan(100);
         }
   });
+
+  test('mnemonist is left out: the bundles carry lambda/shared/lru-cache.ts in its place', () => {
+    const inputs = Object.keys(functionBuild().metafile.inputs);
+    expect(inputs.filter((f) => /node_modules\/(mnemonist|obliterator)\//.test(f))).toEqual([]);
+    expect(inputs).toContain('lambda/shared/lru-cache.ts');
+  });
 });
 
 describe('markSchemasPure', () => {
