@@ -3,7 +3,8 @@
  * cold start pays before the handler runs): median of 5 processes per bundle, with the function's
  * synthesized environment and source maps on (every function's NODE_OPTIONS). Reference, built
  * in the same run: the same sources bundled with esbuild's defaults, as NodejsFunction did
- * (every credential provider, event streams and every SDK shape kept).
+ * (every credential provider, event streams, every SDK shape, whole package.json files and
+ * mnemonist kept).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -41,7 +42,7 @@ export async function run(): Promise<BenchResult> {
   const esbuild = await import('esbuild');
   const refDir = mkdtempSync(join(tmpdir(), 'onair-bench-ref-'));
   try {
-    await esbuild.build({ ...buildOptions(PROJECT_ROOT, refDir), plugins: [], external: [] });
+    await esbuild.build({ ...buildOptions(PROJECT_ROOT, refDir), plugins: [], external: [], alias: {} });
     const lines: string[] = [];
     let [bytes, refBytes, ms, refMs] = [0, 0, 0, 0];
     for (const b of bundles) {
