@@ -28,8 +28,10 @@ const REQUIRE_BANNER =
   "import { createRequire as __onairRequire } from 'node:module'; const require = __onairRequire(import.meta.url);";
 
 /**
- * Left out of the bundles: modules the SDK loads with `await import()` only for what a function
- * never does here, so a bundle would carry them for nothing (~145 KB each).
+ * Left out of the bundles where the SDK loads them with `await import()`, only for what a function
+ * never does here, so a bundle would carry them for nothing (~145 KB each). A static import of one
+ * is bundled as usual (the S3 client imports event-stream support at load): only the Lambda asset
+ * is there to import from, and a bundle that cannot load fails every cold start.
  * - Credential providers after the environment one: Lambda gives the role's credentials in
  *   AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, which the default chain reads
  *   first; SSO, profiles, processes, web identity, containers and IMDS never apply.
@@ -190,9 +192,13 @@ export function buildOptions(root: string, outdir: string): BuildOptions {
     // (`v8 ignore next -- @preserve`); no license text is in the bundles.
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
-    external: [...LAZY_EXTERNALS],
     alias: { ...ALIASES },
-    plugins: [sideEffectFree(SIDE_EFFECT_FREE), pureSdkSchemas(), clientVersionsOnly()],
+    plugins: [
+      lazyExternals(LAZY_EXTERNALS),
+      sideEffectFree(SIDE_EFFECT_FREE),
+      pureSdkSchemas(),
+      clientVersionsOnly(),
+    ],
     logLevel: 'silent',
   };
 }
@@ -244,6 +250,19 @@ function prune(current: string): void {
       .slice(KEEP_BUILDS),
   ];
   for (const d of stale) fs.rmSync(path.join(BUILD_CACHE_DIR, d.name), { recursive: true, force: true });
+}
+
+/** Leaves `modules` out where they are imported with `await import()` (see {@link LAZY_EXTERNALS}). */
+function lazyExternals(modules: readonly string[]): Plugin {
+  const filter = new RegExp(`^(${modules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'lazy-externals',
+    setup(build) {
+      build.onResolve({ filter }, (args) =>
+        args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+      );
+    },
+  };
 }
 
 /** Marks packages side-effect free (see {@link SIDE_EFFECT_FREE}). */

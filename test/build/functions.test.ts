@@ -59,6 +59,16 @@ describe('what the build leaves out of the SDK', () => {
         }
   });
 
+  test('what a bundle leaves out, it imports only with `await import()`: nothing else is beside it in Lambda', () => {
+    const outputs = Object.entries(functionBuild().metafile.outputs).filter(([o]) => o.endsWith('.mjs'));
+    expect(outputs).toHaveLength(functionBuild().entries.length);
+    for (const [out, o] of outputs) {
+      const outside = o.imports.filter((i) => i.external && !i.path.startsWith('node:'));
+      expect(outside.length).toBeGreaterThan(0);
+      for (const i of outside) expect([out, i.path, i.kind]).toEqual([out, i.path, 'dynamic-import']);
+    }
+  });
+
   test('mnemonist is left out: the bundles carry lambda/shared/lru-cache.ts in its place', () => {
     const inputs = Object.keys(functionBuild().metafile.inputs);
     expect(inputs.filter((f) => /node_modules\/(mnemonist|obliterator)\//.test(f))).toEqual([]);

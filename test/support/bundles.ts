@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
@@ -104,21 +106,29 @@ export const LAMBDA_ENV = {
 
 /**
  * Runs `script` (an ES module body; `mod` is the imported bundle) in a fresh Node process, as the
- * Lambda runtime would load the bundle: with source maps on and only the given environment.
- * Asynchronous, so a fake AWS endpoint in this process can answer it.
+ * Lambda runtime would load the bundle: alone in its folder (a copy outside the project, whose
+ * node_modules would otherwise supply any module the build left out), with source maps on and
+ * only the given environment. Asynchronous, so a fake AWS endpoint in this process can answer it.
  */
-export function runWithBundle(
+export async function runWithBundle(
   file: string,
   script: string,
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const code = `const mod = await import(${JSON.stringify(pathToFileURL(file).href)});\n${script}`;
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--enable-source-maps', '--input-type=module', '-e', code],
-      { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000 },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  const task = await mkdtemp(join(tmpdir(), 'onair-task-'));
+  try {
+    for (const f of [file, `${file}.map`]) await copyFile(f, join(task, basename(f)));
+    const copy = join(task, basename(file));
+    const code = `const mod = await import(${JSON.stringify(pathToFileURL(copy).href)});\n${script}`;
+    return await new Promise((done) => {
+      execFile(
+        process.execPath,
+        ['--enable-source-maps', '--input-type=module', '-e', code],
+        { cwd: task, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000 },
+        (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  } finally {
+    await rm(task, { recursive: true, force: true });
+  }
 }
