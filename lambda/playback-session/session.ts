@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   Env,
   PLAYBACK_SESSION_ENV,
+  RECORDING_ID_PATTERN,
   readEnv,
   SESSION_ROUTE,
   SESSION_TTL_SECONDS,
@@ -18,7 +19,8 @@ import type { Log } from '../shared/powertools';
 import type { RegisteredChannel } from '../shared/registry';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
-import { setCookieHeaders, signSession } from './signing';
+import { LIST_LIMIT, publishedRecordings, type ViewerRecordingsDeps, viewerRecording } from './recordings';
+import { type SigningKey, setCookieHeaders, signObjectUrl, signScope, signSession } from './signing';
 
 export const sessionConfig = z.object({
   domain: z.string().check(z.minLength(1)),
@@ -36,6 +38,8 @@ export const sessionConfig = z.object({
     z.transform((v) => v === 'true'),
   ),
   originSecretArn: z.string().check(z.minLength(1)),
+  /** The recordings index (absent when no channel records): recording sessions and the listing. */
+  recordingsTable: z.optional(z.string().check(z.minLength(1))),
 });
 export type SessionConfig = z.infer<typeof sessionConfig>;
 
@@ -51,6 +55,7 @@ export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): Session
     ttlSeconds: e[Env.SESSION_TTL_SECONDS],
     bindSourceIp: e[Env.BIND_SOURCE_IP],
     originSecretArn: e[Env.ORIGIN_SECRET_ARN],
+    recordingsTable: e[Env.RECORDINGS_TABLE],
   });
 }
 
@@ -59,14 +64,68 @@ export const SESSION_FORMATS = ['hls', 'dash', 'cmaf'] as const satisfies readon
 export const DEFAULT_FORMAT: Format = 'hls';
 
 const format = z.optional(z.enum(SESSION_FORMATS));
-/** A viewer's request body (public and jwt channels): empty, `{}` or `{"format": …}`. */
-const viewerBody = z.strictObject({ format });
-/** A backend's request body (iam channels). */
-const backendBody = z.strictObject({
-  /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
-  viewerIp: z.optional(z.union([z.ipv4(), z.ipv6()])),
-  format,
-});
+/** The viewer's address, for sessions bound to it (playback.bindSourceIp): iam channels' backends send it. */
+const viewerIp = z.optional(z.union([z.ipv4(), z.ipv6()]));
+const recording = z
+  .string()
+  .check(z.regex(RECORDING_ID_PATTERN, 'expected a recording id such as "main-20261201t190000z"'));
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const before = z.optional(
+  z.string().check(
+    z.regex(ISO_TIME, 'expected an ISO 8601 time such as "2026-12-01T18:00:00Z"'),
+    z.refine((v) => !Number.isNaN(Date.parse(v)), 'not a valid time'),
+  ),
+);
+const limit = z.optional(z.int().check(z.minimum(1), z.maximum(LIST_LIMIT.max)));
+
+/**
+ * The three request bodies, told apart by their keys and each strict (an unknown key, or keys of
+ * two kinds together, is a 400): `{}` or `{"format": …}` a live session; `{"recording": "<id>"}`
+ * a recording's session; `{"list": "recordings", "before"?, "limit"?}` the channel's published
+ * recordings. A backend (iam channels) may add `viewerIp` to each.
+ */
+function bodySchemas(backend: boolean) {
+  const ip = backend ? { viewerIp } : {};
+  return {
+    live: z.strictObject({ ...ip, format }),
+    recording: z.strictObject({ ...ip, recording }),
+    list: z.strictObject({ ...ip, list: z.literal('recordings'), before, limit }),
+  };
+}
+const VIEWER_BODIES = bodySchemas(false);
+const BACKEND_BODIES = bodySchemas(true);
+
+/** What a session request asks for. */
+export type SessionRequest =
+  | { readonly kind: 'live'; readonly format?: Format; readonly viewerIp?: string }
+  | { readonly kind: 'recording'; readonly recordingId: string; readonly viewerIp?: string }
+  | {
+      readonly kind: 'list';
+      readonly before?: string;
+      readonly limit?: number;
+      readonly viewerIp?: string;
+    };
+
+/** Parses a session request body (iam channels' backends may name `viewerIp`). */
+export function parseSessionBody(raw: unknown, backend: boolean): SessionRequest {
+  const schemas = backend ? BACKEND_BODIES : VIEWER_BODIES;
+  const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
+  if (keys.includes('recording')) {
+    const b = parseWith(schemas.recording, raw, 'request body');
+    return { kind: 'recording', recordingId: b.recording, viewerIp: (b as { viewerIp?: string }).viewerIp };
+  }
+  if (keys.includes('list')) {
+    const b = parseWith(schemas.list, raw, 'request body');
+    return {
+      kind: 'list',
+      before: b.before === undefined ? undefined : new Date(b.before).toISOString(),
+      limit: b.limit,
+      viewerIp: (b as { viewerIp?: string }).viewerIp,
+    };
+  }
+  const b = parseWith(schemas.live, raw, 'request body');
+  return { kind: 'live', format: b.format, viewerIp: (b as { viewerIp?: string }).viewerIp };
+}
 
 type Authorizer = {
   jwt?: { claims?: Record<string, unknown> };
@@ -116,6 +175,10 @@ export interface SessionDeps {
   readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
   readonly log: Log;
+  /** The recordings index; undefined when the deployment records no channel. */
+  readonly recordings?: ViewerRecordingsDeps;
+  /** Told of every session issued (live or recording; not listings). */
+  readonly issued?: (channelId: string) => void;
 }
 
 /** The channel a session request names: literal routes carry it in the route key, not in pathParameters. */
@@ -140,6 +203,43 @@ export interface SessionResponse {
   readonly cookiePath: string;
   /** iam sessions only: the three CloudFront cookies, for the backend to set on its shared domain. */
   readonly cookies?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A recording's session (docs/signed-playback.md): the same shape as {@link SessionResponse},
+ * with `recording` instead of `format`; the policy covers the recording's folder only.
+ */
+export interface RecordingSessionResponse {
+  readonly channelId: string;
+  readonly recording: {
+    readonly id: string;
+    readonly durationSeconds: number | null;
+    /** Signed with the session's policy (the poster lies in the recording's folder). */
+    readonly posterUrl?: string;
+  };
+  readonly expiresAt: string;
+  readonly url: string;
+  /** `/recordings/<channel>/<id>/<manifest>` */
+  readonly manifestPath: string;
+  /** `/recordings/<channel>/<id>/`: the cookies' Path and what the policy covers. */
+  readonly cookiePath: string;
+  readonly cookies?: Readonly<Record<string, string>>;
+}
+
+/** A page of a channel's published recordings, each poster signed for the session's lifetime. */
+export interface RecordingsListResponse {
+  readonly channelId: string;
+  readonly recordings: readonly {
+    readonly id: string;
+    readonly startedAt: string;
+    readonly endedAt: string | null;
+    readonly durationSeconds: number | null;
+    readonly posterUrl: string | null;
+  }[];
+  /** When the poster URLs stop working. */
+  readonly expiresAt: string;
+  /** Pass as `before` for the next page. */
+  readonly next?: string;
 }
 
 /** POST /playback/{channelId}/session */
@@ -168,35 +268,32 @@ export async function issueSession(
     subject = { caller };
   }
 
-  const raw = jsonBody(event);
+  const backend = mode === ViewerAuth.IAM;
+  const request = parseSessionBody(jsonBody(event), backend);
   let sourceIp: string | undefined;
-  let requested: Format | undefined;
-  if (mode === ViewerAuth.IAM) {
-    const body = parseWith(backendBody, raw, 'request body');
-    requested = body.format;
+  if (backend) {
     if (deps.config.bindSourceIp) {
-      if (body.viewerIp === undefined)
+      if (request.viewerIp === undefined)
         throw new BadRequest(
           'viewerIp is required: sessions are bound to the viewer address (playback.bindSourceIp)',
         );
-      sourceIp = ipv4Only(body.viewerIp);
+      sourceIp = ipv4Only(request.viewerIp);
     }
-  } else {
-    requested = parseWith(viewerBody, raw, 'request body').format;
-    if (deps.config.bindSourceIp) {
-      if (!(await cameThroughCloudFront(event, deps.originSecret))) {
-        throw new Forbidden(
-          `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${deps.config.domain}/api/playback/${channelId}/session`,
-        );
-      }
-      const address = viewerAddress(event);
-      if (address === undefined)
-        throw new BadRequest('the viewer address is unknown; cannot bind the session');
-      sourceIp = ipv4Only(address);
+  } else if (deps.config.bindSourceIp) {
+    if (!(await cameThroughCloudFront(event, deps.originSecret))) {
+      throw new Forbidden(
+        `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${deps.config.domain}/api/playback/${channelId}/session`,
+      );
     }
+    const address = viewerAddress(event);
+    if (address === undefined) throw new BadRequest('the viewer address is unknown; cannot bind the session');
+    sourceIp = ipv4Only(address);
   }
+  const ctx: Issue = { channelId, mode, subject, sourceIp, backend, deps };
+  if (request.kind === 'recording') return recordingSession(ctx, request.recordingId);
+  if (request.kind === 'list') return recordingsList(ctx, request);
 
-  const chosen = requested ?? DEFAULT_FORMAT;
+  const chosen = request.format ?? DEFAULT_FORMAT;
   const key = await deps.keys.forNow(deps.now());
   const session = signSession(key, {
     domain: deps.config.domain,
@@ -217,6 +314,7 @@ export async function issueSession(
     expiresAt: session.expiresAt.toISOString(),
     boundToIp: sourceIp !== undefined,
   });
+  deps.issued?.(channelId);
   const body: SessionResponse = {
     channelId,
     format: chosen,
@@ -225,7 +323,100 @@ export async function issueSession(
     manifestPath: session.manifestPath,
     cookiePath: session.pathPrefix,
     // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
-    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies } : {}),
+    ...(backend ? { cookies: session.cookies } : {}),
   };
-  return json(200, body, {}, mode === ViewerAuth.IAM ? undefined : setCookieHeaders(session));
+  return json(200, body, {}, backend ? undefined : setCookieHeaders(session));
+}
+
+/** A checked request: the channel, its viewer auth and who asked, the address to bind to. */
+interface Issue {
+  readonly channelId: string;
+  readonly mode: ViewerAuth;
+  readonly subject: Record<string, string>;
+  readonly sourceIp?: string;
+  readonly backend: boolean;
+  readonly deps: SessionDeps;
+}
+
+/**
+ * A session for one published READY recording of the route's channel: cookies and a signed
+ * manifest URL under one custom policy whose resource is the recording's folder,
+ * `https://<domain>/recordings/<channel>/<id>/*`.
+ */
+async function recordingSession(ctx: Issue, recordingId: string): Promise<APIGatewayProxyStructuredResultV2> {
+  const { deps, channelId } = ctx;
+  const rec = await viewerRecording(deps.recordings, channelId, recordingId);
+  const key: SigningKey = await deps.keys.forNow(deps.now());
+  const pathPrefix = `/${rec.prefix}`;
+  const scope = signScope(key, {
+    domain: deps.config.domain,
+    pathPrefix,
+    manifestPath: `${pathPrefix}${rec.manifest}`,
+    now: deps.now(),
+    ttlSeconds: deps.config.ttlSeconds,
+    sourceIp: ctx.sourceIp,
+  });
+  deps.log.info('recording session issued', {
+    channelId,
+    recordingId,
+    auth: ctx.mode,
+    ...ctx.subject,
+    keyPairId: key.keyPairId,
+    expiresAt: scope.expiresAt.toISOString(),
+    boundToIp: ctx.sourceIp !== undefined,
+  });
+  deps.issued?.(channelId);
+  const poster = rec.posterKey?.startsWith(rec.prefix)
+    ? `https://${deps.config.domain}/${rec.posterKey}?${scope.query}`
+    : undefined;
+  const body: RecordingSessionResponse = {
+    channelId,
+    recording: {
+      id: rec.recordingId,
+      durationSeconds: rec.durationSeconds ?? null,
+      ...(poster ? { posterUrl: poster } : {}),
+    },
+    expiresAt: scope.expiresAt.toISOString(),
+    url: scope.url,
+    manifestPath: scope.manifestPath,
+    cookiePath: scope.pathPrefix,
+    ...(ctx.backend ? { cookies: scope.cookies } : {}),
+  };
+  return json(200, body, {}, ctx.backend ? undefined : setCookieHeaders(scope));
+}
+
+/** The channel's published READY recordings, newest first, each poster signed for exactly itself. */
+async function recordingsList(
+  ctx: Issue,
+  q: { readonly before?: string; readonly limit?: number },
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const { deps, channelId } = ctx;
+  const page = await publishedRecordings(deps.recordings, channelId, {
+    before: q.before,
+    limit: q.limit ?? LIST_LIMIT.default,
+  });
+  const now = deps.now();
+  const key: SigningKey = await deps.keys.forNow(now);
+  const expiresAt = new Date((Math.floor(now.getTime() / 1000) + deps.config.ttlSeconds) * 1000);
+  const body: RecordingsListResponse = {
+    channelId,
+    recordings: page.recordings.map((r) => ({
+      id: r.id,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt,
+      durationSeconds: r.durationSeconds,
+      posterUrl:
+        r.posterKey === undefined
+          ? null
+          : signObjectUrl(key, {
+              url: `https://${deps.config.domain}/${r.posterKey}`,
+              now,
+              ttlSeconds: deps.config.ttlSeconds,
+              sourceIp: ctx.sourceIp,
+            }),
+    })),
+    expiresAt: expiresAt.toISOString(),
+    ...(page.next === undefined ? {} : { next: page.next }),
+  };
+  return json(200, body);
 }

@@ -165,6 +165,7 @@ export class PlatformStack extends Stack {
       sessionTtl,
       bindSourceIp: cfg.playback.bindSourceIp,
       jwt: cfg.playback.jwt,
+      recordings: this.recordings,
     });
 
     // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation
