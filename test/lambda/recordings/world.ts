@@ -1,5 +1,5 @@
 import * as LibDynamoDb from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { RegisteredChannel } from '../../../lambda/shared/registry';
 import { awsError, REGISTRY } from '../fixtures';
 import { registeredChannels, serveRegistry } from '../registry-fixtures';
@@ -107,6 +107,12 @@ export function condition(
   );
 }
 
+type DocumentClientStub = AwsStub<
+  LibDynamoDb.ServiceInputTypes,
+  LibDynamoDb.ServiceOutputTypes,
+  LibDynamoDb.DynamoDBDocumentClientResolvedConfig
+>;
+
 export interface WorldOptions {
   /** @default - 'OnAir-test-StatusTable' */
   readonly statusTable?: string;
@@ -115,18 +121,23 @@ export interface WorldOptions {
    * @default - this module registry's
    */
   readonly lib?: typeof LibDynamoDb;
-  /** @default - the registry fixture's channels */
-  readonly channels?: Readonly<Record<string, RegisteredChannel>>;
+  /** @default - the registry fixture's channels; null: the registry table is served elsewhere */
+  readonly channels?: Readonly<Record<string, RegisteredChannel>> | null;
+  /**
+   * A mock of the DocumentClient already made (the e2e stand's, which also serves the registry).
+   * @default - a new mock of `lib`'s client
+   */
+  readonly stub?: DocumentClientStub;
 }
 
 export class RecordingsWorld {
   readonly items = new Map<string, Item>();
   /** The health function's status records by channel id (read only here). */
   readonly status = new Map<string, Item>();
-  readonly ddb;
+  readonly ddb: DocumentClientStub;
   readonly statusTable: string;
   private readonly lib: typeof LibDynamoDb;
-  private readonly channels: Readonly<Record<string, RegisteredChannel>>;
+  private readonly channels: Readonly<Record<string, RegisteredChannel>> | null;
 
   constructor(
     readonly table: string,
@@ -134,8 +145,8 @@ export class RecordingsWorld {
   ) {
     this.statusTable = opts.statusTable ?? 'OnAir-test-StatusTable';
     this.lib = opts.lib ?? LibDynamoDb;
-    this.channels = opts.channels ?? registeredChannels(REGISTRY);
-    this.ddb = mockClient(this.lib.DynamoDBDocumentClient);
+    this.channels = opts.channels === undefined ? registeredChannels(REGISTRY) : opts.channels;
+    this.ddb = opts.stub ?? mockClient(this.lib.DynamoDBDocumentClient);
   }
 
   reset() {
@@ -146,7 +157,7 @@ export class RecordingsWorld {
     const ccf = () => awsError('ConditionalCheckFailedException', 400);
     // The channel registry table (lambda/shared/registry.ts) holds the test channels.
     const { GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand, ScanCommand } = this.lib;
-    serveRegistry(this.ddb, this.channels, ScanCommand);
+    if (this.channels !== null) serveRegistry(this.ddb, this.channels, ScanCommand);
     this.ddb.on(GetCommand).callsFake((i) => {
       if (i.TableName === this.statusTable) {
         const st = this.status.get(i.Key.channelId);
