@@ -294,9 +294,10 @@ export class Delivery extends Construct {
 
     const archiveBucket = props.archiveBucket;
     if (archiveBucket !== undefined) {
-      // A recording's files never change once it is READY (no session is issued before), and a
-      // clip's once harvested, so CloudFront keeps them long whatever S3 says (the harvest and
-      // the join set no Cache-Control). Deleting or unpublishing needs no invalidation: every
+      // A recording's files never change once it is READY (no session is issued before; its
+      // playlists are #EXT-X-PLAYLIST-TYPE:VOD, which RFC 8216 section 4.3.3.5 says cannot
+      // change), and a clip's once harvested, so CloudFront keeps them long (the harvest and the
+      // join set no Cache-Control). Deleting or unpublishing needs no invalidation: every
       // request, cache hit or miss, needs a signature for that recording's path, and no session
       // is issued for it any more; a cached copy is only reachable by sessions issued before,
       // until they expire (playback.sessionTtlMinutes, at most 24 hours).
