@@ -396,7 +396,10 @@ async function recordingsList(
     limit: q.limit ?? LIST_LIMIT.default,
   });
   const now = deps.now();
-  const key: SigningKey = await deps.keys.forNow(now);
+  // The key is read only when there is a poster to sign.
+  const key: SigningKey | undefined = page.recordings.some((r) => r.posterKey !== undefined)
+    ? await deps.keys.forNow(now)
+    : undefined;
   const expiresAt = new Date((Math.floor(now.getTime() / 1000) + deps.config.ttlSeconds) * 1000);
   const body: RecordingsListResponse = {
     channelId,
@@ -406,7 +409,7 @@ async function recordingsList(
       endedAt: r.endedAt,
       durationSeconds: r.durationSeconds,
       posterUrl:
-        r.posterKey === undefined
+        r.posterKey === undefined || key === undefined
           ? null
           : signObjectUrl(key, {
               url: `https://${deps.config.domain}/${r.posterKey}`,
