@@ -19,8 +19,14 @@ import type { Log } from '../shared/powertools';
 import type { RegisteredChannel } from '../shared/registry';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
-import { LIST_LIMIT, publishedRecordings, type ViewerRecordingsDeps, viewerRecording } from './recordings';
-import { type SigningKey, setCookieHeaders, signObjectUrl, signScope, signSession } from './signing';
+import {
+  type Issue,
+  LIST_LIMIT,
+  recordingSession,
+  recordingsList,
+  type ViewerRecordingsDeps,
+} from './recordings';
+import { setCookieHeaders, signSession } from './signing';
 
 export const sessionConfig = z.object({
   domain: z.string().check(z.minLength(1)),
@@ -205,43 +211,6 @@ export interface SessionResponse {
   readonly cookies?: Readonly<Record<string, string>>;
 }
 
-/**
- * A recording's session (docs/signed-playback.md): the same shape as {@link SessionResponse},
- * with `recording` instead of `format`; the policy covers the recording's folder only.
- */
-export interface RecordingSessionResponse {
-  readonly channelId: string;
-  readonly recording: {
-    readonly id: string;
-    readonly durationSeconds: number | null;
-    /** Signed with the session's policy (the poster lies in the recording's folder). */
-    readonly posterUrl?: string;
-  };
-  readonly expiresAt: string;
-  readonly url: string;
-  /** `/recordings/<channel>/<id>/<manifest>` */
-  readonly manifestPath: string;
-  /** `/recordings/<channel>/<id>/`: the cookies' Path and what the policy covers. */
-  readonly cookiePath: string;
-  readonly cookies?: Readonly<Record<string, string>>;
-}
-
-/** A page of a channel's published recordings, each poster signed for the session's lifetime. */
-export interface RecordingsListResponse {
-  readonly channelId: string;
-  readonly recordings: readonly {
-    readonly id: string;
-    readonly startedAt: string;
-    readonly endedAt: string | null;
-    readonly durationSeconds: number | null;
-    readonly posterUrl: string | null;
-  }[];
-  /** When the poster URLs stop working. */
-  readonly expiresAt: string;
-  /** Pass as `before` for the next page. */
-  readonly next?: string;
-}
-
 /** POST /playback/{channelId}/session */
 export async function issueSession(
   event: APIGatewayProxyEventV2,
@@ -326,100 +295,4 @@ export async function issueSession(
     ...(backend ? { cookies: session.cookies } : {}),
   };
   return json(200, body, {}, backend ? undefined : setCookieHeaders(session));
-}
-
-/** A checked request: the channel, its viewer auth and who asked, the address to bind to. */
-interface Issue {
-  readonly channelId: string;
-  readonly mode: ViewerAuth;
-  readonly subject: Record<string, string>;
-  readonly sourceIp?: string;
-  readonly backend: boolean;
-  readonly deps: SessionDeps;
-}
-
-/**
- * A session for one published READY recording of the route's channel: cookies and a signed
- * manifest URL under one custom policy whose resource is the recording's folder,
- * `https://<domain>/recordings/<channel>/<id>/*`.
- */
-async function recordingSession(ctx: Issue, recordingId: string): Promise<APIGatewayProxyStructuredResultV2> {
-  const { deps, channelId } = ctx;
-  const rec = await viewerRecording(deps.recordings, channelId, recordingId);
-  const key: SigningKey = await deps.keys.forNow(deps.now());
-  const pathPrefix = `/${rec.prefix}`;
-  const scope = signScope(key, {
-    domain: deps.config.domain,
-    pathPrefix,
-    manifestPath: `${pathPrefix}${rec.manifest}`,
-    now: deps.now(),
-    ttlSeconds: deps.config.ttlSeconds,
-    sourceIp: ctx.sourceIp,
-  });
-  deps.log.info('recording session issued', {
-    channelId,
-    recordingId,
-    auth: ctx.mode,
-    ...ctx.subject,
-    keyPairId: key.keyPairId,
-    expiresAt: scope.expiresAt.toISOString(),
-    boundToIp: ctx.sourceIp !== undefined,
-  });
-  deps.issued?.(channelId);
-  const poster = rec.posterKey?.startsWith(rec.prefix)
-    ? `https://${deps.config.domain}/${rec.posterKey}?${scope.query}`
-    : undefined;
-  const body: RecordingSessionResponse = {
-    channelId,
-    recording: {
-      id: rec.recordingId,
-      durationSeconds: rec.durationSeconds ?? null,
-      ...(poster ? { posterUrl: poster } : {}),
-    },
-    expiresAt: scope.expiresAt.toISOString(),
-    url: scope.url,
-    manifestPath: scope.manifestPath,
-    cookiePath: scope.pathPrefix,
-    ...(ctx.backend ? { cookies: scope.cookies } : {}),
-  };
-  return json(200, body, {}, ctx.backend ? undefined : setCookieHeaders(scope));
-}
-
-/** The channel's published READY recordings, newest first, each poster signed for exactly itself. */
-async function recordingsList(
-  ctx: Issue,
-  q: { readonly before?: string; readonly limit?: number },
-): Promise<APIGatewayProxyStructuredResultV2> {
-  const { deps, channelId } = ctx;
-  const page = await publishedRecordings(deps.recordings, channelId, {
-    before: q.before,
-    limit: q.limit ?? LIST_LIMIT.default,
-  });
-  const now = deps.now();
-  // The key is read only when there is a poster to sign.
-  const key: SigningKey | undefined = page.recordings.some((r) => r.posterKey !== undefined)
-    ? await deps.keys.forNow(now)
-    : undefined;
-  const expiresAt = new Date((Math.floor(now.getTime() / 1000) + deps.config.ttlSeconds) * 1000);
-  const body: RecordingsListResponse = {
-    channelId,
-    recordings: page.recordings.map((r) => ({
-      id: r.id,
-      startedAt: r.startedAt,
-      endedAt: r.endedAt,
-      durationSeconds: r.durationSeconds,
-      posterUrl:
-        r.posterKey === undefined || key === undefined
-          ? null
-          : signObjectUrl(key, {
-              url: `https://${deps.config.domain}/${r.posterKey}`,
-              now,
-              ttlSeconds: deps.config.ttlSeconds,
-              sourceIp: ctx.sourceIp,
-            }),
-    })),
-    expiresAt: expiresAt.toISOString(),
-    ...(page.next === undefined ? {} : { next: page.next }),
-  };
-  return json(200, body);
 }
