@@ -5,6 +5,7 @@
 // instead (a session scoped to /recordings/<channel>/<id>/, from the same route).
 import {
   channelFromSearch,
+  channelOfRecording,
   describeFailure,
   describeMediaError,
   describeRecordingFailure,
@@ -259,15 +260,19 @@ function main() {
     show(replay.error, 'error');
     return;
   }
-  state.channel = parsed.channel;
   state.recording = replay.recording ?? '';
-  $('channel').textContent = state.recording ? `${parsed.channel} · ${state.recording}` : parsed.channel;
-  $('channel-input').value = parsed.channel;
-  $('recordings-link').href = recordingsPageUrl(parsed.channel);
+  // A recording id names its channel: ?recording=<id> alone replays it.
+  state.channel =
+    state.recording && !new URLSearchParams(location.search).has('channel')
+      ? channelOfRecording(state.recording)
+      : parsed.channel;
+  $('channel').textContent = state.recording ? `${state.channel} · ${state.recording}` : state.channel;
+  $('channel-input').value = state.channel;
+  $('recordings-link').href = recordingsPageUrl(state.channel);
   // A replay has no live edge: its stats are the recording's length instead.
   for (const el of document.querySelectorAll(state.recording ? '.live-only' : '.replay-only'))
     el.hidden = true;
-  document.title = state.recording ? `OnAir · replay ${state.recording}` : `OnAir · ${parsed.channel}`;
+  document.title = state.recording ? `OnAir · replay ${state.recording}` : `OnAir · ${state.channel}`;
   tokenForm.addEventListener('submit', (event) => {
     event.preventDefault();
     state.sessionAttempt = 0;

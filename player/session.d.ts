@@ -34,6 +34,7 @@ export declare function describeMediaError(status: number | undefined): {
 export declare function formatRendition(level: { height?: number; bitrate?: number } | undefined): string;
 export declare const RECORDING_ID: RegExp;
 export declare function recordingFromSearch(search: string): { recording?: string } | { error: string };
+export declare function channelOfRecording(recording: string): string;
 export declare function recordingSessionBody(recording: string): string;
 export declare function recordingsListBody(before?: string): string;
 export declare const RECORDING_URI: RegExp;

@@ -249,6 +249,15 @@ export function recordingFromSearch(search) {
   return { recording: raw };
 }
 
+/**
+ * The channel a recording id names (`<channel>-<compact session start>`): `/player/?recording=<id>`
+ * needs no `channel` parameter.
+ * @param {string} recording
+ */
+export function channelOfRecording(recording) {
+  return recording.replace(/-\d{8}t\d{6}z$/, '');
+}
+
 /** What the page POSTs for a recording's session (the channel's own session route). */
 export function recordingSessionBody(recording) {
   return JSON.stringify({ recording });

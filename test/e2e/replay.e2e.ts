@@ -86,7 +86,8 @@ test('replay mode plays a recording ≥ 5 s, seeks to 50% and keeps playing; the
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(edgeUrl(`/player/?channel=main&recording=${PLAYED}`));
+  // The issue's address: the recording id names its channel, whose session route the page asks.
+  await page.goto(edgeUrl(`/player/?recording=${PLAYED}`));
   const video = page.locator('video');
   const currentTime = () => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
   const until = async (ok: (t: number) => boolean, timeoutMs: number) => {

@@ -7,6 +7,7 @@ import {
 import { SESSION_PATH } from '../../lib/constructs/playback/playback';
 import {
   channelFromSearch,
+  channelOfRecording,
   DEFAULT_RETRY_MS,
   describeFailure,
   describeMediaError,
@@ -287,6 +288,11 @@ describe('recordings', () => {
     ])
       expect(recordingManifestUrl({ manifestPath }, ID)).toBeUndefined();
     expect(recordingManifestUrl(null, ID)).toBeUndefined();
+  });
+
+  test('a recording id names its channel (so ?recording=<id> alone replays it)', () => {
+    expect(channelOfRecording(ID)).toBe('main');
+    expect(channelOfRecording('live-news-2-20261201t190000z')).toBe('live-news-2');
   });
 
   test('links: replay and the recordings page, relative to /player/', () => {
