@@ -1,15 +1,23 @@
 // OnAir demo player: obtains a signed playback session from this distribution's session API
 // (CloudFront-* cookies scoped to the channel's HLS endpoint, /out/v1/<endpoint id>/), plays the
 // manifest the session names and renews the session before it expires. Everything is
-// same-origin, so the cookies are first-party.
+// same-origin, so the cookies are first-party. With `&recording=<id>` it replays that recording
+// instead (a session scoped to /recordings/<channel>/<id>/, from the same route).
 import {
   channelFromSearch,
+  channelOfRecording,
   describeFailure,
   describeMediaError,
+  describeRecordingFailure,
+  formatDuration,
   formatRemaining,
   formatRendition,
   formatSeconds,
   manifestUrl,
+  recordingFromSearch,
+  recordingManifestUrl,
+  recordingSessionBody,
+  recordingsPageUrl,
   renewalDelayMs,
   retryDelayMs,
   serverTime,
@@ -27,6 +35,8 @@ const tokenInput = $('token');
 
 const state = {
   channel: '',
+  /** The recording replayed, or '' for the live stream. */
+  recording: '',
   /** Session expiry on the local clock (ms). */
   expiresAt: 0,
   /** Server clock minus local clock (ms), from the session response's Date header. */
@@ -72,7 +82,7 @@ async function requestSession() {
         credentials: 'include',
         cache: 'no-store',
         headers,
-        body: sessionRequestBody(),
+        body: state.recording ? recordingSessionBody(state.recording) : sessionRequestBody(),
       });
     } catch {
       return onSessionFailure(0, null, null, token !== '', null);
@@ -83,7 +93,11 @@ async function requestSession() {
     } catch {
       body = null;
     }
-    const manifest = res.ok ? manifestUrl(body) : undefined;
+    const manifest = res.ok
+      ? state.recording
+        ? recordingManifestUrl(body, state.recording)
+        : manifestUrl(body)
+      : undefined;
     if (!res.ok || body === null || typeof body.expiresAt !== 'string' || manifest === undefined) {
       return onSessionFailure(
         res.ok ? 502 : res.status,
@@ -99,6 +113,9 @@ async function requestSession() {
     state.expiresAt = Date.parse(body.expiresAt) - state.clockOffsetMs;
     state.sessionAttempt = 0;
     state.manifest = manifest;
+    if (state.recording && typeof body.recording?.durationSeconds === 'number') {
+      $('duration').textContent = formatDuration(body.recording.durationSeconds);
+    }
     scheduleSession(renewalDelayMs(body.expiresAt, serverNow));
     if (token === '') tokenForm.hidden = true;
     tick();
@@ -114,7 +131,10 @@ async function requestSession() {
 }
 
 function onSessionFailure(status, body, retryAfter, hadToken, wwwAuthenticate) {
-  const failure = describeFailure({ status, body, channel: state.channel, hadToken, wwwAuthenticate });
+  const request = { status, body, channel: state.channel, hadToken, wwwAuthenticate };
+  const failure = state.recording
+    ? describeRecordingFailure({ ...request, recording: state.recording })
+    : describeFailure(request);
   setBadge('no session', 'error');
   if (failure.needsToken) {
     tokenForm.hidden = false;
@@ -144,7 +164,7 @@ function startPlayback() {
     });
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       state.mediaAttempt = 0;
-      setBadge('live', 'live');
+      setBadge(modeLabel(), 'live');
       video.play().catch(() => show('Press play to start.', 'info'));
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
@@ -164,7 +184,7 @@ function startPlayback() {
     $('engine').textContent = `hls.js ${Hls.version}`;
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = src;
-    video.addEventListener('playing', () => setBadge('live', 'live'), { once: true });
+    video.addEventListener('playing', () => setBadge(modeLabel(), 'live'), { once: true });
     // Native playback does not expose the HTTP status.
     video.addEventListener('error', () => onMediaFailure(undefined), { once: true });
     video.play().catch(() => show('Press play to start.', 'info'));
@@ -173,6 +193,11 @@ function startPlayback() {
     setBadge('unsupported', 'error');
     show('This browser can play neither HLS natively nor with Media Source Extensions.', 'error');
   }
+}
+
+/** The badge while playing: the live stream, or a replay (a recording, seekable from start to end). */
+function modeLabel() {
+  return state.recording ? 'replay' : 'live';
 }
 
 function onMediaFailure(status) {
@@ -214,7 +239,7 @@ function tick() {
     $('expires').textContent =
       `${new Date(state.expiresAt).toLocaleTimeString()} (in ${formatRemaining(left)})`;
   }
-  if (!video.paused) {
+  if (!video.paused && !state.recording) {
     $('latency').textContent = formatSeconds(edgeLatency());
     $('wallclock').textContent = formatSeconds(
       wallClockLatencySeconds(playingDate(), Date.now(), state.clockOffsetMs),
@@ -229,10 +254,25 @@ function main() {
     show(parsed.error, 'error');
     return;
   }
-  state.channel = parsed.channel;
-  $('channel').textContent = parsed.channel;
-  $('channel-input').value = parsed.channel;
-  document.title = `OnAir · ${parsed.channel}`;
+  const replay = recordingFromSearch(location.search);
+  if ('error' in replay) {
+    setBadge('error', 'error');
+    show(replay.error, 'error');
+    return;
+  }
+  state.recording = replay.recording ?? '';
+  // A recording id names its channel: ?recording=<id> alone replays it.
+  state.channel =
+    state.recording && !new URLSearchParams(location.search).has('channel')
+      ? channelOfRecording(state.recording)
+      : parsed.channel;
+  $('channel').textContent = state.recording ? `${state.channel} · ${state.recording}` : state.channel;
+  $('channel-input').value = state.channel;
+  $('recordings-link').href = recordingsPageUrl(state.channel);
+  // A replay has no live edge: its stats are the recording's length instead.
+  for (const el of document.querySelectorAll(state.recording ? '.live-only' : '.replay-only'))
+    el.hidden = true;
+  document.title = state.recording ? `OnAir · replay ${state.recording}` : `OnAir · ${state.channel}`;
   tokenForm.addEventListener('submit', (event) => {
     event.preventDefault();
     state.sessionAttempt = 0;

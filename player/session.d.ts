@@ -32,3 +32,21 @@ export declare function describeMediaError(status: number | undefined): {
   renewSession: boolean;
 };
 export declare function formatRendition(level: { height?: number; bitrate?: number } | undefined): string;
+export declare const RECORDING_ID: RegExp;
+export declare function recordingFromSearch(search: string): { recording?: string } | { error: string };
+export declare function channelOfRecording(recording: string): string;
+export declare function recordingSessionBody(recording: string): string;
+export declare function recordingsListBody(before?: string): string;
+export declare const RECORDING_URI: RegExp;
+export declare function recordingManifestUrl(body: unknown, recording: string): string | undefined;
+export declare function replayUrl(channel: string, recording: string): string;
+export declare function recordingsPageUrl(channel: string): string;
+export declare function formatDuration(seconds: number | null | undefined): string;
+export declare function describeRecordingFailure(failure: {
+  status: number;
+  body: unknown;
+  channel: string;
+  recording: string;
+  hadToken: boolean;
+  wwwAuthenticate?: string | null;
+}): { message: string; needsToken: boolean; retry: boolean };

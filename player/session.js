@@ -225,3 +225,114 @@ export function formatRendition(level) {
   if (level?.bitrate) parts.push(`${Math.round(level.bitrate / 1000)} kbit/s`);
   return parts.length > 0 ? parts.join(' · ') : '—';
 }
+
+// ---- Recordings: replay mode and the recordings page ----
+
+/**
+ * Recording ids: `<channel>-<compact session start>` (RECORDING_ID_PATTERN of
+ * lambda/shared/contract; test/player/session.test.ts checks that this copy agrees).
+ */
+export const RECORDING_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]-\d{8}t\d{6}z$/;
+
+/**
+ * The recording named by the page's query string (`?channel=<id>&recording=<id>`): none (live
+ * mode), a recording id, or an error for a malformed one.
+ * @param {string} search `location.search`
+ * @returns {{ recording?: string } | { error: string }}
+ */
+export function recordingFromSearch(search) {
+  const raw = new URLSearchParams(search).get('recording');
+  if (raw === null || raw === '') return {};
+  if (!RECORDING_ID.test(raw)) {
+    return { error: `"${raw}" is not a recording id (such as "main-20261201t190000z")` };
+  }
+  return { recording: raw };
+}
+
+/**
+ * The channel a recording id names (`<channel>-<compact session start>`): `/player/?recording=<id>`
+ * needs no `channel` parameter.
+ * @param {string} recording
+ */
+export function channelOfRecording(recording) {
+  return recording.replace(/-\d{8}t\d{6}z$/, '');
+}
+
+/** What the page POSTs for a recording's session (the channel's own session route). */
+export function recordingSessionBody(recording) {
+  return JSON.stringify({ recording });
+}
+
+/** What the recordings page POSTs for a page of the channel's published recordings. */
+export function recordingsListBody(before) {
+  return JSON.stringify(before ? { list: 'recordings', before } : { list: 'recordings' });
+}
+
+/** A recording's media path: `/recordings/<channel>/<recording id>/<file>` (the archive bucket's key). */
+export const RECORDING_URI =
+  /^\/recordings\/([a-z][a-z0-9-]{0,30}[a-z0-9])\/([a-z][a-z0-9-]{0,30}[a-z0-9]-\d{8}t\d{6}z)\/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)$/;
+
+/**
+ * The same-origin manifest path of a recording session response: its `manifestPath`, below the
+ * folder of the recording asked for (which the cookies cover). Undefined for anything else.
+ * @param {unknown} body the session response
+ * @param {string} recording the recording id asked for
+ * @returns {string | undefined}
+ */
+export function recordingManifestUrl(body, recording) {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { manifestPath } = /** @type {{ manifestPath?: unknown }} */ (body);
+  if (typeof manifestPath !== 'string') return undefined;
+  const m = RECORDING_URI.exec(manifestPath);
+  return m !== null && m[2] === recording ? manifestPath : undefined;
+}
+
+/** The replay page of a recording (relative to /player/). */
+export function replayUrl(channel, recording) {
+  return `./?${new URLSearchParams({ channel, recording }).toString()}`;
+}
+
+/** The recordings page of a channel (relative to /player/). */
+export function recordingsPageUrl(channel) {
+  return `recordings.html?${new URLSearchParams({ channel }).toString()}`;
+}
+
+/** "1:02:05" or "12:05" for a duration in seconds; an em dash when unknown. */
+export function formatDuration(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * What the page tells the viewer when a recording's session is refused.
+ * @param {{ status: number, body: unknown, channel: string, recording: string, hadToken: boolean, wwwAuthenticate?: string | null }} failure
+ * @returns {{ message: string, needsToken: boolean, retry: boolean }}
+ */
+export function describeRecordingFailure(failure) {
+  const { status, channel, recording } = failure;
+  if (status === 404) {
+    return {
+      message: `Channel "${channel}" has no recording "${recording}".`,
+      needsToken: false,
+      retry: false,
+    };
+  }
+  if (status === 409) {
+    return {
+      message: `Recording "${recording}" is still being processed; retrying.`,
+      needsToken: false,
+      retry: true,
+    };
+  }
+  if (status === 403 && failure.body !== null && typeof failure.body === 'object') {
+    const message = /** @type {{ message?: unknown }} */ (failure.body).message;
+    if (typeof message === 'string' && message.endsWith('is not published')) {
+      return { message: `Recording "${recording}" is not published.`, needsToken: false, retry: false };
+    }
+  }
+  return describeFailure(failure);
+}

@@ -3,12 +3,15 @@ import { httpHandler } from '../shared/http';
 import { countMetric, logger, OnAirMetric } from '../shared/powertools';
 import { environmentRegistry } from '../shared/registry';
 import { KeyCache, readOriginSecret, readSigningKey, SigningKeys } from './key';
-import { issueSession, loadSessionConfig, sessionChannel } from './session';
+import { issueSession, loadSessionConfig } from './session';
 
 const sm = secretsManagerClient({ maxAttempts: 3 });
 const config = loadSessionConfig();
 // Each channel's auth mode and media paths come from the registry table its stack writes.
-const registry = environmentRegistry(dynamoDbDocumentClient({ maxAttempts: 3 }));
+const ddb = dynamoDbDocumentClient({ maxAttempts: 3 });
+const registry = environmentRegistry(ddb);
+// Recording sessions and the listing read the recordings index with the same client.
+const recordings = config.recordingsTable === undefined ? undefined : { ddb, table: config.recordingsTable };
 // Parsed once per container: a rotation changes ONAIR_SIGNING_KEY_ID, which makes Lambda start
 // fresh containers that load the new key.
 const current = new KeyCache(() =>
@@ -24,17 +27,15 @@ const previous =
 const keys = new SigningKeys(current, previous);
 const originSecret = new KeyCache(() => readOriginSecret(sm, config.originSecretArn));
 
-export const handler = httpHandler(async (event) => {
-  const res = await issueSession(event, {
+export const handler = httpHandler((event) =>
+  issueSession(event, {
     config,
     channel: (id) => registry.channel(id),
     keys,
     originSecret,
     now: () => new Date(),
     log: logger,
-  });
-  const channelId = sessionChannel(event);
-  if (res.statusCode === 200 && channelId !== undefined)
-    countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId);
-  return res;
-});
+    recordings,
+    issued: (channelId) => countMetric(OnAirMetric.PLAYBACK_SESSIONS, channelId),
+  }),
+);

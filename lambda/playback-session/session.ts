@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   Env,
   PLAYBACK_SESSION_ENV,
+  RECORDING_ID_PATTERN,
   readEnv,
   SESSION_ROUTE,
   SESSION_TTL_SECONDS,
@@ -18,6 +19,13 @@ import type { Log } from '../shared/powertools';
 import type { RegisteredChannel } from '../shared/registry';
 import * as z from '../shared/zod';
 import type { KeyCache, SigningKeys } from './key';
+import {
+  type Issue,
+  LIST_LIMIT,
+  recordingSession,
+  recordingsList,
+  type ViewerRecordingsDeps,
+} from './recordings';
 import { setCookieHeaders, signSession } from './signing';
 
 export const sessionConfig = z.object({
@@ -36,6 +44,8 @@ export const sessionConfig = z.object({
     z.transform((v) => v === 'true'),
   ),
   originSecretArn: z.string().check(z.minLength(1)),
+  /** The recordings index (absent when no channel records): recording sessions and the listing. */
+  recordingsTable: z.optional(z.string().check(z.minLength(1))),
 });
 export type SessionConfig = z.infer<typeof sessionConfig>;
 
@@ -51,6 +61,7 @@ export function loadSessionConfig(env: NodeJS.ProcessEnv = process.env): Session
     ttlSeconds: e[Env.SESSION_TTL_SECONDS],
     bindSourceIp: e[Env.BIND_SOURCE_IP],
     originSecretArn: e[Env.ORIGIN_SECRET_ARN],
+    recordingsTable: e[Env.RECORDINGS_TABLE],
   });
 }
 
@@ -59,14 +70,68 @@ export const SESSION_FORMATS = ['hls', 'dash', 'cmaf'] as const satisfies readon
 export const DEFAULT_FORMAT: Format = 'hls';
 
 const format = z.optional(z.enum(SESSION_FORMATS));
-/** A viewer's request body (public and jwt channels): empty, `{}` or `{"format": …}`. */
-const viewerBody = z.strictObject({ format });
-/** A backend's request body (iam channels). */
-const backendBody = z.strictObject({
-  /** The viewer's address, for sessions bound to it (playback.bindSourceIp). */
-  viewerIp: z.optional(z.union([z.ipv4(), z.ipv6()])),
-  format,
-});
+/** The viewer's address, for sessions bound to it (playback.bindSourceIp): iam channels' backends send it. */
+const viewerIp = z.optional(z.union([z.ipv4(), z.ipv6()]));
+const recording = z
+  .string()
+  .check(z.regex(RECORDING_ID_PATTERN, 'expected a recording id such as "main-20261201t190000z"'));
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const before = z.optional(
+  z.string().check(
+    z.regex(ISO_TIME, 'expected an ISO 8601 time such as "2026-12-01T18:00:00Z"'),
+    z.refine((v) => !Number.isNaN(Date.parse(v)), 'not a valid time'),
+  ),
+);
+const limit = z.optional(z.int().check(z.minimum(1), z.maximum(LIST_LIMIT.max)));
+
+/**
+ * The three request bodies, told apart by their keys and each strict (an unknown key, or keys of
+ * two kinds together, is a 400): `{}` or `{"format": …}` a live session; `{"recording": "<id>"}`
+ * a recording's session; `{"list": "recordings", "before"?, "limit"?}` the channel's published
+ * recordings. A backend (iam channels) may add `viewerIp` to each.
+ */
+function bodySchemas(backend: boolean) {
+  const ip = backend ? { viewerIp } : {};
+  return {
+    live: z.strictObject({ ...ip, format }),
+    recording: z.strictObject({ ...ip, recording }),
+    list: z.strictObject({ ...ip, list: z.literal('recordings'), before, limit }),
+  };
+}
+const VIEWER_BODIES = bodySchemas(false);
+const BACKEND_BODIES = bodySchemas(true);
+
+/** What a session request asks for. */
+export type SessionRequest =
+  | { readonly kind: 'live'; readonly format?: Format; readonly viewerIp?: string }
+  | { readonly kind: 'recording'; readonly recordingId: string; readonly viewerIp?: string }
+  | {
+      readonly kind: 'list';
+      readonly before?: string;
+      readonly limit?: number;
+      readonly viewerIp?: string;
+    };
+
+/** Parses a session request body (iam channels' backends may name `viewerIp`). */
+export function parseSessionBody(raw: unknown, backend: boolean): SessionRequest {
+  const schemas = backend ? BACKEND_BODIES : VIEWER_BODIES;
+  const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
+  if (keys.includes('recording')) {
+    const b = parseWith(schemas.recording, raw, 'request body');
+    return { kind: 'recording', recordingId: b.recording, viewerIp: (b as { viewerIp?: string }).viewerIp };
+  }
+  if (keys.includes('list')) {
+    const b = parseWith(schemas.list, raw, 'request body');
+    return {
+      kind: 'list',
+      before: b.before === undefined ? undefined : new Date(b.before).toISOString(),
+      limit: b.limit,
+      viewerIp: (b as { viewerIp?: string }).viewerIp,
+    };
+  }
+  const b = parseWith(schemas.live, raw, 'request body');
+  return { kind: 'live', format: b.format, viewerIp: (b as { viewerIp?: string }).viewerIp };
+}
 
 type Authorizer = {
   jwt?: { claims?: Record<string, unknown> };
@@ -116,6 +181,10 @@ export interface SessionDeps {
   readonly originSecret: KeyCache<string>;
   readonly now: () => Date;
   readonly log: Log;
+  /** The recordings index; undefined when the deployment records no channel. */
+  readonly recordings?: ViewerRecordingsDeps;
+  /** Told of every session issued (live or recording; not listings). */
+  readonly issued?: (channelId: string) => void;
 }
 
 /** The channel a session request names: literal routes carry it in the route key, not in pathParameters. */
@@ -168,35 +237,32 @@ export async function issueSession(
     subject = { caller };
   }
 
-  const raw = jsonBody(event);
+  const backend = mode === ViewerAuth.IAM;
+  const request = parseSessionBody(jsonBody(event), backend);
   let sourceIp: string | undefined;
-  let requested: Format | undefined;
-  if (mode === ViewerAuth.IAM) {
-    const body = parseWith(backendBody, raw, 'request body');
-    requested = body.format;
+  if (backend) {
     if (deps.config.bindSourceIp) {
-      if (body.viewerIp === undefined)
+      if (request.viewerIp === undefined)
         throw new BadRequest(
           'viewerIp is required: sessions are bound to the viewer address (playback.bindSourceIp)',
         );
-      sourceIp = ipv4Only(body.viewerIp);
+      sourceIp = ipv4Only(request.viewerIp);
     }
-  } else {
-    requested = parseWith(viewerBody, raw, 'request body').format;
-    if (deps.config.bindSourceIp) {
-      if (!(await cameThroughCloudFront(event, deps.originSecret))) {
-        throw new Forbidden(
-          `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${deps.config.domain}/api/playback/${channelId}/session`,
-        );
-      }
-      const address = viewerAddress(event);
-      if (address === undefined)
-        throw new BadRequest('the viewer address is unknown; cannot bind the session');
-      sourceIp = ipv4Only(address);
+  } else if (deps.config.bindSourceIp) {
+    if (!(await cameThroughCloudFront(event, deps.originSecret))) {
+      throw new Forbidden(
+        `sessions are bound to the viewer address (playback.bindSourceIp): request them through the distribution, POST https://${deps.config.domain}/api/playback/${channelId}/session`,
+      );
     }
+    const address = viewerAddress(event);
+    if (address === undefined) throw new BadRequest('the viewer address is unknown; cannot bind the session');
+    sourceIp = ipv4Only(address);
   }
+  const ctx: Issue = { channelId, mode, subject, sourceIp, backend, deps };
+  if (request.kind === 'recording') return recordingSession(ctx, request.recordingId);
+  if (request.kind === 'list') return recordingsList(ctx, request);
 
-  const chosen = requested ?? DEFAULT_FORMAT;
+  const chosen = request.format ?? DEFAULT_FORMAT;
   const key = await deps.keys.forNow(deps.now());
   const session = signSession(key, {
     domain: deps.config.domain,
@@ -217,6 +283,7 @@ export async function issueSession(
     expiresAt: session.expiresAt.toISOString(),
     boundToIp: sourceIp !== undefined,
   });
+  deps.issued?.(channelId);
   const body: SessionResponse = {
     channelId,
     format: chosen,
@@ -225,7 +292,7 @@ export async function issueSession(
     manifestPath: session.manifestPath,
     cookiePath: session.pathPrefix,
     // A backend (iam) sets the cookies itself on a domain it shares with the distribution.
-    ...(mode === ViewerAuth.IAM ? { cookies: session.cookies } : {}),
+    ...(backend ? { cookies: session.cookies } : {}),
   };
-  return json(200, body, {}, mode === ViewerAuth.IAM ? undefined : setCookieHeaders(session));
+  return json(200, body, {}, backend ? undefined : setCookieHeaders(session));
 }

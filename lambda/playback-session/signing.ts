@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
+import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { endpointPathPrefix, LIVE_URI } from '../shared/contract';
 import type { Format } from '../shared/manifests';
 
@@ -65,31 +65,68 @@ export function sourceIpCidr(ip: string): string {
   return `${ip}/32`;
 }
 
+/** What one signed scope covers: every object below `pathPrefix` on `domain`. */
+export interface ScopeInput {
+  /** Host viewers use (distribution or custom domain). */
+  readonly domain: string;
+  /** `/out/v1/<endpoint path id>/` (live) or `/recordings/<channel>/<id>/` (a recording). */
+  readonly pathPrefix: string;
+  /** The manifest below `pathPrefix` the signed URL names. */
+  readonly manifestPath: string;
+  readonly now: Date;
+  readonly ttlSeconds: number;
+  /** Binds the scope to this viewer address when set. */
+  readonly sourceIp?: string;
+}
+
+/** A signed scope: cookies and a manifest URL under one policy. */
+export interface SignedScope {
+  readonly expiresAt: Date;
+  /** Name → value of the three CloudFront cookies. */
+  readonly cookies: Readonly<Record<SignedCookieName, string>>;
+  /** What the policy covers and the cookies' Path. */
+  readonly pathPrefix: string;
+  /** The manifest's path (unsigned: a same-site player sends the cookies). */
+  readonly manifestPath: string;
+  /** The signed manifest URL (same policy and signature as the cookies). */
+  readonly url: string;
+  /** The query string that signs any URL below {@link pathPrefix} with the same policy. */
+  readonly query: string;
+}
+
 /**
- * The custom policy of one session: every object below one origin endpoint's path,
- * `https://<domain>/out/v1/<endpoint path id>/*` (a channel's format; MediaPackage's query
- * parameters included, since `*` matches anything, `?` too), until `expires`, optionally from one
- * address. The viewer path is MediaPackage's own and the edge never rewrites it, so the policy
- * names the URI CloudFront checks whether it checks before or after the viewer-request function.
+ * The custom policy of one scope: every object below one path prefix,
+ * `https://<domain><prefix>*` (`*` matches any run of characters, `?` and `/` included:
+ * CloudFront Developer Guide, "Creating a signed URL using a custom policy"), until `expires`,
+ * optionally from one address. The viewer path is the origin's own (MediaPackage's, or the
+ * archive bucket's key) and the edge never rewrites it, so the policy names the URI CloudFront
+ * checks whether it checks before or after the viewer-request function.
  */
-export function sessionPolicy(input: SessionInput): { policy: string; expires: number } {
+export function scopePolicy(input: ScopeInput): { policy: string; expires: number } {
+  if (!input.pathPrefix.startsWith('/') || !input.pathPrefix.endsWith('/'))
+    throw new Error(`not a path prefix: ${input.pathPrefix}`);
+  if (!input.manifestPath.startsWith(input.pathPrefix))
+    throw new Error(`${input.manifestPath} is not below ${input.pathPrefix}`);
   const expires = Math.floor(input.now.getTime() / 1000) + input.ttlSeconds;
   const condition: Record<string, unknown> = { DateLessThan: { 'AWS:EpochTime': expires } };
   if (input.sourceIp !== undefined) condition.IpAddress = { 'AWS:SourceIp': sourceIpCidr(input.sourceIp) };
   const policy = JSON.stringify({
-    Statement: [
-      { Resource: `https://${input.domain}${pathPrefixOf(input.manifestPath)}*`, Condition: condition },
-    ],
+    Statement: [{ Resource: `https://${input.domain}${input.pathPrefix}*`, Condition: condition }],
   });
   return { policy, expires };
 }
 
+/** The live session's policy: one origin endpoint's path, the chosen format's. */
+export function sessionPolicy(input: SessionInput): { policy: string; expires: number } {
+  return scopePolicy({ ...input, pathPrefix: pathPrefixOf(input.manifestPath) });
+}
+
 /**
- * Signs one session. RSA PKCS#1 v1.5 is deterministic, so the policy is signed once and the same
- * Policy/Signature/Key-Pair-Id serve the cookies and every manifest URL.
+ * Signs one scope. RSA PKCS#1 v1.5 is deterministic, so the policy is signed once and the same
+ * Policy/Signature/Key-Pair-Id serve the cookies and every URL below the prefix.
  */
-export function signSession(key: SigningKey, input: SessionInput): PlaybackSession {
-  const { policy, expires } = sessionPolicy(input);
+export function signScope(key: SigningKey, input: ScopeInput): SignedScope {
+  const { policy, expires } = scopePolicy(input);
   const signed = getSignedCookies({
     policy,
     keyPairId: key.keyPairId,
@@ -104,14 +141,63 @@ export function signSession(key: SigningKey, input: SessionInput): PlaybackSessi
   };
   const query = `Policy=${cookies['CloudFront-Policy']}&Signature=${cookies['CloudFront-Signature']}&Key-Pair-Id=${cookies['CloudFront-Key-Pair-Id']}`;
   return {
-    channelId: input.channelId,
-    format: input.format,
     expiresAt: new Date(expires * 1000),
     cookies,
-    pathPrefix: pathPrefixOf(input.manifestPath),
+    pathPrefix: input.pathPrefix,
     manifestPath: input.manifestPath,
     url: `https://${input.domain}${input.manifestPath}?${query}`,
+    query,
   };
+}
+
+/** Signs one live session (a channel's format). */
+export function signSession(key: SigningKey, input: SessionInput): PlaybackSession {
+  const scope = signScope(key, { ...input, pathPrefix: pathPrefixOf(input.manifestPath) });
+  return {
+    channelId: input.channelId,
+    format: input.format,
+    expiresAt: scope.expiresAt,
+    cookies: scope.cookies,
+    pathPrefix: scope.pathPrefix,
+    manifestPath: scope.manifestPath,
+    url: scope.url,
+  };
+}
+
+/**
+ * A signed URL for exactly one object (a poster in a listing): a canned policy, or a custom one
+ * naming the same single URL when the session is bound to an address (a canned policy has no
+ * IpAddress condition).
+ */
+export function signObjectUrl(
+  key: SigningKey,
+  input: {
+    readonly url: string;
+    readonly now: Date;
+    readonly ttlSeconds: number;
+    readonly sourceIp?: string;
+  },
+): string {
+  const expires = Math.floor(input.now.getTime() / 1000) + input.ttlSeconds;
+  const common = {
+    url: input.url,
+    keyPairId: key.keyPairId,
+    privateKey: key.privateKey as unknown as string,
+  };
+  if (input.sourceIp === undefined)
+    return getSignedUrl({ ...common, dateLessThan: new Date(expires * 1000) });
+  const policy = JSON.stringify({
+    Statement: [
+      {
+        Resource: input.url,
+        Condition: {
+          DateLessThan: { 'AWS:EpochTime': expires },
+          IpAddress: { 'AWS:SourceIp': sourceIpCidr(input.sourceIp) },
+        },
+      },
+    ],
+  });
+  return getSignedUrl({ ...common, policy });
 }
 
 function required(v: string | undefined): string {
@@ -120,12 +206,15 @@ function required(v: string | undefined): string {
 }
 
 /**
- * Set-Cookie values: scoped to the endpoint's path (`Path=/out/v1/<id>/`: sessions of other
- * channels and formats have disjoint paths, so a request carries one set), sent cross-site (players on another site),
+ * Set-Cookie values: scoped to the endpoint's path (`Path=/out/v1/<id>/`) or the recording's
+ * (`Path=/recordings/<channel>/<id>/`): sessions of other channels, formats and recordings have
+ * disjoint paths, so a request carries one set; sent cross-site (players on another site),
  * never to scripts; `Partitioned` (CHIPS) keeps them usable for an embedded player where the
  * browser blocks unpartitioned third-party cookies (browsers without CHIPS ignore the attribute).
  */
-export function setCookieHeaders(session: PlaybackSession): string[] {
+export function setCookieHeaders(
+  session: Pick<SignedScope, 'cookies' | 'pathPrefix' | 'expiresAt'>,
+): string[] {
   const expires = session.expiresAt.toUTCString();
   return SIGNED_COOKIES.map(
     (name) =>

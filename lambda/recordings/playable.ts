@@ -17,16 +17,25 @@ export interface PlayableRecording {
 }
 
 /**
- * The recording a viewer asks to watch, if it may be watched: unknown → 404; unpublished → 403
+ * The recording a viewer asks to watch, if it may be watched: unknown, or another channel's than
+ * `channelId` (the session route's, when given) → 404, the same answer, so a channel's viewers
+ * learn nothing of other channels' recordings; unpublished → 403
  * (whatever the channel's viewer auth: an operator publishes it first); not READY yet → 409;
  * otherwise its folder and manifest. The caller checks the channel's viewer auth before this.
  */
 export async function playableRecording(
   deps: { readonly ddb: DynamoDBDocumentClient; readonly config: { readonly table: string } },
   recordingId: string,
+  channelId?: string,
 ): Promise<PlayableRecording> {
   const rec: RecordingRecord | undefined = await readRecording(deps, recordingId);
-  if (rec?.channelId === undefined) throw new NotFound(`no recording "${recordingId}"`, { recordingId });
+  if (rec?.channelId === undefined || (channelId !== undefined && rec.channelId !== channelId))
+    throw new NotFound(
+      channelId === undefined
+        ? `no recording "${recordingId}"`
+        : `channel "${channelId}" has no recording "${recordingId}"`,
+      { recordingId },
+    );
   if (!rec.published)
     throw new Forbidden(`recording "${recordingId}" is not published`, {
       recordingId,

@@ -71,6 +71,8 @@ const THROTTLING = new Set([
   'Throttling',
   'ThrottledException',
   'RequestLimitExceeded',
+  // DynamoDB: a table or index read or written faster than its capacity (on-demand tables too, past their peak).
+  'ProvisionedThroughputExceededException',
 ]);
 
 /** Quota errors: not throttling (Secrets Manager's LimitExceededException means "would exceed a quota"). */

@@ -102,6 +102,7 @@ export class PlatformStack extends Stack {
       trustedKeyGroups: [this.signingKeys.trustedKeyGroup],
       playbackApiDomainName: this.controlApi.domainName,
       playerBucket: this.player.bucket,
+      archiveBucket: this.archive.bucket,
       playbackApiOriginHeaders: this.playbackOrigin.originHeaders(),
       // Sessions bound to an address are IPv4 only (IsIPV6Enabled, CloudFront API reference).
       enableIpv6: !cfg.playback.bindSourceIp,
@@ -164,6 +165,7 @@ export class PlatformStack extends Stack {
       sessionTtl,
       bindSourceIp: cfg.playback.bindSourceIp,
       jwt: cfg.playback.jwt,
+      recordings: this.recordings,
     });
 
     // Construct ids are a contract: "Channel-<id>" must never change, or CloudFormation

@@ -3,7 +3,9 @@
  * stand-ins ({@link Deployment}), the distribution served by the local edge over HTTPS, a live
  * ffmpeg origin for every MediaPackage endpoint (reached through the route table the channels'
  * registrations wrote), the control API's session route with the real handler reading the
- * registry table, and the player bucket. Used by test/e2e/*.e2e.ts, and startable by hand:
+ * registry table and the recordings index, the player bucket, and the archive bucket serving a
+ * local folder (what its bucket policy lets the distribution read). Used by test/e2e/*.e2e.ts, and
+ * startable by hand:
  *
  *   npx tsx test/e2e/stand.ts [--rewritten]
  *
@@ -25,11 +27,12 @@ import { parseConfig } from '../../lib/config/load';
 import type { OnAirConfig } from '../../lib/config/schema';
 import { type CfnTemplate, flattenNestedStacks } from '../cfn-template';
 import { synthOnAir } from '../helpers';
+import { RecordingsWorld } from '../lambda/recordings/world';
 import { Deployment } from './deployment';
 import { readDistribution } from './edge/distribution';
 import { LocalEdge, type SignatureUri } from './edge/edge';
 import { ApiOrigin } from './origins/api-origin';
-import { BucketOrigin, deployedObjects } from './origins/bucket-origin';
+import { BucketOrigin, deployedObjects, distributionReadable } from './origins/bucket-origin';
 import { LiveOrigin } from './origins/live-origin';
 import { type SelfSignedCert, selfSignedCert } from './tls';
 
@@ -61,6 +64,12 @@ export interface Stand {
   readonly live: LiveOrigin;
   readonly api: ApiOrigin;
   readonly bucket: BucketOrigin;
+  /** The archive bucket: objects are the files under {@link archiveRoot}. */
+  readonly archive: BucketOrigin;
+  /** The archive bucket's local folder (write recordings here, e.g. with origins/recording.ts). */
+  readonly archiveRoot: string;
+  /** The recordings index the session function reads (undefined when no channel records). */
+  readonly recordings?: RecordingsWorld;
   /** The edge's certificate: clients trust exactly this one. */
   readonly cert: SelfSignedCert;
   stop(): Promise<void>;
@@ -87,8 +96,17 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     distributionDomainName: () => edge.host,
     stackName: platform.stackName,
   });
-  // The registry table as the functions read it through the real SDK client.
+  // The registry table as the functions read it through the real SDK client, and the recordings
+  // index as the recordings functions leave it (test/lambda/recordings/world.ts).
   const ddb = mockClient(DynamoDBDocumentClient);
+  const recordingsTable = Object.keys(deployment.resources).find(
+    (id) => deployment.resources[id].Type === 'AWS::DynamoDB::Table' && id.startsWith('RecordingsTable'),
+  );
+  const recordings =
+    recordingsTable === undefined
+      ? undefined
+      : new RecordingsWorld(deployment.ref(recordingsTable), { stub: ddb, channels: null });
+  recordings?.reset();
   ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
     Items: deployment.tableItems(input.TableName ?? ''),
   }));
@@ -105,6 +123,8 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
   });
 
+  const archiveRoot = mkdtempSync(join(tmpdir(), 'onair-archive-'));
+  const archiveBucket = platform.getLogicalId(platform.archive.bucket.node.defaultChild as never);
   const started: { stop(): Promise<void> }[] = [];
   try {
     // The channel stacks' registrations write the route table and the registry table.
@@ -133,6 +153,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     for (const store of Object.values(routeTables))
       for (const host of store.values()) targets[host] = live.url;
     const bucketOrigins: BucketOrigin[] = [];
+    let archive: BucketOrigin | undefined;
     for (const origin of distribution.origins.values()) {
       if (/^mediapackage\.[a-z0-9-]+\.amazonaws\.com$/.test(origin.domainName))
         targets[origin.domainName] = live.url;
@@ -144,15 +165,21 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
         if (origin.domainName !== deployment.getAtt(id, 'RegionalDomainName')) continue;
         const bucket = await BucketOrigin.start(
           deployedObjects(deployment, id, { outdir: app.outdir, artifactId: platform.artifactId }),
+          {
+            root: id === archiveBucket ? archiveRoot : undefined,
+            readable: distributionReadable(deployment, id, distribution.logicalId),
+          },
         );
         started.push(bucket);
-        bucketOrigins.push(bucket);
+        if (id === archiveBucket) archive = bucket;
+        else bucketOrigins.push(bucket);
         targets[origin.domainName] = bucket.url;
       }
     }
     edge.serve(distribution, targets);
     const [bucket] = bucketOrigins;
     if (bucket === undefined) throw new Error('the distribution has no bucket origin (the player)');
+    if (archive === undefined) throw new Error('the distribution has no archive bucket origin');
 
     return {
       config,
@@ -161,6 +188,9 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       live,
       api,
       bucket,
+      archive,
+      archiveRoot,
+      recordings,
       cert,
       async stop() {
         await edge.close();
@@ -168,6 +198,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
         sm.restore();
         ddb.restore();
         rmSync(app.outdir, { recursive: true, force: true });
+        rmSync(archiveRoot, { recursive: true, force: true });
       },
     };
   } catch (err) {
@@ -175,6 +206,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     for (const s of started.reverse()) await s.stop();
     sm.restore();
     ddb.restore();
+    rmSync(archiveRoot, { recursive: true, force: true });
     throw err;
   }
 }

@@ -1,10 +1,18 @@
-import { CHANNEL_ID_PATTERN, LIVE_URI as CONTRACT_LIVE_URI } from '../../lambda/shared/contract';
+import {
+  CHANNEL_ID_PATTERN,
+  LIVE_URI as CONTRACT_LIVE_URI,
+  RECORDING_ID_PATTERN,
+  recordingPrefix,
+} from '../../lambda/shared/contract';
 import { SESSION_PATH } from '../../lib/constructs/playback/playback';
 import {
   channelFromSearch,
+  channelOfRecording,
   DEFAULT_RETRY_MS,
   describeFailure,
   describeMediaError,
+  describeRecordingFailure,
+  formatDuration,
   formatRemaining,
   formatRendition,
   formatSeconds,
@@ -12,8 +20,16 @@ import {
   MAX_RETRY_MS,
   MIN_RENEW_DELAY_MS,
   manifestUrl,
+  RECORDING_ID,
+  RECORDING_URI,
   RENEW_BEFORE_MS,
+  recordingFromSearch,
+  recordingManifestUrl,
+  recordingSessionBody,
+  recordingsListBody,
+  recordingsPageUrl,
   renewalDelayMs,
+  replayUrl,
   retryDelayMs,
   serverTime,
   sessionRequestBody,
@@ -231,5 +247,81 @@ describe('display', () => {
     // viewer 3 s slow: server − local = +3 s
     expect(wallClockLatencySeconds(frame, NOW - 3000, 3000)).toBe(8);
     expect(wallClockLatencySeconds(null, NOW, 0)).toBeUndefined();
+  });
+});
+
+describe('recordings', () => {
+  const ID = 'main-20261201t190000z';
+
+  test('the recording id pattern is the contract RECORDING_ID_PATTERN', () => {
+    expect(RECORDING_ID.source).toBe(RECORDING_ID_PATTERN.source);
+  });
+
+  test('replay mode: ?recording=<id>, absent for live; a malformed id is an error naming it', () => {
+    expect(recordingFromSearch('?channel=main')).toEqual({});
+    expect(recordingFromSearch(`?channel=main&recording=${ID}`)).toEqual({ recording: ID });
+    expect(recordingFromSearch('?recording=../x')).toEqual({
+      error: '"../x" is not a recording id (such as "main-20261201t190000z")',
+    });
+  });
+
+  test('the bodies the pages POST to the session route', () => {
+    expect(JSON.parse(recordingSessionBody(ID))).toEqual({ recording: ID });
+    expect(JSON.parse(recordingsListBody())).toEqual({ list: 'recordings' });
+    expect(JSON.parse(recordingsListBody('2026-12-01T19:00:00.000Z'))).toEqual({
+      list: 'recordings',
+      before: '2026-12-01T19:00:00.000Z',
+    });
+  });
+
+  test("the manifest is the session's manifestPath below the folder of the recording asked for, nothing else", () => {
+    const folder = `/${recordingPrefix('main', ID)}`;
+    expect(RECORDING_URI.test(`${folder}index.m3u8`)).toBe(true);
+    expect(recordingManifestUrl({ manifestPath: `${folder}index.m3u8`, cookiePath: folder }, ID)).toBe(
+      `${folder}index.m3u8`,
+    );
+    for (const manifestPath of [
+      `/${recordingPrefix('main', 'main-20261202t190000z')}index.m3u8`,
+      `${folder}../x.m3u8`,
+      `https://example.com${folder}index.m3u8`,
+      '/out/v1/0123456789abcdef0123456789abcdef/index.m3u8',
+    ])
+      expect(recordingManifestUrl({ manifestPath }, ID)).toBeUndefined();
+    expect(recordingManifestUrl(null, ID)).toBeUndefined();
+  });
+
+  test('a recording id names its channel (so ?recording=<id> alone replays it)', () => {
+    expect(channelOfRecording(ID)).toBe('main');
+    expect(channelOfRecording('live-news-2-20261201t190000z')).toBe('live-news-2');
+  });
+
+  test('links: replay and the recordings page, relative to /player/', () => {
+    expect(replayUrl('main', ID)).toBe(`./?channel=main&recording=${ID}`);
+    expect(recordingsPageUrl('main')).toBe('recordings.html?channel=main');
+  });
+
+  test('duration', () => {
+    expect(formatDuration(5400)).toBe('1:30:00');
+    expect(formatDuration(725.4)).toBe('12:05');
+    expect(formatDuration(null)).toBe('—');
+  });
+
+  test("a refused recording session says why: unknown (also another channel's), not published, still processing", () => {
+    const base = { channel: 'main', recording: ID, hadToken: false };
+    expect(describeRecordingFailure({ ...base, status: 404, body: null })).toEqual({
+      message: `Channel "main" has no recording "${ID}".`,
+      needsToken: false,
+      retry: false,
+    });
+    expect(
+      describeRecordingFailure({
+        ...base,
+        status: 403,
+        body: { error: 'Forbidden', message: `recording "${ID}" is not published` },
+      }).message,
+    ).toBe(`Recording "${ID}" is not published.`);
+    expect(describeRecordingFailure({ ...base, status: 409, body: null }).retry).toBe(true);
+    // the channel's own auth failures read as for live
+    expect(describeRecordingFailure({ ...base, status: 401, body: null }).needsToken).toBe(true);
   });
 });

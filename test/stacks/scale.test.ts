@@ -70,8 +70,11 @@ test('the distribution, its cache and response policies, functions and route tab
     '/out/v1/*',
     '/api/playback/*',
     '/player/*',
+    '/recordings/*',
+    '/clips/*',
   ]);
-  expect(dist?.Properties.DistributionConfig.Origins).toHaveLength(3);
+  // MediaPackage (one for every channel), the control API, the player and the archive bucket
+  expect(dist?.Properties.DistributionConfig.Origins).toHaveLength(4);
 });
 
 test("the live router's code at 100 channels is the fixed source, far below CloudFront's 10 KB", () => {

@@ -112,7 +112,8 @@ export const PLAYBACK_SESSION_ENV = {
     Env.ORIGIN_SECRET_ARN,
     Env.REGISTRY_TABLE,
   ],
-  optional: [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN, Env.PREVIOUS_SIGNING_KEY_ID],
+  // The recordings table exists only when a channel records (config channels[].archive).
+  optional: [Env.PREVIOUS_SIGNING_KEY_SECRET_ARN, Env.PREVIOUS_SIGNING_KEY_ID, Env.RECORDINGS_TABLE],
 } as const satisfies EnvContract;
 
 /** The four stream-key functions (one bundle, lambda/stream-keys) read the registry only. */

@@ -290,6 +290,15 @@ export class Recordings extends Construct {
     });
   }
 
+  /**
+   * Lets the viewer session function read what viewers may see: GetItem on the table (one
+   * recording's session) and Query on the channel index (the listing of published recordings).
+   */
+  public grantViewerRead(grantee: iam.IGrantable): void {
+    this.grantTable(grantee, ['dynamodb:GetItem']);
+    this.grantTable(grantee, ['dynamodb:Query'], true);
+  }
+
   /** Exact item actions on the table (or its channel index). */
   private grantTable(grantee: iam.IGrantable, actions: string[], index = false): void {
     iam.Grant.addToPrincipal({

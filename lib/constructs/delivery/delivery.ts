@@ -5,7 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LIVE_PATH_PATTERN } from '../../../lambda/shared/contract';
+import { CLIPS_PREFIX, LIVE_PATH_PATTERN, RECORDINGS_PREFIX } from '../../../lambda/shared/contract';
 import { CDN_IDENTIFIER_HEADER, type CdnAuthorization } from '../channel/cdn-authorization';
 import { PLAYER_FILES, PLAYER_PATH } from '../playback/player';
 import { DistributionMetrics } from './distribution-metrics';
@@ -59,6 +59,13 @@ export interface DeliveryProps {
    */
   readonly playerBucket?: s3.IBucket;
   /**
+   * The archive bucket: its `recordings/` and `clips/` prefixes are served at `/recordings/*` and
+   * `/clips/*` through origin access control, signed sessions required; nothing else of the bucket
+   * (the raw MPEG-TS archive, thumbnails) is readable by the distribution.
+   * @default - no /recordings/* and /clips/* behaviors
+   */
+  readonly archiveBucket?: s3.IBucket;
+  /**
    * Custom headers CloudFront adds to every `/api/playback/*` origin request.
    * @default - none
    */
@@ -73,6 +80,9 @@ export interface DeliveryProps {
 
 /** Path pattern of the viewer API behavior. */
 export const PLAYBACK_API_PATH = '/api/playback/*';
+
+/** Key prefixes of the archive bucket the distribution serves, each at `/<prefix>*` (the viewer path is the key). */
+export const ARCHIVE_SERVED_PREFIXES = [RECORDINGS_PREFIX, CLIPS_PREFIX] as const;
 
 /** Path pattern of the demo player's behavior. */
 export const PLAYER_PATH_PATTERN = `${PLAYER_PATH}*`;
@@ -122,6 +132,10 @@ export class Delivery extends Construct {
   /** Serves `/player/` as `/player/index.html`; 404 for anything but the player's files. */
   public readonly playerRouter?: cloudfront.Function;
   public readonly mediaCachePolicy: cloudfront.CachePolicy;
+  /** Recordings and clips (immutable once written): long TTLs whatever the origin says. */
+  public readonly vodCachePolicy?: cloudfront.CachePolicy;
+  /** Signs the distribution's requests to the archive bucket (origin access control). */
+  public readonly archiveAccessControl?: cloudfront.S3OriginAccessControl;
   public readonly corsPolicy: cloudfront.ResponseHeadersPolicy;
   /** Host name viewers use: the custom domain or the distribution's cloudfront.net name. */
   public readonly domainName: string;
@@ -278,8 +292,57 @@ export class Delivery extends Construct {
       };
     }
 
+    const archiveBucket = props.archiveBucket;
+    if (archiveBucket !== undefined) {
+      // A recording's files never change once it is READY (no session is issued before; its
+      // playlists are #EXT-X-PLAYLIST-TYPE:VOD, which RFC 8216 section 4.3.3.5 says cannot
+      // change), and a clip's once harvested, so CloudFront keeps them long (the harvest and the
+      // join set no Cache-Control). Deleting or unpublishing needs no invalidation: every
+      // request, cache hit or miss, needs a signature for that recording's path, and no session
+      // is issued for it any more; a cached copy is only reachable by sessions issued before,
+      // until they expire (playback.sessionTtlMinutes, at most 24 hours).
+      this.vodCachePolicy = new cloudfront.CachePolicy(this, 'VodCachePolicy', {
+        comment:
+          'OnAir recordings and clips: immutable files, long TTLs; no query string, header or cookie in the key',
+        minTtl: Duration.seconds(0),
+        defaultTtl: Duration.days(30),
+        maxTtl: Duration.days(365),
+        queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+        headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+        cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      });
+      this.archiveAccessControl = new cloudfront.S3OriginAccessControl(this, 'ArchiveAccessControl', {
+        description: 'OnAir: the distribution reads recordings/ and clips/ of the archive bucket',
+        signing: cloudfront.Signing.SIGV4_ALWAYS,
+      });
+      // Origin access control without S3BucketOrigin.withOriginAccessControl's bucket policy,
+      // which would grant GetObject on every key (the raw archive and thumbnails too): the
+      // statement below grants the served prefixes only.
+      const archive = origins.S3BucketOrigin.withBucketDefaults(archiveBucket, {
+        originId: 'archive',
+        originAccessControlId: this.archiveAccessControl.originAccessControlId,
+      });
+      for (const prefix of ARCHIVE_SERVED_PREFIXES) {
+        // The viewer path is the object key: no function rewrites it, so a session's policy names
+        // the URI CloudFront checks under either order (DESIGN.md, decision 7).
+        additionalBehaviors[`/${prefix}*`] = {
+          origin: archive,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.vodCachePolicy,
+          responseHeadersPolicy: this.corsPolicy,
+          compress: true,
+          trustedKeyGroups: props.trustedKeyGroups ? [...props.trustedKeyGroups] : undefined,
+        };
+      }
+    }
+
     this.notFound = new cloudfront.Function(this, 'NotFound', {
-      comment: 'OnAir: 404 for every path outside /out/v1/, /api/playback/ and /player/',
+      comment:
+        'OnAir: 404 for every path outside /out/v1/, /api/playback/, /player/, /recordings/ and /clips/',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(NOT_FOUND_SOURCE),
     });
@@ -322,6 +385,22 @@ export class Delivery extends Construct {
         ttl: Duration.seconds(1),
       })),
     });
+    if (archiveBucket !== undefined) {
+      // Origin access control's bucket policy (CloudFront Developer Guide, "Restricting access to
+      // an Amazon S3 origin"): the CloudFront service principal, conditioned on this distribution's
+      // ARN, reading only the served prefixes. The bucket is SSE-S3 (not SSE-KMS), so no key policy
+      // is needed. Same stack as the bucket: the policy depends on the distribution, the
+      // distribution on the bucket, no cycle.
+      archiveBucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudFrontReadsRecordingsAndClips',
+          principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+          actions: ['s3:GetObject'],
+          resources: ARCHIVE_SERVED_PREFIXES.map((p) => archiveBucket.arnForObjects(`${p}*`)),
+          conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+        }),
+      );
+    }
     this.domainName = props.customDomain?.domainName ?? this.distribution.distributionDomainName;
     this.metrics = new DistributionMetrics(this.distribution.distributionId);
 
@@ -342,7 +421,7 @@ export class Delivery extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'live media answers only CloudFront-signed requests (trusted key group); the unsigned routes are /player/* (static files from S3) and /api/playback/* (the session API, which API Gateway throttles per route and which refuses unknown channels); WAF adds a per-request fee and is left to the operator',
+        'live media, recordings and clips answer only CloudFront-signed requests (trusted key group); the unsigned routes are /player/* (static files from S3) and /api/playback/* (the session API, which API Gateway throttles per route and which refuses unknown channels); WAF adds a per-request fee and is left to the operator',
     });
   }
 

@@ -11,6 +11,7 @@ import {
   sessionPath,
   ViewerAuth,
 } from '../../../lambda/shared/contract';
+import type { Recordings } from '../archive/recordings';
 import type { ChannelRegistry } from '../channel/channel-registry';
 import { AppFunction } from '../core/app-function';
 import { type ControlApi, SESSION_THROTTLE } from '../core/control-api';
@@ -50,6 +51,12 @@ export interface PlaybackProps {
    * @default - no JWT authorizer
    */
   readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
+  /**
+   * The recordings index: the session route then also issues sessions for published recordings
+   * and lists them (body `{"recording": …}` or `{"list": "recordings"}`).
+   * @default - no recording sessions (404) and empty listings
+   */
+  readonly recordings?: Recordings;
 }
 
 /** A channel's session route (the generic form, {@link SESSION_ROUTE}, is shared with the function). */
@@ -97,8 +104,10 @@ export class Playback extends Construct {
         [Env.SESSION_TTL_SECONDS]: String(ttl),
         [Env.BIND_SOURCE_IP]: String(props.bindSourceIp ?? false),
         [Env.ORIGIN_SECRET_ARN]: props.originSecret.secretArn,
+        ...(props.recordings ? { [Env.RECORDINGS_TABLE]: props.recordings.table.tableName } : {}),
       },
     });
+    props.recordings?.grantViewerRead(this.sessionFunction.function);
     props.registry.grantRead(this.sessionFunction.function);
     keys.grantSign(this.sessionFunction.role);
     props.originSecret.grantRead(this.sessionFunction.role);

@@ -14,7 +14,14 @@ import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../cor
 export const PLAYER_PATH = '/player/';
 
 /** The page's own files, in the repository's `player/` folder. */
-export const PLAYER_PAGE_FILES = ['index.html', 'player.js', 'session.js', 'style.css'] as const;
+export const PLAYER_PAGE_FILES = [
+  'index.html',
+  'player.js',
+  'recordings.html',
+  'recordings.js',
+  'session.js',
+  'style.css',
+] as const;
 /** hls.js files served next to the page (from the installed hls.js package, never a CDN). */
 export const HLS_JS_FILES = ['hls.min.js', 'hls.worker.js'] as const;
 /** Every file under `/player/`; the edge function answers 404 for anything else. */

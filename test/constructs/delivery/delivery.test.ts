@@ -320,11 +320,130 @@ describe('distribution', () => {
     const [dist] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     expect(
       dist?.Properties.DistributionConfig.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern),
-    ).toEqual(['/out/v1/*', '/api/playback/*', '/player/*']);
+    ).toEqual(['/out/v1/*', '/api/playback/*', '/player/*', '/recordings/*', '/clips/*']);
     expect(dist?.Properties.DistributionConfig.Origins.map((o: { Id: string }) => o.Id)).toEqual([
       'mediapackage',
       'control-api',
       'player',
+      'archive',
     ]);
+  });
+});
+
+describe('recordings and clips', () => {
+  const { template } = synthOnAir(testConfig());
+  // biome-ignore lint/suspicious/noExplicitAny: a synthesized template, its shapes checked by the assertions
+  type Json = Record<string, any>;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+  const [, dist] =
+    Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudFront::Distribution') ?? [];
+  const config = dist?.Properties.DistributionConfig;
+  const [distributionId] =
+    Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudFront::Distribution') ?? [];
+  const archiveId = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => /^Archive/.test(id));
+  const behavior = (pattern: string) =>
+    config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === pattern);
+
+  test.each(['/recordings/*', '/clips/*'])(
+    '%s: the archive bucket through origin access control, signed (the live key group), HTTPS only, GET/HEAD, no function',
+    (pattern) => {
+      const b = behavior(pattern);
+      const live = behavior('/out/v1/*');
+      expect(b).toMatchObject({
+        TargetOriginId: 'archive',
+        ViewerProtocolPolicy: 'https-only',
+        AllowedMethods: ['GET', 'HEAD'],
+        CachedMethods: ['GET', 'HEAD'],
+        CachePolicyId: { Ref: expect.stringMatching(/^DeliveryVodCachePolicy/) },
+        TrustedKeyGroups: live.TrustedKeyGroups,
+      });
+      expect(b.TrustedKeyGroups).toHaveLength(1);
+      // the viewer path is the object key: nothing rewrites it under the signature
+      expect(b.FunctionAssociations).toBeUndefined();
+      expect(b.OriginRequestPolicyId).toBeUndefined();
+    },
+  );
+
+  test('one archive origin: the bucket by its regional name, with an origin access control that signs every request', () => {
+    const origins = config.Origins.filter((o: { Id: string }) => o.Id === 'archive');
+    expect(origins).toEqual([
+      {
+        Id: 'archive',
+        DomainName: { 'Fn::GetAtt': [archiveId, 'RegionalDomainName'] },
+        OriginAccessControlId: {
+          'Fn::GetAtt': [expect.stringMatching(/^DeliveryArchiveAccessControl/), 'Id'],
+        },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      },
+    ]);
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
+    });
+  });
+
+  test("the bucket policy lets CloudFront read recordings/ and clips/ only, for this distribution only; nothing else of the bucket's is granted to it", () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).filter(
+      (p) => p.Properties.Bucket.Ref === archiveId,
+    );
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement as Json[];
+    const cloudfront = statements.filter((s) => JSON.stringify(s.Principal ?? {}).includes('cloudfront'));
+    const objects = (suffix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveId, 'Arn'] }, suffix]],
+    });
+    expect(cloudfront).toEqual([
+      {
+        Sid: 'CloudFrontReadsRecordingsAndClips',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: [objects('/clips/*'), objects('/recordings/*')],
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudfront::',
+                  { Ref: 'AWS::AccountId' },
+                  ':distribution/',
+                  { Ref: distributionId },
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // SSE-S3: CloudFront needs no key policy to read (a KMS key would need one)
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    expect(template.toJSON().Resources[archiveId as string].DeletionPolicy).toBe('Retain');
+  });
+
+  test('the VOD cache policy caches long and keeps query strings (signing parameters), headers and cookies out of the key', () => {
+    const [policy] = Object.entries(template.findResources('AWS::CloudFront::CachePolicy')).filter(([id]) =>
+      /^DeliveryVodCachePolicy/.test(id),
+    );
+    expect(policy[1].Properties.CachePolicyConfig).toMatchObject({
+      MinTTL: 0,
+      DefaultTTL: 30 * 86_400,
+      MaxTTL: 365 * 86_400,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
+    });
   });
 });

@@ -220,6 +220,47 @@ describe('signed playback in the platform template', () => {
     expectSessionFunctionReads('SigningKeysKeyv2Secret', 'SigningKeysKeyv3Secret');
   });
 
+  test('the session function reads the recordings index: GetItem on the table and Query on its channel index, nothing more', () => {
+    const [, fn] = sessionFunction();
+    const table = { Ref: expect.stringMatching(/^RecordingsTable/) };
+    expect(fn?.Properties.Environment.Variables.ONAIR_RECORDINGS_TABLE).toEqual(table);
+    const statements = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^PlaybackSessionFunctionRole') }] },
+      }),
+    ).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+    const onRecordings = statements.filter((st) => JSON.stringify(st.Resource).includes('RecordingsTable'));
+    expect(onRecordings).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^RecordingsTable/), 'Arn'] },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^RecordingsTable/), 'Arn'] }, '/index/byChannel'],
+          ],
+        },
+      }),
+    ]);
+  });
+
+  test('without a recorded channel the session function has no recordings table', () => {
+    const input = { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] };
+    const { template: unrecorded } = synthOnAir(
+      testConfig({ channels: [{ id: 'main', input, archive: false }] }),
+    );
+    const [fn] = Object.values(
+      unrecorded.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { ONAIR_SESSION_TTL_SECONDS: Match.anyValue() } } },
+      }),
+    );
+    expect(fn?.Properties.Environment.Variables.ONAIR_RECORDINGS_TABLE).toBeUndefined();
+    unrecorded.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
   test('the key handler may write only the version secrets', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^SigningKeysHandlerRole') }],

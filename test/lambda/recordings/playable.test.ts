@@ -53,3 +53,16 @@ test('unknown: 404; not READY yet: 409', async () => {
     message: `recording "${ID}" is PROCESSING, not READY yet`,
   });
 });
+
+test("another channel's recording is a 404 for this channel's viewers, whatever its state (nothing of it is revealed)", async () => {
+  world.items.set(ID, record({ published: false }));
+  for (const channel of ['news', 'mainx']) {
+    const err = await playableRecording(deps, ID, channel).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      statusCode: 404,
+      message: `channel "${channel}" has no recording "${ID}"`,
+      details: { recordingId: ID },
+    });
+  }
+  await expect(playableRecording(deps, ID, 'main')).rejects.toMatchObject({ statusCode: 403 });
+});

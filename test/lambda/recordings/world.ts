@@ -1,12 +1,6 @@
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import * as LibDynamoDb from '@aws-sdk/lib-dynamodb';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import type { RegisteredChannel } from '../../../lambda/shared/registry';
 import { awsError, REGISTRY } from '../fixtures';
 import { registeredChannels, serveRegistry } from '../registry-fixtures';
 
@@ -14,7 +8,9 @@ import { registeredChannels, serveRegistry } from '../registry-fixtures';
  * The recordings table as DynamoDB would keep it, for the expressions the recordings functions
  * send (SET with if_not_exists and nested map paths, REMOVE; conditions with attribute_exists,
  * attribute_not_exists, =, <>, <, IN, OR). A failed condition is DynamoDB's
- * ConditionalCheckFailedException; an expression outside this subset fails the test.
+ * ConditionalCheckFailedException; an expression outside this subset fails the test. Queries
+ * read the channel index newest first: Limit counts the items read, the FilterExpression then
+ * drops some, and ProjectionExpression keeps the named attributes, as DynamoDB does.
  */
 type Item = Record<string, unknown>;
 type Values = Record<string, unknown>;
@@ -111,16 +107,47 @@ export function condition(
   );
 }
 
+type DocumentClientStub = AwsStub<
+  LibDynamoDb.ServiceInputTypes,
+  LibDynamoDb.ServiceOutputTypes,
+  LibDynamoDb.DynamoDBDocumentClientResolvedConfig
+>;
+
+export interface WorldOptions {
+  /** @default - 'OnAir-test-StatusTable' */
+  readonly statusTable?: string;
+  /**
+   * The lib-dynamodb module whose client to mock (a handler loaded in jest.isolateModules has its own).
+   * @default - this module registry's
+   */
+  readonly lib?: typeof LibDynamoDb;
+  /** @default - the registry fixture's channels; null: the registry table is served elsewhere */
+  readonly channels?: Readonly<Record<string, RegisteredChannel>> | null;
+  /**
+   * A mock of the DocumentClient already made (the e2e stand's, which also serves the registry).
+   * @default - a new mock of `lib`'s client
+   */
+  readonly stub?: DocumentClientStub;
+}
+
 export class RecordingsWorld {
   readonly items = new Map<string, Item>();
   /** The health function's status records by channel id (read only here). */
   readonly status = new Map<string, Item>();
-  readonly ddb = mockClient(DynamoDBDocumentClient);
+  readonly ddb: DocumentClientStub;
+  readonly statusTable: string;
+  private readonly lib: typeof LibDynamoDb;
+  private readonly channels: Readonly<Record<string, RegisteredChannel>> | null;
 
   constructor(
     readonly table: string,
-    readonly statusTable = 'OnAir-test-StatusTable',
-  ) {}
+    opts: WorldOptions = {},
+  ) {
+    this.statusTable = opts.statusTable ?? 'OnAir-test-StatusTable';
+    this.lib = opts.lib ?? LibDynamoDb;
+    this.channels = opts.channels === undefined ? registeredChannels(REGISTRY) : opts.channels;
+    this.ddb = opts.stub ?? mockClient(this.lib.DynamoDBDocumentClient);
+  }
 
   reset() {
     this.items.clear();
@@ -129,7 +156,8 @@ export class RecordingsWorld {
     const check = (name: string | undefined) => name === this.table || fail(`unexpected table ${name}`);
     const ccf = () => awsError('ConditionalCheckFailedException', 400);
     // The channel registry table (lambda/shared/registry.ts) holds the test channels.
-    serveRegistry(this.ddb, registeredChannels(REGISTRY));
+    const { GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand, ScanCommand } = this.lib;
+    if (this.channels !== null) serveRegistry(this.ddb, this.channels, ScanCommand);
     this.ddb.on(GetCommand).callsFake((i) => {
       if (i.TableName === this.statusTable) {
         const st = this.status.get(i.Key.channelId);
@@ -183,15 +211,20 @@ export class RecordingsWorld {
     });
     this.ddb.on(QueryCommand).callsFake((i) => {
       check(i.TableName);
-      const ch = i.ExpressionAttributeValues?.[':ch'];
-      const from = i.ExpressionAttributeValues?.[':from'] as string | undefined;
-      const to = i.ExpressionAttributeValues?.[':to'] as string | undefined;
+      if (i.IndexName !== 'byChannel') fail(`query without the channel index: ${i.IndexName}`);
+      const names = i.ExpressionAttributeNames ?? {};
+      const values = i.ExpressionAttributeValues ?? {};
+      const ch = values[':ch'];
+      const from = values[':from'] as string | undefined;
+      const to = values[':to'] as string | undefined;
+      const before = values[':before'] as string | undefined;
       const all = [...this.items.values()]
         .filter((it) => it.channelId === ch)
         .filter(
           (it) =>
             (from === undefined || (it.sessionStart as string) >= from) &&
-            (to === undefined || (it.sessionStart as string) <= to),
+            (to === undefined || (it.sessionStart as string) <= to) &&
+            (before === undefined || (it.sessionStart as string) < before),
         )
         .sort((a, b) => String(b.sessionStart).localeCompare(String(a.sessionStart)));
       const start = i.ExclusiveStartKey
@@ -200,8 +233,18 @@ export class RecordingsWorld {
       const page = all.slice(start, start + (i.Limit ?? all.length));
       const last = page.at(-1);
       const more = start + page.length < all.length;
+      const kept = i.FilterExpression
+        ? page.filter((it) => condition(it, i.FilterExpression as string, names, values))
+        : page;
+      const attributes = i.ProjectionExpression?.split(',').map((a: string) => path(a, names)[0]);
       return {
-        Items: structuredClone(page),
+        Items: structuredClone(
+          attributes
+            ? kept.map((it) =>
+                Object.fromEntries(attributes.filter((a: string) => a in it).map((a: string) => [a, it[a]])),
+              )
+            : kept,
+        ),
         LastEvaluatedKey:
           more && last
             ? { recordingId: last.recordingId, channelId: last.channelId, sessionStart: last.sessionStart }
