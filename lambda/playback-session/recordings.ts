@@ -9,6 +9,7 @@ import {
 } from '../shared/contract';
 import { NotFound } from '../shared/errors';
 import { json } from '../shared/http';
+import type { Log } from '../shared/powertools';
 import type { SessionDeps } from './session';
 import { type SigningKey, setCookieHeaders, signObjectUrl, signScope } from './signing';
 
@@ -49,10 +50,11 @@ export function viewerRecording(
   deps: ViewerRecordingsDeps | undefined,
   channelId: string,
   recordingId: string,
+  log?: Pick<Log, 'error'>,
 ): Promise<PlayableRecording> {
   if (deps === undefined)
     throw new NotFound(`channel "${channelId}" has no recording "${recordingId}"`, { recordingId });
-  return playableRecording({ ddb: deps.ddb, config: { table: deps.table } }, recordingId, channelId);
+  return playableRecording({ ddb: deps.ddb, config: { table: deps.table }, log }, recordingId, channelId);
 }
 
 /**
@@ -177,7 +179,7 @@ export async function recordingSession(
   recordingId: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { deps, channelId } = ctx;
-  const rec = await viewerRecording(deps.recordings, channelId, recordingId);
+  const rec = await viewerRecording(deps.recordings, channelId, recordingId, deps.log);
   const key: SigningKey = await deps.keys.forNow(deps.now());
   const pathPrefix = `/${rec.prefix}`;
   const scope = signScope(key, {

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RecordingStatus, recordingPrefix } from '../shared/contract';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import type { Log } from '../shared/powertools';
 import type { RecordingRecord } from './record';
 import { readRecording } from './store';
 
@@ -20,11 +21,18 @@ export interface PlayableRecording {
  * The recording a viewer asks to watch, if it may be watched: unknown, or another channel's than
  * `channelId` (the session route's, when given) → 404, the same answer, so a channel's viewers
  * learn nothing of other channels' recordings; unpublished → 403
- * (whatever the channel's viewer auth: an operator publishes it first); not READY yet → 409;
- * otherwise its folder and manifest. The caller checks the channel's viewer auth before this.
+ * (whatever the channel's viewer auth: an operator publishes it first); not READY → 409 whose
+ * `status` says which state it is in; a READY record whose
+ * manifest lies outside the recording's folder → 409 too, logged: the session covers the folder
+ * only, so nothing could play it; otherwise its folder and manifest. The caller checks the
+ * channel's viewer auth before this.
  */
 export async function playableRecording(
-  deps: { readonly ddb: DynamoDBDocumentClient; readonly config: { readonly table: string } },
+  deps: {
+    readonly ddb: DynamoDBDocumentClient;
+    readonly config: { readonly table: string };
+    readonly log?: Pick<Log, 'error'>;
+  },
   recordingId: string,
   channelId?: string,
 ): Promise<PlayableRecording> {
@@ -47,11 +55,23 @@ export async function playableRecording(
       status: rec.status,
     });
   const prefix = recordingPrefix(rec.channelId, rec.recordingId);
+  if (!rec.manifestKey.startsWith(prefix) || rec.manifestKey.length === prefix.length) {
+    // finalize writes the manifest into the folder; anything else is a corrupt record, not a wait.
+    deps.log?.error('recording manifest outside its folder', {
+      recordingId,
+      manifestKey: rec.manifestKey,
+      prefix,
+    });
+    throw new Conflict(`recording "${recordingId}" has no manifest in its folder`, {
+      recordingId,
+      status: rec.status,
+    });
+  }
   return {
     recordingId: rec.recordingId,
     channelId: rec.channelId,
     prefix,
-    manifest: rec.manifestKey.startsWith(prefix) ? rec.manifestKey.slice(prefix.length) : rec.manifestKey,
+    manifest: rec.manifestKey.slice(prefix.length),
     posterKey: rec.posterKey,
     durationSeconds: rec.durationSeconds,
   };

@@ -8,7 +8,7 @@ import { ViewerAuth } from '../../../lambda/shared/contract';
 import { checkSignature } from '../../e2e/edge/signature';
 import { controlApi } from '../../support/api';
 import type { IamCaller } from '../../support/api-gateway';
-import { awsError } from '../fixtures';
+import { awsError, captureLogs, logEntry } from '../fixtures';
 import { RecordingsWorld } from '../recordings/world';
 import { registeredChannels } from '../registry-fixtures';
 import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
@@ -216,6 +216,28 @@ describe('a recording session: body {"recording": "<id>"}', () => {
     const processing = await handler(event('main', { body: { recording: ID } }));
     expect(processing.statusCode).toBe(409);
     expect(body(processing).message).toBe(`recording "${ID}" is PROCESSING, not READY yet`);
+  });
+
+  test('a READY record whose manifest lies outside its folder is 409, logged, nothing signed', async () => {
+    const handler = loadHandler();
+    put(recording(ID, { manifestKey: 'recordings/main/other/index.m3u8' }));
+    const { result: res, logs } = await captureLogs(() =>
+      handler(event('main', { body: { recording: ID } })),
+    );
+    expect(res.statusCode).toBe(409);
+    expect(body(res)).toEqual({
+      error: 'Conflict',
+      message: `recording "${ID}" has no manifest in its folder`,
+      recordingId: ID,
+      status: 'READY',
+    });
+    expect(res.cookies).toBeUndefined();
+    expect(logEntry(logs, 'recording manifest outside its folder')).toMatchObject({
+      level: 'ERROR',
+      recordingId: ID,
+      manifestKey: 'recordings/main/other/index.m3u8',
+      prefix: `recordings/main/${ID}/`,
+    });
   });
 
   test("follows the channel's viewer auth: jwt through its authorized route (401 without a token), iam gets the cookie values", async () => {

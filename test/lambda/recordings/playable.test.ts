@@ -66,3 +66,24 @@ test("another channel's recording is a 404 for this channel's viewers, whatever 
   }
   await expect(playableRecording(deps, ID, 'main')).rejects.toMatchObject({ statusCode: 403 });
 });
+
+test.each([
+  ['another folder', 'recordings/main/main-20261130t190000z/index.m3u8'],
+  ['the bucket root', 'index.m3u8'],
+  ['the folder itself', `recordings/main/${ID}/`],
+])(
+  'a manifest outside the folder (%s) is 409, logged: the session could not reach it',
+  async (_what, key) => {
+    world.items.set(ID, record({ manifestKey: key }));
+    const log = { error: jest.fn() };
+    await expect(playableRecording({ ...deps, log }, ID)).rejects.toMatchObject({
+      statusCode: 409,
+      message: `recording "${ID}" has no manifest in its folder`,
+    });
+    expect(log.error).toHaveBeenCalledWith('recording manifest outside its folder', {
+      recordingId: ID,
+      manifestKey: key,
+      prefix: `recordings/main/${ID}/`,
+    });
+  },
+);
