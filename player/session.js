@@ -307,8 +307,16 @@ export function formatDuration(seconds) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** The recording's status a 409 names (RECORDING, PROCESSING, FAILED), if any. */
+function recordingStatus(body) {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { status } = /** @type {{ status?: unknown }} */ (body);
+  return typeof status === 'string' ? status : undefined;
+}
+
 /**
- * What the page tells the viewer when a recording's session is refused.
+ * What the page tells the viewer when a recording's session is refused: a 409 is retried while
+ * the recording is being recorded or processed, not once it has FAILED (that is final).
  * @param {{ status: number, body: unknown, channel: string, recording: string, hadToken: boolean, wwwAuthenticate?: string | null }} failure
  * @returns {{ message: string, needsToken: boolean, retry: boolean }}
  */
@@ -317,6 +325,13 @@ export function describeRecordingFailure(failure) {
   if (status === 404) {
     return {
       message: `Channel "${channel}" has no recording "${recording}".`,
+      needsToken: false,
+      retry: false,
+    };
+  }
+  if (status === 409 && recordingStatus(failure.body) === 'FAILED') {
+    return {
+      message: `Recording "${recording}" failed to process; it cannot be played.`,
       needsToken: false,
       retry: false,
     };

@@ -164,7 +164,11 @@ export async function deleteRecording(deps: RecordingsApiDeps, recordingId: stri
   return objects.length;
 }
 
-/** Publishes (viewers may obtain sessions for it) or unpublishes a recording. */
+/**
+ * Publishes (viewers may obtain sessions for it) or unpublishes a recording. A FAILED recording
+ * is not published (409): no viewer could play it, and its session would only say so. Unpublishing
+ * is always allowed.
+ */
 export async function setPublished(deps: RecordingsApiDeps, recordingId: string, published: boolean) {
   try {
     const res = await deps.ddb.send(
@@ -172,15 +176,33 @@ export async function setPublished(deps: RecordingsApiDeps, recordingId: string,
         TableName: deps.table,
         Key: { recordingId },
         UpdateExpression: 'SET published = :p, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(channelId)',
-        ExpressionAttributeValues: { ':p': published, ':now': new Date().toISOString() },
+        ...(published
+          ? {
+              ConditionExpression: 'attribute_exists(channelId) AND #status <> :failed',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':p': true,
+                ':now': new Date().toISOString(),
+                ':failed': RecordingStatus.FAILED,
+              },
+            }
+          : {
+              ConditionExpression: 'attribute_exists(channelId)',
+              ExpressionAttributeValues: { ':p': false, ':now': new Date().toISOString() },
+            }),
         ReturnValues: 'ALL_NEW',
       }),
     );
     return recordingView(res.Attributes as RecordingRecord);
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException')
-      throw new NotFound(`no recording "${recordingId}"`, { recordingId });
-    throw err;
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    // Which condition failed: a read tells a missing recording from a FAILED one.
+    const rec = published ? await read(deps, recordingId) : undefined;
+    if (rec?.channelId !== undefined)
+      throw new Conflict(`recording "${recordingId}" failed to process; it cannot be published`, {
+        recordingId,
+        status: rec.status,
+      });
+    throw new NotFound(`no recording "${recordingId}"`, { recordingId });
   }
 }

@@ -22,7 +22,7 @@ export interface PlayableRecording {
  * `channelId` (the session route's, when given) → 404, the same answer, so a channel's viewers
  * learn nothing of other channels' recordings; unpublished → 403
  * (whatever the channel's viewer auth: an operator publishes it first); not READY → 409 whose
- * `status` says which state it is in; a READY record whose
+ * `status` says whether to wait (RECORDING, PROCESSING) or not (FAILED); a READY record whose
  * manifest lies outside the recording's folder → 409 too, logged: the session covers the folder
  * only, so nothing could play it; otherwise its folder and manifest. The caller checks the
  * channel's viewer auth before this.
@@ -49,6 +49,8 @@ export async function playableRecording(
       recordingId,
       channelId: rec.channelId,
     });
+  if (rec.status === RecordingStatus.FAILED)
+    throw new Conflict(`recording "${recordingId}" failed to process`, { recordingId, status: rec.status });
   if (rec.status !== RecordingStatus.READY || rec.manifestKey === undefined)
     throw new Conflict(`recording "${recordingId}" is ${rec.status}, not READY yet`, {
       recordingId,

@@ -321,6 +321,32 @@ describe('recordings', () => {
       }).message,
     ).toBe(`Recording "${ID}" is not published.`);
     expect(describeRecordingFailure({ ...base, status: 409, body: null }).retry).toBe(true);
+    for (const status of ['RECORDING', 'PROCESSING']) {
+      expect(describeRecordingFailure({ ...base, status: 409, body: { error: 'Conflict', status } })).toEqual(
+        {
+          message: `Recording "${ID}" is still being processed; retrying.`,
+          needsToken: false,
+          retry: true,
+        },
+      );
+    }
+    // a FAILED recording will not become READY by waiting: no retry loop
+    expect(
+      describeRecordingFailure({
+        ...base,
+        status: 409,
+        body: {
+          error: 'Conflict',
+          message: `recording "${ID}" failed to process`,
+          recordingId: ID,
+          status: 'FAILED',
+        },
+      }),
+    ).toEqual({
+      message: `Recording "${ID}" failed to process; it cannot be played.`,
+      needsToken: false,
+      retry: false,
+    });
     // the channel's own auth failures read as for live
     expect(describeRecordingFailure({ ...base, status: 401, body: null }).needsToken).toBe(true);
   });

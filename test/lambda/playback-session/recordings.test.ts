@@ -218,6 +218,20 @@ describe('a recording session: body {"recording": "<id>"}', () => {
     expect(body(processing).message).toBe(`recording "${ID}" is PROCESSING, not READY yet`);
   });
 
+  test('a published FAILED recording is 409 with status FAILED (the player stops retrying), nothing signed', async () => {
+    const handler = loadHandler();
+    put(recording(ID, { status: 'FAILED', manifestKey: undefined }));
+    const res = await handler(event('main', { body: { recording: ID } }));
+    expect(res.statusCode).toBe(409);
+    expect(body(res)).toEqual({
+      error: 'Conflict',
+      message: `recording "${ID}" failed to process`,
+      recordingId: ID,
+      status: 'FAILED',
+    });
+    expect(res.cookies).toBeUndefined();
+  });
+
   test('a READY record whose manifest lies outside its folder is 409, logged, nothing signed', async () => {
     const handler = loadHandler();
     put(recording(ID, { manifestKey: 'recordings/main/other/index.m3u8' }));

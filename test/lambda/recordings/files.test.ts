@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { api, harvested } from '../../../lambda/recording-files/index';
@@ -242,6 +243,32 @@ describe('operator routes (events from the synthesized routes)', () => {
     s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: `${ROOT}index.m3u8`, Code: 'AccessDenied' }] });
     expect((await call(operatorEvent('DELETE', `/recordings/${ID}`))).result.statusCode).toBe(500);
     expect(world.items.has(ID)).toBe(true);
+  });
+
+  test('POST …/publish refuses a FAILED recording (409, unchanged); …/unpublish still takes it down', async () => {
+    world.items.set(ID, { ...ready(ID, '2026-12-01T19:00:00Z'), status: 'FAILED' });
+    const { result } = await call(operatorEvent('POST', `/recordings/${ID}/publish`));
+    expect(result.statusCode).toBe(409);
+    expect(json(result)).toEqual({
+      error: 'Conflict',
+      message: `recording "${ID}" failed to process; it cannot be published`,
+      recordingId: ID,
+      status: 'FAILED',
+    });
+    expect(world.items.get(ID)).toMatchObject({ published: false });
+    expect(world.ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { recordingId: ID },
+      UpdateExpression: 'SET published = :p, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(channelId) AND #status <> :failed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':p': true, ':now': expect.any(String), ':failed': 'FAILED' },
+      ReturnValues: 'ALL_NEW',
+    });
+    // published by default before it failed: the operator can still unpublish it
+    world.items.set(ID, { ...ready(ID, '2026-12-01T19:00:00Z', true), status: 'FAILED' });
+    expect((await call(operatorEvent('POST', `/recordings/${ID}/unpublish`))).result.statusCode).toBe(200);
+    expect(world.items.get(ID)).toMatchObject({ published: false });
   });
 
   test('POST …/publish and …/unpublish set published; an unknown recording is 404', async () => {

@@ -67,6 +67,15 @@ test("another channel's recording is a 404 for this channel's viewers, whatever 
   await expect(playableRecording(deps, ID, 'main')).rejects.toMatchObject({ statusCode: 403 });
 });
 
+test('a FAILED recording is 409 whose status says FAILED: nothing to wait for', async () => {
+  world.items.set(ID, record({ status: 'FAILED', manifestKey: undefined }));
+  await expect(playableRecording(deps, ID)).rejects.toMatchObject({
+    statusCode: 409,
+    message: `recording "${ID}" failed to process`,
+    details: { recordingId: ID, status: 'FAILED' },
+  });
+});
+
 test.each([
   ['another folder', 'recordings/main/main-20261130t190000z/index.m3u8'],
   ['the bucket root', 'index.m3u8'],
