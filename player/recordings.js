@@ -5,8 +5,10 @@
 import {
   channelFromSearch,
   describeFailure,
+  followEmptyPage,
   formatDuration,
   recordingsListBody,
+  recordingsListMessage,
   replayUrl,
   sessionUrl,
 } from './session.js';
@@ -61,7 +63,8 @@ function item(recording) {
   return li;
 }
 
-async function load() {
+/** Fetches the next page; an empty page with a cursor is followed at once, a few times at most. */
+async function load(followed = 0) {
   const token = tokenInput.value.trim();
   const headers = { 'content-type': 'application/json' };
   if (token !== '') headers.authorization = `Bearer ${token}`;
@@ -101,14 +104,10 @@ async function load() {
   tokenForm.hidden = true;
   for (const r of body.recordings) list.append(item(r));
   next = typeof body.next === 'string' ? body.next : '';
+  if (followEmptyPage(body, followed)) return load(followed + 1);
   more.hidden = next === '';
-  const shown = list.children.length;
-  show(
-    shown === 0
-      ? `Channel "${channel}" has no published recordings yet.`
-      : `${shown} published recording${shown === 1 ? '' : 's'}, newest first.`,
-    shown === 0 ? 'info' : 'ok',
-  );
+  const status = recordingsListMessage(channel, list.children.length, next !== '');
+  show(status.text, status.kind);
 }
 
 function main() {

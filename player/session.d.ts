@@ -50,3 +50,13 @@ export declare function describeRecordingFailure(failure: {
   hadToken: boolean;
   wwwAuthenticate?: string | null;
 }): { message: string; needsToken: boolean; retry: boolean };
+export declare const EMPTY_PAGE_FOLLOW_UPS: number;
+export declare function followEmptyPage(
+  page: { recordings: unknown[]; next?: unknown },
+  followed: number,
+): boolean;
+export declare function recordingsListMessage(
+  channel: string,
+  shown: number,
+  hasMore: boolean,
+): { text: string; kind: 'ok' | 'info' };

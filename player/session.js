@@ -268,6 +268,38 @@ export function recordingsListBody(before) {
   return JSON.stringify(before ? { list: 'recordings', before } : { list: 'recordings' });
 }
 
+/**
+ * Empty listing pages with a cursor the recordings page follows by itself, at most: the session
+ * route reads a bounded number of index items per request (private, processing and failed
+ * recordings among them), so a page may hold none of the published ones yet still have a cursor.
+ */
+export const EMPTY_PAGE_FOLLOW_UPS = 3;
+
+/**
+ * Whether the recordings page fetches the next page at once rather than show this one: it added
+ * nothing, there is a cursor, and it has followed fewer than {@link EMPTY_PAGE_FOLLOW_UPS} such pages.
+ * @param {{ recordings: unknown[], next?: unknown }} page
+ * @param {number} followed empty pages followed so far for this click
+ */
+export function followEmptyPage(page, followed) {
+  return page.recordings.length === 0 && typeof page.next === 'string' && followed < EMPTY_PAGE_FOLLOW_UPS;
+}
+
+/**
+ * The recordings page's status line: how many are shown, or none yet; with none shown but a
+ * cursor, that there may be older ones (the "Older recordings" button stays).
+ */
+export function recordingsListMessage(channel, shown, hasMore) {
+  if (shown > 0)
+    return { text: `${shown} published recording${shown === 1 ? '' : 's'}, newest first.`, kind: 'ok' };
+  return {
+    text: hasMore
+      ? `No published recordings of channel "${channel}" among the most recent ones; older recordings may have some.`
+      : `Channel "${channel}" has no published recordings yet.`,
+    kind: 'info',
+  };
+}
+
 /** A recording's media path: `/recordings/<channel>/<recording id>/<file>` (the archive bucket's key). */
 export const RECORDING_URI =
   /^\/recordings\/([a-z][a-z0-9-]{0,30}[a-z0-9])\/([a-z][a-z0-9-]{0,30}[a-z0-9]-\d{8}t\d{6}z)\/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)$/;

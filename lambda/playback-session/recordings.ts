@@ -22,12 +22,15 @@ export interface ViewerRecordingsDeps {
 /** Recordings per listing page: the default and the most a request may ask for. */
 export const LIST_LIMIT = { default: 20, max: 50 } as const;
 /**
- * Index pages read per listing at most. The channel index holds every recording (private, still
- * processing or failed too) and a filter applies after DynamoDB's Limit, so one page may hold
- * fewer published READY recordings than asked for: a few more pages are read, then the listing
- * stops with a cursor rather than read a channel's whole history in one request.
+ * How the listing reads the channel index. The index holds every recording (private, still
+ * processing or failed too) and DynamoDB applies a query's Limit before its FilterExpression, so
+ * a page of `limit` items may hold no published READY recording at all. The listing reads pages of
+ * {@link LIST_READ.pageSize} items whatever the limit (over-reading is harmless: the cursor is the
+ * last recording returned) until it has `limit`, and reads at most {@link LIST_READ.maxItems}
+ * items per request: that bounds a request's read capacity and latency, and when it is reached
+ * with fewer recordings than asked for (even none) the answer carries a cursor to resume from.
  */
-export const LIST_MAX_QUERIES = 5;
+export const LIST_READ = { pageSize: 100, maxItems: 300 } as const;
 
 /** A published READY recording as the viewers' listing shows it. */
 export interface ListedRecording {
@@ -71,7 +74,8 @@ export async function publishedRecordings(
   if (deps === undefined) return { recordings: [] };
   const found: ListedRecording[] = [];
   let start: Record<string, unknown> | undefined;
-  for (let i = 0; i < LIST_MAX_QUERIES; i++) {
+  for (let read = 0; read < LIST_READ.maxItems && found.length < q.limit; ) {
+    const limit = Math.min(LIST_READ.pageSize, LIST_READ.maxItems - read);
     const res = await deps.ddb.send(
       new QueryCommand({
         TableName: deps.table,
@@ -88,10 +92,11 @@ export async function publishedRecordings(
           ...(q.before === undefined ? {} : { ':before': q.before }),
         },
         ScanIndexForward: false,
-        Limit: q.limit,
+        Limit: limit,
         ExclusiveStartKey: start,
       }),
     );
+    read += res.ScannedCount ?? limit;
     for (const item of res.Items ?? []) {
       const id = String(item.recordingId);
       // Only a poster in the recording's own folder: the distribution serves nothing else.
@@ -108,14 +113,14 @@ export async function publishedRecordings(
       });
     }
     start = res.LastEvaluatedKey;
-    if (start === undefined || found.length >= q.limit) break;
+    if (start === undefined) break;
   }
   if (found.length > q.limit || (found.length === q.limit && start !== undefined)) {
     const page = found.slice(0, q.limit);
     return { recordings: page, next: page[page.length - 1].startedAt };
   }
   if (start !== undefined) {
-    // Stopped after LIST_MAX_QUERIES pages with fewer than asked for: resume after the last key read.
+    // Stopped at LIST_READ.maxItems with fewer than asked for: resume after the last key read.
     const at = start.sessionStart;
     return { recordings: found, ...(typeof at === 'string' ? { next: at } : {}) };
   }

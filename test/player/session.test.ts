@@ -12,6 +12,8 @@ import {
   describeFailure,
   describeMediaError,
   describeRecordingFailure,
+  EMPTY_PAGE_FOLLOW_UPS,
+  followEmptyPage,
   formatDuration,
   formatRemaining,
   formatRendition,
@@ -27,6 +29,7 @@ import {
   recordingManifestUrl,
   recordingSessionBody,
   recordingsListBody,
+  recordingsListMessage,
   recordingsPageUrl,
   renewalDelayMs,
   replayUrl,
@@ -298,6 +301,33 @@ describe('recordings', () => {
   test('links: replay and the recordings page, relative to /player/', () => {
     expect(replayUrl('main', ID)).toBe(`./?channel=main&recording=${ID}`);
     expect(recordingsPageUrl('main')).toBe('recordings.html?channel=main');
+  });
+
+  test('an empty listing page with a cursor is followed at once, a bounded number of times', () => {
+    const empty = { recordings: [], next: '2026-12-01T19:00:00.000Z' };
+    expect(EMPTY_PAGE_FOLLOW_UPS).toBe(3);
+    expect([0, 1, 2, 3].map((n) => followEmptyPage(empty, n))).toEqual([true, true, true, false]);
+    expect(followEmptyPage({ recordings: [] }, 0)).toBe(false);
+    expect(followEmptyPage({ recordings: [{ id: 'x' }], next: empty.next }, 0)).toBe(false);
+  });
+
+  test("the recordings page's status line: none yet only when there is no cursor", () => {
+    expect(recordingsListMessage('main', 0, false)).toEqual({
+      text: 'Channel "main" has no published recordings yet.',
+      kind: 'info',
+    });
+    expect(recordingsListMessage('main', 0, true)).toEqual({
+      text: 'No published recordings of channel "main" among the most recent ones; older recordings may have some.',
+      kind: 'info',
+    });
+    expect(recordingsListMessage('main', 1, true)).toEqual({
+      text: '1 published recording, newest first.',
+      kind: 'ok',
+    });
+    expect(recordingsListMessage('main', 3, false)).toEqual({
+      text: '3 published recordings, newest first.',
+      kind: 'ok',
+    });
   });
 
   test('duration', () => {

@@ -401,7 +401,7 @@ describe('the published recordings: body {"list": "recordings", "before"?, "limi
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':ch': 'main', ':yes': true, ':ready': 'READY' },
       ScanIndexForward: false,
-      Limit: 20,
+      Limit: 100,
     });
   });
 
@@ -425,6 +425,54 @@ describe('the published recordings: body {"list": "recordings", "before"?, "limi
     });
     // the index has nothing older: no cursor
     expect(third.next).toBeUndefined();
+  });
+
+  /** `n` private recordings of main, an hour apart, the newest an hour before `newest`. */
+  const privateRun = (n: number, newest: string) =>
+    Array.from({ length: n }, (_, i) => {
+      const at = new Date(Date.parse(newest) - (i + 1) * 3600_000).toISOString();
+      return recording(`main-${at.replace(/[-:]/g, '').slice(0, 15).toLowerCase()}z`, { published: false });
+    });
+
+  test('over a hundred private recordings newer than a published one: the listing reads past them in pages of 100, not of `limit`', async () => {
+    const handler = loadHandler();
+    put(...privateRun(150, '2026-12-20T00:00:00.000Z'), recording('main-20261201t190000z'));
+    const b = body(await handler(event('main', { body: { list: 'recordings' } })));
+    expect(b.recordings.map((r: { id: string }) => r.id)).toEqual(['main-20261201t190000z']);
+    expect(b.next).toBeUndefined();
+    expect(world.ddb).toHaveReceivedCommandTimes(lib.QueryCommand, 2);
+    for (const call of world.ddb.commandCalls(lib.QueryCommand)) expect(call.args[0].input.Limit).toBe(100);
+  });
+
+  test('a request reads at most 300 index items: past them, fewer (even none) with a cursor that resumes after the last item read', async () => {
+    const handler = loadHandler();
+    const run = privateRun(320, '2026-12-31T00:00:00.000Z');
+    put(...run, recording('main-20261201t190000z'));
+    const first = body(await handler(event('main', { body: { list: 'recordings' } })));
+    expect(first.recordings).toEqual([]);
+    expect(first.next).toBe(run[299].sessionStart);
+    expect(world.ddb).toHaveReceivedCommandTimes(lib.QueryCommand, 3);
+    const second = body(await handler(event('main', { body: { list: 'recordings', before: first.next } })));
+    expect(second.recordings.map((r: { id: string }) => r.id)).toEqual(['main-20261201t190000z']);
+    expect(second.next).toBeUndefined();
+  });
+
+  test('a page that ends between published recordings keeps its cursor at the last one returned', async () => {
+    const handler = loadHandler();
+    put(...history());
+    const b = body(await handler(event('main', { body: { list: 'recordings', limit: 2 } })));
+    expect(b.recordings.map((r: { id: string }) => r.id)).toEqual([
+      'main-20261205t190000z',
+      'main-20261203t190000z',
+    ]);
+    expect(b.next).toBe('2026-12-03T19:00:00.000Z');
+    // one page of 100 read the whole history: the third published recording is the next page's
+    expect(world.ddb).toHaveReceivedCommandTimes(lib.QueryCommand, 1);
+    const rest = body(
+      await handler(event('main', { body: { list: 'recordings', limit: 2, before: b.next } })),
+    );
+    expect(rest.recordings.map((r: { id: string }) => r.id)).toEqual(['main-20261201t190000z']);
+    expect(rest.next).toBeUndefined();
   });
 
   test('a jwt channel lists through its authorized route only; an iam backend too; a channel without recordings lists none', async () => {
