@@ -19,6 +19,7 @@ import {
   recordingSessionBody,
   recordingsPageUrl,
   renewalDelayMs,
+  resumePosition,
   retryDelayMs,
   serverTime,
   sessionRequestBody,
@@ -50,6 +51,9 @@ const state = {
   manifest: '',
   /** @type {any} */
   hls: null,
+  /** Where a replay restarted after a media failure resumes (seconds), if anywhere. */
+  /** @type {number | undefined} */
+  resumeAt: undefined,
 };
 
 function show(text, kind = 'info') {
@@ -157,6 +161,7 @@ function startPlayback() {
     const hls = new Hls({
       // The worker is a file of this site, so the CSP needs no blob: workers.
       workerPath: 'hls.worker.js',
+      ...(state.resumeAt === undefined ? {} : { startPosition: state.resumeAt }),
       // Same-origin requests carry the cookies anyway; explicit for copies of this page elsewhere.
       xhrSetup: (xhr) => {
         xhr.withCredentials = true;
@@ -184,6 +189,15 @@ function startPlayback() {
     $('engine').textContent = `hls.js ${Hls.version}`;
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = src;
+    const at = state.resumeAt;
+    if (at !== undefined)
+      video.addEventListener(
+        'loadedmetadata',
+        () => {
+          video.currentTime = at;
+        },
+        { once: true },
+      );
     video.addEventListener('playing', () => setBadge(modeLabel(), 'live'), { once: true });
     // Native playback does not expose the HTTP status.
     video.addEventListener('error', () => onMediaFailure(undefined), { once: true });
@@ -205,6 +219,8 @@ function onMediaFailure(status) {
   setBadge('offline', 'error');
   const delay = retryDelayMs(null, state.mediaAttempt++, Date.now());
   show(`${failure.message} Next attempt in ${Math.ceil(delay / 1000)} s.`, 'warn');
+  // Destroying hls.js detaches the video (its position resets): a replay resumes where it was.
+  state.resumeAt = resumePosition(state.recording !== '', video.currentTime, state.resumeAt);
   if (state.hls !== null) {
     state.hls.destroy();
     state.hls = null;

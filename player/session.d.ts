@@ -60,3 +60,8 @@ export declare function recordingsListMessage(
   shown: number,
   hasMore: boolean,
 ): { text: string; kind: 'ok' | 'info' };
+export declare function resumePosition(
+  replay: boolean,
+  currentTime: number,
+  kept: number | undefined,
+): number | undefined;

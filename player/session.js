@@ -269,6 +269,20 @@ export function recordingsListBody(before) {
 }
 
 /**
+ * Where a replay restarted after a media failure resumes: the position it had reached (hls.js's
+ * `startPosition`, or the native video's `currentTime`), else the one an earlier restart kept (a
+ * restart fails again before it seeks); the live stream always rejoins the edge (undefined).
+ * @param {boolean} replay
+ * @param {number} currentTime the video's position before hls.js is destroyed (that resets it)
+ * @param {number | undefined} kept
+ * @returns {number | undefined}
+ */
+export function resumePosition(replay, currentTime, kept) {
+  if (!replay) return undefined;
+  return Number.isFinite(currentTime) && currentTime > 0 ? currentTime : kept;
+}
+
+/**
  * Empty listing pages with a cursor the recordings page follows by itself, at most: the session
  * route reads a bounded number of index items per request (private, processing and failed
  * recordings among them), so a page may hold none of the published ones yet still have a cursor.

@@ -33,6 +33,7 @@ import {
   recordingsPageUrl,
   renewalDelayMs,
   replayUrl,
+  resumePosition,
   retryDelayMs,
   serverTime,
   sessionRequestBody,
@@ -328,6 +329,15 @@ describe('recordings', () => {
       text: '3 published recordings, newest first.',
       kind: 'ok',
     });
+  });
+
+  test('a replay restarted after a media failure resumes where it was; live rejoins the edge', () => {
+    expect(resumePosition(true, 1234.5, undefined)).toBe(1234.5);
+    // a restart that failed again before seeking keeps the earlier position
+    expect(resumePosition(true, 0, 1234.5)).toBe(1234.5);
+    expect(resumePosition(true, Number.NaN, 1234.5)).toBe(1234.5);
+    expect(resumePosition(true, 0, undefined)).toBeUndefined();
+    expect(resumePosition(false, 1234.5, undefined)).toBeUndefined();
   });
 
   test('duration', () => {
