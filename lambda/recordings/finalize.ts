@@ -73,6 +73,7 @@ async function copyPoster(
       CopySource: `${deps.config.bucket}/${frame.Key.split('/').map(encodeURIComponent).join('/')}`,
       ContentType: 'image/jpeg',
       MetadataDirective: 'REPLACE',
+      // The poster is chosen once, from frames that no longer change after the session.
       CacheControl: 'public, max-age=31536000, immutable',
     }),
   );
@@ -109,7 +110,10 @@ export async function finalize(deps: FilesDeps, rec: RecordingRecord): Promise<v
         Key: `${folder}${name}`,
         Body: body,
         ContentType: 'application/vnd.apple.mpegurl',
-        // A VOD playlist never changes; the recording's URL is fixed by its id.
+        // Once READY nothing rewrites a recording's playlists (#EXT-X-PLAYLIST-TYPE:VOD), but the
+        // join is repeatable and a repaired recording is joined again under the same URLs: five
+        // minutes bounds how long browsers and CloudFront keep a stale copy, for one small S3
+        // GET per edge every five minutes. Segments (the harvest's) and the poster stay long.
         CacheControl: 'max-age=300',
       }),
     );

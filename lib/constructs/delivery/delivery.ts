@@ -296,11 +296,13 @@ export class Delivery extends Construct {
     if (archiveBucket !== undefined) {
       // A recording's files never change once it is READY (no session is issued before; its
       // playlists are #EXT-X-PLAYLIST-TYPE:VOD, which RFC 8216 section 4.3.3.5 says cannot
-      // change), and a clip's once harvested, so CloudFront keeps them long (the harvest and the
-      // join set no Cache-Control). Deleting or unpublishing needs no invalidation: every
-      // request, cache hit or miss, needs a signature for that recording's path, and no session
-      // is issued for it any more; a cached copy is only reachable by sessions issued before,
-      // until they expire (playback.sessionTtlMinutes, at most 24 hours).
+      // change), and a clip's once harvested. An object's own Cache-Control wins within these
+      // TTLs: the harvest sets none on segments and clips (CloudFront keeps them the default 30
+      // days), the join sets max-age=300 on the joined playlists (a re-join shows within five
+      // minutes) and a year, immutable, on the poster. Deleting or unpublishing needs no
+      // invalidation: every request, cache hit or miss, needs a signature for that recording's
+      // path, and no session is issued for it any more; a cached copy is only reachable by
+      // sessions issued before, until they expire (playback.sessionTtlMinutes, at most 24 hours).
       this.vodCachePolicy = new cloudfront.CachePolicy(this, 'VodCachePolicy', {
         comment:
           'OnAir recordings and clips: immutable files, long TTLs; no query string, header or cookie in the key',

@@ -110,12 +110,15 @@ describe('a harvested part (EventBridge)', () => {
       Bucket: BUCKET,
       Key: `${ROOT}rendition_1.m3u8`,
       ContentType: 'application/vnd.apple.mpegurl',
+      // docs/archive-and-clips.md "Caching": a re-join shows within five minutes
+      CacheControl: 'max-age=300',
       Body: expect.stringContaining(
         'p01/index_1_00001.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:4.000,\np02/index_1_00002.ts',
       ),
     });
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Key: `${ROOT}index.m3u8`,
+      CacheControl: 'max-age=300',
       Body: expect.stringContaining('\nrendition_1.m3u8'),
     });
     expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
@@ -123,6 +126,8 @@ describe('a harvested part (EventBridge)', () => {
       Key: `${ROOT}poster.jpg`,
       CopySource: `${BUCKET}/thumbnails/main/a/main_thumb.00042.jpg`,
       ContentType: 'image/jpeg',
+      MetadataDirective: 'REPLACE',
+      CacheControl: 'public, max-age=31536000, immutable',
     });
     expect(world.items.get(ID)).toMatchObject({
       status: 'READY',
