@@ -2,8 +2,10 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type PlayableRecording, playableRecording } from '../recordings/playable';
 import {
+  RECORDING_EXPIRES_AT,
   RECORDINGS_BY_CHANNEL_INDEX,
   RecordingStatus,
+  recordingExpired,
   recordingPrefix,
   type ViewerAuth,
 } from '../shared/contract';
@@ -53,23 +55,24 @@ export function viewerRecording(
   deps: ViewerRecordingsDeps | undefined,
   channelId: string,
   recordingId: string,
-  log?: Pick<Log, 'error'>,
+  ctx: { readonly log?: Pick<Log, 'error'>; readonly now?: () => Date } = {},
 ): Promise<PlayableRecording> {
   if (deps === undefined)
     throw new NotFound(`channel "${channelId}" has no recording "${recordingId}"`, { recordingId });
-  return playableRecording({ ddb: deps.ddb, config: { table: deps.table }, log }, recordingId, channelId);
+  return playableRecording({ ddb: deps.ddb, config: { table: deps.table }, ...ctx }, recordingId, channelId);
 }
 
 /**
  * A channel's published READY recordings, newest first, whose session started before `before`
- * (all when absent). The cursor is a session start: recording ids are `<channel>-<session start>`,
+ * (all when absent), leaving out those past their expiry at `now` (their files are being deleted;
+ * DynamoDB's TTL removes their records later). The cursor is a session start: recording ids are `<channel>-<session start>`,
  * so no two recordings of a channel share one, and `before` resumes exactly after the last one
  * returned (or the last one the index read, when the listing stopped early).
  */
 export async function publishedRecordings(
   deps: ViewerRecordingsDeps | undefined,
   channelId: string,
-  q: { readonly before?: string; readonly limit: number },
+  q: { readonly before?: string; readonly limit: number; readonly now: Date },
 ): Promise<RecordingsPage> {
   if (deps === undefined) return { recordings: [] };
   const found: ListedRecording[] = [];
@@ -83,7 +86,7 @@ export async function publishedRecordings(
         KeyConditionExpression:
           q.before === undefined ? 'channelId = :ch' : 'channelId = :ch AND sessionStart < :before',
         FilterExpression: 'published = :yes AND #status = :ready',
-        ProjectionExpression: 'recordingId, sessionStart, sessionEnd, durationSeconds, posterKey',
+        ProjectionExpression: `recordingId, sessionStart, sessionEnd, durationSeconds, posterKey, ${RECORDING_EXPIRES_AT}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':ch': channelId,
@@ -98,6 +101,7 @@ export async function publishedRecordings(
     );
     read += res.ScannedCount ?? limit;
     for (const item of res.Items ?? []) {
+      if (recordingExpired(item[RECORDING_EXPIRES_AT], q.now)) continue;
       const id = String(item.recordingId);
       // Only a poster in the recording's own folder: the distribution serves nothing else.
       const poster =
@@ -184,7 +188,10 @@ export async function recordingSession(
   recordingId: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { deps, channelId } = ctx;
-  const rec = await viewerRecording(deps.recordings, channelId, recordingId, deps.log);
+  const rec = await viewerRecording(deps.recordings, channelId, recordingId, {
+    log: deps.log,
+    now: deps.now,
+  });
   const key: SigningKey = await deps.keys.forNow(deps.now());
   const pathPrefix = `/${rec.prefix}`;
   const scope = signScope(key, {
@@ -230,11 +237,12 @@ export async function recordingsList(
   q: { readonly before?: string; readonly limit?: number },
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { deps, channelId } = ctx;
+  const now = deps.now();
   const page = await publishedRecordings(deps.recordings, channelId, {
     before: q.before,
     limit: q.limit ?? LIST_LIMIT.default,
+    now,
   });
-  const now = deps.now();
   // The key is read only when there is a poster to sign.
   const key: SigningKey | undefined = page.recordings.some((r) => r.posterKey !== undefined)
     ? await deps.keys.forNow(now)

@@ -24,6 +24,9 @@ async function dependencies(): Promise<RecorderDeps> {
       partSeconds: Number(env[Env.RECORDING_PART_SECONDS]),
       startoverSeconds: Number(env[Env.STARTOVER_SECONDS]),
       publishByDefault: env[Env.PUBLISH_BY_DEFAULT] === 'true',
+      ...(env[Env.RECORDING_EXPIRE_DAYS] === undefined
+        ? {}
+        : { expireAfterDays: Number(env[Env.RECORDING_EXPIRE_DAYS]) }),
       statusTable: env[Env.STATUS_TABLE],
     },
     now: () => new Date(),

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RecordingStatus, recordingPrefix } from '../shared/contract';
+import { RecordingStatus, recordingExpired, recordingPrefix } from '../shared/contract';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Log } from '../shared/powertools';
 import type { RecordingRecord } from './record';
@@ -20,7 +20,8 @@ export interface PlayableRecording {
 /**
  * The recording a viewer asks to watch, if it may be watched: unknown, or another channel's than
  * `channelId` (the session route's, when given) → 404, the same answer, so a channel's viewers
- * learn nothing of other channels' recordings; unpublished → 403
+ * learn nothing of other channels' recordings; past its expiry (RECORDING_EXPIRES_AT) → 404
+ * too, its files being deleted; unpublished → 403
  * (whatever the channel's viewer auth: an operator publishes it first); not READY → 409 whose
  * `status` says whether to wait (RECORDING, PROCESSING) or not (FAILED); a READY record whose
  * manifest lies outside the recording's folder → 409 too, logged: the session covers the folder
@@ -32,6 +33,8 @@ export async function playableRecording(
     readonly ddb: DynamoDBDocumentClient;
     readonly config: { readonly table: string };
     readonly log?: Pick<Log, 'error'>;
+    /** @default - the clock */
+    readonly now?: () => Date;
   },
   recordingId: string,
   channelId?: string,
@@ -44,6 +47,9 @@ export async function playableRecording(
         : `channel "${channelId}" has no recording "${recordingId}"`,
       { recordingId },
     );
+  // Its files are expiring (S3 lifecycle) and its record waits for DynamoDB's lazy TTL deletion.
+  if (recordingExpired(rec.expiresAt, deps.now?.() ?? new Date()))
+    throw new NotFound(`recording "${recordingId}" has expired`, { recordingId });
   if (!rec.published)
     throw new Forbidden(`recording "${recordingId}" is not published`, {
       recordingId,

@@ -30,6 +30,8 @@ export interface RecordingRecord {
   readonly manifestKey?: string;
   readonly posterKey?: string;
   readonly failure?: string;
+  /** Epoch seconds when its files start to expire (RECORDING_EXPIRES_AT, the table's TTL); absent: never. */
+  readonly expiresAt?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -9,6 +9,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import {
   MAX_HARVEST_ATTEMPTS,
   RecordingStatus,
+  recordingExpiresAt,
   recordingIdOf,
   recordingPrefix,
   STARTOVER_MARGIN_SECONDS,
@@ -29,6 +30,11 @@ export interface RecorderConfig {
   readonly partSeconds: number;
   readonly startoverSeconds: number;
   readonly publishByDefault: boolean;
+  /**
+   * Days after which the archive bucket expires objects: each new recording carries its expiry.
+   * @default - recordings never expire
+   */
+  readonly expireAfterDays?: number;
   /** The health function's status table: the sweep reconciles sessions with it (lost events). */
   readonly statusTable: string;
 }
@@ -62,6 +68,9 @@ async function putRecording(deps: RecorderDeps, channelId: string, recordingId: 
     status: RecordingStatus.RECORDING,
     published: deps.config.publishByDefault,
     parts: {},
+    ...(deps.config.expireAfterDays === undefined
+      ? {}
+      : { expiresAt: recordingExpiresAt(start, deps.config.expireAfterDays) }),
     createdAt: at,
     updatedAt: at,
   };

@@ -52,6 +52,8 @@ export enum Env {
   PUBLISH_BY_DEFAULT = 'ONAIR_PUBLISH_BY_DEFAULT',
   /** "true" when MediaLive captures frames into thumbnails/ (config thumbnails.enabled): recordings get posters. */
   THUMBNAILS = 'ONAIR_THUMBNAILS',
+  /** Days after which the archive expires recordings (config archive.expireAfterDays); unset: never. */
+  RECORDING_EXPIRE_DAYS = 'ONAIR_RECORDING_EXPIRE_DAYS',
 }
 
 /** The variables one function reads. */
@@ -83,7 +85,8 @@ export const RECORDINGS_ENV = {
     Env.PUBLISH_BY_DEFAULT,
     Env.STATUS_TABLE,
   ],
-  optional: [],
+  // Set only when the archive expires objects: new recordings then carry their expiry.
+  optional: [Env.RECORDING_EXPIRE_DAYS],
 } as const satisfies EnvContract;
 
 /** The recordings' files (joining parts, posters, deletion) and the operator routes. */

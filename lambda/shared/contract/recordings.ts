@@ -52,6 +52,29 @@ export const RECORDINGS_TABLE_KEY = 'recordingId';
 export const RECORDINGS_BY_CHANNEL_INDEX = 'byChannel';
 
 /**
+ * The recordings table's TTL attribute (epoch seconds): set on a recording when the archive
+ * expires objects (config archive.expireAfterDays), so its record goes with its files. TTL
+ * deletion is lazy (typically within days), so readers also treat a past value as gone.
+ */
+export const RECORDING_EXPIRES_AT = 'expiresAt';
+
+/**
+ * When a recording's files start to disappear, in epoch seconds: `expireAfterDays` after its
+ * session start. S3 expires an object that many days after its creation (rounded up to the next
+ * midnight UTC), and no part is harvested before the session starts, so this is never later than
+ * the first deletion; counting from the session end could list a recording whose first parts
+ * (harvested while it was live) are already gone.
+ */
+export function recordingExpiresAt(sessionStart: string, expireAfterDays: number): number {
+  return Math.floor(Date.parse(sessionStart) / 1000) + expireAfterDays * 86_400;
+}
+
+/** Whether a record with this {@link RECORDING_EXPIRES_AT} value is past it at `now` (none: never). */
+export function recordingExpired(expiresAt: unknown, now: Date): boolean {
+  return typeof expiresAt === 'number' && expiresAt <= now.getTime() / 1000;
+}
+
+/**
  * The length of one harvested part for a startover window: as long as one harvest may be
  * (24 h), but short enough that a part harvested by the sweep (every {@link SWEEP_MINUTES},
  * {@link HARVEST_LAG_SECONDS} after its end) still starts inside the window, with a margin.

@@ -27,11 +27,14 @@ export const NONCURRENT_RETENTION_DAYS = 30;
  */
 export class Archive extends Construct {
   public readonly bucket: s3.Bucket;
+  /** Days after which objects expire, as configured. @default - never */
+  public readonly expireAfterDays?: number;
 
   constructor(scope: Construct, id: string, props: ArchiveProps) {
     super(scope, id);
     const tier = props.glacierInstantRetrievalAfterDays;
     const expire = props.expireAfterDays;
+    this.expireAfterDays = expire;
     if (!Token.isUnresolved(tier) && (!Number.isInteger(tier) || tier < 1)) {
       throw new Error(`glacierInstantRetrievalAfterDays must be a whole number of days >= 1, got ${tier}`);
     }

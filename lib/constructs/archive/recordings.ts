@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import {
   Env,
   OperatorRoutes,
+  RECORDING_EXPIRES_AT,
   RECORDINGS_BY_CHANNEL_INDEX,
   RECORDINGS_PREFIX,
   RECORDINGS_TABLE_KEY,
@@ -96,6 +97,10 @@ export class Recordings extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       // The index of a retained bucket: recordings outlive the platform, so does their index.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Always on, whatever archive.expireAfterDays: only records of an expiring archive carry the
+      // attribute, and the table's TTL setting never flips with the config (DynamoDB accepts one
+      // TTL change per hour, and a new attribute name only after disabling).
+      timeToLiveAttribute: RECORDING_EXPIRES_AT,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: RECORDINGS_BY_CHANNEL_INDEX,
@@ -129,6 +134,9 @@ export class Recordings extends Construct {
         [Env.RECORDING_PART_SECONDS]: String(partSeconds),
         [Env.PUBLISH_BY_DEFAULT]: String(props.publishByDefault ?? false),
         [Env.STATUS_TABLE]: props.statusTable.tableName,
+        ...(props.archive.expireAfterDays === undefined
+          ? {}
+          : { [Env.RECORDING_EXPIRE_DAYS]: String(props.archive.expireAfterDays) }),
       },
       timeout: Duration.seconds(60),
     });

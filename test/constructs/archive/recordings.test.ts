@@ -31,6 +31,27 @@ test('the index: one item per recording by id, a byChannel index by session star
   });
 });
 
+test("records of an expiring archive carry their expiry: the table's TTL is expiresAt whatever the config, the events function gets the days only when configured", () => {
+  const expiring = synthOnAir(
+    testConfig({ archive: { glacierInstantRetrievalAfterDays: 14, expireAfterDays: 400 } }),
+  ).template;
+  for (const t of [template, expiring])
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'recordingId', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  const eventsEnv = (t: typeof template) =>
+    Object.values(
+      t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.recorder' } }),
+    ).map(
+      (r) => (r.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables,
+    );
+  expect(eventsEnv(expiring)).toEqual([expect.objectContaining({ ONAIR_RECORDING_EXPIRE_DAYS: '400' })]);
+  expect(eventsEnv(template)).toEqual([
+    expect.not.objectContaining({ ONAIR_RECORDING_EXPIRE_DAYS: expect.anything() }),
+  ]);
+});
+
 test('operator routes use IAM authorization', () => {
   expectIamAuthorized(template, [
     'GET /channels/{id}/recordings',

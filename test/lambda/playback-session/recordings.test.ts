@@ -218,6 +218,22 @@ describe('a recording session: body {"recording": "<id>"}', () => {
     expect(body(processing).message).toBe(`recording "${ID}" is PROCESSING, not READY yet`);
   });
 
+  test('a recording past its expiry (expiresAt: the archive deletes its files, DynamoDB its record later) is 404, nothing signed', async () => {
+    const handler = loadHandler();
+    const past = Math.floor(Date.now() / 1000) - 60;
+    put(recording(ID, { expiresAt: past }));
+    const res = await handler(event('main', { body: { recording: ID } }));
+    expect(res.statusCode).toBe(404);
+    expect(body(res)).toEqual({
+      error: 'NotFound',
+      message: `recording "${ID}" has expired`,
+      recordingId: ID,
+    });
+    expect(res.cookies).toBeUndefined();
+    put(recording(ID, { expiresAt: past + 3600 }));
+    expect((await handler(event('main', { body: { recording: ID } }))).statusCode).toBe(200);
+  });
+
   test('a published FAILED recording is 409 with status FAILED (the player stops retrying), nothing signed', async () => {
     const handler = loadHandler();
     put(recording(ID, { status: 'FAILED', manifestKey: undefined }));
@@ -397,7 +413,7 @@ describe('the published recordings: body {"list": "recordings", "before"?, "limi
       IndexName: 'byChannel',
       KeyConditionExpression: 'channelId = :ch',
       FilterExpression: 'published = :yes AND #status = :ready',
-      ProjectionExpression: 'recordingId, sessionStart, sessionEnd, durationSeconds, posterKey',
+      ProjectionExpression: 'recordingId, sessionStart, sessionEnd, durationSeconds, posterKey, expiresAt',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':ch': 'main', ':yes': true, ':ready': 'READY' },
       ScanIndexForward: false,
@@ -455,6 +471,19 @@ describe('the published recordings: body {"list": "recordings", "before"?, "limi
     const second = body(await handler(event('main', { body: { list: 'recordings', before: first.next } })));
     expect(second.recordings.map((r: { id: string }) => r.id)).toEqual(['main-20261201t190000z']);
     expect(second.next).toBeUndefined();
+  });
+
+  test('recordings past their expiry are left out of the listing (their files are being deleted)', async () => {
+    const handler = loadHandler();
+    const now = Math.floor(Date.now() / 1000);
+    put(
+      recording('main-20261205t190000z', { expiresAt: now + 86_400 }),
+      recording('main-20261203t190000z', { expiresAt: now - 1 }),
+      recording('main-20261201t190000z', { expiresAt: now - 86_400 }),
+    );
+    const b = body(await handler(event('main', { body: { list: 'recordings' } })));
+    expect(b.recordings.map((r: { id: string }) => r.id)).toEqual(['main-20261205t190000z']);
+    expect(b.next).toBeUndefined();
   });
 
   test('a page that ends between published recordings keeps its cursor at the last one returned', async () => {

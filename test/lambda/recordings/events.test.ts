@@ -57,6 +57,7 @@ beforeEach(() => {
   process.env.ONAIR_RECORDING_PART_SECONDS = String(PART);
   process.env.ONAIR_PUBLISH_BY_DEFAULT = 'false';
   process.env.ONAIR_STATUS_TABLE = STATUS_TABLE;
+  delete process.env.ONAIR_RECORDING_EXPIRE_DAYS;
 });
 afterEach(() => jest.useRealTimers());
 
@@ -101,6 +102,20 @@ describe('a session from MediaLive state changes', () => {
     });
     await send(stopped(main, '2026-12-01T20:30:00Z'), '2026-12-01T20:30:09Z');
     expect(mp).toHaveReceivedCommandTimes(CreateHarvestJobCommand, 1);
+  });
+
+  test('an expiring archive (ONAIR_RECORDING_EXPIRE_DAYS): the recording carries expiresAt, its session start plus those days in epoch seconds (the table TTL); without it, none', async () => {
+    process.env.ONAIR_RECORDING_EXPIRE_DAYS = '30';
+    await send(running(main, '2026-12-01T19:00:00Z'), '2026-12-01T19:00:05Z');
+    expect(world.items.get('main-20261201t190000z')).toMatchObject({
+      sessionStart: '2026-12-01T19:00:00Z',
+      expiresAt: Date.parse('2026-12-31T19:00:00Z') / 1000,
+    });
+    delete process.env.ONAIR_RECORDING_EXPIRE_DAYS;
+    await send(running(studio, '2026-12-02T19:00:00Z'), '2026-12-02T19:00:05Z');
+    const studioRec = world.recordings().find((r) => r.channelId === 'studio');
+    expect(studioRec).toBeDefined();
+    expect(studioRec).not.toHaveProperty('expiresAt');
   });
 
   test('the same event twice, and both pipelines of a STANDARD channel reporting RUNNING, make one recording', async () => {

@@ -96,3 +96,16 @@ test.each([
     });
   },
 );
+
+test('past its expiry (expiresAt, the TTL DynamoDB applies lazily) a recording is gone: 404, whatever else it is', async () => {
+  const expiresAt = Date.parse('2027-01-01T00:00:00Z') / 1000;
+  world.items.set(ID, record({ expiresAt }));
+  const at = (iso: string) => ({ ...deps, now: () => new Date(iso) });
+  await expect(playableRecording(at('2026-12-31T23:59:59Z'), ID)).resolves.toMatchObject({ recordingId: ID });
+  for (const iso of ['2027-01-01T00:00:00Z', '2027-01-05T00:00:00Z'])
+    await expect(playableRecording(at(iso), ID)).rejects.toMatchObject({
+      statusCode: 404,
+      message: `recording "${ID}" has expired`,
+      details: { recordingId: ID },
+    });
+});
