@@ -12,17 +12,9 @@ import { testConfig } from '../../helpers';
 import { controlApi } from '../../support/api';
 import type { HttpApiEmulator, IamCaller } from '../../support/api-gateway';
 import { pathIdOf, registeredChannels, serveRegistry } from '../registry-fixtures';
+import { DOMAIN, KEY_ID, ORIGIN_ARN, pair, SECRET_ARN } from './keys';
 import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
 
-const pair = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
-const KEY_ID = 'K3AAAAEXAMPLE1';
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SigningKeysKeyv1-abc';
-const DOMAIN = 'd111111abcdef8.cloudfront.net';
-const ORIGIN_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:PlaybackOriginSecret-xyz';
 const ORIGIN_VALUE = 'q8ZorigInVerifyValue0123456789abcdefABCDEF0123456';
 type EdgeRequest = { method: string; uri: string; headers: Record<string, { value: string }> };
 const apiRouter = runInNewContext(`${apiRouterSource(['*'])}; handler`) as (e: {

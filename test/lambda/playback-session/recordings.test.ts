@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import type * as LibDynamoDb from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -11,6 +10,7 @@ import type { IamCaller } from '../../support/api-gateway';
 import { awsError, captureLogs, logEntry } from '../fixtures';
 import { RecordingsWorld } from '../recordings/world';
 import { registeredChannels } from '../registry-fixtures';
+import { DOMAIN, KEY_ID, ORIGIN_ARN, pair, SECRET_ARN } from './keys';
 import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
 
 /**
@@ -18,15 +18,6 @@ import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
  * handler, events from the synthesized routes (test/support/api.ts: "main" public, "members" jwt,
  * "partner" iam), the recordings index as the stateful world of the recordings functions.
  */
-const pair = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
-const KEY_ID = 'K3AAAAEXAMPLE1';
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SigningKeysKeyv1-abc';
-const ORIGIN_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:PlaybackOriginSecret-xyz';
-const DOMAIN = 'd111111abcdef8.cloudfront.net';
 const TABLE = 'OnAir-test-RecordingsTable';
 const TRUSTED = new Map([[KEY_ID, pair.publicKey]]);
 const BACKEND: IamCaller = {

@@ -9,15 +9,10 @@ import {
   setCookieHeaders,
   signSession,
 } from '../../../lambda/playback-session/signing';
+import { DOMAIN, pair } from './keys';
 import { cloudFrontWouldAllow, fromCloudFrontBase64 } from './verify';
 
-const pair = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
 const key: SigningKey = { keyPairId: 'K2JCJMDEHXQW5F', privateKey: createPrivateKey(pair.privateKey) };
-const DOMAIN = 'd111111abcdef8.cloudfront.net';
 const NOW = new Date('2030-01-01T00:00:00Z');
 /** main's endpoints as MediaPackage names their paths (`/out/v1/<32 hex>/`). */
 const PREFIX = {
