@@ -20,7 +20,8 @@ export interface Alert {
 
 export interface ChannelView {
   readonly channelId: string;
-  readonly state: string;
+  /** Absent in `GET /channels` until the channel's first recorded state change. */
+  readonly state?: string;
   readonly channelClass?: string;
   readonly pipelinesRunning?: number;
   readonly ladder?: readonly Rung[];

@@ -125,12 +125,13 @@ export async function waitForState(
   let last = '';
   for (;;) {
     const v = await channelStatus(api, id);
+    const state = v.state ?? 'UNKNOWN';
     if (v.state === target && (until === undefined || until(v))) {
       out.progress(`${id}: ${v.state} after ${duration(Date.now() - started)}`);
       out.endProgress();
       return v;
     }
-    if (v.state !== target && !TRANSITIONAL.has(v.state) && last !== '' && Date.now() - started > poll)
+    if (state !== target && !TRANSITIONAL.has(state) && last !== '' && Date.now() - started > poll)
       throw new CliError(
         `channel ${id} settled in ${v.state}, not ${target}; \`onair status ${id}\` shows its alerts`,
         ExitCode.FAILED,
@@ -142,7 +143,7 @@ export async function waitForState(
         ExitCode.TIMEOUT,
         { state: v.state },
       );
-    last = v.state;
+    last = state;
     out.progress(`${id}: ${v.state}, waiting for ${target} (${duration(Date.now() - started)})`);
     await sleep(poll);
   }
