@@ -10,6 +10,7 @@
  * prints the URLs (and where the edge's certificate is) and runs until interrupted.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,14 +22,20 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import defaultConfig from '../../config/default.json';
+import type { RegisteredChannel } from '../../lambda/shared/contract';
 import { parseConfig } from '../../lib/config/load';
 import type { OnAirConfig } from '../../lib/config/schema';
 import { type CfnTemplate, flattenNestedStacks } from '../cfn-template';
+import { OPERATOR_KEY } from '../cli/stand-in';
 import { synthOnAir } from '../helpers';
+import type { KnownKey } from '../support/sigv4';
+import { ControlPlane } from './control-plane';
 import { Deployment } from './deployment';
 import { readDistribution } from './edge/distribution';
 import { LocalEdge, type SignatureUri } from './edge/edge';
+import { Moto } from './moto';
 import { ApiOrigin } from './origins/api-origin';
+import { AwsApis } from './origins/aws-apis';
 import { BucketOrigin, deployedObjects } from './origins/bucket-origin';
 import { LiveOrigin } from './origins/live-origin';
 import { type SelfSignedCert, selfSignedCert } from './tls';
@@ -52,7 +59,44 @@ export interface StandOptions {
    * @default - warnings and errors only, no EMF metric lines
    */
   readonly lambdaEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Also serve the operator API and what the CLI calls besides ({@link OperatorStand}): the
+   * channel, stream-key and clip functions and the health function on a model of MediaLive and
+   * MediaPackage (test/e2e/control-plane.ts), their tables in moto, and the live origin packaging
+   * what is pushed to the channel's RTMP input instead of its own test pattern.
+   * @default - only the viewer path (the session route)
+   */
+  readonly operator?: { readonly transitionMs?: number; readonly harvestMs?: number };
 }
+
+/** The operator side of a stand: what `onair` talks to. */
+export interface OperatorStand {
+  readonly plane: ControlPlane;
+  readonly aws: AwsApis;
+  readonly moto: Moto;
+  /** The CLI's environment: operator credentials, Region, the local AWS APIs, the edge's certificate. */
+  env(): Record<string, string>;
+}
+
+/** The access key the stand's IAM authorizer and AWS APIs accept (the operator's). */
+export const OPERATOR_KEYS: ReadonlyMap<string, KnownKey> = new Map([
+  [
+    OPERATOR_KEY.accessKeyId,
+    {
+      secretAccessKey: OPERATOR_KEY.secretAccessKey,
+      userArn: 'arn:aws:iam::111122223333:user/operator',
+      accountId: '111122223333',
+    },
+  ],
+]);
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 
 export interface Stand {
   readonly config: OnAirConfig;
@@ -63,6 +107,8 @@ export interface Stand {
   readonly bucket: BucketOrigin;
   /** The edge's certificate: clients trust exactly this one. */
   readonly cert: SelfSignedCert;
+  /** With {@link StandOptions.operator}. */
+  readonly operator?: OperatorStand;
   stop(): Promise<void>;
 }
 
@@ -72,7 +118,8 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
   const cert = selfSignedCert();
   const edge = new LocalEdge({ tls: cert, signatureUri: opts.signatureUri });
   await edge.listen();
-  const { app, platform, template } = synthOnAir(config, { stageAssets: true });
+  const stacks = synthOnAir(config, { stageAssets: true });
+  const { app, platform, template } = stacks;
   const json = template.toJSON() as Record<string, unknown>;
   // Each channel's resources live in its nested stack: one template "as deployed", the nested
   // stacks' resources under their stack's logical id (test/cfn-template.ts).
@@ -83,46 +130,149 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     ]),
   );
   const flat = flattenNestedStacks(json as unknown as CfnTemplate, nested);
-  const deployment = new Deployment(flat as unknown as Record<string, unknown>, {
-    distributionDomainName: () => edge.host,
-    stackName: platform.stackName,
-  });
-  // The registry table as the functions read it through the real SDK client.
+  // The root stack's outputs are what DescribeStacks shows (nested stacks' are not).
+  const deployment = new Deployment(
+    { ...(flat as unknown as Record<string, unknown>), Outputs: json.Outputs },
+    {
+      distributionDomainName: () => edge.host,
+      stackName: platform.stackName,
+    },
+  );
+  const lambdaEnvironment = opts.lambdaEnvironment ?? {
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const savedEnv = { ...process.env };
+  const restoreEnv = () => {
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+  };
+  // The registry table as the functions read it through the real SDK client; with the operator
+  // side, the functions' DynamoDB is moto instead (conditions and update expressions included).
   const ddb = mockClient(DynamoDBDocumentClient);
-  ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
-    Items: deployment.tableItems(input.TableName ?? ''),
-  }));
+  if (opts.operator === undefined)
+    ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
+      Items: deployment.tableItems(input.TableName ?? ''),
+    }));
+  else ddb.restore();
 
   // Secrets Manager as the functions see it through the real SDK client.
-  const sm = mockClient(SecretsManagerClient);
-  sm.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
-    const value = deployment.secretString(input.SecretId ?? '');
-    if (value === undefined)
-      throw new ResourceNotFoundException({
-        message: "Secrets Manager can't find the specified secret.",
-        $metadata: {},
-      });
-    return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
-  });
+  const mockSecrets = () => {
+    const stub = mockClient(SecretsManagerClient);
+    stub.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
+      const value = deployment.secretString(input.SecretId ?? '');
+      if (value === undefined)
+        throw new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret.",
+          $metadata: {},
+        });
+      return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
+    });
+    return stub;
+  };
+  let sm = mockSecrets();
 
   const started: { stop(): Promise<void> }[] = [];
+  let plane: ControlPlane | undefined;
   try {
     // The channel stacks' registrations write the route table and the registry table.
     await deployment.deployRegistrations();
     const routeTables = deployment.keyValueStores();
     const distribution = readDistribution(deployment, { keyValueStores: routeTables });
-    const live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
-    started.push(live);
-    const api = await ApiOrigin.start({
-      deployment,
-      template: json,
-      functions: ['playback-session'],
-      environment: opts.lambdaEnvironment ?? {
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      },
-    });
-    started.push(api);
+    let operator: OperatorStand | undefined;
+    let live: LiveOrigin;
+    let api: ApiOrigin;
+    if (opts.operator === undefined) {
+      live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
+      started.push(live);
+      api = await ApiOrigin.start({
+        deployment,
+        template: json,
+        functions: ['playback-session'],
+        environment: lambdaEnvironment,
+      });
+      started.push(api);
+    } else {
+      const moto = await Moto.start();
+      started.push(moto);
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_DYNAMODB: moto.url,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: deployment.region,
+      });
+      delete process.env.AWS_PROFILE;
+      delete process.env.AWS_SESSION_TOKEN;
+      await moto.createTables(deployment, (name) => deployment.tableItems(name));
+      api = await ApiOrigin.start({
+        deployment,
+        template: json,
+        functions: ['playback-session', 'channels', 'stream-keys', 'archive'],
+        environment: lambdaEnvironment,
+        iamKeys: OPERATOR_KEYS,
+      });
+      started.push(api);
+      const registryTable = deployment.ofType('AWS::DynamoDB::Table').map(([id]) => deployment.ref(id));
+      const registry = registryTable
+        .flatMap((t) => deployment.tableItems(t))
+        .filter((i) => typeof i.ml === 'string') as unknown as RegisteredChannel[];
+      const rtmpServer = `rtmp://127.0.0.1:${await freePort()}`;
+      plane = await ControlPlane.start({
+        deployment,
+        registry,
+        rtmpServer,
+        transitionMs: opts.operator.transitionMs,
+        harvestMs: opts.operator.harvestMs,
+        environment: lambdaEnvironment,
+      });
+      // Mocking a client instance restores its class's mock (aws-sdk-client-mock restores a stubbed
+      // send before stubbing): mock the class again, under the instances the control plane mocked.
+      sm.restore();
+      sm = mockSecrets();
+      const control = plane;
+      const [first] = config.channels;
+      live = await LiveOrigin.start({
+        endpoints: deployment.mediaPackageEndpoints(),
+        // The first channel's input: what the channel's RTMP endpoint accepts now.
+        rtmpListen: () => {
+          const world = control.ingest.get(first.id);
+          return `${rtmpServer}/${first.id}/${world?.inputAccepts()[0] ?? ''}`;
+        },
+      });
+      started.push(live);
+      const edgeStack = new Deployment(Template.fromStack(stacks.edge).toJSON() as Record<string, unknown>, {
+        distributionDomainName: () => edge.host,
+        stackName: stacks.edge.stackName,
+        region: 'us-east-1',
+      });
+      const apiId = deployment.ofType('AWS::ApiGatewayV2::Api')[0]?.[0] ?? '';
+      const aws = await AwsApis.start({
+        platform: deployment,
+        edge: edgeStack,
+        keys: OPERATOR_KEYS,
+        replace: new Map([
+          [deployment.getAtt(apiId, 'ApiEndpoint'), api.url],
+          [`https://${deployment.mediaPackageHost}`, live.url],
+        ]),
+      });
+      started.push(aws);
+      const certDir = mkdtempSync(join(tmpdir(), 'onair-stand-ca-'));
+      writeFileSync(join(certDir, 'edge.pem'), cert.cert);
+      started.push({ stop: async () => rmSync(certDir, { recursive: true, force: true }) });
+      operator = {
+        plane,
+        aws,
+        moto,
+        env: () => ({
+          AWS_ACCESS_KEY_ID: OPERATOR_KEY.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: OPERATOR_KEY.secretAccessKey,
+          AWS_REGION: deployment.region,
+          AWS_PROFILE: '',
+          ...aws.env(),
+          NODE_EXTRA_CA_CERTS: join(certDir, 'edge.pem'),
+        }),
+      };
+    }
 
     // Each origin domain of the distribution → the local server standing in for it, and each
     // MediaPackage host of the route table → the live origin. The live behavior's own origin
@@ -162,19 +312,24 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       api,
       bucket,
       cert,
+      operator,
       async stop() {
         await edge.close();
+        plane?.restore();
         for (const s of started.reverse()) await s.stop();
         sm.restore();
         ddb.restore();
+        restoreEnv();
         rmSync(app.outdir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await edge.close();
+    plane?.restore();
     for (const s of started.reverse()) await s.stop();
     sm.restore();
     ddb.restore();
+    restoreEnv();
     throw err;
   }
 }
