@@ -91,6 +91,7 @@ const EVERY_STEP = [
 ];
 
 test('smoke passes every step against the local stand, and leaves the channel IDLE', async () => {
+  const keyBefore = stand.operator?.plane.ingest.get('main')?.currentKey;
   const { code, summary, stderr, ms } = await smoke();
   process.stdout.write(`smoke (all steps) took ${(ms / 1000).toFixed(1)} s\n`);
   expect(outcome(summary)).toEqual(Object.fromEntries(EVERY_STEP.map((s) => [s, 'PASS'])));
@@ -107,6 +108,14 @@ test('smoke passes every step against the local stand, and leaves the channel ID
     ]),
   );
   expect(plane?.stateOf('main')).toBe('IDLE');
+  // The rotation requested while live (409 pending) ran when the stream-key function got IDLE.
+  await plane?.settled();
+  expect(plane?.delivered).toContainEqual({
+    target: 'stream-keys.stateChange',
+    state: 'STOPPED',
+    channelId: 'main',
+  });
+  expect(plane?.ingest.get('main')?.currentKey).not.toBe(keyBefore);
   // The latency step read the clock push-test burned into the picture it pushed.
   expect(step(summary, 'latency')?.detail).toMatch(/\(picture clock\)/);
   expect(step(summary, 'rotate-live')?.detail).toMatch(/^409 pending, key unchanged/);
