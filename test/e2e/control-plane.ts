@@ -12,8 +12,9 @@
  * - The ingest credential: one stream-key world per channel (test/lambda/stream-keys/fake.ts:
  *   secret versions, staging labels, tags, the input's stream names), its input's destinations
  *   on the local RTMP address where the live origin listens.
- * - MediaPackage harvest jobs: CreateHarvestJob on a template endpoint is IN_PROGRESS, then
- *   SUCCEEDED after `harvestMs`; on an unknown endpoint NotFoundException.
+ * - MediaPackage harvest jobs: CreateHarvestJob on a template endpoint is IN_PROGRESS, then after
+ *   `harvestMs` SUCCEEDED if its channel has been RUNNING since before the range began (the
+ *   startover window holds nothing older), else FAILED; on an unknown endpoint NotFoundException.
  *
  * DynamoDB (registry and status tables) is not mocked: the functions reach a local moto server
  * through AWS_ENDPOINT_URL_DYNAMODB (test/e2e/moto.ts), conditions and update expressions included.
@@ -94,13 +95,19 @@ interface MediaLiveChannel {
   readonly arn: string;
   readonly properties: Json;
   readonly pipelines: number;
+  /** MediaPackage channel id (the registry entry's `mp`). */
+  readonly mp: string;
   state: string;
+  /** Epoch ms the channel last reached RUNNING; undefined while not running. */
+  runningSince?: number;
   timer?: NodeJS.Timeout;
 }
 
 interface HarvestJob {
   readonly job: Json;
   readonly doneAt: number;
+  /** The range lies where the channel was running. */
+  readonly harvestable: boolean;
 }
 
 export interface ControlPlaneOptions {
@@ -152,6 +159,7 @@ export class ControlPlane {
           Name: p.Name,
         }) as Json,
         pipelines: p.ChannelClass === 'STANDARD' ? 2 : 1,
+        mp: entry.mp,
         state: ChannelState.IDLE,
       });
       const key = d.secretString(entry.key);
@@ -216,6 +224,8 @@ export class ControlPlane {
 
   private move(c: MediaLiveChannel, state: string): void {
     c.state = state;
+    if (state === ChannelState.RUNNING) c.runningSince ??= Date.now();
+    else if (state !== ChannelState.RECOVERING) c.runningSince = undefined;
     this.ingest.get(c.channelId)?.script(state);
     // MediaLive's event names an idle channel STOPPED (lambda/shared/channel-state.ts apiStateOfEvent).
     const eventState = state === ChannelState.IDLE ? 'STOPPED' : state;
@@ -325,13 +335,16 @@ export class ControlPlane {
         CreatedAt: new Date().toISOString(),
         Status: 'IN_PROGRESS',
       };
-      this.jobs.set(String(i.Id), { job, doneAt: Date.now() + (this.opts.harvestMs ?? 1500) });
+      const running = [...this.channels.values()].find((c) => c.mp === channelId)?.runningSince;
+      const harvestable = running !== undefined && Date.parse(String(i.StartTime)) >= running;
+      this.jobs.set(String(i.Id), { job, doneAt: Date.now() + (this.opts.harvestMs ?? 1500), harvestable });
       return job;
     });
     mp.on(DescribeHarvestJobCommand).callsFake(async (i: { Id?: string }) => {
       const j = this.jobs.get(i.Id ?? '');
       if (j === undefined) throw awsError('NotFoundException', 404);
-      return { ...j.job, Status: Date.now() >= j.doneAt ? 'SUCCEEDED' : 'IN_PROGRESS' };
+      if (Date.now() < j.doneAt) return { ...j.job, Status: 'IN_PROGRESS' };
+      return { ...j.job, Status: j.harvestable ? 'SUCCEEDED' : 'FAILED' };
     });
 
     const sns = mockClient(health.sns);

@@ -190,3 +190,42 @@ test('an origin that is down fails the play steps (the origin serves nothing), e
     stand.live.serving = true;
   }
 }, 180_000);
+
+test('channels, recordings and recording as an operator runs them against the real functions', async () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['onair', ...args, '--stage', 'dev'],
+        { cwd: ROOT, env, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+      );
+    });
+  // The ladder each channel registered at deploy, from GET /channels (no MediaLive call).
+  const channels = await run(['channels']);
+  expect(channels.code).toBe(0);
+  expect(channels.stdout).toMatch(/^main\s+\S+\s+SINGLE_PIPELINE\s+720p\/540p\/360p\/288p\s/m);
+  expect(channels.stdout).toMatch(/^news\s+-\s+SINGLE_PIPELINE\s+720p\/540p\/360p\/288p\s+offline\s+-$/m);
+  // The recordings routes: the channel's index (moto's byChannel index) is empty here.
+  const list = await run(['recordings', 'main', '--since', '24h']);
+  expect(list).toMatchObject({ code: 0, stdout: 'no recordings of main in that range\n' });
+  const unknown = await run(['recording', 'main-20261201t180000z']);
+  expect(unknown.code).toBe(5);
+  expect(unknown.stderr).toBe(
+    'onair: recording main-20261201t180000z: not found (404): no recording "main-20261201t180000z"; `onair recordings <channel>` lists the recordings\n',
+  );
+  // A clip of a time the channel was not running: the harvest fails, and the CLI says why.
+  expect(stand.operator?.plane.stateOf('main')).toBe('IDLE');
+  const clip = await run(['clip', 'main', '--last', '30s', '--wait']);
+  expect(clip.code).toBe(1);
+  expect(clip.stdout).toMatch(/^clip main-\S+: FAILED, /);
+  expect(clip.stderr).toMatch(
+    /FAILED: MediaPackage could not harvest the range \(is it inside the startover window and was the channel live\?\)/,
+  );
+  const unknownChannel = await run(['recordings', 'studio']);
+  expect(unknownChannel.code).toBe(5);
+  expect(unknownChannel.stderr).toMatch(
+    /not found \(404\): unknown channel "studio"; `onair channels` lists/,
+  );
+}, 120_000);

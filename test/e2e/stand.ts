@@ -207,7 +207,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       api = await ApiOrigin.start({
         deployment,
         template: json,
-        functions: ['playback-session', 'channels', 'stream-keys', 'archive'],
+        functions: ['playback-session', 'channels', 'stream-keys', 'archive', 'recording-files'],
         environment: lambdaEnvironment,
         iamKeys: OPERATOR_KEYS,
       });
