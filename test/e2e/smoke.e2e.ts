@@ -12,7 +12,10 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
+import { ControlApi } from '../../cli/api';
+import { listChannels } from '../../cli/operator';
 import type { StepResult } from '../../cli/smoke';
+import { OPERATOR_KEY } from '../cli/stand-in';
 import type { EdgeDistribution } from './edge/distribution';
 import { type Stand, startStand } from './stand';
 
@@ -191,7 +194,7 @@ test('an origin that is down fails the play steps (the origin serves nothing), e
   }
 }, 180_000);
 
-test('channels, recordings and recording as an operator runs them against the real functions', async () => {
+test('channels, recordings, recording, a failing clip and foreign signatures against the real functions', async () => {
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
@@ -223,6 +226,28 @@ test('channels, recordings and recording as an operator runs them against the re
   expect(clip.stderr).toMatch(
     /FAILED: MediaPackage could not harvest the range \(is it inside the startover window and was the channel live\?\)/,
   );
+  // Signatures are recomputed: another secret for the operator's key is refused at the first call.
+  const forged = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(
+      'npx',
+      ['onair', 'channels', '--stage', 'dev'],
+      { cwd: ROOT, env: { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-operator-secret' }, timeout: 60_000 },
+      (err, _stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
+    );
+  });
+  expect(forged.code).toBe(4);
+  expect(forged.stderr).toMatch(/^onair: cannot read stack OnAir-dev \(SignatureDoesNotMatch\)/);
+  // The operator API's IAM authorizer too: the same call signed with another secret is a 403.
+  const wrong = new ControlApi(stand.api.url, stand.deployment.region, async () => ({
+    accessKeyId: OPERATOR_KEY.accessKeyId,
+    secretAccessKey: 'not-the-operator-secret',
+  }));
+  await expect(listChannels(wrong)).rejects.toMatchObject({
+    exitCode: 4,
+    message: expect.stringMatching(
+      /^list channels: the control API refused your credentials \(403: The request signature we calculated does not match/,
+    ),
+  });
   const unknownChannel = await run(['recordings', 'studio']);
   expect(unknownChannel.code).toBe(5);
   expect(unknownChannel.stderr).toMatch(

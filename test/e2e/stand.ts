@@ -5,9 +5,10 @@
  * registrations wrote), the control API's session route with the real handler reading the
  * registry table, and the player bucket. Used by test/e2e/*.e2e.ts, and startable by hand:
  *
- *   npx tsx test/e2e/stand.ts [--rewritten]
+ *   npx tsx test/e2e/stand.ts [--rewritten] [--operator]
  *
- * prints the URLs (and where the edge's certificate is) and runs until interrupted.
+ * prints the URLs (and where the edge's certificate is) and runs until interrupted; with
+ * `--operator`, also the environment under which `npx onair …` (smoke included) talks to it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -337,6 +338,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
 async function main(): Promise<void> {
   const stand = await startStand({
     signatureUri: process.argv.includes('--rewritten') ? 'rewritten' : 'viewer',
+    ...(process.argv.includes('--operator') ? { operator: {} } : {}),
   });
   const dir = mkdtempSync(join(tmpdir(), 'onair-stand-'));
   const stop = () => {
@@ -348,7 +350,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await stand.live.waitUntilLive();
+  // The operator stand's origin packages what is pushed: nothing is live until `onair push-test`.
+  if (stand.operator === undefined) await stand.live.waitUntilLive();
   const ca = join(dir, 'edge-cert.pem');
   writeFileSync(ca, stand.cert.cert);
   const e = stand.edge.url;
@@ -361,6 +364,16 @@ async function main(): Promise<void> {
     ]),
     `live origin ${stand.live.url}  (MediaPackage stand-in; needs the CDN identifier header)`,
     `api origin  ${stand.api.url}`,
+    ...(stand.operator
+      ? [
+          'onair       env ' +
+            Object.entries(stand.operator.env())
+              .map(([k, v]) => `${k}='${v}'`)
+              .join(' ') +
+            ' npx onair smoke --stage ' +
+            stand.config.stage,
+        ]
+      : []),
     'Ctrl-C stops.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

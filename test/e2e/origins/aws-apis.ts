@@ -120,13 +120,27 @@ export class AwsApis {
           ? String(req.headers['x-amz-target'] ?? '').replace(/^.*\./, '')
           : `${req.method} ${url.replace(/^\/mediapackage/, '').split('?')[0]}`;
     this.received.push({ service, action, signedBy: verdict.ok ? verdict.accessKeyId : undefined });
-    if (!verdict.ok) {
-      res.writeHead(403, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ message: verdict.message, __type: 'AccessDeniedException' }));
-    }
+    if (!verdict.ok) return this.refuse(service, verdict.message, res);
     if (service === 'cloudformation') return this.cloudFormation(action, body.toString('utf8'), res);
     if (service === 'cloudwatch') return this.cloudWatch(action, region, body.toString('utf8'), res);
     return this.mediaPackage(action, res);
+  }
+
+  /** 403 in the service's protocol, with the error code AWS gives a bad signature or key. */
+  private refuse(service: string, message: string, res: http.ServerResponse): void {
+    const code = /security token/.test(message)
+      ? 'InvalidClientTokenId'
+      : /signature|expired/i.test(message)
+        ? 'SignatureDoesNotMatch'
+        : 'MissingAuthenticationToken';
+    if (service === 'cloudformation') {
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      return void res.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+      );
+    }
+    res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': code });
+    res.end(JSON.stringify({ __type: code, message }));
   }
 
   private cloudFormation(action: string, form: string, res: http.ServerResponse): void {
