@@ -11,7 +11,6 @@
  * `--operator`, also the environment under which `npx onair …` (smoke included) talks to it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,20 +22,15 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import defaultConfig from '../../config/default.json';
-import type { RegisteredChannel } from '../../lambda/shared/contract';
 import { parseConfig } from '../../lib/config/load';
 import type { OnAirConfig } from '../../lib/config/schema';
 import { type CfnTemplate, flattenNestedStacks } from '../cfn-template';
-import { OPERATOR_KEY } from '../cli/stand-in';
 import { synthOnAir } from '../helpers';
-import type { KnownKey } from '../support/sigv4';
-import { ControlPlane } from './control-plane';
 import { Deployment } from './deployment';
 import { readDistribution } from './edge/distribution';
 import { LocalEdge, type SignatureUri } from './edge/edge';
-import { Moto } from './moto';
+import { type OperatorStand, startOperatorSide } from './operator-stand';
 import { ApiOrigin } from './origins/api-origin';
-import { AwsApis } from './origins/aws-apis';
 import { BucketOrigin, deployedObjects } from './origins/bucket-origin';
 import { LiveOrigin } from './origins/live-origin';
 import { type SelfSignedCert, selfSignedCert } from './tls';
@@ -69,35 +63,6 @@ export interface StandOptions {
    */
   readonly operator?: { readonly transitionMs?: number; readonly harvestMs?: number };
 }
-
-/** The operator side of a stand: what `onair` talks to. */
-export interface OperatorStand {
-  readonly plane: ControlPlane;
-  readonly aws: AwsApis;
-  readonly moto: Moto;
-  /** The CLI's environment: operator credentials, Region, the local AWS APIs, the edge's certificate. */
-  env(): Record<string, string>;
-}
-
-/** The access key the stand's IAM authorizer and AWS APIs accept (the operator's). */
-export const OPERATOR_KEYS: ReadonlyMap<string, KnownKey> = new Map([
-  [
-    OPERATOR_KEY.accessKeyId,
-    {
-      secretAccessKey: OPERATOR_KEY.secretAccessKey,
-      userArn: 'arn:aws:iam::111122223333:user/operator',
-      accountId: '111122223333',
-    },
-  ],
-]);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 export interface Stand {
   readonly config: OnAirConfig;
@@ -174,7 +139,6 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
   let sm = mockSecrets();
 
   const started: { stop(): Promise<void> }[] = [];
-  let plane: ControlPlane | undefined;
   try {
     // The channel stacks' registrations write the route table and the registry table.
     await deployment.deployRegistrations();
@@ -194,85 +158,27 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       });
       started.push(api);
     } else {
-      const moto = await Moto.start();
-      started.push(moto);
-      Object.assign(process.env, {
-        AWS_ENDPOINT_URL_DYNAMODB: moto.url,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: deployment.region,
-      });
-      delete process.env.AWS_PROFILE;
-      delete process.env.AWS_SESSION_TOKEN;
-      await moto.createTables(deployment, (name) => deployment.tableItems(name));
-      api = await ApiOrigin.start({
+      ({ live, api, operator } = await startOperatorSide({
         deployment,
         template: json,
-        functions: ['playback-session', 'channels', 'stream-keys', 'archive', 'recording-files'],
-        environment: lambdaEnvironment,
-        iamKeys: OPERATOR_KEYS,
-      });
-      started.push(api);
-      const registryTable = deployment.ofType('AWS::DynamoDB::Table').map(([id]) => deployment.ref(id));
-      const registry = registryTable
-        .flatMap((t) => deployment.tableItems(t))
-        .filter((i) => typeof i.ml === 'string') as unknown as RegisteredChannel[];
-      const rtmpServer = `rtmp://127.0.0.1:${await freePort()}`;
-      plane = await ControlPlane.start({
-        deployment,
-        registry,
-        rtmpServer,
+        edge: new Deployment(Template.fromStack(stacks.edge).toJSON() as Record<string, unknown>, {
+          distributionDomainName: () => edge.host,
+          stackName: stacks.edge.stackName,
+          region: 'us-east-1',
+        }),
+        cert,
+        channelId: config.channels[0].id,
+        lambdaEnvironment,
         transitionMs: opts.operator.transitionMs,
         harvestMs: opts.operator.harvestMs,
-        environment: lambdaEnvironment,
-      });
-      // Mocking a client instance restores its class's mock (aws-sdk-client-mock restores a stubbed
-      // send before stubbing): mock the class again, under the instances the control plane mocked.
-      sm.restore();
-      sm = mockSecrets();
-      const control = plane;
-      const [first] = config.channels;
-      live = await LiveOrigin.start({
-        endpoints: deployment.mediaPackageEndpoints(),
-        // The first channel's input: what the channel's RTMP endpoint accepts now.
-        rtmpListen: () => {
-          const world = control.ingest.get(first.id);
-          return `${rtmpServer}/${first.id}/${world?.inputAccepts()[0] ?? ''}`;
+        started,
+        // Mocking a client instance restores its class's mock (aws-sdk-client-mock restores a
+        // stubbed send before stubbing): mock the class again, under the instances now mocked.
+        afterInstanceMocks: () => {
+          sm.restore();
+          sm = mockSecrets();
         },
-      });
-      started.push(live);
-      const edgeStack = new Deployment(Template.fromStack(stacks.edge).toJSON() as Record<string, unknown>, {
-        distributionDomainName: () => edge.host,
-        stackName: stacks.edge.stackName,
-        region: 'us-east-1',
-      });
-      const apiId = deployment.ofType('AWS::ApiGatewayV2::Api')[0]?.[0] ?? '';
-      const aws = await AwsApis.start({
-        platform: deployment,
-        edge: edgeStack,
-        keys: OPERATOR_KEYS,
-        replace: new Map([
-          [deployment.getAtt(apiId, 'ApiEndpoint'), api.url],
-          [`https://${deployment.mediaPackageHost}`, live.url],
-        ]),
-      });
-      started.push(aws);
-      const certDir = mkdtempSync(join(tmpdir(), 'onair-stand-ca-'));
-      writeFileSync(join(certDir, 'edge.pem'), cert.cert);
-      started.push({ stop: async () => rmSync(certDir, { recursive: true, force: true }) });
-      operator = {
-        plane,
-        aws,
-        moto,
-        env: () => ({
-          AWS_ACCESS_KEY_ID: OPERATOR_KEY.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: OPERATOR_KEY.secretAccessKey,
-          AWS_REGION: deployment.region,
-          AWS_PROFILE: '',
-          ...aws.env(),
-          NODE_EXTRA_CA_CERTS: join(certDir, 'edge.pem'),
-        }),
-      };
+      }));
     }
 
     // Each origin domain of the distribution → the local server standing in for it, and each
@@ -316,7 +222,6 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       operator,
       async stop() {
         await edge.close();
-        plane?.restore();
         for (const s of started.reverse()) await s.stop();
         sm.restore();
         ddb.restore();
@@ -326,7 +231,6 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     };
   } catch (err) {
     await edge.close();
-    plane?.restore();
     for (const s of started.reverse()) await s.stop();
     sm.restore();
     ddb.restore();
