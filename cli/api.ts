@@ -41,7 +41,12 @@ function parseBody(res: HttpResponse): ErrorBody {
  * The one-line message and exit code for a refused operator call. `what` names the call as an
  * operator thinks of it ("start channel main").
  */
-export function apiError(what: string, route: string, res: HttpResponse): ApiError {
+export function apiError(
+  what: string,
+  route: string,
+  res: HttpResponse,
+  notFound = "`onair channels` lists this deployment's channels",
+): ApiError {
   const body = parseBody(res);
   const said = body.message ? `: ${body.message}` : '';
   const retry = Number(res.headers.get('retry-after') ?? '');
@@ -58,12 +63,7 @@ export function apiError(what: string, route: string, res: HttpResponse): ApiErr
       body,
     );
   if (s === 404)
-    return new ApiError(
-      `${what}: not found (404)${said}; \`onair channels\` lists this deployment's channels`,
-      ExitCode.NOT_FOUND,
-      s,
-      body,
-    );
+    return new ApiError(`${what}: not found (404)${said}; ${notFound}`, ExitCode.NOT_FOUND, s, body);
   if (s === 409) {
     const state = body.state ? ` (state ${body.state})` : '';
     const wait = retryAfter ? `retry in ${retryAfter} s` : 'retry shortly';
@@ -89,7 +89,7 @@ export function apiError(what: string, route: string, res: HttpResponse): ApiErr
 }
 
 export interface ApiCall {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path below the API URL, e.g. `/channels/main/status`. */
   readonly path: string;
   /** Route as IAM policies name it (`POST/channels/*\/start`), for permission hints. */
@@ -99,6 +99,11 @@ export interface ApiCall {
   readonly body?: unknown;
   /** Statuses that are answers, not errors (e.g. 409 pending for a key rotation). */
   readonly accept?: readonly number[];
+  /**
+   * What to do about a 404.
+   * @default - `onair channels` lists the channels
+   */
+  readonly notFound?: string;
 }
 
 export interface ApiAnswer<T> {
@@ -166,6 +171,8 @@ export class ControlApi {
       throw err;
     }
     if ((res.status >= 200 && res.status < 300) || c.accept?.includes(res.status)) {
+      // 204 No Content (a deletion) has no body to parse.
+      if (res.status === 204) return { status: res.status, body: undefined as T, headers: res.headers };
       let parsed: T;
       try {
         parsed = JSON.parse(res.text()) as T;
@@ -174,6 +181,6 @@ export class ControlApi {
       }
       return { status: res.status, body: parsed, headers: res.headers };
     }
-    throw apiError(c.what, c.route, res);
+    throw apiError(c.what, c.route, res, c.notFound);
   }
 }

@@ -4,6 +4,7 @@ import * as channels from './commands/channels';
 import * as clip from './commands/clip';
 import type { Run } from './commands/common';
 import * as ingest from './commands/ingest';
+import * as recordings from './commands/recordings';
 import * as smoke from './commands/smoke';
 import * as viewer from './commands/viewer';
 import { Context } from './context';
@@ -50,6 +51,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   ingest.register(program, run);
   viewer.register(program, run);
   clip.register(program, run);
+  recordings.register(program, run);
   smoke.register(program, run);
   // --stage, --region, --profile and --json work before or after the command name.
   for (const c of program.commands) c.copyInheritedSettings(program).enablePositionalOptions(false);

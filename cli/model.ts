@@ -20,7 +20,8 @@ export interface Alert {
 
 export interface ChannelView {
   readonly channelId: string;
-  readonly state: string;
+  /** Absent in `GET /channels` until the channel's first recorded state change. */
+  readonly state?: string;
   readonly channelClass?: string;
   readonly pipelinesRunning?: number;
   readonly ladder?: readonly Rung[];
@@ -115,4 +116,36 @@ export interface Session {
   readonly cookie: string;
   /** Where the session came from (for messages). */
   readonly sessionUrl: string;
+}
+
+/** A recording as the recordings routes answer it (lambda/recordings/record.ts recordingView). */
+export interface RecordingView {
+  readonly recordingId: string;
+  readonly channelId: string;
+  /** RECORDING, PROCESSING, READY or FAILED. */
+  readonly status: string;
+  /** Viewers may get a session for it. */
+  readonly published: boolean;
+  readonly sessionStart: string;
+  readonly sessionEnd: string | null;
+  readonly durationSeconds: number | null;
+  readonly sizeBytes: number | null;
+  readonly manifestKey: string | null;
+  readonly posterKey: string | null;
+  readonly parts?: readonly {
+    readonly part: string;
+    readonly status: string;
+    readonly start: string;
+    readonly end: string;
+  }[];
+  readonly failure?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One page of GET /channels/{id}/recordings, newest first; `next` names the following page. */
+export interface RecordingsPage {
+  readonly channelId: string;
+  readonly recordings: readonly RecordingView[];
+  readonly next?: string;
 }

@@ -1,7 +1,14 @@
 import type { ControlApi } from './api';
 import { pollMs, sleep } from './context';
 import { CliError, ExitCode } from './errors';
-import type { ActionResult, ChannelView, ClipView, IngestDetails } from './model';
+import type {
+  ActionResult,
+  ChannelView,
+  ClipView,
+  IngestDetails,
+  RecordingsPage,
+  RecordingView,
+} from './model';
 import { duration, type Output } from './output';
 
 /** The operator routes (docs/operations.md#control-api-routes), one function each. */
@@ -105,6 +112,69 @@ export async function clipStatus(api: ControlApi, id: string, clipId: string): P
   ).body;
 }
 
+/** What to do about a recording id the API does not know. */
+const NO_RECORDING = '`onair recordings <channel>` lists the recordings';
+
+/** One page of a channel's recordings, newest first (`from`/`to` bound the session start). */
+export async function listRecordings(
+  api: ControlApi,
+  id: string,
+  q: { from?: string; to?: string; limit?: number; next?: string },
+): Promise<RecordingsPage> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  const query = params.toString();
+  return (
+    await api.call<RecordingsPage>({
+      method: 'GET',
+      path: `/channels/${enc(id)}/recordings${query ? `?${query}` : ''}`,
+      route: 'GET/channels/*/recordings',
+      what: `list the recordings of channel ${id}`,
+    })
+  ).body;
+}
+
+export async function recording(api: ControlApi, recordingId: string): Promise<RecordingView> {
+  return (
+    await api.call<RecordingView>({
+      method: 'GET',
+      path: `/recordings/${enc(recordingId)}`,
+      route: 'GET/recordings/*',
+      what: `recording ${recordingId}`,
+      notFound: NO_RECORDING,
+    })
+  ).body;
+}
+
+/** POST …/publish or …/unpublish: the recording as it is now. */
+export async function setPublished(
+  api: ControlApi,
+  recordingId: string,
+  published: boolean,
+): Promise<RecordingView> {
+  const action = published ? 'publish' : 'unpublish';
+  return (
+    await api.call<RecordingView>({
+      method: 'POST',
+      path: `/recordings/${enc(recordingId)}/${action}`,
+      route: `POST/recordings/*/${action}`,
+      what: `${action} recording ${recordingId}`,
+      notFound: NO_RECORDING,
+    })
+  ).body;
+}
+
+/** DELETE /recordings/{id}: its files and its entry (204; an unknown id is 204 too). */
+export async function deleteRecording(api: ControlApi, recordingId: string): Promise<void> {
+  await api.call<undefined>({
+    method: 'DELETE',
+    path: `/recordings/${enc(recordingId)}`,
+    route: 'DELETE/recordings/*',
+    what: `delete recording ${recordingId}`,
+    notFound: NO_RECORDING,
+  });
+}
+
 /** States a start or stop passes through on its way. */
 const TRANSITIONAL = new Set(['CREATING', 'STARTING', 'STOPPING', 'UPDATING', 'RECOVERING', 'DELETING']);
 
@@ -125,12 +195,13 @@ export async function waitForState(
   let last = '';
   for (;;) {
     const v = await channelStatus(api, id);
+    const state = v.state ?? 'UNKNOWN';
     if (v.state === target && (until === undefined || until(v))) {
       out.progress(`${id}: ${v.state} after ${duration(Date.now() - started)}`);
       out.endProgress();
       return v;
     }
-    if (v.state !== target && !TRANSITIONAL.has(v.state) && last !== '' && Date.now() - started > poll)
+    if (state !== target && !TRANSITIONAL.has(state) && last !== '' && Date.now() - started > poll)
       throw new CliError(
         `channel ${id} settled in ${v.state}, not ${target}; \`onair status ${id}\` shows its alerts`,
         ExitCode.FAILED,
@@ -142,7 +213,7 @@ export async function waitForState(
         ExitCode.TIMEOUT,
         { state: v.state },
       );
-    last = v.state;
+    last = state;
     out.progress(`${id}: ${v.state}, waiting for ${target} (${duration(Date.now() - started)})`);
     await sleep(poll);
   }

@@ -91,6 +91,25 @@ export async function channelAlarms(
   return { channel: tagged(regional, channelId), cdn: tagged([...edge, ...regional], 'cdn') };
 }
 
+/**
+ * The MediaLive channel id a channel's alarms watch (the `ChannelId` dimension of their AWS/MediaLive
+ * metrics): the platform stack has no per-channel outputs since channels live in nested stacks.
+ */
+export function medialiveChannelIdOf(alarms: readonly MetricAlarm[]): string | undefined {
+  for (const a of alarms) {
+    const metrics = [
+      { Namespace: a.Namespace, Dimensions: a.Dimensions },
+      ...(a.Metrics ?? []).map((m) => m.MetricStat?.Metric ?? {}),
+    ];
+    for (const m of metrics) {
+      if (m.Namespace !== 'AWS/MediaLive') continue;
+      const id = m.Dimensions?.find((d) => d.Name === 'ChannelId')?.Value;
+      if (id) return id;
+    }
+  }
+  return undefined;
+}
+
 /** Which of the alarms' MediaLive metrics CloudWatch lists for the channel, with the dimensions the alarms use. */
 export async function missingMetrics(
   a: AwsAccess,

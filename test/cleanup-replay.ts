@@ -21,6 +21,7 @@ import type { MediaLiveClient } from '@aws-sdk/client-medialive';
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { handleLifecycle, type LifecycleEvent } from '../lambda/channel-lifecycle/lifecycle';
 import { deregister, type RegistrationDeps } from '../lambda/channel-registration/registration';
+import { parseLadder } from '../lambda/shared/registry';
 import { type Clients, onEvent as signingKeyOnEvent } from '../lambda/signing-key/index';
 import {
   dependencies,
@@ -277,6 +278,10 @@ async function replayDeregistration(id: string, props: Json, ctx: ReplayContext)
     p: 1,
     idleMinutes: 0,
     autoRestart: false,
+    // The registration writes the ladder's numbers as numbers (its properties carry strings).
+    ...(props.Entry?.ladder === undefined
+      ? {}
+      : { ladder: parseLadder(props.Entry.ladder, 'ladder', Number) }),
     media,
     owner: `${stackId}/${id}`,
     registeredAt: '2026-12-01T00:00:00Z',

@@ -57,7 +57,8 @@ export function register(program: Command, run: Run): void {
             ['CHANNEL', 'STATE', 'CLASS', 'LADDER', 'LIVE', 'LAST ALERT'],
             channels.map((v) => [
               v.channelId,
-              v.state,
+              // GET /channels knows a state once the health function recorded a change.
+              v.state ?? '-',
               v.channelClass ?? '-',
               ladderLabel(v),
               liveLabel(v),

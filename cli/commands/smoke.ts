@@ -26,6 +26,7 @@ import {
   channelAlarms,
   directOriginStatuses,
   expectedAlarms,
+  medialiveChannelIdOf,
   missingMetrics,
   originEndpoints,
   type StepResult,
@@ -34,7 +35,15 @@ import { waitForClip } from './clip';
 import type { Run } from './common';
 import { pickTargets } from './ingest';
 
-const CLIP_SECONDS = 30;
+/**
+ * How long one step may wait (for RUNNING, live, segments, metrics, the clip), at most: its own
+ * limit, or ONAIR_SMOKE_STEP_SECONDS when that is set and shorter (a local test bed answers in
+ * seconds). The budget bounds every wait too, except the final stop's.
+ */
+export function stepLimitMs(defaultMs: number): number {
+  const s = Number(process.env.ONAIR_SMOKE_STEP_SECONDS ?? '');
+  return Number.isFinite(s) && s > 0 ? Math.min(defaultMs, s * 1000) : defaultMs;
+}
 
 /** Thrown by a step: its message is the detail, `remedy` what to do. */
 class StepFailed extends Error {
@@ -56,18 +65,30 @@ export function register(program: Command, run: Run): void {
     .option('--keep-running', 'leave the channel running at the end')
     .option('--budget-minutes <n>', 'give up (and stop the channel) after this many minutes', '20')
     .option('--token <jwt>', 'viewer token, for a channel with jwt viewer auth')
-    .action((o: { channel?: string; keepRunning?: boolean; budgetMinutes: string; token?: string }) =>
-      run((ctx) => smoke(ctx, o)),
-    );
+    .option('--clip-seconds <n>', 'length of the test clip', '30')
+    .action((o: SmokeOptions) => run((ctx) => smoke(ctx, o)));
 }
 
-async function smoke(
-  ctx: Context,
-  o: { channel?: string; keepRunning?: boolean; budgetMinutes: string; token?: string },
-): Promise<void> {
+interface SmokeOptions {
+  readonly channel?: string;
+  readonly keepRunning?: boolean;
+  readonly budgetMinutes: string;
+  readonly token?: string;
+  readonly clipSeconds: string;
+}
+
+async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
   const started = Date.now();
-  const deadline = started + Number(o.budgetMinutes) * 60_000;
+  const budget = Number(o.budgetMinutes);
+  const clipSeconds = Number(o.clipSeconds);
+  if (!(budget > 0))
+    throw new CliError(`--budget-minutes must be a number > 0, got "${o.budgetMinutes}"`, ExitCode.USAGE);
+  if (!(clipSeconds >= 1 && clipSeconds <= 3600))
+    throw new CliError(`--clip-seconds must be from 1 to 3600, got "${o.clipSeconds}"`, ExitCode.USAGE);
+  const deadline = started + budget * 60_000;
   const left = () => Math.max(0, deadline - Date.now());
+  /** A step's wait: its own limit (see stepLimitMs) within what is left of the budget. */
+  const limit = (ms: number) => Math.min(left(), stepLimitMs(ms));
   const results: StepResult[] = [];
   const say = (r: StepResult) => {
     results.push(r);
@@ -145,7 +166,7 @@ async function smoke(
     async () => {
       const r = await channelAction(api, id, 'start');
       startedAt = r.body.changed ? Date.now() : startedAt;
-      const v = await waitForState(api, ctx.out, id, 'RUNNING', Math.min(left(), 10 * 60_000));
+      const v = await waitForState(api, ctx.out, id, 'RUNNING', limit(10 * 60_000));
       startedAt ??= Date.parse(v.liveSince ?? '') || Date.now();
       return `${r.body.previousState} → RUNNING`;
     },
@@ -184,7 +205,7 @@ async function smoke(
         const v = await channelStatus(api, id);
         if (v.live && v.liveSince)
           return `live since ${v.liveSince} (status record from the state-change event)`;
-        if (Date.now() - t0 > Math.min(left(), 3 * 60_000))
+        if (Date.now() - t0 > limit(3 * 60_000))
           throw new StepFailed(
             `status still says ${v.live ? 'live without liveSince' : 'offline'} (open alerts: ${(v.openAlerts ?? []).map((a) => a.type).join(', ') || 'none'})`,
             'the health function records state changes from EventBridge: check its logs and the MediaLive alerts (`onair status`)',
@@ -225,7 +246,7 @@ async function smoke(
               };
             return `${byCookie.renditions.length} rendition(s), newest segments 200 with cookies and with the signed URL`;
           }
-          if (Date.now() - t0 > Math.min(left(), 90_000) || problems.some((p) => / 403/.test(p)))
+          if (Date.now() - t0 > limit(90_000) || problems.some((p) => / 403/.test(p)))
             throw new StepFailed(
               problems.slice(0, 3).join('; '),
               problems.some((p) => / 403/.test(p))
@@ -291,15 +312,20 @@ async function smoke(
   await step(
     'metrics',
     async () => {
-      const ml = channelOutput(d, ChannelOutput.MEDIALIVE_CHANNEL_ID, id);
+      const ml =
+        medialiveChannelIdOf((await channelAlarms(aws, d.stage, id)).channel) ??
+        channelOutput(d, ChannelOutput.MEDIALIVE_CHANNEL_ID, id);
       if (ml === undefined)
-        throw new StepFailed(`the stack has no MediaLive channel id output for ${id}`, 'deploy this version');
+        throw new StepFailed(
+          `no alarm of ${id} names its MediaLive channel (and the stack has no channel output)`,
+          'deploy both stacks of this version (npx cdk deploy --all)',
+        );
       const pipelines = ch.channelClass === 'STANDARD' ? 2 : 1;
       const t0 = Date.now();
       for (;;) {
         const missing = await missingMetrics(aws, ml, pipelines, ['mediapackage']);
         if (missing.length === 0) return `CloudWatch lists every metric the alarms read, per pipeline`;
-        if (Date.now() - t0 > Math.min(left(), 5 * 60_000))
+        if (Date.now() - t0 > limit(5 * 60_000))
           throw new StepFailed(
             `not listed: ${missing.join(', ')}`,
             'CloudWatch lists a metric 1-3 min after its first datapoint; if one stays missing, the alarm on it never fires: fix its name or dimensions in lib/constructs/alarms.ts',
@@ -314,23 +340,23 @@ async function smoke(
   await step(
     'clip',
     async () => {
-      const wait = pushStartedAt + (CLIP_SECONDS + 5) * 1000 - Date.now();
+      const wait = pushStartedAt + (clipSeconds + 5) * 1000 - Date.now();
       if (wait > 0) {
-        ctx.out.progress(`clip: letting ${CLIP_SECONDS} s of stream accumulate`);
+        ctx.out.progress(`clip: letting ${clipSeconds} s of stream accumulate`);
         await sleep(wait);
       }
       const now = new Date();
       const clip = await createClip(api, id, {
-        start: new Date(now.getTime() - CLIP_SECONDS * 1000).toISOString(),
+        start: new Date(now.getTime() - clipSeconds * 1000).toISOString(),
         end: now.toISOString(),
       });
-      const done = await waitForClip(api, ctx.out, id, clip, Math.min(left(), 10 * 60_000));
+      const done = await waitForClip(api, ctx.out, id, clip, limit(10 * 60_000));
       if (done.status !== 'SUCCEEDED')
         throw new StepFailed(
           `clip ${done.clipId} ${done.status}`,
           'MediaPackage harvest failed: check the harvest role and the archive bucket policy (docs/archive-and-clips.md)',
         );
-      return `${CLIP_SECONDS} s clip ${done.clipId} SUCCEEDED → ${done.manifest ?? ''}`;
+      return `${clipSeconds} s clip ${done.clipId} SUCCEEDED → ${done.manifest ?? ''}`;
     },
     { needs: ['live'] },
   );
@@ -382,7 +408,7 @@ async function smoke(
   else
     await step('stop', async () => {
       const r = await channelAction(api, id, 'stop');
-      await waitForState(api, ctx.out, id, 'IDLE', Math.max(left(), 5 * 60_000));
+      await waitForState(api, ctx.out, id, 'IDLE', Math.max(left(), stepLimitMs(5 * 60_000)));
       stoppedAt = Date.now();
       return `${r.body.previousState} → IDLE`;
     });

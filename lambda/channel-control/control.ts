@@ -95,8 +95,10 @@ export interface ChannelSummary {
   readonly channelId: string;
   /** Who may obtain a playback session. */
   readonly auth: ViewerAuth;
-  /** SINGLE_PIPELINE or STANDARD (from the registry's pipeline count; the ladder is in the status). */
+  /** SINGLE_PIPELINE or STANDARD (from the registry's pipeline count). */
   readonly channelClass: string;
+  /** The ladder as registered at deploy (empty for an item registered before ladders were). */
+  readonly ladder: readonly Rung[];
   /**
    * Where viewers (public, jwt) or a backend (iam, SigV4 to the control API) ask for a session;
    * an iam channel's path is relative to the control API's URL.
@@ -242,6 +244,7 @@ export async function listChannels(deps: ControlDeps): Promise<ChannelSummary[]>
       channelId: id,
       auth: entry.auth,
       channelClass: entry.p === 2 ? 'STANDARD' : 'SINGLE_PIPELINE',
+      ladder: entry.ladder ?? [],
       sessionUrl: sessionUrl(deps, entry),
       playbackUrls: playbackUrls(deps.playbackDomain, entry),
       state: status?.state,

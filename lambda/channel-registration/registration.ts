@@ -19,7 +19,7 @@ import {
 } from '../shared/contract';
 import type { Format } from '../shared/manifests';
 import type { Log } from '../shared/powertools';
-import { parseRegisteredChannel, type RegisteredChannel } from '../shared/registry';
+import { parseLadder, parseRegisteredChannel, type RegisteredChannel } from '../shared/registry';
 
 const FORMATS: readonly Format[] = ['hls', 'dash', 'cmaf'];
 
@@ -119,6 +119,7 @@ export function parseRegistrationProperties(props: unknown): RegistrationPropert
         idleMinutes,
         autoRestart: e.autoRestart === 'true',
         ...(e.record === undefined ? {} : { record: false as const }),
+        ...(e.ladder === undefined ? {} : { ladder: parseLadder(e.ladder, 'Entry.ladder', numberOf) }),
       },
       Endpoints: {
         hls: withUrl('hls'),

@@ -5,6 +5,7 @@ import {
   IngestProtocol,
   type MediaLocation,
   type RegisteredChannel,
+  type RegisteredRung,
   type Registry,
   ViewerAuth,
 } from './contract';
@@ -49,6 +50,7 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
     throw new Error(`autoRestart must be a boolean, got ${JSON.stringify(item.autoRestart)}`);
   if (item.record !== undefined && item.record !== false)
     throw new Error(`record must be absent (recorded) or false, got ${JSON.stringify(item.record)}`);
+  if (item.ladder !== undefined) parseLadder(item.ladder, 'ladder', (v) => v);
   const media = item.media;
   if (!isObject(media)) throw new Error('media must be an object');
   for (const f of FORMATS) {
@@ -61,6 +63,34 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
       throw new Error(`media.${f}.host must be a non-empty string, got ${JSON.stringify(m.host)}`);
   }
   return item as unknown as RegisteredChannel;
+}
+
+const RUNG_NUMBERS = ['width', 'height', 'maxBitrateKbps', 'framerate', 'gopSeconds'] as const;
+
+/**
+ * A ladder: a non-empty list of rungs, each a name and positive numbers. `number` reads a leaf
+ * (CloudFormation passes custom resource properties as strings; the registry item holds numbers).
+ */
+export function parseLadder(
+  value: unknown,
+  path: string,
+  number: (leaf: unknown) => unknown,
+): RegisteredRung[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error(`${path} must be a non-empty list, got ${JSON.stringify(value)}`);
+  return value.map((rung, i) => {
+    if (!isObject(rung)) throw new Error(`${path}[${i}] must be an object, got ${JSON.stringify(rung)}`);
+    if (typeof rung.name !== 'string' || rung.name === '')
+      throw new Error(`${path}[${i}].name must be a non-empty string, got ${JSON.stringify(rung.name)}`);
+    const out: Record<string, unknown> = { name: rung.name };
+    for (const field of RUNG_NUMBERS) {
+      const n = number(rung[field]);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0)
+        throw new Error(`${path}[${i}].${field} must be a number > 0, got ${JSON.stringify(rung[field])}`);
+      out[field] = n;
+    }
+    return out as unknown as RegisteredRung;
+  });
 }
 
 /** How long a container trusts its copy of the registry: a new channel is known within a minute. */

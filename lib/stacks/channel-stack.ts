@@ -12,7 +12,7 @@ import type { ChannelControl, ChannelLifecycle } from '../constructs/operations/
 import type { ViewerAuth } from '../constructs/playback/playback';
 import type { StreamKeys } from '../constructs/stream-keys/stream-keys';
 import { resolveLadder } from '../media/ladders';
-import type { LatencyMode } from '../media/latency';
+import { LATENCY_PROFILES, type LatencyMode } from '../media/latency';
 
 /** Props for {@link ChannelStack}. */
 export interface ChannelStackProps {
@@ -99,6 +99,14 @@ export class ChannelStack extends NestedStack {
       idleMinutes: cfg.autoStopIdleMinutes,
       autoRestart: cfg.autoRestart,
       record: cfg.archive,
+      ladder: resolveLadder(cfg.ladder).map((r) => ({
+        name: r.name,
+        width: r.width,
+        height: r.height,
+        maxBitrateKbps: r.maxBitrateKbps,
+        framerate: cfg.framerate,
+        gopSeconds: LATENCY_PROFILES[cfg.latency as LatencyMode].gopSeconds,
+      })),
     });
     this.alarms = new ChannelAlarms(this, 'Alarms', {
       channelId: cfg.id,

@@ -62,12 +62,22 @@ describe('finding the deployment and signing', () => {
             liveSince: undefined,
             lastAlert: undefined,
           },
+          // GET /channels before the channel's first state change: no state at all.
+          {
+            ...VIEW,
+            channelId: 'studio',
+            state: undefined,
+            live: false,
+            liveSince: undefined,
+            lastAlert: undefined,
+          },
         ],
       },
     });
     const r = await onair(['channels'], env);
     expect(r.code).toBe(0);
-    const [header, main, news] = r.stdout.trim().split('\n');
+    const [header, main, news, studio] = r.stdout.trim().split('\n');
+    expect(studio).toMatch(/^studio\s+-\s+SINGLE_PIPELINE\s+720p\/360p\s+offline\s+-$/);
     expect(header).toMatch(/^CHANNEL\s+STATE\s+CLASS\s+LADDER\s+LIVE\s+LAST ALERT$/);
     expect(main).toMatch(
       /^main\s+RUNNING\s+SINGLE_PIPELINE\s+720p\/360p\s+live since 2026-12-01 18:00Z\s+RTMP Has No Audio\/Video \(pipeline 0\) CLEARED/,

@@ -22,6 +22,8 @@ export interface Scripted {
 export interface Received {
   readonly method: string;
   readonly path: string;
+  /** The query string as sent (without `?`). */
+  readonly query: string;
   readonly body: string;
   readonly signedBy?: string;
 }
@@ -102,6 +104,7 @@ export class StandIn {
     this.received.push({
       method: req.method ?? 'GET',
       path,
+      query: url.split('?')[1] ?? '',
       body: body.toString('utf8'),
       signedBy: verdict.ok ? verdict.accessKeyId : undefined,
     });

@@ -154,6 +154,11 @@ describe('npx onair, as a new user starts it', () => {
       'push-test',
       'check',
       'smoke',
+      'recordings',
+      'recording',
+      'publish',
+      'unpublish',
+      'delete-recording',
     ])
       expect(stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(stdout).toContain('Exit codes:');

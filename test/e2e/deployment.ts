@@ -114,8 +114,12 @@ export class Deployment {
   /** What each registration's provider answered, by logical id. */
   private readonly registrations = new Map<string, ProviderResponse>();
 
+  /** The template's Outputs, unresolved. */
+  private readonly outputValues: Readonly<Record<string, { Value: unknown }>>;
+
   constructor(template: Json, opts: DeploymentOptions) {
     this.resources = (template.Resources ?? {}) as Record<string, CfnResource>;
+    this.outputValues = (template.Outputs ?? {}) as Record<string, { Value: unknown }>;
     this.opts = opts;
     this.region = opts.region ?? 'us-west-2';
     this.accountId = opts.accountId ?? '111122223333';
@@ -287,6 +291,13 @@ export class Deployment {
       throw new Error(`DynamoDB: ${(cmd as object).constructor.name} has no local stand-in`);
     };
     return { send } as unknown as DynamoDBDocumentClient;
+  }
+
+  /** The stack's outputs as DescribeStacks shows them, every value resolved. */
+  outputs(): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(this.outputValues).map(([k, o]) => [k, this.resolveString(o.Value)]),
+    );
   }
 
   /** Logical ids and resources of one type, in template order. */

@@ -7,9 +7,10 @@
  * local folder (what its bucket policy lets the distribution read). Used by test/e2e/*.e2e.ts, and
  * startable by hand:
  *
- *   npx tsx test/e2e/stand.ts [--rewritten]
+ *   npx tsx test/e2e/stand.ts [--rewritten] [--operator]
  *
- * prints the URLs (and where the edge's certificate is) and runs until interrupted.
+ * prints the URLs (and where the edge's certificate is) and runs until interrupted; with
+ * `--operator`, also the environment under which `npx onair …` (smoke included) talks to it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ import { RecordingsWorld } from '../lambda/recordings/world';
 import { Deployment } from './deployment';
 import { readDistribution } from './edge/distribution';
 import { LocalEdge, type SignatureUri } from './edge/edge';
+import { type OperatorStand, startOperatorSide } from './operator-stand';
 import { ApiOrigin } from './origins/api-origin';
 import { BucketOrigin, deployedObjects, distributionReadable } from './origins/bucket-origin';
 import { LiveOrigin } from './origins/live-origin';
@@ -55,6 +57,14 @@ export interface StandOptions {
    * @default - warnings and errors only, no EMF metric lines
    */
   readonly lambdaEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Also serve the operator API and what the CLI calls besides ({@link OperatorStand}): the
+   * channel, stream-key and clip functions and the health function on a model of MediaLive and
+   * MediaPackage (test/e2e/control-plane.ts), their tables in moto, and the live origin packaging
+   * what is pushed to the channel's RTMP input instead of its own test pattern.
+   * @default - only the viewer path (the session route)
+   */
+  readonly operator?: { readonly transitionMs?: number; readonly harvestMs?: number };
 }
 
 export interface Stand {
@@ -72,6 +82,8 @@ export interface Stand {
   readonly recordings?: RecordingsWorld;
   /** The edge's certificate: clients trust exactly this one. */
   readonly cert: SelfSignedCert;
+  /** With {@link StandOptions.operator}. */
+  readonly operator?: OperatorStand;
   stop(): Promise<void>;
 }
 
@@ -81,7 +93,8 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
   const cert = selfSignedCert();
   const edge = new LocalEdge({ tls: cert, signatureUri: opts.signatureUri });
   await edge.listen();
-  const { app, platform, template } = synthOnAir(config, { stageAssets: true });
+  const stacks = synthOnAir(config, { stageAssets: true });
+  const { app, platform, template } = stacks;
   const json = template.toJSON() as Record<string, unknown>;
   // Each channel's resources live in its nested stack: one template "as deployed", the nested
   // stacks' resources under their stack's logical id (test/cfn-template.ts).
@@ -92,36 +105,57 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     ]),
   );
   const flat = flattenNestedStacks(json as unknown as CfnTemplate, nested);
-  const deployment = new Deployment(flat as unknown as Record<string, unknown>, {
-    distributionDomainName: () => edge.host,
-    stackName: platform.stackName,
-  });
+  // The root stack's outputs are what DescribeStacks shows (nested stacks' are not).
+  const deployment = new Deployment(
+    { ...(flat as unknown as Record<string, unknown>), Outputs: json.Outputs },
+    {
+      distributionDomainName: () => edge.host,
+      stackName: platform.stackName,
+    },
+  );
+  const lambdaEnvironment = opts.lambdaEnvironment ?? {
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const savedEnv = { ...process.env };
+  const restoreEnv = () => {
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+  };
   // The registry table as the functions read it through the real SDK client, and the recordings
-  // index as the recordings functions leave it (test/lambda/recordings/world.ts).
+  // index as the recordings functions leave it (test/lambda/recordings/world.ts); with the operator
+  // side, the functions' DynamoDB is moto instead (conditions and update expressions included).
   const ddb = mockClient(DynamoDBDocumentClient);
   const recordingsTable = Object.keys(deployment.resources).find(
     (id) => deployment.resources[id].Type === 'AWS::DynamoDB::Table' && id.startsWith('RecordingsTable'),
   );
-  const recordings =
-    recordingsTable === undefined
-      ? undefined
-      : new RecordingsWorld(deployment.ref(recordingsTable), { stub: ddb, channels: null });
-  recordings?.reset();
-  ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
-    Items: deployment.tableItems(input.TableName ?? ''),
-  }));
+  let recordings: RecordingsWorld | undefined;
+  if (opts.operator === undefined) {
+    recordings =
+      recordingsTable === undefined
+        ? undefined
+        : new RecordingsWorld(deployment.ref(recordingsTable), { stub: ddb, channels: null });
+    recordings?.reset();
+    ddb.on(ScanCommand).callsFake((input: { TableName?: string }) => ({
+      Items: deployment.tableItems(input.TableName ?? ''),
+    }));
+  } else ddb.restore();
 
   // Secrets Manager as the functions see it through the real SDK client.
-  const sm = mockClient(SecretsManagerClient);
-  sm.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
-    const value = deployment.secretString(input.SecretId ?? '');
-    if (value === undefined)
-      throw new ResourceNotFoundException({
-        message: "Secrets Manager can't find the specified secret.",
-        $metadata: {},
-      });
-    return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
-  });
+  const mockSecrets = () => {
+    const stub = mockClient(SecretsManagerClient);
+    stub.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
+      const value = deployment.secretString(input.SecretId ?? '');
+      if (value === undefined)
+        throw new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret.",
+          $metadata: {},
+        });
+      return { ARN: input.SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] };
+    });
+    return stub;
+  };
+  let sm = mockSecrets();
 
   const archiveRoot = mkdtempSync(join(tmpdir(), 'onair-archive-'));
   const archiveBucket = platform.getLogicalId(platform.archive.bucket.node.defaultChild as never);
@@ -131,18 +165,42 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     await deployment.deployRegistrations();
     const routeTables = deployment.keyValueStores();
     const distribution = readDistribution(deployment, { keyValueStores: routeTables });
-    const live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
-    started.push(live);
-    const api = await ApiOrigin.start({
-      deployment,
-      template: json,
-      functions: ['playback-session'],
-      environment: opts.lambdaEnvironment ?? {
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      },
-    });
-    started.push(api);
+    let operator: OperatorStand | undefined;
+    let live: LiveOrigin;
+    let api: ApiOrigin;
+    if (opts.operator === undefined) {
+      live = await LiveOrigin.start({ endpoints: deployment.mediaPackageEndpoints() });
+      started.push(live);
+      api = await ApiOrigin.start({
+        deployment,
+        template: json,
+        functions: ['playback-session'],
+        environment: lambdaEnvironment,
+      });
+      started.push(api);
+    } else {
+      ({ live, api, operator } = await startOperatorSide({
+        deployment,
+        template: json,
+        edge: new Deployment(Template.fromStack(stacks.edge).toJSON() as Record<string, unknown>, {
+          distributionDomainName: () => edge.host,
+          stackName: stacks.edge.stackName,
+          region: 'us-east-1',
+        }),
+        cert,
+        channelId: config.channels[0].id,
+        lambdaEnvironment,
+        transitionMs: opts.operator.transitionMs,
+        harvestMs: opts.operator.harvestMs,
+        started,
+        // Mocking a client instance restores its class's mock (aws-sdk-client-mock restores a
+        // stubbed send before stubbing): mock the class again, under the instances now mocked.
+        afterInstanceMocks: () => {
+          sm.restore();
+          sm = mockSecrets();
+        },
+      }));
+    }
 
     // Each origin domain of the distribution → the local server standing in for it, and each
     // MediaPackage host of the route table → the live origin. The live behavior's own origin
@@ -192,11 +250,13 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
       archiveRoot,
       recordings,
       cert,
+      operator,
       async stop() {
         await edge.close();
         for (const s of started.reverse()) await s.stop();
         sm.restore();
         ddb.restore();
+        restoreEnv();
         rmSync(app.outdir, { recursive: true, force: true });
         rmSync(archiveRoot, { recursive: true, force: true });
       },
@@ -206,6 +266,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
     for (const s of started.reverse()) await s.stop();
     sm.restore();
     ddb.restore();
+    restoreEnv();
     rmSync(archiveRoot, { recursive: true, force: true });
     throw err;
   }
@@ -214,6 +275,7 @@ export async function startStand(opts: StandOptions = {}): Promise<Stand> {
 async function main(): Promise<void> {
   const stand = await startStand({
     signatureUri: process.argv.includes('--rewritten') ? 'rewritten' : 'viewer',
+    ...(process.argv.includes('--operator') ? { operator: {} } : {}),
   });
   const dir = mkdtempSync(join(tmpdir(), 'onair-stand-'));
   const stop = () => {
@@ -225,7 +287,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await stand.live.waitUntilLive();
+  // The operator stand's origin packages what is pushed: nothing is live until `onair push-test`.
+  if (stand.operator === undefined) await stand.live.waitUntilLive();
   const ca = join(dir, 'edge-cert.pem');
   writeFileSync(ca, stand.cert.cert);
   const e = stand.edge.url;
@@ -238,6 +301,16 @@ async function main(): Promise<void> {
     ]),
     `live origin ${stand.live.url}  (MediaPackage stand-in; needs the CDN identifier header)`,
     `api origin  ${stand.api.url}`,
+    ...(stand.operator
+      ? [
+          'onair       env ' +
+            Object.entries(stand.operator.env())
+              .map(([k, v]) => `${k}='${v}'`)
+              .join(' ') +
+            ' npx onair smoke --stage ' +
+            stand.config.stage,
+        ]
+      : []),
     'Ctrl-C stops.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -41,6 +41,21 @@ export interface MediaLocation {
   readonly host: string;
 }
 
+/**
+ * A rung of the channel's ABR ladder as configured (what `GET /channels` shows without asking
+ * MediaLive; `GET /channels/{id}/status` reads the same from the channel's encoder settings).
+ */
+export interface RegisteredRung {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly maxBitrateKbps: number;
+  /** Output frames per second. */
+  readonly framerate: number;
+  /** Closed GOP length in seconds (an encoder's keyframe interval should match it). */
+  readonly gopSeconds: number;
+}
+
 /** A channel's item in the registry table (key {@link REGISTRY_TABLE_KEY}). */
 export interface RegisteredChannel extends ChannelEntry {
   readonly channelId: string;
@@ -52,6 +67,8 @@ export interface RegisteredChannel extends ChannelEntry {
   readonly autoRestart: boolean;
   /** `false`: the channel's sessions are not recorded (config archive false); absent: recorded. */
   readonly record?: false;
+  /** The ladder, highest rung first (absent in items written before it was registered). */
+  readonly ladder?: readonly RegisteredRung[];
   readonly media: Readonly<Record<Format, MediaLocation>>;
   /** The custom resource that wrote the item, `<stack id>/<logical id>`. */
   readonly owner: string;

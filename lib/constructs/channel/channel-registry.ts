@@ -9,6 +9,7 @@ import {
   IngestProtocol,
   REGISTRATION_RESOURCE_TYPE,
   REGISTRY_TABLE_KEY,
+  type RegisteredRung,
   type ViewerAuth,
 } from '../../../lambda/shared/contract';
 import { AppFunction } from '../core/app-function';
@@ -37,6 +38,8 @@ export interface ChannelRegistrationOptions {
    * @default - true
    */
   readonly record?: boolean;
+  /** The channel's ladder, highest rung first, with its frame rate and GOP (`GET /channels` shows it). */
+  readonly ladder: readonly RegisteredRung[];
 }
 
 /**
@@ -132,6 +135,15 @@ export class ChannelRegistry extends Construct {
           autoRestart: String(opts.autoRestart),
           // Only for channels not recorded, so a recorded channel's properties stay as they were.
           ...(opts.record === false ? { record: 'false' } : {}),
+          // CloudFormation passes every leaf as a string; the provider reads the numbers back.
+          ladder: opts.ladder.map((r) => ({
+            name: r.name,
+            width: String(r.width),
+            height: String(r.height),
+            maxBitrateKbps: String(r.maxBitrateKbps),
+            framerate: String(r.framerate),
+            gopSeconds: String(r.gopSeconds),
+          })),
         },
         Endpoints: {
           hls: { Id: ep[PackagingFormat.HLS].ref, Url: ep[PackagingFormat.HLS].attrUrl },

@@ -8,6 +8,16 @@
  * Environment with every token resolved by the {@link Deployment}. Handlers read their environment
  * at load, and the process has one environment: load functions whose variables do not clash.
  *
+ * A function's module is lambda/<entry>/index.ts, where entry is its POWERTOOLS_SERVICE_NAME up to
+ * the first dot (one bundle serves several functions: `stream-keys.ingest`) or, for the functions
+ * whose construct names their service otherwise, {@link ENTRY_OF_SERVICE}; its export is the one the
+ * function's Handler names (`index.ingest`).
+ *
+ * With `iamKeys`, AWS_IAM routes take SigV4-signed requests as API Gateway's IAM authorizer does:
+ * the signature is recomputed from the secret of the access key it names (test/support/sigv4.ts),
+ * and the caller's identity reaches the function in `requestContext.authorizer.iam`; an unsigned
+ * request, an unknown key or another signature is 403 with API Gateway's message.
+ *
  * Answers like API Gateway: 404 `{"message":"Not Found"}` without a route, the authorizer's
  * 401/403, 500 `{"message":"Internal Server Error"}` when the function throws or is not loaded
  * here; a payload 2.0 result becomes status, headers, Set-Cookie headers and body.
@@ -18,6 +28,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { AuthorizerRefused, HttpApiEmulator, RouteNotFound } from '../../support/api-gateway';
+import { type KnownKey, verifySigV4 } from '../../support/sigv4';
 import type { Deployment } from '../deployment';
 
 type Handler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyResultV2>;
@@ -29,9 +40,32 @@ export interface ApiOriginOptions {
   readonly functions: readonly string[];
   /** Variables set over the functions' synthesized environment (e.g. a quieter log level). */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Access keys the IAM authorizer knows: AWS_IAM routes then verify each request's SigV4
+   * signature. Without them every AWS_IAM route answers 403.
+   * @default - no IAM callers
+   */
+  readonly iamKeys?: ReadonlyMap<string, KnownKey>;
 }
 
 const LAMBDA_ROOT = join(__dirname, '..', '..', '..', 'lambda');
+
+/**
+ * Services whose bundle folder is another name (AppFunction `serviceName`, lib/constructs/
+ * operations/channel-control.ts and archive/): the template names the service, not the folder.
+ */
+const ENTRY_OF_SERVICE: Readonly<Record<string, string>> = {
+  'channel-control': 'channels',
+  'idle-stop': 'channels',
+  'channel-lifecycle': 'channels',
+  clips: 'archive',
+  recordings: 'archive',
+};
+
+/** The lambda/ folder of a function's bundle, from its synthesized POWERTOOLS_SERVICE_NAME. */
+export function entryOfService(service: string): string {
+  return ENTRY_OF_SERVICE[service] ?? service.split('.')[0];
+}
 
 export class ApiOrigin {
   readonly emulator: HttpApiEmulator;
@@ -80,11 +114,17 @@ export class ApiOrigin {
       const env = d.resolve(
         ((fn.Properties?.Environment ?? {}) as { Variables?: unknown }).Variables ?? {},
       ) as Record<string, string>;
-      const entry = env.POWERTOOLS_SERVICE_NAME;
+      const service = env.POWERTOOLS_SERVICE_NAME;
+      const entry = service === undefined ? undefined : entryOfService(service);
       if (entry === undefined || !this.opts.functions.includes(entry)) continue;
       Object.assign(process.env, env, this.opts.environment ?? {});
-      const mod = (await import(join(LAMBDA_ROOT, entry, 'index'))) as { handler: Handler };
-      this.handlers.set(route.functionLogicalId, mod.handler);
+      const exported = String(fn.Properties?.Handler ?? 'index.handler').split('.')[1] ?? 'handler';
+      const mod = (await import(join(LAMBDA_ROOT, entry, 'index'))) as Record<string, Handler>;
+      if (typeof mod[exported] !== 'function')
+        throw new Error(
+          `lambda/${entry}/index.ts exports no ${exported} (Handler of ${route.functionLogicalId})`,
+        );
+      this.handlers.set(route.functionLogicalId, mod[exported]);
       this.names.set(route.functionLogicalId, d.ref(route.functionLogicalId));
       loaded.add(entry);
     }
@@ -112,13 +152,30 @@ export class ApiOrigin {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const json = { 'content-type': 'application/json' };
+    const requestBody = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+    let iam: { accountId: string; userArn: string; accessKey: string } | undefined;
+    const keys = this.opts.iamKeys;
+    const route = this.emulator.match(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+    if (keys !== undefined && route?.route.authorizationType === 'AWS_IAM') {
+      const verdict = await verifySigV4(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: requestBody },
+        keys,
+      );
+      if (!verdict.ok) return this.send(res, 403, json, JSON.stringify({ message: verdict.message }));
+      iam = {
+        accountId: verdict.key.accountId,
+        userArn: verdict.key.userArn,
+        accessKey: verdict.accessKeyId,
+      };
+    }
     let found: ReturnType<HttpApiEmulator['event']>;
     try {
       found = this.emulator.event({
+        iam,
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: req.headersDistinct as Record<string, string[]>,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        body: requestBody,
         sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
       });
     } catch (err) {

@@ -33,6 +33,16 @@ export interface LiveOriginOptions {
   readonly size?: string;
   readonly fps?: number;
   readonly ffmpeg?: string;
+  /**
+   * Package a pushed stream instead of a test pattern: ffmpeg listens for one RTMP publish at this
+   * URL (`rtmp://127.0.0.1:<port>/<app>/<stream key>`, what the channel's input would accept) and
+   * copies its H.264 and AAC into the same HLS and DASH layout, so a viewer sees what the encoder
+   * sent, its burned-in clock included. When a publish ends, ffmpeg listens again, at the URL
+   * this returns then. A publish under another stream name than the URL's is refused (ffmpeg
+   * only logs it; the origin then ends it), as MediaLive refuses a wrong stream key.
+   * @default - ffmpeg's own test pattern, encoded here
+   */
+  readonly rtmpListen?: () => string;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -76,7 +86,14 @@ function manifestNames(endpoints: readonly MediaPackageEndpoint[]): {
 export function ffmpegArgs(
   dirs: { hls: string; dash: string },
   names: { hls: string; dash: string; cmaf: string },
-  o: { segmentSeconds: number; windowSegments: number; size: string; fps: number },
+  o: {
+    segmentSeconds: number;
+    windowSegments: number;
+    size: string;
+    fps: number;
+    /** ffmpeg listens for an RTMP publish here and copies it (no encode). */
+    rtmpListen?: string;
+  },
 ): string[] {
   const gop = o.segmentSeconds * o.fps;
   const clock = `drawtext=fontfile=${FONT}:text='OnAir e2e %{localtime\\:%H\\\\\\:%M\\\\\\:%S}':fontsize=32:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8:x=16:y=h-th-24`;
@@ -98,6 +115,19 @@ export function ffmpegArgs(
     'hls_playlist=1',
     `hls_master_name=${names.cmaf}.m3u8`,
   ].join(':');
+  const tee = [
+    '-f',
+    'tee',
+    `[${hls}]${join(dirs.hls, `${names.hls}_1.m3u8`)}|[${dash}]${join(dirs.dash, `${names.dash}.mpd`)}`,
+  ];
+  if (o.rtmpListen !== undefined)
+    // The encoder's GOP is the segment boundary, as MediaPackage's is MediaLive's.
+    return [
+      ...['-hide_banner', '-loglevel', 'warning', '-nostdin'],
+      ...['-listen', '1', '-i', o.rtmpListen],
+      ...['-map', '0:v', '-map', '0:a', '-c', 'copy'],
+      ...tee,
+    ];
   return [
     ...['-hide_banner', '-loglevel', 'warning', '-nostdin'],
     ...['-re', '-f', 'lavfi', '-i', `testsrc2=size=${o.size}:rate=${o.fps}`],
@@ -107,20 +137,21 @@ export function ffmpegArgs(
     ...['-pix_fmt', 'yuv420p', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0'],
     ...['-b:v', '600k', '-maxrate', '600k', '-bufsize', '1200k', '-threads', '1'],
     ...['-c:a', 'aac', '-b:a', '64k', '-ar', '48000', '-ac', '2'],
-    ...[
-      '-f',
-      'tee',
-      `[${hls}]${join(dirs.hls, `${names.hls}_1.m3u8`)}|[${dash}]${join(dirs.dash, `${names.dash}.mpd`)}`,
-    ],
+    ...tee,
   ];
 }
 
 export class LiveOrigin {
   readonly dir: string;
   private readonly server: http.Server;
-  private readonly ffmpeg: ChildProcess;
+  private ffmpeg!: ChildProcess;
   private readonly stderr: string[] = [];
   private exited?: number | null;
+  private stopping = false;
+  /** False: the origin is down (every request's connection is dropped). */
+  serving = true;
+  /** Publishes received so far (RTMP mode). */
+  publishes = 0;
   private readonly dirs: { hls: string; dash: string };
   private readonly names: { hls: string; dash: string; cmaf: string };
 
@@ -130,29 +161,48 @@ export class LiveOrigin {
     this.dirs = { hls: join(this.dir, 'hls'), dash: join(this.dir, 'dash') };
     mkdirSync(this.dirs.hls);
     mkdirSync(this.dirs.dash);
+    this.spawn();
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  private spawn(): void {
+    this.exited = undefined;
+    const listen = this.opts.rtmpListen?.();
     const args = ffmpegArgs(this.dirs, this.names, {
-      segmentSeconds: opts.segmentSeconds ?? 2,
-      windowSegments: opts.windowSegments ?? 6,
-      size: opts.size ?? '640x360',
-      fps: opts.fps ?? 25,
+      segmentSeconds: this.opts.segmentSeconds ?? 2,
+      windowSegments: this.opts.windowSegments ?? 6,
+      size: this.opts.size ?? '640x360',
+      fps: this.opts.fps ?? 25,
+      rtmpListen: listen,
     });
-    this.ffmpeg = spawn(opts.ffmpeg ?? 'ffmpeg', args, {
+    const ffmpeg = spawn(this.opts.ffmpeg ?? 'ffmpeg', args, {
       cwd: this.dir,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    this.ffmpeg.stderr?.setEncoding('utf8');
-    this.ffmpeg.stderr?.on('data', (s: string) => {
+    this.ffmpeg = ffmpeg;
+    ffmpeg.stderr?.setEncoding('utf8');
+    ffmpeg.stderr?.on('data', (s: string) => {
       this.stderr.push(s);
       if (this.stderr.length > 50) this.stderr.shift();
+      // ffmpeg's RTMP server takes any stream name and only logs another one: refuse it here,
+      // unless the input accepts that name now (its key rotated since ffmpeg started listening).
+      const pushed = /Unexpected stream (\S+), expecting/.exec(s)?.[1];
+      if (pushed !== undefined && !this.opts.rtmpListen?.().endsWith(`/${pushed}`)) ffmpeg.kill('SIGKILL');
     });
-    this.ffmpeg.on('exit', (code) => {
+    ffmpeg.on('exit', (code) => {
       this.exited = code;
+      // RTMP mode: a publish ended (or failed): listen for the next one.
+      if (this.opts.rtmpListen !== undefined && !this.stopping) {
+        this.publishes++;
+        setTimeout(() => {
+          if (!this.stopping) this.spawn();
+        }, 100);
+      }
     });
-    this.ffmpeg.on('error', (err) => {
+    ffmpeg.on('error', (err) => {
       this.stderr.push(String(err));
       this.exited = -1;
     });
-    this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
   /** Starts ffmpeg and the HTTP server (127.0.0.1, a free port). */
@@ -193,6 +243,7 @@ export class LiveOrigin {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.exited === undefined) {
       const gone = new Promise((resolve) => this.ffmpeg.once('exit', resolve));
       this.ffmpeg.kill('SIGTERM');
@@ -225,6 +276,7 @@ export class LiveOrigin {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (!this.serving) return void req.socket.destroy();
     const send = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
       res.end(body);

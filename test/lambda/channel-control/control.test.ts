@@ -29,9 +29,18 @@ async function call(method: string, path: string, request: Parameters<typeof ope
 beforeEach(() => {
   ml.reset();
   ddb.reset();
-  serveRegistry(ddb, registeredChannels(REGISTRY, { studio: { auth: ViewerAuth.IAM } }));
+  serveRegistry(
+    ddb,
+    registeredChannels(REGISTRY, { main: { ladder: MAIN_LADDER }, studio: { auth: ViewerAuth.IAM } }),
+  );
   ddb.on(BatchGetCommand).resolves({ Responses: { 'status-table': [] } });
 });
+
+/** main's ladder as its registration wrote it; studio was registered before ladders were. */
+const MAIN_LADDER = [
+  { name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 },
+  { name: '360p', width: 640, height: 360, maxBitrateKbps: 700, framerate: 30, gopSeconds: 2 },
+];
 
 test('the MediaLive client retries throttling with the standard strategy (4 attempts)', async () => {
   expect(await medialive.config.maxAttempts()).toBe(4);
@@ -351,6 +360,7 @@ describe('GET /channels and /channels/{id}/status', () => {
         channelId: 'main',
         auth: 'public',
         channelClass: 'SINGLE_PIPELINE',
+        ladder: MAIN_LADDER,
         sessionUrl: `${domain}/api/playback/main/session`,
         playbackUrls: {
           hls: `${domain}/out/v1/${pathIdOf('main', 'hls')}/index.m3u8`,
@@ -367,6 +377,7 @@ describe('GET /channels and /channels/{id}/status', () => {
         channelId: 'studio',
         auth: 'iam',
         channelClass: 'STANDARD',
+        ladder: [],
         // a backend asks the control API itself (SigV4): the API the request came to
         sessionUrl: 'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/playback/studio/session',
         playbackUrls: expect.objectContaining({

@@ -63,6 +63,16 @@ const properties = (hls = id('hls'), dash = id('dash')) => ({
     auth: 'jwt',
     idleMinutes: '45',
     autoRestart: 'true',
+    ladder: [
+      {
+        name: '720p',
+        width: '1280',
+        height: '720',
+        maxBitrateKbps: '3000',
+        framerate: '30',
+        gopSeconds: '2',
+      },
+    ],
   },
   Endpoints: {
     hls: { Id: 'OnAir-test-main-hls', Url: url(hls, 'index.m3u8') },
@@ -109,6 +119,7 @@ const item = (owner = OWNER, ids = { hls: id('hls'), dash: id('dash'), cmaf: id(
   auth: 'jwt',
   idleMinutes: 45,
   autoRestart: true,
+  ladder: [{ name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 }],
   media: {
     hls: { path: `/out/v1/${ids.hls}/index.m3u8`, host: MEDIAPACKAGE_HOST },
     dash: { path: `/out/v1/${ids.dash}/index.mpd`, host: MEDIAPACKAGE_HOST },
@@ -198,6 +209,18 @@ describe('Create', () => {
       'invalid registration properties: Entry.p must be 1 or 2, got "3"',
     );
     expect(kvs).toHaveReceivedCommandTimes(UpdateKeysCommand, 0);
+  });
+
+  test('a ladder rung whose number does not parse fails naming the rung and field', async () => {
+    const [rung] = properties().Entry.ladder;
+    const props = {
+      ...properties(),
+      Entry: { ...properties().Entry, ladder: [{ ...rung, height: 'tall' }] },
+    };
+    await expect(onEvent(deps(), create(props))).rejects.toThrow(
+      'invalid registration properties: Entry.ladder[0].height must be a number > 0, got "tall"',
+    );
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
   });
 });
 

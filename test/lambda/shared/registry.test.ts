@@ -109,6 +109,28 @@ describe('a registry item is checked field by field (a deployment error names th
     expect(() => parseRegisteredChannel({ ...main, ...over })).toThrow(message);
   });
 
+  test('a ladder, when present, is a non-empty list of named rungs with positive numbers', () => {
+    const rung = {
+      name: '720p',
+      width: 1280,
+      height: 720,
+      maxBitrateKbps: 3000,
+      framerate: 30,
+      gopSeconds: 2,
+    };
+    const withLadder = { ...main, ladder: [rung] };
+    expect(parseRegisteredChannel(withLadder)).toBe(withLadder);
+    expect(() => parseRegisteredChannel({ ...main, ladder: [] })).toThrow(
+      'ladder must be a non-empty list, got []',
+    );
+    expect(() => parseRegisteredChannel({ ...main, ladder: [{ ...rung, framerate: '30' }] })).toThrow(
+      'ladder[0].framerate must be a number > 0, got "30"',
+    );
+    expect(() => parseRegisteredChannel({ ...main, ladder: [{ ...rung, name: '' }] })).toThrow(
+      'ladder[0].name must be a non-empty string',
+    );
+  });
+
   test('a good item passes unchanged', () => {
     expect(parseRegisteredChannel(main)).toBe(main);
     expect(() => parseRegisteredChannel([])).toThrow('not an object');
