@@ -27,8 +27,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Checks a registry item as the channel's registration writes it (lambda/channel-registration).
  * A few explicit checks rather than a schema (a schema library would weigh on every bundle): the
  * value is the deployment's own, and a mismatch names the first field that does not fit.
+ *
+ * `onBadLadder`, when given, is told about a ladder that does not fit and the item is kept with
+ * `ladder: []`: the ladder is only displayed (`GET /channels`), so a reader must not lose the
+ * channel's sessions and control over it. Without it (the writer) a bad ladder throws.
  */
-export function parseRegisteredChannel(item: unknown): RegisteredChannel {
+export function parseRegisteredChannel(
+  item: unknown,
+  onBadLadder?: (problem: string) => void,
+): RegisteredChannel {
   if (!isObject(item)) throw new Error('not an object');
   if (typeof item.channelId !== 'string' || item.channelId === '')
     throw new Error(`channelId must be a non-empty string, got ${JSON.stringify(item.channelId)}`);
@@ -50,7 +57,15 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
     throw new Error(`autoRestart must be a boolean, got ${JSON.stringify(item.autoRestart)}`);
   if (item.record !== undefined && item.record !== false)
     throw new Error(`record must be absent (recorded) or false, got ${JSON.stringify(item.record)}`);
-  if (item.ladder !== undefined) parseLadder(item.ladder, 'ladder', (v) => v);
+  let ladderProblem: string | undefined;
+  if (item.ladder !== undefined) {
+    try {
+      parseLadder(item.ladder, 'ladder', (v) => v);
+    } catch (err) {
+      if (onBadLadder === undefined) throw err;
+      ladderProblem = (err as Error).message;
+    }
+  }
   const media = item.media;
   if (!isObject(media)) throw new Error('media must be an object');
   for (const f of FORMATS) {
@@ -61,6 +76,10 @@ export function parseRegisteredChannel(item: unknown): RegisteredChannel {
       );
     if (typeof m.host !== 'string' || m.host === '')
       throw new Error(`media.${f}.host must be a non-empty string, got ${JSON.stringify(m.host)}`);
+  }
+  if (ladderProblem !== undefined) {
+    onBadLadder?.(ladderProblem);
+    return { ...item, ladder: [] } as unknown as RegisteredChannel;
   }
   return item as unknown as RegisteredChannel;
 }
@@ -110,6 +129,11 @@ export interface RegistryReaderOptions {
    * @default - a line on stderr
    */
   readonly onInvalid?: (channelId: string, problem: string) => void;
+  /**
+   * Told about an item whose ladder does not parse (the channel is kept, with `ladder: []`).
+   * @default - a line on stderr
+   */
+  readonly onBadLadder?: (channelId: string, problem: string) => void;
 }
 
 /**
@@ -124,6 +148,7 @@ export class RegistryReader {
   private readonly minRefreshMs: number;
   private readonly now: () => number;
   private readonly onInvalid: (channelId: string, problem: string) => void;
+  private readonly onBadLadder: (channelId: string, problem: string) => void;
 
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -137,6 +162,9 @@ export class RegistryReader {
     this.onInvalid =
       opts.onInvalid ??
       ((id, problem) => process.stderr.write(`registry item "${id}" left out: ${problem}\n`));
+    this.onBadLadder =
+      opts.onBadLadder ??
+      ((id, problem) => process.stderr.write(`registry item "${id}": ladder ignored: ${problem}\n`));
   }
 
   /** Every registered channel by id. */
@@ -172,7 +200,9 @@ export class RegistryReader {
       );
       for (const item of page.Items ?? []) {
         try {
-          const channel = parseRegisteredChannel(item);
+          const channel = parseRegisteredChannel(item, (problem) =>
+            this.onBadLadder(String(item.channelId), problem),
+          );
           channels[channel.channelId] = channel;
         } catch (err) {
           const id = typeof item.channelId === 'string' ? item.channelId : '(no channelId)';

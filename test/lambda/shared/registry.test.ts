@@ -74,6 +74,23 @@ test('an item that does not parse is left out and reported; the others still ser
   expect(onInvalid).toHaveBeenCalledWith('broken', expect.stringContaining('ml'));
 });
 
+test('a bad ladder (display only) is reported and the channel kept with ladder [], so its sessions and control still serve', async () => {
+  const onInvalid = jest.fn();
+  const onBadLadder = jest.fn();
+  const bad = { ...studio, ladder: [{ name: '720p', width: 1280 }] };
+  ddb.on(ScanCommand).resolves({ Items: [main, bad] });
+  const r = new RegistryReader(client, 'registry-table', { now: () => now, onInvalid, onBadLadder });
+  await expect(r.channel('studio')).resolves.toEqual({ ...studio, ladder: [] });
+  expect(onInvalid).not.toHaveBeenCalled();
+  expect(onBadLadder).toHaveBeenCalledWith('studio', 'ladder[0].height must be a number > 0, got undefined');
+  // The writer's check (no onBadLadder) stays strict.
+  expect(() => parseRegisteredChannel(bad)).toThrow('ladder[0].height must be a number > 0');
+  // Any other bad field still leaves the item out.
+  ddb.on(ScanCommand).resolves({ Items: [main, { ...bad, p: 3 }] });
+  now += 60_000;
+  expect(Object.keys(await r.all())).toEqual(['main']);
+});
+
 test('a failed Scan fails the call and is retried by the next one', async () => {
   ddb
     .on(ScanCommand)
