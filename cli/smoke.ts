@@ -1,8 +1,10 @@
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
+  GetMetricDataCommand,
   ListMetricsCommand,
   type MetricAlarm,
+  RecentlyActive,
 } from '@aws-sdk/client-cloudwatch';
 import {
   ListOriginEndpointsCommand,
@@ -32,17 +34,6 @@ export interface StepResult {
 export function expectedAlarms(pipelines: number): number {
   return pipelines * 5 + 2;
 }
-
-/** MediaLive metrics the alarms and auto-stop read, per pipeline (docs/first-deploy-checks.md). */
-export const PIPELINE_METRICS = [
-  'ActiveAlerts',
-  'InputLossSeconds',
-  'InputVideoFrameRate',
-  'DroppedFrames',
-  'NetworkIn',
-] as const;
-/** Output error metrics, per pipeline and output group. */
-export const OUTPUT_METRICS = ['Output4xxErrors', 'Output5xxErrors'] as const;
 
 export interface AwsAccess {
   readonly region: string;
@@ -86,8 +77,10 @@ export async function channelAlarms(
   };
   const regional = await list(a.region, `${platformStackName(stage)}-`);
   const edge = await list('us-east-1', `${edgeStackName(stage)}-`);
+  // In us-east-1 the platform prefix may also match the edge stack's alarms: one entry per ARN.
+  const unique = (xs: MetricAlarm[]) => [...new Map(xs.map((x) => [x.AlarmArn ?? x.AlarmName, x])).values()];
   const tagged = (xs: MetricAlarm[], scope: string) =>
-    xs.filter((x) => (x.AlarmDescription ?? '').startsWith(`[onair:${scope}]`));
+    unique(xs.filter((x) => (x.AlarmDescription ?? '').startsWith(`[onair:${scope}]`)));
   return { channel: tagged(regional, channelId), cdn: tagged([...edge, ...regional], 'cdn') };
 }
 
@@ -110,15 +103,106 @@ export function medialiveChannelIdOf(alarms: readonly MetricAlarm[]): string | u
   return undefined;
 }
 
-/** Which of the alarms' MediaLive metrics CloudWatch lists for the channel, with the dimensions the alarms use. */
-export async function missingMetrics(
+/** One CloudWatch metric: namespace, name and its complete set of dimensions. */
+export interface MetricKey {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+const keyOf = (m: MetricKey) =>
+  JSON.stringify([m.namespace, m.metricName, Object.entries(m.dimensions).sort()]);
+
+/** `Output4xxErrors (Pipeline 0, archive)`: the metric without its channel id. */
+export function metricLabel(m: MetricKey): string {
+  const rest = Object.entries(m.dimensions)
+    .filter(([k]) => k !== 'ChannelId')
+    .map(([k, v]) => (k === 'Pipeline' ? `Pipeline ${v}` : v));
+  return rest.length ? `${m.metricName} (${rest.join(', ')})` : m.metricName;
+}
+
+/**
+ * Every metric the alarms read in `namespace`, with the exact dimensions they read it with: a
+ * single-metric alarm's Namespace/MetricName/Dimensions, a metric-math alarm's
+ * Metrics[].MetricStat.Metric. What smoke checks is what the deployed alarms watch, not a list.
+ */
+export function alarmMetrics(alarms: readonly MetricAlarm[], namespace = 'AWS/MediaLive'): MetricKey[] {
+  const out = new Map<string, MetricKey>();
+  for (const a of alarms) {
+    const metrics = [
+      { Namespace: a.Namespace, MetricName: a.MetricName, Dimensions: a.Dimensions },
+      ...(a.Metrics ?? []).map((m) => m.MetricStat?.Metric ?? {}),
+    ];
+    for (const m of metrics) {
+      if (m.Namespace !== namespace || !m.MetricName) continue;
+      const k: MetricKey = {
+        namespace,
+        metricName: m.MetricName,
+        dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])),
+      };
+      out.set(keyOf(k), k);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * The metrics that have no datapoint from `since` to now. GetMetricData, not ListMetrics: CloudWatch
+ * says to "allow up to 15 minutes" for a new metric to appear in ListMetrics and "to see metric
+ * statistics sooner, use GetMetricData" (CloudWatch API Reference, ListMetrics), and ListMetrics
+ * lists any series with data in the past two weeks, so a second run would pass on an earlier
+ * run's data. GetMetricData asks for the alarms' exact dimensions over this run's minutes only.
+ */
+export async function metricsWithoutData(
   a: AwsAccess,
-  medialiveChannelId: string,
-  pipelines: number,
-  outputGroups: readonly string[],
-): Promise<string[]> {
+  metrics: readonly MetricKey[],
+  since: Date,
+  now = new Date(),
+): Promise<MetricKey[]> {
   const cw = new CloudWatchClient(clientConfig(a));
   const seen = new Set<string>();
+  try {
+    let token: string | undefined;
+    do {
+      const r = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: since,
+          EndTime: now,
+          NextToken: token,
+          MetricDataQueries: metrics.map((m, i) => ({
+            Id: `m${i}`,
+            ReturnData: true,
+            // SampleCount: any datapoint at all, whatever statistic the alarm uses.
+            MetricStat: {
+              Metric: {
+                Namespace: m.namespace,
+                MetricName: m.metricName,
+                Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })),
+              },
+              Period: 60,
+              Stat: 'SampleCount',
+            },
+          })),
+        }),
+      );
+      for (const q of r.MetricDataResults ?? []) if ((q.Values ?? []).length > 0) seen.add(q.Id ?? '');
+      token = r.NextToken;
+    } while (token);
+  } finally {
+    cw.destroy();
+  }
+  return metrics.filter((_, i) => !seen.has(`m${i}`));
+}
+
+/**
+ * The channel's MediaLive metrics CloudWatch lists with datapoints in the past three hours
+ * (ListMetrics RecentlyActive PT3H, "the only valid value"; without it ListMetrics returns two
+ * weeks of series): to tell an alarm that reads dimensions MediaLive does not publish from data
+ * that has not arrived yet.
+ */
+export async function recentlyListed(a: AwsAccess, medialiveChannelId: string): Promise<MetricKey[]> {
+  const cw = new CloudWatchClient(clientConfig(a));
+  const out: MetricKey[] = [];
   try {
     let token: string | undefined;
     do {
@@ -126,26 +210,43 @@ export async function missingMetrics(
         new ListMetricsCommand({
           Namespace: 'AWS/MediaLive',
           Dimensions: [{ Name: 'ChannelId', Value: medialiveChannelId }],
+          RecentlyActive: RecentlyActive.PT3H,
           NextToken: token,
         }),
       );
-      for (const m of r.Metrics ?? []) {
-        const dims = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-        seen.add([m.MetricName, dims.Pipeline ?? '-', dims.OutputGroupName ?? '-'].join('|'));
-      }
+      for (const m of r.Metrics ?? [])
+        out.push({
+          namespace: m.Namespace ?? '',
+          metricName: m.MetricName ?? '',
+          dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])),
+        });
       token = r.NextToken;
     } while (token);
   } finally {
     cw.destroy();
   }
-  const missing: string[] = [];
-  for (let p = 0; p < pipelines; p++) {
-    for (const m of PIPELINE_METRICS) if (!seen.has(`${m}|${p}|-`)) missing.push(`${m} (Pipeline ${p})`);
-    for (const g of outputGroups)
-      for (const m of OUTPUT_METRICS)
-        if (!seen.has(`${m}|${p}|${g}`)) missing.push(`${m} (Pipeline ${p}, ${g})`);
-  }
-  return missing;
+  return out;
+}
+
+/**
+ * Of the metrics without data, those CloudWatch lists for the channel under the same name with
+ * dimensions no alarm reads (e.g. another OutputGroupName): an alarm that reads the missing one
+ * never fires. A series another alarm reads is no evidence (its data may just have come first).
+ */
+export function wronglyDimensioned(
+  missing: readonly MetricKey[],
+  expected: readonly MetricKey[],
+  listed: readonly MetricKey[],
+): { metric: MetricKey; published: MetricKey[] }[] {
+  const read = new Set(expected.map(keyOf));
+  const exact = new Set(listed.map(keyOf));
+  return missing
+    .filter((m) => !exact.has(keyOf(m)))
+    .map((m) => ({
+      metric: m,
+      published: listed.filter((l) => l.metricName === m.metricName && !read.has(keyOf(l))),
+    }))
+    .filter((x) => x.published.length > 0);
 }
 
 /** The channel's MediaPackage endpoints, found by their channel (`<stack>-<channel>`) or description. */

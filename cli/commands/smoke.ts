@@ -23,13 +23,17 @@ import {
 import { duration } from '../output';
 import { createSession, manifestUrl } from '../session';
 import {
+  alarmMetrics,
   channelAlarms,
   directOriginStatuses,
   expectedAlarms,
   medialiveChannelIdOf,
-  missingMetrics,
+  metricLabel,
+  metricsWithoutData,
   originEndpoints,
+  recentlyListed,
   type StepResult,
+  wronglyDimensioned,
 } from '../smoke';
 import { waitForClip } from './clip';
 import type { Run } from './common';
@@ -310,34 +314,6 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
   );
 
   await step(
-    'metrics',
-    async () => {
-      const ml =
-        medialiveChannelIdOf((await channelAlarms(aws, d.stage, id)).channel) ??
-        channelOutput(d, ChannelOutput.MEDIALIVE_CHANNEL_ID, id);
-      if (ml === undefined)
-        throw new StepFailed(
-          `no alarm of ${id} names its MediaLive channel (and the stack has no channel output)`,
-          'deploy both stacks of this version (npx cdk deploy --all)',
-        );
-      const pipelines = ch.channelClass === 'STANDARD' ? 2 : 1;
-      const t0 = Date.now();
-      for (;;) {
-        const missing = await missingMetrics(aws, ml, pipelines, ['mediapackage']);
-        if (missing.length === 0) return `CloudWatch lists every metric the alarms read, per pipeline`;
-        if (Date.now() - t0 > limit(5 * 60_000))
-          throw new StepFailed(
-            `not listed: ${missing.join(', ')}`,
-            'CloudWatch lists a metric 1-3 min after its first datapoint; if one stays missing, the alarm on it never fires: fix its name or dimensions in lib/constructs/alarms.ts',
-          );
-        ctx.out.progress(`metrics: waiting for ${missing.length} (${duration(Date.now() - t0)})`);
-        await sleep(pollMs(15));
-      }
-    },
-    { needs: ['live'] },
-  );
-
-  await step(
     'clip',
     async () => {
       const wait = pushStartedAt + (clipSeconds + 5) * 1000 - Date.now();
@@ -357,6 +333,50 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
           'MediaPackage harvest failed: check the harvest role and the archive bucket policy (docs/archive-and-clips.md)',
         );
       return `${clipSeconds} s clip ${done.clipId} SUCCEEDED → ${done.manifest ?? ''}`;
+    },
+    { needs: ['live'] },
+  );
+
+  await step(
+    'metrics',
+    async () => {
+      const alarms = (await channelAlarms(aws, d.stage, id)).channel;
+      const ml = medialiveChannelIdOf(alarms) ?? channelOutput(d, ChannelOutput.MEDIALIVE_CHANNEL_ID, id);
+      if (ml === undefined)
+        throw new StepFailed(
+          `no alarm of ${id} names its MediaLive channel (and the stack has no channel output)`,
+          'deploy both stacks of this version (npx cdk deploy --all)',
+        );
+      const expected = alarmMetrics(alarms).filter((m) => m.dimensions.ChannelId === ml);
+      if (expected.length === 0)
+        throw new StepFailed(
+          `no alarm of ${id} reads a MediaLive metric of channel ${ml}`,
+          'deploy both stacks of this version (npx cdk deploy --all)',
+        );
+      // This run's datapoints only (from when it started the channel, at most 15 min back), so an
+      // earlier run's data does not pass; MediaLive publishes its metrics once a minute.
+      const since = new Date(Math.max(startedAt ?? 0, Date.now() - 15 * 60_000));
+      const t0 = Date.now();
+      const wait = limit(5 * 60_000);
+      for (;;) {
+        const missing = await metricsWithoutData(aws, expected, since);
+        if (missing.length === 0)
+          return `${expected.length} MediaLive metrics the alarms read have datapoints since ${since.toISOString()} (GetMetricData, the alarms' dimensions)`;
+        if (Date.now() - t0 >= wait) {
+          const wrong = wronglyDimensioned(missing, expected, await recentlyListed(aws, ml));
+          if (wrong.length > 0)
+            throw new StepFailed(
+              `no datapoints for ${wrong.map((w) => `${metricLabel(w.metric)}, but CloudWatch has ${w.published.map(metricLabel).join(', ')}`).join('; ')}`,
+              'an alarm reads dimensions MediaLive does not publish and will never fire: fix the metric in lib/constructs/channel/transcode.ts (lib/constructs/operations/alarms.ts) and redeploy',
+            );
+          throw new StepFailed(
+            `no datapoints yet after ${duration(Date.now() - t0)} for: ${missing.map(metricLabel).join(', ')}`,
+            "MediaLive publishes each metric once a minute while the channel runs, and a new channel's first datapoints can take minutes to reach CloudWatch: the data is not there yet, which says nothing against the alarms; run smoke again (--budget-minutes for a longer wait) or watch the metric in the CloudWatch console",
+          );
+        }
+        ctx.out.progress(`metrics: waiting for ${missing.length} (${duration(Date.now() - t0)})`);
+        await sleep(Math.min(pollMs(15), Math.max(0, wait - (Date.now() - t0))));
+      }
     },
     { needs: ['live'] },
   );

@@ -1,13 +1,15 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { clipRange } from '../../cli/commands/clip';
 import { latencyModel } from '../../cli/latency';
 import type { EncoderSettings } from '../../cli/media/encoder';
 import { parseMediaPlaylist, parseMpd, parseMultivariant } from '../../cli/media/manifests';
 import { pushArgs, rtmpTarget, srtTarget } from '../../cli/media/push';
 import { COLUMNS, decodeStrip, READ_BYTES, rowBits } from '../../cli/media/timecode';
-import { expectedAlarms, OUTPUT_METRICS, PIPELINE_METRICS } from '../../cli/smoke';
+import { alarmMetrics, expectedAlarms } from '../../cli/smoke';
+import { ARCHIVE_OUTPUT_GROUP, MEDIAPACKAGE_OUTPUT_GROUP } from '../../lib/constructs/channel/transcode';
 import { alarmCount } from '../../lib/constructs/operations/alarms';
 import { expectedLatencySeconds, LatencyMode, worstLatencySeconds } from '../../lib/media/latency';
-import { synthOnAir } from '../helpers';
+import { synthOnAir, testConfig } from '../helpers';
 
 /** What READ_FILTER yields for a clean strip: 4x4 samples per column, row 0 on top. */
 function stripPixels(epochMs: number): Uint8Array {
@@ -87,10 +89,22 @@ describe('what smoke expects agrees with the stack', () => {
     expect(expectedAlarms(1)).toBe(alarmCount(1));
     expect(expectedAlarms(2)).toBe(alarmCount(2));
   });
-  test('every MediaLive metric an alarm reads is one smoke looks for', () => {
-    const template = synthOnAir().template.toJSON() as {
+  test('the metrics step reads every MediaLive metric of the alarms, with their dimensions, the archive output group included', () => {
+    // The channel's alarms live in its nested stack; an archived channel has two output groups.
+    const template = synthOnAir(
+      testConfig({
+        channels: [
+          { id: 'main', archive: true, input: { type: 'RTMP_PUSH', allowedCidrs: ['203.0.113.0/24'] } },
+        ],
+      }),
+    )
+      .channelTemplate('main')
+      .toJSON() as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
+    const alarms = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties as MetricAlarm);
     const names = new Set<string>();
     const collect = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(collect);
@@ -100,12 +114,24 @@ describe('what smoke expects agrees with the stack', () => {
         Object.values(o).forEach(collect);
       }
     };
-    for (const r of Object.values(template.Resources))
-      if (r.Type === 'AWS::CloudWatch::Alarm') collect(r.Properties);
-    expect([...names].sort()).toEqual(
-      [...PIPELINE_METRICS, ...OUTPUT_METRICS].filter((m) => names.has(m)).sort(),
-    );
-    for (const m of names) expect([...PIPELINE_METRICS, ...OUTPUT_METRICS]).toContain(m);
+    alarms.forEach(collect);
+    expect(names).toContain('Output4xxErrors');
+    const read = alarmMetrics(alarms);
+    expect(new Set(read.map((m) => m.metricName))).toEqual(names);
+    // MediaLive's dimension sets: ChannelId + Pipeline; output errors also per OutputGroupName.
+    for (const m of read)
+      expect(Object.keys(m.dimensions).sort()).toEqual(
+        /^Output[45]xxErrors$/.test(m.metricName)
+          ? ['ChannelId', 'OutputGroupName', 'Pipeline']
+          : ['ChannelId', 'Pipeline'],
+      );
+    expect(
+      [
+        ...new Set(
+          read.filter((m) => m.metricName === 'Output5xxErrors').map((m) => m.dimensions.OutputGroupName),
+        ),
+      ].sort(),
+    ).toEqual([ARCHIVE_OUTPUT_GROUP, MEDIAPACKAGE_OUTPUT_GROUP].sort());
   });
   test("the latency model is the synth summary's", () => {
     const m = latencyModel(2, 4);

@@ -1,5 +1,15 @@
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
 import { stepLimitMs } from '../../cli/commands/smoke';
-import { medialiveChannelIdOf } from '../../cli/smoke';
+import {
+  alarmMetrics,
+  type MetricKey,
+  medialiveChannelIdOf,
+  metricLabel,
+  metricsWithoutData,
+  recentlyListed,
+  wronglyDimensioned,
+} from '../../cli/smoke';
 
 describe("the metrics step finds the MediaLive channel in the channel's alarms", () => {
   test('from a single-metric alarm or a metric-math alarm, AWS/MediaLive only', () => {
@@ -42,5 +52,127 @@ describe('ONAIR_SMOKE_STEP_SECONDS caps a step wait, never lengthens it', () => 
   ])('%s with a default of %d ms: %d ms', (env, def, want) => {
     if (env !== undefined) process.env.ONAIR_SMOKE_STEP_SECONDS = env;
     expect(stepLimitMs(def)).toBe(want);
+  });
+});
+
+describe('the metrics step asks CloudWatch for the data the alarms read', () => {
+  const cw = mockClient(CloudWatchClient);
+  const aws = {
+    region: 'eu-west-1',
+    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+  };
+  const key = (metricName: string, extra: Record<string, string> = {}): MetricKey => ({
+    namespace: 'AWS/MediaLive',
+    metricName,
+    dimensions: { ChannelId: '1234567', Pipeline: '0', ...extra },
+  });
+  beforeEach(() => cw.reset());
+
+  test('GetMetricData with the exact dimensions over this run only; a series without values is missing', async () => {
+    const since = new Date('2026-12-05T16:00:00Z');
+    const now = new Date('2026-12-05T16:05:00Z');
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'm0', Values: [0, 0], Timestamps: [now, now] },
+        { Id: 'm1', Values: [], Timestamps: [] },
+      ],
+    });
+    const wanted = [key('ActiveAlerts'), key('Output4xxErrors', { OutputGroupName: 'archive' })];
+    expect(await metricsWithoutData(aws, wanted, since, now)).toEqual([wanted[1]]);
+    expect(cw).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      StartTime: since,
+      EndTime: now,
+      MetricDataQueries: [
+        expect.objectContaining({ Id: 'm0' }),
+        {
+          Id: 'm1',
+          ReturnData: true,
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/MediaLive',
+              MetricName: 'Output4xxErrors',
+              Dimensions: [
+                { Name: 'ChannelId', Value: '1234567' },
+                { Name: 'Pipeline', Value: '0' },
+                { Name: 'OutputGroupName', Value: 'archive' },
+              ],
+            },
+            Period: 60,
+            Stat: 'SampleCount',
+          },
+        },
+      ],
+    });
+  });
+
+  test('ListMetrics only for series active in the past three hours (PT3H), the channel only', async () => {
+    cw.on(ListMetricsCommand).resolves({
+      Metrics: [
+        {
+          Namespace: 'AWS/MediaLive',
+          MetricName: 'NetworkIn',
+          Dimensions: [
+            { Name: 'ChannelId', Value: '1234567' },
+            { Name: 'Pipeline', Value: '0' },
+          ],
+        },
+      ],
+    });
+    expect(await recentlyListed(aws, '1234567')).toEqual([key('NetworkIn')]);
+    expect(cw).toHaveReceivedCommandWith(ListMetricsCommand, {
+      Namespace: 'AWS/MediaLive',
+      Dimensions: [{ Name: 'ChannelId', Value: '1234567' }],
+      RecentlyActive: 'PT3H',
+    });
+  });
+
+  test('a wrong dimension is told apart from data that has not arrived yet', () => {
+    const expected = [
+      key('Output4xxErrors', { OutputGroupName: 'mediapackage' }),
+      key('Output4xxErrors', { OutputGroupName: 'archiv' }),
+      key('DroppedFrames'),
+    ];
+    const listed = [
+      key('Output4xxErrors', { OutputGroupName: 'mediapackage' }),
+      key('Output4xxErrors', { OutputGroupName: 'archive' }),
+    ];
+    // The wrong group name: CloudWatch has the series under a name no alarm reads.
+    expect(wronglyDimensioned([expected[1]], expected, listed)).toEqual([
+      { metric: expected[1], published: [listed[1]] },
+    ]);
+    expect(metricLabel(expected[1])).toBe('Output4xxErrors (Pipeline 0, archiv)');
+    // Not listed at all, or listed only as another alarm's series: not there yet.
+    expect(wronglyDimensioned([expected[2]], expected, listed)).toEqual([]);
+    expect(wronglyDimensioned([expected[1]], expected, [listed[0]])).toEqual([]);
+  });
+
+  test("the alarms' metrics: single-metric and metric-math, one entry per series", () => {
+    const single = {
+      Namespace: 'AWS/MediaLive',
+      MetricName: 'DroppedFrames',
+      Dimensions: [
+        { Name: 'ChannelId', Value: '1234567' },
+        { Name: 'Pipeline', Value: '0' },
+      ],
+    };
+    const math = {
+      Metrics: [
+        { Id: 'e', Expression: 'FILL(a, 0) + FILL(b, 0)' },
+        { Id: 'a', MetricStat: { Metric: single } },
+        {
+          Id: 'b',
+          MetricStat: {
+            Metric: {
+              ...single,
+              MetricName: 'Output5xxErrors',
+              Dimensions: [...single.Dimensions, { Name: 'OutputGroupName', Value: 'archive' }],
+            },
+          },
+        },
+      ],
+    };
+    expect(alarmMetrics([single, math as never, { Namespace: 'AWS/MediaPackage', MetricName: 'X' }])).toEqual(
+      [key('DroppedFrames'), key('Output5xxErrors', { OutputGroupName: 'archive' })],
+    );
   });
 });

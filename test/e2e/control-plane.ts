@@ -52,6 +52,7 @@ import { stateChangeFromExample } from '../lambda/medialive-events';
 import { IngestWorld } from '../lambda/stream-keys/fake';
 import type { Deployment } from './deployment';
 import { entryOfService } from './origins/api-origin';
+import type { PublishingChannel } from './origins/aws-apis';
 
 type Json = Record<string, unknown>;
 type EventHandler = (event: unknown, context?: Context) => Promise<unknown>;
@@ -182,6 +183,18 @@ export class ControlPlane {
   /** The state MediaLive reports for a channel id of the config. */
   stateOf(channelId: string): string | undefined {
     return [...this.channels.values()].find((c) => c.channelId === channelId)?.state;
+  }
+
+  /** The channels as their CloudWatch metrics see them (test/e2e/origins/aws-apis.ts). */
+  publishing(): PublishingChannel[] {
+    return [...this.channels.values()].map((c) => ({
+      id: c.id,
+      running: c.state === ChannelState.RUNNING,
+      pipelines: c.pipelines,
+      outputGroups: (((c.properties.EncoderSettings as Json | undefined)?.OutputGroups ?? []) as Json[]).map(
+        (g) => String(g.Name),
+      ),
+    }));
   }
 
   /** Waits for every event delivered so far to be handled. */

@@ -131,6 +131,7 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<{
     platform: d,
     edge: o.edge,
     keys: OPERATOR_KEYS,
+    medialive: () => plane.publishing(),
     replace: new Map([
       [d.getAtt(apiId, 'ApiEndpoint'), api.url],
       [`https://${d.mediaPackageHost}`, live.url],

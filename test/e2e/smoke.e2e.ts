@@ -129,11 +129,30 @@ test('smoke passes every step against the local stand, and leaves the channel ID
     new Set([
       'cloudformation DescribeStacks',
       'cloudwatch DescribeAlarms',
-      'cloudwatch ListMetrics',
+      'cloudwatch GetMetricData',
       'mediapackage GET /origin_endpoints',
     ]),
   );
   expect(calls.every((c) => c.signedBy === 'AKIAOPERATOREXAMPLE')).toBe(true);
+}, 180_000);
+
+test('an alarm that reads a dimension MediaLive does not publish fails the metrics step, naming what CloudWatch has', async () => {
+  const aws = stand.operator?.aws;
+  if (aws === undefined) throw new Error('no operator stand');
+  // As if alarms.ts named the archive output group wrongly: the stand-in publishes what MediaLive does.
+  aws.alarmPatch = (a) => JSON.parse(JSON.stringify(a).replace(/"Value":"archive"/g, '"Value":"archive-x"'));
+  try {
+    const { code, summary } = await smoke(['--keep-running'], { ONAIR_SMOKE_STEP_SECONDS: '3' });
+    expect(code).toBe(1);
+    expect(summary.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.step)).toEqual(['metrics']);
+    expect(step(summary, 'metrics')?.detail).toMatch(
+      /^no datapoints for Output4xxErrors \((Pipeline 0, archive-x|archive-x, Pipeline 0)\), but CloudWatch has Output4xxErrors \(.*archive.*\)/,
+    );
+    expect(step(summary, 'metrics')?.remedy).toMatch(/never fire: fix the metric in lib\/constructs/);
+    expect(aws.received.map((c) => c.action)).toContain('ListMetrics');
+  } finally {
+    aws.alarmPatch = (a) => a;
+  }
 }, 180_000);
 
 test('--keep-running skips the stop: the channel keeps running', async () => {

@@ -5,11 +5,12 @@
  * (test/support/sigv4.ts): an unsigned or foreign request is refused as AWS refuses it.
  *
  * - CloudFormation DescribeStacks (awsQuery, XML): the platform stack's Outputs, resolved.
- * - CloudWatch DescribeAlarms and ListMetrics (awsJson1_0): the templates' AWS::CloudWatch::Alarm
- *   resources under the names CloudFormation generates (`<stack>-<logical id>-<suffix>`), state
- *   `alarmState` (OK unless a test says otherwise), in the Region of their stack (the edge stack's
- *   in us-east-1); ListMetrics lists every metric those alarms read, as CloudWatch does once a
- *   running channel has sent datapoints.
+ * - CloudWatch DescribeAlarms, GetMetricData and ListMetrics (awsJson1_0): the templates'
+ *   AWS::CloudWatch::Alarm resources under the names CloudFormation generates
+ *   (`<stack>-<logical id>-<suffix>`), state `alarmState` (OK unless a test says otherwise), in the
+ *   Region of their stack (the edge stack's in us-east-1). The metrics are what MediaLive
+ *   documents it publishes for a running channel, not what the alarms read (else a wrong alarm
+ *   could not fail): {@link mediaLiveMetrics}.
  * - MediaPackage ListOriginEndpoints (restJson): the template's origin endpoints.
  *
  * Addresses only a deployment knows are those of the local stand-ins: `replace` maps each
@@ -31,7 +32,67 @@ export interface AwsApisOptions {
   readonly keys: ReadonlyMap<string, KnownKey>;
   /** Deployed URL prefix → the local URL serving it. */
   readonly replace: ReadonlyMap<string, string>;
+  /**
+   * The MediaLive channels as the control plane models them now.
+   * @default - none: no MediaLive metrics
+   */
+  readonly medialive?: () => readonly PublishingChannel[];
 }
+
+/** A MediaLive channel, as far as its metrics go. */
+export interface PublishingChannel {
+  /** The MediaLive channel id (the ChannelId dimension). */
+  readonly id: string;
+  readonly running: boolean;
+  readonly pipelines: number;
+  /** EncoderSettings.OutputGroups[].Name of the synthesized channel. */
+  readonly outputGroups: readonly string[];
+}
+
+interface MetricOut {
+  readonly Namespace: string;
+  readonly MetricName: string;
+  readonly Dimensions: { Name: string; Value: string }[];
+}
+
+/**
+ * What MediaLive publishes for a running channel (MediaLive user guide, "Global metrics" and the
+ * output metrics): namespace AWS/MediaLive; dimensions ChannelId + Pipeline, and OutputGroupName
+ * + ChannelId + Pipeline for Output4xxErrors and Output5xxErrors. Only the metrics OnAir's alarms
+ * may read are modelled; a channel that is not RUNNING publishes nothing.
+ */
+export function mediaLiveMetrics(channels: readonly PublishingChannel[]): MetricOut[] {
+  const out: MetricOut[] = [];
+  const metric = (MetricName: string, dims: Record<string, string>): MetricOut => ({
+    Namespace: 'AWS/MediaLive',
+    MetricName,
+    Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+  });
+  for (const c of channels.filter((x) => x.running))
+    for (let p = 0; p < c.pipelines; p++) {
+      const base = { ChannelId: c.id, Pipeline: String(p) };
+      for (const m of [
+        'ActiveAlerts',
+        'InputLossSeconds',
+        'InputVideoFrameRate',
+        'DroppedFrames',
+        'NetworkIn',
+      ])
+        out.push(metric(m, base));
+      for (const g of c.outputGroups)
+        for (const m of ['Output4xxErrors', 'Output5xxErrors'])
+          out.push(metric(m, { OutputGroupName: g, ...base }));
+    }
+  return out;
+}
+
+const sameSeries = (a: { Namespace?: unknown; MetricName?: unknown; Dimensions?: unknown }, b: MetricOut) => {
+  const dims = (x: unknown) =>
+    JSON.stringify(((x ?? []) as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]).sort());
+  return (
+    a.Namespace === b.Namespace && a.MetricName === b.MetricName && dims(a.Dimensions) === dims(b.Dimensions)
+  );
+};
 
 interface Alarm {
   readonly region: string;
@@ -51,6 +112,8 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 export class AwsApis {
   /** State of every alarm (a test may set ALARM or INSUFFICIENT_DATA). */
   alarmState = 'OK';
+  /** Edits an alarm as DescribeAlarms returns it (a test may deploy a wrong dimension). */
+  alarmPatch: (alarm: Json) => Json = (a) => a;
   readonly received: { service: string; action: string; signedBy?: string }[] = [];
   private readonly server = http.createServer((req, res) => {
     this.handle(req, res).catch((err: unknown) => {
@@ -212,7 +275,7 @@ export class AwsApis {
         });
       }
     }
-    return out;
+    return out.map((a) => ({ ...a, body: this.alarmPatch(a.body) }));
   }
 
   private cloudWatch(action: string, region: string, body: string, res: http.ServerResponse): void {
@@ -228,27 +291,34 @@ export class AwsApis {
       );
       return void send(200, { MetricAlarms: alarms.map((a) => a.body), CompositeAlarms: [] });
     }
+    const published =
+      region === this.opts.platform.region ? mediaLiveMetrics(this.opts.medialive?.() ?? []) : [];
+    if (action === 'GetMetricData') {
+      // One datapoint a minute per published series over the range asked (awsJson timestamps are
+      // epoch seconds); a series nobody publishes answers no values, as CloudWatch does.
+      const queries = (input.MetricDataQueries ?? []) as { Id: string; MetricStat?: { Metric?: Json } }[];
+      const end = Number(input.EndTime);
+      return void send(200, {
+        MetricDataResults: queries.map((q) => {
+          const found = published.some((m) => sameSeries(q.MetricStat?.Metric ?? {}, m));
+          return {
+            Id: q.Id,
+            Label: String(q.MetricStat?.Metric?.MetricName ?? q.Id),
+            Timestamps: found ? [Math.floor(end / 60) * 60] : [],
+            Values: found ? [1] : [],
+            StatusCode: 'Complete',
+          };
+        }),
+        Messages: [],
+      });
+    }
     if (action === 'ListMetrics') {
-      const metrics = new Map<string, Json>();
-      for (const a of this.alarms().filter((x) => x.region === region)) {
-        const list: Json[] = [];
-        if (a.body.MetricName !== undefined)
-          list.push({
-            Namespace: a.body.Namespace,
-            MetricName: a.body.MetricName,
-            Dimensions: a.body.Dimensions,
-          });
-        for (const q of (a.body.Metrics ?? []) as { MetricStat?: { Metric?: Json } }[])
-          if (q.MetricStat?.Metric) list.push(q.MetricStat.Metric);
-        for (const m of list) metrics.set(JSON.stringify(m), m);
-      }
       const want = (input.Dimensions ?? []) as { Name: string; Value?: string }[];
-      const found = [...metrics.values()].filter((m) => {
+      const found = published.filter((m) => {
         if (input.Namespace !== undefined && m.Namespace !== input.Namespace) return false;
         if (input.MetricName !== undefined && m.MetricName !== input.MetricName) return false;
-        const dims = (m.Dimensions ?? []) as { Name: string; Value: string }[];
         return want.every((w) =>
-          dims.some((d) => d.Name === w.Name && (w.Value === undefined || d.Value === w.Value)),
+          m.Dimensions.some((d) => d.Name === w.Name && (w.Value === undefined || d.Value === w.Value)),
         );
       });
       return void send(200, { Metrics: found });
