@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { hourlyCost, PRICES, runCost } from '../../lib/media/estimate';
+import { IngestProtocol } from '../../lambda/shared/contract';
+import { type BitrateClass, hourlyCost, PRICES, type Resolution, runCost } from '../../lib/media/estimate';
 import { authOf, bare, walkFormat, withoutSession } from '../check';
 import type { Context } from '../context';
 import { pollMs, sleep } from '../context';
@@ -47,6 +48,32 @@ import { pickTargets } from './ingest';
 export function stepLimitMs(defaultMs: number): number {
   const s = Number(process.env.ONAIR_SMOKE_STEP_SECONDS ?? '');
   return Number.isFinite(s) && s > 0 ? Math.min(defaultMs, s * 1000) : defaultMs;
+}
+
+/**
+ * What the run cost, from the channel's status (class, ladder, and the InputSpecification the
+ * status route reports as `encoding.input`; MediaLive bills the input by it) and the input type.
+ * A channel that was already running is billed for the run's own minutes, without the 10-minute
+ * minimum its start paid.
+ */
+export function smokeCost(
+  status: ChannelView,
+  run: { inputType?: string; minutes: number; wasRunning: boolean },
+): ReturnType<typeof runCost> {
+  const input = status.encoding?.input;
+  const hourly = hourlyCost({
+    channelClass: status.channelClass === 'STANDARD' ? 'STANDARD' : 'SINGLE_PIPELINE',
+    inputType:
+      run.inputType === IngestProtocol.SRT_LISTENER ? IngestProtocol.SRT_LISTENER : IngestProtocol.RTMP_PUSH,
+    inputResolution: (input?.resolution ?? 'HD') as Resolution,
+    inputMaximumBitrate: (input?.maximumBitrate ?? 'MAX_10_MBPS') as BitrateClass,
+    framerate: encoderSettings(status).framerate,
+    renditions: (status.ladder ?? []).map((r) => ({
+      height: r.height ?? 720,
+      maxBitrateKbps: r.maxBitrateKbps ?? 3000,
+    })),
+  });
+  return runCost(hourly, run.minutes, run.wasRunning ? 0 : undefined);
 }
 
 /** Thrown by a step: its message is the detail, `remedy` what to do. */
@@ -139,6 +166,9 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
   let id = o.channel ?? '';
   let view: ChannelView | undefined;
   let startedAt: number | undefined;
+  /** The channel was running before this run: only the run's own minutes are its cost. */
+  let wasRunning = false;
+  let inputType: string | undefined;
   let stoppedAt: number | undefined;
   let push: Push | undefined;
   let pushStartedAt = 0;
@@ -161,7 +191,7 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
       );
     return `signed GET /channels: ${channels.length} channel(s); unsigned: 403`;
   });
-  if (view === undefined) return finish();
+  if (view === undefined) return await finish();
   const ch = view as ChannelView;
   const settings = encoderSettings(ch);
 
@@ -170,8 +200,11 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
     async () => {
       const r = await channelAction(api, id, 'start');
       startedAt = r.body.changed ? Date.now() : startedAt;
-      const v = await waitForState(api, ctx.out, id, 'RUNNING', limit(10 * 60_000));
-      startedAt ??= Date.parse(v.liveSince ?? '') || Date.now();
+      await waitForState(api, ctx.out, id, 'RUNNING', limit(10 * 60_000));
+      if (startedAt === undefined) {
+        wasRunning = true;
+        startedAt = started;
+      }
       return `${r.body.previousState} → RUNNING`;
     },
     {},
@@ -181,6 +214,7 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
     'push-test',
     async () => {
       const details = await ingestDetails(api, id);
+      inputType = details.protocol ?? 'RTMP_PUSH';
       const targets = pickTargets(details, details.endpoints.length > 1 ? 'both' : 'a');
       pushStartedAt = Date.now();
       push = new Push(ffmpeg, {
@@ -432,24 +466,19 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
       stoppedAt = Date.now();
       return `${r.body.previousState} → IDLE`;
     });
-  return finish();
+  return await finish();
 
-  function finish(): void {
+  async function finish(): Promise<void> {
     const minutes = startedAt === undefined ? 0 : ((stoppedAt ?? Date.now()) - startedAt) / 60_000;
-    let cost: ReturnType<typeof runCost> | undefined;
+    let cost: ReturnType<typeof smokeCost> | undefined;
+    let costNote = '';
     if (view && startedAt !== undefined) {
-      const input = view.encoding?.input;
-      const hourly = hourlyCost({
-        channelClass: view.channelClass === 'STANDARD' ? 'STANDARD' : 'SINGLE_PIPELINE',
-        inputResolution: (input?.resolution ?? 'HD') as 'HD',
-        inputMaximumBitrate: (input?.maximumBitrate ?? 'MAX_10_MBPS') as 'MAX_10_MBPS',
-        framerate: encoderSettings(view).framerate,
-        renditions: (view.ladder ?? []).map((r) => ({
-          height: r.height ?? 720,
-          maxBitrateKbps: r.maxBitrateKbps ?? 3000,
-        })),
-      });
-      cost = runCost(hourly, minutes);
+      // GET /channels has no encoding: the status route reads the channel's InputSpecification.
+      const status = await channelStatus(api, id).catch(() => undefined);
+      if (status?.encoding?.input === undefined) costNote = ' (input class unknown: HD ≤10 Mbit/s assumed)';
+      cost = smokeCost({ ...view, ...status }, { inputType, minutes, wasRunning });
+      if (wasRunning)
+        costNote += `; the channel was already running: this run's ${Math.ceil(minutes)} min only, no 10-min minimum`;
     }
     const failed = results.filter((r) => !r.ok && !r.skipped);
     const summary = {
@@ -461,6 +490,7 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
         ? {
             costUsd: {
               ...cost,
+              ...(wasRunning ? { thisRunOnly: true } : {}),
               rates: `${PRICES.source} (compiled ${PRICES.compiled}${PRICES.verified ? '' : ', unverified'})`,
             },
           }
@@ -469,7 +499,7 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
     };
     ctx.out.result(summary, () => [
       cost
-        ? `cost: ~$${cost.totalUsd.toFixed(2)} (MediaLive ${cost.billedMinutes} billed min $${cost.medialiveUsd.toFixed(2)}, 10-min minimum; MediaPackage ingest $${cost.mediapackageUsd.toFixed(2)}; CDN extra) at lib/media/prices.json rates`
+        ? `cost: ~$${cost.totalUsd.toFixed(2)} (MediaLive ${cost.billedMinutes} billed min $${cost.medialiveUsd.toFixed(2)}${wasRunning ? '' : ', 10-min minimum'}; MediaPackage ingest $${cost.mediapackageUsd.toFixed(2)}; CDN extra) at lib/media/prices.json rates${costNote}`
         : 'cost: the channel was not started by this run',
       `${summary.passed ? 'smoke PASSED' : `smoke FAILED: ${failed.map((f) => f.step).join(', ')}`} in ${summary.elapsed}`,
     ]);

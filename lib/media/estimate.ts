@@ -129,13 +129,15 @@ export const MEDIALIVE_MINIMUM_MINUTES = 10;
 
 /**
  * What running a channel for `minutes` cost: MediaLive (input + outputs, per started minute, at
- * least {@link MEDIALIVE_MINIMUM_MINUTES}) and MediaPackage ingest (per minute of running).
+ * least `minimumMinutes`) and MediaPackage ingest (per minute of running). A share of a run that
+ * started earlier passes `minimumMinutes` 0 (the start paid the minimum).
  */
 export function runCost(
   hourly: ChannelCost,
   minutes: number,
+  minimumMinutes = MEDIALIVE_MINIMUM_MINUTES,
 ): { medialiveUsd: number; mediapackageUsd: number; totalUsd: number; billedMinutes: number } {
-  const billedMinutes = Math.max(MEDIALIVE_MINIMUM_MINUTES, Math.ceil(minutes));
+  const billedMinutes = Math.max(minimumMinutes, Math.ceil(minutes));
   const medialiveUsd = ((hourly.inputUsdPerHour + hourly.outputsUsdPerHour) * billedMinutes) / 60;
   const mediapackageUsd = (hourly.packagingIngestUsdPerHour * Math.ceil(minutes)) / 60;
   return { medialiveUsd, mediapackageUsd, totalUsd: medialiveUsd + mediapackageUsd, billedMinutes };

@@ -1,6 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { stepLimitMs } from '../../cli/commands/smoke';
+import { smokeCost, stepLimitMs } from '../../cli/commands/smoke';
 import {
   alarmMetrics,
   type MetricKey,
@@ -10,6 +10,7 @@ import {
   recentlyListed,
   wronglyDimensioned,
 } from '../../cli/smoke';
+import { PRICES } from '../../lib/media/estimate';
 
 describe("the metrics step finds the MediaLive channel in the channel's alarms", () => {
   test('from a single-metric alarm or a metric-math alarm, AWS/MediaLive only', () => {
@@ -174,5 +175,41 @@ describe('the metrics step asks CloudWatch for the data the alarms read', () => 
     expect(alarmMetrics([single, math as never, { Namespace: 'AWS/MediaPackage', MetricName: 'X' }])).toEqual(
       [key('DroppedFrames'), key('Output5xxErrors', { OutputGroupName: 'archive' })],
     );
+  });
+});
+
+describe("the run's cost reads the channel's input specification from its status", () => {
+  const view = {
+    channelId: 'main',
+    channelClass: 'SINGLE_PIPELINE',
+    ladder: [{ name: '720p', width: 1280, height: 720, maxBitrateKbps: 3000, framerate: 30, gopSeconds: 2 }],
+  };
+  const spec = (resolution: string, maximumBitrate: string) => ({
+    ...view,
+    encoding: { input: { codec: 'AVC', resolution, maximumBitrate } },
+  });
+  const inputRate = (r: 'HD' | 'UHD', b: 'MAX_10_MBPS' | 'MAX_50_MBPS') =>
+    PRICES.medialive.input.SINGLE_PIPELINE[r][b];
+
+  test('a UHD ≤50 Mbit/s input is billed at its rate, not at HD ≤10 Mbit/s', () => {
+    const hd = smokeCost(spec('HD', 'MAX_10_MBPS'), { minutes: 12, wasRunning: false });
+    const uhd = smokeCost(spec('UHD', 'MAX_50_MBPS'), { minutes: 12, wasRunning: false });
+    expect(uhd.medialiveUsd - hd.medialiveUsd).toBeCloseTo(
+      ((inputRate('UHD', 'MAX_50_MBPS') - inputRate('HD', 'MAX_10_MBPS')) * 12) / 60,
+      6,
+    );
+    expect(uhd.billedMinutes).toBe(12);
+  });
+
+  test('the 10-minute minimum applies to a run that started the channel, not to one that found it running', () => {
+    const s = spec('HD', 'MAX_10_MBPS');
+    expect(smokeCost(s, { minutes: 3, wasRunning: false }).billedMinutes).toBe(10);
+    expect(smokeCost(s, { minutes: 3, wasRunning: true }).billedMinutes).toBe(3);
+  });
+
+  test('an SRT channel is priced as an SRT input', () => {
+    expect(() =>
+      smokeCost(spec('HD', 'MAX_10_MBPS'), { inputType: 'SRT_LISTENER', minutes: 5, wasRunning: false }),
+    ).not.toThrow();
   });
 });

@@ -25,6 +25,7 @@ interface Summary {
   readonly channelId: string;
   readonly passed: boolean;
   readonly steps: StepResult[];
+  readonly costUsd?: { readonly billedMinutes: number; readonly thisRunOnly?: boolean };
 }
 
 let stand: Stand;
@@ -161,6 +162,8 @@ test('--keep-running skips the stop: the channel keeps running', async () => {
   expect(step(summary, 'stop')?.detail).toMatch(/--keep-running/);
   expect(code).toBe(0);
   expect(stand.operator?.plane.stateOf('main')).toBe('RUNNING');
+  // The previous test left the channel running: this run is billed for its own minutes only.
+  expect(summary.costUsd).toMatchObject({ thisRunOnly: true, billedMinutes: 1 });
 }, 180_000);
 
 test('an edge that trusts another key group refuses the signed session: the play steps fail with the remedy, exit 1', async () => {
