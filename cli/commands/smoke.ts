@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { IngestProtocol } from '../../lambda/shared/contract';
 import { type BitrateClass, hourlyCost, PRICES, type Resolution, runCost } from '../../lib/media/estimate';
@@ -11,7 +12,7 @@ import { glassToGlass, latencyModel } from '../latency';
 import { encoderSettings } from '../media/encoder';
 import { Push } from '../media/push';
 import { requireTool, toolPath } from '../media/tools';
-import { credentialsOf, FORMATS } from '../model';
+import { credentialsOf, FORMATS, type IngestDetails, isSrt } from '../model';
 import {
   channelAction,
   channelStatus,
@@ -74,6 +75,11 @@ export function smokeCost(
     })),
   });
   return runCost(hourly, run.minutes, run.wasRunning ? 0 : undefined);
+}
+
+/** A digest of the channel's ingest credentials: compared, never printed. */
+function credentialHash(d: IngestDetails): string {
+  return createHash('sha256').update(credentialsOf(d).join('\n')).digest('hex');
 }
 
 /** Thrown by a step: its message is the detail, `remedy` what to do. */
@@ -170,6 +176,8 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
   let wasRunning = false;
   let inputType: string | undefined;
   let stoppedAt: number | undefined;
+  /** The credential's hash when rotate-live left a rotation pending (never the credential itself). */
+  let pendingFrom: string | undefined;
   let push: Push | undefined;
   let pushStartedAt = 0;
 
@@ -301,14 +309,39 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
 
   await step('no-session', async () => {
     if (session instanceof Error) throw new StepFailed('no viewer session', 'see play-hls');
-    const r = await withoutSession(manifestUrl(session, 'hls'));
+    const url = manifestUrl(session, 'hls');
+    const r = await withoutSession(url);
     if (!r.refused)
       throw new StepFailed(
         `the manifest without a session answered ${r.status}, not 403`,
         'the live behavior must trust the key group (lib/constructs/delivery.ts); redeploy',
       );
-    return `${bare(manifestUrl(session, 'hls')).replace(/^https:\/\/[^/]+/, '')} without a session: 403`;
+    return `${bare(url).replace(/^https:\/\/[^/]+/, '')} without a session: 403`;
   });
+
+  await step(
+    'unrouted-404',
+    async () => {
+      if (session instanceof Error) throw new StepFailed('no viewer session', 'see play-hls');
+      const url = manifestUrl(session, 'hls');
+      // A file name the live router does not route, inside the session's signed path (a session is
+      // scoped to its endpoint's /out/v1/<id>/, so an unknown endpoint id is CloudFront's 403, not
+      // the router's): the viewer-request function answers 404 itself, without an origin request.
+      const unrouted = new URL(url);
+      unrouted.pathname = unrouted.pathname.replace(
+        /[^/]+$/,
+        `~onair-smoke-${randomBytes(8).toString('hex')}.m3u8`,
+      );
+      const probe = await httpRequest(unrouted.toString()).catch(() => ({ status: 0 }));
+      if (probe.status !== 404)
+        throw new StepFailed(
+          `a path the live router does not route, signed, answered ${probe.status || 'nothing'}, not 404`,
+          "the live behavior's viewer-request function must answer 404 for anything it does not route (lib/constructs/delivery/functions/live-router.ts); redeploy",
+        );
+      return `${bare(unrouted.toString()).replace(/^https:\/\/[^/]+/, '')}, signed: 404 at the edge`;
+    },
+    { needs: ['play-hls'] },
+  );
 
   await step('origin-direct', async () => {
     const endpoints = await originEndpoints(aws, d, id);
@@ -426,8 +459,9 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
           'the key rotated while the channel was live',
           'a live rotation must answer 409 pending (lambda/shared/stream-key.ts)',
         );
-      const same = credentialsOf(before).join() === credentialsOf(after).join();
+      const same = credentialHash(before) === credentialHash(after);
       if (!same) throw new StepFailed('409, but the key changed', 'the rotation must wait for IDLE');
+      pendingFrom = credentialHash(after);
       const push409 =
         push !== undefined &&
         (await Promise.race([push.done.then(() => false), sleep(100).then(() => true)]));
@@ -464,7 +498,22 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
       const r = await channelAction(api, id, 'stop');
       await waitForState(api, ctx.out, id, 'IDLE', Math.max(left(), stepLimitMs(5 * 60_000)));
       stoppedAt = Date.now();
-      return `${r.body.previousState} → IDLE`;
+      if (pendingFrom === undefined) return `${r.body.previousState} → IDLE`;
+      // The stream-key function applies a pending rotation when MediaLive's state-change event
+      // says the channel stopped (an EventBridge rule): it lands seconds after IDLE.
+      const t0 = Date.now();
+      for (;;) {
+        const now = await ingestDetails(api, id);
+        if (credentialHash(now) !== pendingFrom)
+          return `${r.body.previousState} → IDLE; the rotation requested while live ran (new ${isSrt(now) ? 'passphrase' : 'key'}: \`onair ingest ${id}\`)`;
+        if (Date.now() - t0 > stepLimitMs(60_000))
+          throw new StepFailed(
+            `${r.body.previousState} → IDLE, but the rotation requested while live did not run within ${duration(Date.now() - t0)}${now.rotationPending ? ' (still pending)' : ''}`,
+            "the stream-key function applies it on MediaLive's state change to STOPPED: check the StreamKeys ChannelStateRule (EventBridge, MediaLive Channel State Change) targets it and may invoke it, and the function's logs (lib/constructs/stream-keys/stream-keys.ts); `onair rotate-key` rotates by hand while idle",
+          );
+        ctx.out.progress(`stop: waiting for the pending rotation (${duration(Date.now() - t0)})`);
+        await sleep(pollMs(2));
+      }
     });
   return await finish();
 

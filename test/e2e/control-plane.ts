@@ -137,6 +137,8 @@ export class ControlPlane {
   readonly ingest = new Map<string, LocalIngest>();
   readonly delivered: Delivered[] = [];
   readonly published: Json[] = [];
+  /** Targets that get no state-change event (as if their rule or invoke permission were missing). */
+  readonly unreachable = new Set<string>();
   private readonly jobs = new Map<string, HarvestJob>();
   private readonly stubs: AnyStub[] = [];
   private readonly targets: { name: string; handler: EventHandler }[] = [];
@@ -250,7 +252,7 @@ export class ControlPlane {
     });
     // EventBridge delivers to every target, in no particular order, and retries failures; here
     // each in turn, a failure reported on stderr (the test then sees the status not change).
-    for (const t of this.targets) {
+    for (const t of this.targets.filter((x) => !this.unreachable.has(x.name))) {
       this.pending = this.pending.then(() =>
         t.handler(event, lambdaContext(t.name)).then(
           () => this.delivered.push({ target: t.name, state: eventState, channelId: c.channelId }),

@@ -85,6 +85,7 @@ const EVERY_STEP = [
   'play-dash',
   'play-cmaf',
   'no-session',
+  'unrouted-404',
   'origin-direct',
   'latency',
   'metrics',
@@ -123,6 +124,13 @@ test('smoke passes every step against the local stand, and leaves the channel ID
   // The latency step read the clock push-test burned into the picture it pushed.
   expect(step(summary, 'latency')?.detail).toMatch(/\(picture clock\)/);
   expect(step(summary, 'rotate-live')?.detail).toMatch(/^409 pending, key unchanged/);
+  // The stop step saw the credential change after IDLE (by its hash; no key is printed).
+  expect(step(summary, 'stop')?.detail).toMatch(/→ IDLE; the rotation requested while live ran/);
+  expect(step(summary, 'no-session')?.detail).toMatch(/without a session: 403$/);
+  expect(step(summary, 'unrouted-404')?.detail).toMatch(
+    /\/~onair-smoke-[0-9a-f]{16}\.m3u8, signed: 404 at the edge$/,
+  );
+  expect(JSON.stringify(summary)).not.toContain(plane?.ingest.get('main')?.currentKey ?? 'no key');
   expect(step(summary, 'api-iam')?.detail).toBe('signed GET /channels: 2 channel(s); unsigned: 403');
   // Every AWS call of the CLI was signed with the operator's key and answered locally.
   const calls = stand.operator?.aws.received ?? [];
@@ -187,7 +195,7 @@ test('an edge that trusts another key group refuses the signed session: the play
     );
     // What needs no signature still passes; what needs the played stream is skipped, not failed.
     expect(o).toMatchObject({ 'api-iam': 'PASS', start: 'PASS', live: 'PASS', 'no-session': 'PASS' });
-    expect(o.latency).toBe('SKIP');
+    expect([o.latency, o['unrouted-404']]).toEqual(['SKIP', 'SKIP']);
     expect(summary.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.step)).toEqual([
       'play-hls',
       'play-dash',
@@ -213,6 +221,26 @@ test('an origin that is down fails the play steps (the origin serves nothing), e
     expect(outcome(summary)).toMatchObject({ live: 'PASS', latency: 'SKIP', stop: 'PASS' });
   } finally {
     stand.live.serving = true;
+  }
+}, 180_000);
+
+test('a pending rotation that does not run at the stop fails the stop step, naming the rule', async () => {
+  const plane = stand.operator?.plane;
+  if (plane === undefined) throw new Error('no operator stand');
+  const keyBefore = plane.ingest.get('main')?.currentKey;
+  plane.unreachable.add('stream-keys.stateChange');
+  try {
+    const { code, summary } = await smoke([], { ONAIR_SMOKE_STEP_SECONDS: '4' });
+    expect(code).toBe(1);
+    expect(summary.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.step)).toEqual(['stop']);
+    expect(step(summary, 'stop')?.detail).toMatch(
+      /→ IDLE, but the rotation requested while live did not run within .* \(still pending\)$/,
+    );
+    expect(step(summary, 'stop')?.remedy).toMatch(/ChannelStateRule/);
+    expect(plane.stateOf('main')).toBe('IDLE');
+    expect(plane.ingest.get('main')?.currentKey).toBe(keyBefore);
+  } finally {
+    plane.unreachable.delete('stream-keys.stateChange');
   }
 }, 180_000);
 
