@@ -249,29 +249,31 @@ export function wronglyDimensioned(
     .filter((x) => x.published.length > 0);
 }
 
-/** The channel's MediaPackage endpoints, found by their channel (`<stack>-<channel>`) or description. */
+/**
+ * The channel's MediaPackage endpoints: those of its MediaPackage channel, always named
+ * `<stack>-<channel>` (lib/constructs/channel/packaging.ts). ListOriginEndpoints with ChannelId
+ * "will return only OriginEndpoints associated with the given Channel ID" (MediaPackage API
+ * reference); a description (`OnAir <channel> …`) could be another stage's.
+ */
 export async function originEndpoints(
   a: AwsAccess,
   d: Deployment,
   channelId: string,
 ): Promise<OriginEndpoint[]> {
   const mp = new MediaPackageClient(clientConfig(a));
+  const mpChannel = `${d.stackName}-${channelId}`;
   const out: OriginEndpoint[] = [];
   try {
     let token: string | undefined;
     do {
-      const r = await mp.send(new ListOriginEndpointsCommand({ NextToken: token }));
+      const r = await mp.send(new ListOriginEndpointsCommand({ ChannelId: mpChannel, NextToken: token }));
       out.push(...(r.OriginEndpoints ?? []));
       token = r.NextToken;
     } while (token);
   } finally {
     mp.destroy();
   }
-  return out.filter(
-    (e) =>
-      e.ChannelId === `${d.stackName}-${channelId}` ||
-      (e.Description ?? '').startsWith(`OnAir ${channelId} `),
-  );
+  return out.filter((e) => e.ChannelId === mpChannel);
 }
 
 /** GETs every endpoint's manifest without the CDN identifier header: each must be 403. */

@@ -351,11 +351,17 @@ async function smoke(ctx: Context, o: SmokeOptions): Promise<void> {
         'your credentials need mediapackage:ListOriginEndpoints (docs/cli.md#permissions)',
       );
     const statuses = await directOriginStatuses(endpoints);
+    const unreachable = statuses.filter((s) => s.status === 0);
+    if (unreachable.length > 0)
+      throw new StepFailed(
+        `unreachable (no HTTP answer): ${unreachable.map((s) => bare(s.url)).join(', ')}`,
+        'the MediaPackage endpoint did not answer at all: check your network (a proxy or firewall), then the endpoint in the MediaPackage console',
+      );
     const open = statuses.filter((s) => s.status !== 403);
     if (open.length > 0)
       throw new StepFailed(
         `served without the CDN header: ${open.map((s) => `${s.status} ${bare(s.url)}`).join(', ')}`,
-        'every endpoint needs CDN authorization (lib/constructs/packaging.ts); redeploy',
+        'every endpoint needs CDN authorization (lib/constructs/channel/packaging.ts); redeploy',
       );
     return `${statuses.length} MediaPackage manifest(s) without the CDN identifier header: 403`;
   });

@@ -1,12 +1,21 @@
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListMetricsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { ListOriginEndpointsCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { smokeCost, stepLimitMs } from '../../cli/commands/smoke';
+import type { Deployment } from '../../cli/deployment';
 import {
   alarmMetrics,
+  channelAlarms,
   type MetricKey,
   medialiveChannelIdOf,
   metricLabel,
   metricsWithoutData,
+  originEndpoints,
   recentlyListed,
   wronglyDimensioned,
 } from '../../cli/smoke';
@@ -211,5 +220,39 @@ describe("the run's cost reads the channel's input specification from its status
     expect(() =>
       smokeCost(spec('HD', 'MAX_10_MBPS'), { inputType: 'SRT_LISTENER', minutes: 5, wasRunning: false }),
     ).not.toThrow();
+  });
+});
+
+describe("smoke finds the channel's own AWS resources", () => {
+  const aws = {
+    region: 'us-east-1',
+    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+  };
+
+  test('one alarm per ARN: in us-east-1 both listings can return the same CDN alarm', async () => {
+    const cw = mockClient(CloudWatchClient);
+    const alarm = {
+      AlarmName: 'OnAir-dev-Edge-Cdn5xx-ABC',
+      AlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:OnAir-dev-Edge-Cdn5xx-ABC',
+      AlarmDescription: '[onair:cdn] 5xx',
+    };
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm] });
+    const { cdn } = await channelAlarms(aws, 'dev', 'main');
+    expect(cdn).toEqual([alarm]);
+    cw.restore();
+  });
+
+  test("origin endpoints: ListOriginEndpoints for the channel's MediaPackage channel only", async () => {
+    const mp = mockClient(MediaPackageClient);
+    mp.on(ListOriginEndpointsCommand).resolves({
+      OriginEndpoints: [
+        { Id: 'a', ChannelId: 'OnAir-dev-main', Url: 'https://x/out/v1/a/index.m3u8' },
+        { Id: 'b', ChannelId: 'OnAir-prod-main', Description: 'OnAir main hls' },
+      ],
+    });
+    const d = { stackName: 'OnAir-dev' } as Deployment;
+    expect((await originEndpoints(aws, d, 'main')).map((e) => e.Id)).toEqual(['a']);
+    expect(mp).toHaveReceivedCommandWith(ListOriginEndpointsCommand, { ChannelId: 'OnAir-dev-main' });
+    mp.restore();
   });
 });

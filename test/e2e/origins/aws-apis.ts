@@ -186,7 +186,7 @@ export class AwsApis {
     if (!verdict.ok) return this.refuse(service, verdict.message, res);
     if (service === 'cloudformation') return this.cloudFormation(action, body.toString('utf8'), res);
     if (service === 'cloudwatch') return this.cloudWatch(action, region, body.toString('utf8'), res);
-    return this.mediaPackage(action, res);
+    return this.mediaPackage(action, new URL(url, 'http://x').searchParams, res);
   }
 
   /** 403 in the service's protocol, with the error code AWS gives a bad signature or key. */
@@ -326,7 +326,7 @@ export class AwsApis {
     send(400, { __type: 'UnknownOperationException', message: `${action} has no local stand-in` });
   }
 
-  private mediaPackage(action: string, res: http.ServerResponse): void {
+  private mediaPackage(action: string, query: URLSearchParams, res: http.ServerResponse): void {
     const send = (status: number, payload: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
@@ -357,6 +357,8 @@ export class AwsApis {
           : { url: this.local(d.getAtt(ep.logicalId, 'Url')) }),
       };
     });
-    send(200, { originEndpoints: endpoints });
+    // ListOriginEndpoints' channelId query parameter: only that channel's endpoints.
+    const channelId = query.get('channelId');
+    send(200, { originEndpoints: endpoints.filter((e) => channelId === null || e.channelId === channelId) });
   }
 }
