@@ -38,6 +38,20 @@ function parseBody(res: HttpResponse): ErrorBody {
 }
 
 /**
+ * Retry-After in seconds: delay-seconds or an HTTP-date (RFC 9110 §10.2.3 allows both); undefined
+ * when absent, unreadable or not in the future.
+ */
+export function retryAfterSeconds(header: string | null | undefined, now = Date.now()): number | undefined {
+  const v = (header ?? '').trim();
+  if (v === '') return undefined;
+  if (/^\d+$/.test(v)) return Number(v) > 0 ? Number(v) : undefined;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  const s = Math.ceil((at - now) / 1000);
+  return s > 0 ? s : undefined;
+}
+
+/**
  * The one-line message and exit code for a refused operator call. `what` names the call as an
  * operator thinks of it ("start channel main").
  */
@@ -49,8 +63,7 @@ export function apiError(
 ): ApiError {
   const body = parseBody(res);
   const said = body.message ? `: ${body.message}` : '';
-  const retry = Number(res.headers.get('retry-after') ?? '');
-  const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : undefined;
+  const retryAfter = retryAfterSeconds(res.headers.get('retry-after'));
   const s = res.status;
   if (s === 400)
     return new ApiError(`${what}: the API refused the request (400)${said}`, ExitCode.USAGE, s, body);

@@ -1,4 +1,4 @@
-import type { ControlApi } from './api';
+import { type ControlApi, retryAfterSeconds } from './api';
 import { pollMs, sleep } from './context';
 import { CliError, ExitCode } from './errors';
 import type {
@@ -77,7 +77,7 @@ export async function rotateKey(api: ControlApi, id: string): Promise<RotationAn
   if (r.status === 200) return { rotated: true, details: r.body };
   if (r.body.pending === true)
     return { rotated: false, pending: true, state: r.body.state ?? 'UNKNOWN', message: r.body.message };
-  const retry = r.headers.get('retry-after');
+  const retry = retryAfterSeconds(r.headers.get('retry-after'));
   throw new CliError(
     `${what}: conflict${r.body.message ? `: ${r.body.message}` : ''}; nothing changed, retry${retry ? ` in ${retry} s` : ' shortly'}`,
     ExitCode.CONFLICT,

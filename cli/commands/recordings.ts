@@ -4,25 +4,35 @@ import { CliError, ExitCode } from '../errors';
 import type { RecordingView } from '../model';
 import { deleteRecording, listRecordings, recording, setPublished } from '../operator';
 import { duration, table } from '../output';
-import { parseSeconds, type Run } from './common';
+import type { Run } from './common';
 
 /** The listing's page size when not --all (the API's default and maximum are 25 and 100). */
 const PAGE = 25;
 
-/** An ISO 8601 time, or a duration ago ("24h", "90m"), as the API's ISO time. */
+/** A duration ago with its unit: s, m (min), h or d. A bare number is ambiguous (24 hours? seconds?). */
+const AGO = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400 };
+
+/** An ISO 8601 time, or a duration ago ("24h", "90m", "7d"), as the API's ISO time. */
 export function timeOption(name: string, value: string, now: Date): string {
   if (/^\d{4}-\d{2}-\d{2}T\d/.test(value)) {
     const t = Date.parse(value);
     if (!Number.isNaN(t)) return new Date(t).toISOString();
   } else {
-    try {
-      return new Date(now.getTime() - parseSeconds(value) * 1000).toISOString();
-    } catch {}
+    const m = AGO.exec(value.trim());
+    if (m)
+      return new Date(now.getTime() - Number(m[1]) * (UNIT_SECONDS[m[2] ?? 's'] ?? 1) * 1000).toISOString();
   }
   throw new CliError(
-    `${name} must be an ISO 8601 time such as 2026-12-01T18:00:00Z, or a duration ago such as 24h, got "${value}"`,
+    `${name} must be an ISO 8601 time such as 2026-12-01T18:00:00Z, or a duration ago with its unit (90m, 24h, 7d), got "${value}"`,
     ExitCode.USAGE,
   );
+}
+
+/** The instant a millisecond before `iso`. */
+function justBefore(iso: string | null | undefined): string {
+  const t = Date.parse(iso ?? '');
+  return Number.isNaN(t) ? String(iso) : new Date(t - 1).toISOString();
 }
 
 const minute = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
@@ -75,7 +85,7 @@ export function register(program: Command, run: Run): void {
     .command('recordings')
     .description("a channel's recordings, newest first")
     .argument('<channel>', 'channel id')
-    .option('--since <time>', 'sessions started at or after: ISO 8601, or a duration ago (24h)')
+    .option('--since <time>', 'sessions started at or after: ISO 8601, or a duration ago (90m, 24h, 7d)')
     .option('--until <time>', 'sessions started at or before: ISO 8601, or a duration ago')
     .option('--all', `every page (default: the newest ${PAGE})`)
     .action((id: string, o: { since?: string; until?: string; all?: boolean }) =>
@@ -109,8 +119,12 @@ export function register(program: Command, run: Run): void {
                 size(r.sizeBytes),
               ]),
             ),
+            // --until is inclusive ("at or before"): a millisecond before the last one shown, so
+            // the next listing starts with the one after it.
             ...(next
-              ? [`… older ones too: --all, or --until ${recordings[recordings.length - 1]?.sessionStart}`]
+              ? [
+                  `… older ones too: --all, or --until ${justBefore(recordings[recordings.length - 1]?.sessionStart)}`,
+                ]
               : []),
           ];
         });
@@ -157,9 +171,10 @@ export function register(program: Command, run: Run): void {
     .action((rid: string, o: { yes?: boolean }) =>
       run(async (ctx) => {
         const api = await ctx.api();
+        // Read it first, --yes too: DELETE answers 204 for an unknown id, which would print
+        // "deleted"; the GET's 404 says there is no such recording (exit 5).
+        const r = await recording(api, rid);
         if (!o.yes) {
-          // Show what goes before asking; an unknown id is a 404 here, not a silent no-op.
-          const r = await recording(api, rid);
           const what = `${r.recordingId} (${r.channelId}, ${minute(r.sessionStart)}Z, ${lengthOf(r)}, ${size(r.sizeBytes)})`;
           if (!(await confirmed(`delete recording ${what} and its files?`)))
             throw new CliError('not deleted', ExitCode.FAILED);

@@ -2,6 +2,7 @@
  * The recordings commands against the CLI's local stand-in (SigV4 recomputed for every call):
  * what each sends, what it prints, and each route's refusals as one line with its exit code.
  */
+import { retryAfterSeconds } from '../../cli/api';
 import { ExitCode } from '../../cli/errors';
 import { onair } from './run';
 import { OPERATOR_KEY, StandIn } from './stand-in';
@@ -55,7 +56,8 @@ describe('onair recordings <channel>', () => {
     expect(header).toMatch(/^RECORDING\s+STATUS\s+PUBLISHED\s+STARTED \(UTC\)\s+LENGTH\s+SIZE$/);
     expect(newer).toMatch(/^main-20261202t180000z\s+RECORDING\s+no\s+2026-12-02 18:00\s+-\s+-$/);
     expect(older).toMatch(/^main-20261201t180000z\s+READY\s+yes\s+2026-12-01 18:00\s+90 min 00 s\s+2\.4 GB$/);
-    expect(more).toBe('… older ones too: --all, or --until 2026-12-01T18:00:00.000Z');
+    // --until is inclusive: the hint is a millisecond before the last one shown, not it again.
+    expect(more).toBe('… older ones too: --all, or --until 2026-12-01T17:59:59.999Z');
     expect(api.received).toEqual([
       expect.objectContaining({
         method: 'GET',
@@ -104,6 +106,8 @@ describe('onair recordings <channel>', () => {
       ['--since', 'yesterday'],
       /--since must be an ISO 8601 time such as 2026-12-01T18:00:00Z, or a duration ago/,
     ],
+    // A bare number is ambiguous (24 hours? it was read as 24 seconds): a unit is required.
+    [['--since', '24'], /or a duration ago with its unit \(90m, 24h, 7d\), got "24"/],
     [
       ['--since', '2026-12-02T00:00:00Z', '--until', '2026-12-01T00:00:00Z'],
       /--until \(.*\) is before --since/,
@@ -149,14 +153,29 @@ test.each([
 });
 
 describe('onair delete-recording <id>', () => {
-  test('--yes deletes at once (204)', async () => {
+  test('--yes deletes without asking (204), after reading the recording', async () => {
+    api.route(`GET /recordings/${OLDER.recordingId}`, { status: 200, body: OLDER });
     api.route(`DELETE /recordings/${OLDER.recordingId}`, { status: 204 });
     const r = await onair(['delete-recording', OLDER.recordingId, '--yes', '--json'], env);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ recordingId: OLDER.recordingId, deleted: true });
     expect(api.received.map((x) => `${x.method} ${x.path}`)).toEqual([
+      `GET /recordings/${OLDER.recordingId}`,
       `DELETE /recordings/${OLDER.recordingId}`,
     ]);
+  });
+
+  test('--yes on an unknown id: no such recording (exit 5), never "deleted" (DELETE answers 204 for it)', async () => {
+    api.route('GET /recordings/main-20990101t000000z', {
+      status: 404,
+      body: { error: 'NotFound', message: 'no recording "main-20990101t000000z"' },
+    });
+    api.route('DELETE /recordings/main-20990101t000000z', { status: 204 });
+    const r = await onair(['delete-recording', 'main-20990101t000000z', '--yes'], env);
+    expect(r.code).toBe(ExitCode.NOT_FOUND);
+    expect(r.stderr).toMatch(/not found \(404\): no recording "main-20990101t000000z"/);
+    expect(r.stdout).not.toMatch(/deleted/);
+    expect(api.received.map((x) => x.method)).not.toContain('DELETE');
   });
 
   test('without --yes and without a terminal to ask on: nothing is deleted, a usage error', async () => {
@@ -170,7 +189,7 @@ describe('onair delete-recording <id>', () => {
 });
 
 /** Each recordings route, the command that calls it. */
-const ROUTES: readonly { route: string; args: string[] }[] = [
+const ROUTES: readonly { route: string; args: string[]; before?: string }[] = [
   { route: 'GET /channels/main/recordings', args: ['recordings', 'main'] },
   { route: `GET /recordings/${OLDER.recordingId}`, args: ['recording', OLDER.recordingId] },
   { route: `POST /recordings/${OLDER.recordingId}/publish`, args: ['publish', OLDER.recordingId] },
@@ -178,6 +197,8 @@ const ROUTES: readonly { route: string; args: string[] }[] = [
   {
     route: `DELETE /recordings/${OLDER.recordingId}`,
     args: ['delete-recording', OLDER.recordingId, '--yes'],
+    // The command reads the recording first.
+    before: `GET /recordings/${OLDER.recordingId}`,
   },
 ];
 const ERRORS = [
@@ -221,8 +242,9 @@ const ERRORS = [
   },
 ] as const;
 
-describe.each(ROUTES)('$route', ({ route, args }) => {
+describe.each(ROUTES)('$route', ({ route, args, before }) => {
   test.each(ERRORS)('$status: one line saying what to do, exit $code', async (e) => {
+    if (before) api.route(before, { status: 200, body: OLDER });
     api.route(route, {
       status: e.status,
       body: e.body,
@@ -234,5 +256,27 @@ describe.each(ROUTES)('$route', ({ route, args }) => {
     expect(r.stderr).toMatch(/^onair: /);
     expect(r.stderr).toMatch(e.says);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('Retry-After', () => {
+  test('delay-seconds or an HTTP-date (RFC 9110), in seconds from now', () => {
+    const now = Date.parse('2026-12-05T16:00:00Z');
+    expect(retryAfterSeconds('30', now)).toBe(30);
+    expect(retryAfterSeconds('Sat, 05 Dec 2026 16:00:45 GMT', now)).toBe(45);
+    expect(retryAfterSeconds('Sat, 05 Dec 2026 15:59:00 GMT', now)).toBeUndefined();
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
+  });
+
+  test('a 503 with an HTTP-date says how many seconds to wait', async () => {
+    api.route(`GET /recordings/${OLDER.recordingId}`, {
+      status: 503,
+      body: { error: 'ServiceUnavailable', message: 'retry later' },
+      headers: { 'retry-after': new Date(Date.now() + 20_000).toUTCString() },
+    });
+    const r = await onair(['recording', OLDER.recordingId], env);
+    expect(r.code).toBe(ExitCode.UNAVAILABLE);
+    expect(r.stderr).toMatch(/; retry in (1[6-9]|2[01]) s$/m);
   });
 });
