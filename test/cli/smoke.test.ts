@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { ListOriginEndpointsCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { smokeCost, stepLimitMs } from '../../cli/commands/smoke';
+import { smokeCost } from '../../cli/commands/smoke/report';
+import { stepLimitMs } from '../../cli/commands/smoke/runner';
 import type { Deployment } from '../../cli/deployment';
 import {
   alarmMetrics,
