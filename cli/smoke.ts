@@ -12,20 +12,8 @@ import {
   type OriginEndpoint,
 } from '@aws-sdk/client-mediapackage';
 import { edgeStackName, platformStackName } from '../lib/stacks/outputs';
-import { authOf, bare, walkFormat, withoutSession } from './check';
 import type { Deployment } from './deployment';
 import { httpRequest } from './http';
-import type { ChannelView } from './model';
-
-/** One smoke step's outcome: what it proved, or what to do. */
-export interface StepResult {
-  readonly step: string;
-  readonly ok: boolean;
-  readonly skipped?: boolean;
-  readonly detail: string;
-  readonly remedy?: string;
-  readonly ms: number;
-}
 
 /**
  * Alarms per channel (lib/constructs/alarms.ts alarmCount: 5 per pipeline + 2 per channel; a
@@ -293,6 +281,3 @@ export async function directOriginStatuses(
     }),
   );
 }
-
-export type { ChannelView };
-export { authOf, bare, walkFormat, withoutSession };

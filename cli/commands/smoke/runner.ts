@@ -4,7 +4,17 @@ import type { Deployment } from '../../deployment';
 import type { EncoderSettings } from '../../media/encoder';
 import type { Push } from '../../media/push';
 import type { ChannelView } from '../../model';
-import type { AwsAccess, StepResult } from '../../smoke';
+import type { AwsAccess } from '../../smoke';
+
+/** One smoke step's outcome: what it proved, or what to do. */
+export interface StepResult {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly skipped?: boolean;
+  readonly detail: string;
+  readonly remedy?: string;
+  readonly ms: number;
+}
 
 /**
  * How long one step may wait (for RUNNING, live, segments, metrics, the clip), at most: its own
