@@ -43,3 +43,24 @@ export function request(
 export function cookieHeader(setCookie: readonly string[] | undefined): string {
   return (setCookie ?? []).map((c) => c.split(';')[0]).join('; ');
 }
+
+/** A line of what a test saw, in the e2e log. */
+export const say = (line: string) => process.stdout.write(`e2e: ${line}\n`);
+
+/** Where the local edge answers, and the certificate that authority must present. */
+export interface EdgeAddress {
+  readonly url: string;
+  readonly ca: string;
+}
+
+/**
+ * The local edge as a viewer reaches it: `edgeUrl(path)`, and `get` of a path (or a whole https
+ * URL) with `headers` only, trusting the edge's certificate. `edge` is read at each call, so a
+ * file may ask for these before its beforeAll starts the stand.
+ */
+export function edgeClient(edge: () => EdgeAddress) {
+  const edgeUrl = (path: string) => `${edge().url}${path}`;
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    request(path.startsWith('https://') ? path : edgeUrl(path), { headers, ca: edge().ca });
+  return { edgeUrl, get };
+}

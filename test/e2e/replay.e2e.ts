@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordingPrefix } from '../../lambda/shared/contract';
 import { type Browser, launchChromium } from './browser';
-import { cookieHeader, request } from './client';
+import { cookieHeader, edgeClient, request, say } from './client';
 import { writeRecording } from './origins/recording';
 import { type Stand, startStand } from './stand';
 
@@ -64,10 +64,7 @@ afterAll(async () => {
   await stand?.stop();
 });
 
-const say = (line: string) => process.stdout.write(`e2e: ${line}\n`);
-const edgeUrl = (path: string) => `${stand.edge.url}${path}`;
-const get = (path: string, headers: Record<string, string> = {}) =>
-  request(edgeUrl(path), { headers, ca: stand.cert.cert });
+const { edgeUrl, get } = edgeClient(() => ({ url: stand.edge.url, ca: stand.cert.cert }));
 const sessionFor = (body: unknown) =>
   request(edgeUrl('/api/playback/main/session'), {
     method: 'POST',

@@ -16,7 +16,7 @@ import type { Format } from '../../lambda/shared/manifests';
 import { originEndpointId } from '../../lambda/shared/manifests';
 import { CDN_IDENTIFIER_HEADER } from '../../lib/constructs/channel/cdn-authorization';
 import { type Browser, launchChromium } from './browser';
-import { cookieHeader, request } from './client';
+import { cookieHeader, edgeClient, request, say } from './client';
 import type { EdgeLogEntry, SignatureUri } from './edge/edge';
 import { type Stand, startStand } from './stand';
 
@@ -44,10 +44,7 @@ afterAll(async () => {
   await stand?.stop();
 });
 
-const say = (line: string) => process.stdout.write(`e2e: ${line}\n`);
-const edgeUrl = (path: string) => `${stand.edge.url}${path}`;
-const get = (path: string, headers: Record<string, string> = {}) =>
-  request(path.startsWith('https://') ? path : edgeUrl(path), { headers, ca: stand.cert.cert });
+const { edgeUrl, get } = edgeClient(() => ({ url: stand.edge.url, ca: stand.cert.cert }));
 interface Session {
   readonly cookie: string;
   readonly setCookie: readonly string[];
